@@ -1,0 +1,234 @@
+"""The `assistant` command. Each subcommand imports what it needs when it runs, so a one-shot
+question never pays for the chat UI (Textual is imported by `chat` alone)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from assistant import __version__
+
+if TYPE_CHECKING:
+    from retrieval.engine import Engine
+
+EXIT_OK = 0
+EXIT_GATE = 1
+EXIT_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="assistant",
+        description=(
+            "Ask questions about a collection of paper abstracts; answers quote the abstracts "
+            "verbatim with numbered citations. With no command, opens the chat."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"assistant {__version__}")
+    corpus = argparse.ArgumentParser(add_help=False)
+    corpus.add_argument(
+        "--corpus",
+        action="append",
+        metavar="PATH",
+        help="corpus file, directory or glob (repeatable; default: the bundled seeds)",
+    )
+    corpus.add_argument(
+        "--index-dir",
+        metavar="DIR",
+        help="where indexes are cached (default: $ASSISTANT_INDEX_DIR or the user cache dir)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    chat = commands.add_parser("chat", parents=[corpus], help="open the chat (the default)")
+    chat.add_argument(
+        "--resume",
+        nargs="?",
+        const="latest",
+        metavar="ID",
+        help="resume a saved conversation (the latest when no ID is given)",
+    )
+
+    ask = commands.add_parser("ask", parents=[corpus], help="answer one question and exit")
+    ask.add_argument("question", help="the question, in plain English")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument(
+        "--session",
+        metavar="NAME",
+        help="keep the conversation under NAME so follow-up questions work across calls",
+    )
+
+    search = commands.add_parser("search", parents=[corpus], help="rank papers for a query")
+    search.add_argument("query", nargs="?", help="the query (omit with --queries)")
+    search.add_argument("-k", type=int, default=None, help="hits per query (default 10; 1000 with --queries)")
+    search.add_argument("--json", action="store_true", help="print hits as JSON")
+    search.add_argument(
+        "--queries", metavar="FILE", help="batch mode: BEIR queries.jsonl or id<TAB>text lines"
+    )
+    search.add_argument("--run-file", metavar="FILE", help="write a TREC run file (batch mode)")
+    _engine_options(search)
+
+    index = commands.add_parser("index", parents=[corpus], help="build (or check) the index")
+    index.add_argument("--json", action="store_true", help="print the counts as JSON")
+
+    evaluate = commands.add_parser(
+        "eval", parents=[corpus], help="measure answers on question fixtures, or ranking on BEIR"
+    )
+    evaluate.add_argument("fixtures", nargs="?", help="question fixtures (JSON Lines)")
+    evaluate.add_argument("--beir", metavar="DIR", help="evaluate ranking on a BEIR directory")
+    evaluate.add_argument("--json", action="store_true", help="print the results as JSON")
+    evaluate.add_argument("--report", metavar="FILE.md", help="write every failure to Markdown")
+    evaluate.add_argument(
+        "--min",
+        action="append",
+        default=[],
+        metavar="METRIC=VALUE",
+        help="fail (exit 1) when a metric is below VALUE (repeatable)",
+    )
+    evaluate.add_argument("--run-file", metavar="FILE", help="with --beir: write the TREC run")
+    _engine_options(evaluate)
+
+    history = commands.add_parser("history", help="list or export saved conversations")
+    history.add_argument("action", nargs="?", choices=["list", "export", "delete"], default="list")
+    history.add_argument("id", nargs="?", help="conversation id (export, delete)")
+    history.add_argument("--json", action="store_true", help="print the list as JSON")
+    return parser
+
+
+def _engine_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--engine",
+        choices=["bm25", "okapi", "rank-bm25"],
+        default="bm25",
+        help="bm25: Lucene IDF with RM3 feedback (default); okapi: rank-bm25's formula on the "
+        "sparse index; rank-bm25: rank_bm25.BM25Okapi itself",
+    )
+    parser.add_argument(
+        "--no-feedback", action="store_true", help="bm25 without RM3 pseudo-relevance feedback"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["chat"])
+    try:
+        return _HANDLERS[args.command](args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`assistant search ... | head`): point stdout at devnull so the
+        # interpreter's final flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as err:  # noqa: BLE001 - the one place that turns failures into one line
+        from retrieval.errors import InputError
+
+        if isinstance(err, InputError):
+            print(f"error: {err.one_line()}", file=sys.stderr)
+            return EXIT_INPUT
+        if os.environ.get("ASSISTANT_DEBUG"):
+            raise
+        print(
+            f"error: {err.__class__.__name__}: {' '.join(str(err).split())} "
+            "(set ASSISTANT_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
+        return 70
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def open_engine(args: argparse.Namespace, quiet: bool = False) -> Engine:
+    """The engine over `--corpus` (default: the bundled seeds), notices on stderr."""
+    from assistant.paths import seeds_dir
+    from retrieval.engine import Engine
+
+    corpus = args.corpus or [str(seeds_dir())]
+    progress = None if quiet else _progress_printer()
+    return Engine.open(
+        corpus,
+        getattr(args, "index_dir", None),
+        on_progress=progress,
+        on_notice=lambda message: print(message, file=sys.stderr),
+    )
+
+
+def _progress_printer() -> Callable[[str, float], None] | None:
+    """A one-line progress bar on stderr when it is a terminal; nothing when piped."""
+    if not sys.stderr.isatty():
+        return None
+    width = 30
+
+    def show(stage: str, fraction: float) -> None:
+        filled = int(width * fraction)
+        bar = "█" * filled + "·" * (width - filled)
+        end = "\n" if stage == "indexing" else ""
+        sys.stderr.write(f"\r{stage:<9} {bar} {fraction:4.0%}{end}")
+        sys.stderr.flush()
+
+    return show
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    import json
+
+    from assistant.render import index_report
+
+    engine = open_engine(args)
+    if args.json:
+        payload = {
+            "status": engine.status,
+            "location": str(engine.location),
+            **engine.summary.model_dump(),
+        }
+        print(json.dumps(payload, indent=2))
+    else:
+        print(index_report(engine))
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from assistant import search
+
+    return search.run(args)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant import asking
+
+    return asking.run(args)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from assistant import evaluation
+
+    return evaluation.run(args)
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from assistant.tui.app import run_chat
+
+    return run_chat(args)
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from assistant import history
+
+    return history.run(args)
+
+
+_HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "index": cmd_index,
+    "search": cmd_search,
+    "ask": cmd_ask,
+    "eval": cmd_eval,
+    "chat": cmd_chat,
+    "history": cmd_history,
+}

@@ -1,0 +1,521 @@
+"""Loading paper collections: papers-listing page dumps, JSON Lines / JSON arrays, BEIR directories.
+
+Files are recognised from their content as well as their name and read as streams, so a large JSON
+Lines file is never held in memory whole. Records become `PaperRecord`s (validated at this
+boundary); `Collection` merges exact duplicates, links versions of one paper, and assigns ids.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from rapidfuzz.utils import default_process
+
+from retrieval.errors import InputError
+
+Format = Literal["page", "jsonl", "json", "beir"]
+
+# Bytes looked at to recognise a file; a NUL among them marks it binary.
+SNIFF_BYTES = 65536
+# Beyond this share of undecodable bytes a file is not text at all.
+MAX_REPLACED_SHARE = 0.01
+CORPUS_SUFFIXES = {".txt", ".jsonl", ".ndjson", ".json", ".md"}
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_DATE_LINE = re.compile(
+    r"^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(?:, \d{4})?$"
+)
+# A title is one short line; anything longer or made of several sentences is a paragraph.
+_MAX_TITLE_CHARS = 300
+_SENTENCE_INSIDE = re.compile(r"[a-z0-9)][.!?] [A-Z]")
+
+
+def clean_text(value: str) -> str:
+    """One line of displayable text: control characters dropped, white space collapsed."""
+    return " ".join(_CONTROL.sub(" ", value).split())
+
+
+def title_key(title: str) -> str:
+    """Titles that differ only in case, punctuation or spacing share this key (rapidfuzz's own
+    normalisation, the one its fuzzy scorers apply)."""
+    return " ".join(default_process(title).split())
+
+
+class PaperRecord(BaseModel):
+    """One record as read from one corpus file."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title: str
+    abstract: str
+    own_id: str | None = None
+    date: str | None = None
+    authors: str | None = None
+    url: str | None = None
+    categories: str | None = None
+    source: str
+    line: int
+
+
+class JsonRecord(BaseModel):
+    """The accepted shape of a JSON record; arXiv metadata snapshot records fit as they are."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    title: str
+    abstract: str
+    id: str | int | None = None
+    date: str | None = None
+    authors: str | list[str] | list[list[str]] | None = None
+    url: str | None = None
+    categories: str | list[str] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _aliases(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise ValueError("a record must be a JSON object")
+        data = dict(data)
+        if "_id" in data and data.get("id") is None:
+            data["id"] = data["_id"]
+        if "abstract" not in data and "text" in data:
+            data["abstract"] = data["text"]
+        if data.get("date") is None and data.get("update_date") is not None:
+            data["date"] = data["update_date"]
+        if "title" not in data:
+            raise ValueError("missing field 'title'")
+        if "abstract" not in data:
+            raise ValueError("missing field 'abstract' (or 'text')")
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusFile:
+    path: Path
+    format: Format
+
+
+@dataclass
+class LoadReport:
+    """What loading saw beyond the records: skipped files and records, repairs made."""
+
+    files: list[CorpusFile] = field(default_factory=list)
+    skipped_files: list[str] = field(default_factory=list)
+    skipped_records: int = 0
+    warnings: list[str] = field(default_factory=list)
+    bytes_read: int = 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding files
+
+
+def resolve_corpus(specs: Iterable[str | Path], report: LoadReport) -> list[CorpusFile]:
+    """Files named by `--corpus` arguments (files, directories, globs), in a stable order."""
+    files: list[CorpusFile] = []
+    for spec in specs:
+        files.extend(_resolve_one(str(spec), report))
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        if f.path not in seen:
+            seen.add(f.path)
+            unique.append(f)
+    if not unique:
+        raise InputError("the corpus is empty: no files to read")
+    report.files = unique
+    return unique
+
+
+def _resolve_one(spec: str, report: LoadReport) -> list[CorpusFile]:
+    path = Path(spec).expanduser()
+    if any(ch in spec for ch in "*?["):
+        matches = sorted(Path(p) for p in glob.glob(str(path), recursive=True))
+        files = [m for m in matches if m.is_file()]
+        if not files:
+            raise InputError("no files match this pattern", spec)
+        return _usable_files(files, spec, report)
+    if not path.exists():
+        raise InputError("no such file or directory", spec)
+    if path.is_dir():
+        beir = path / "corpus.jsonl"
+        if beir.is_file():
+            return [CorpusFile(beir.resolve(), "beir")]
+        members = sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )
+        return _usable_files(members, spec, report)
+    fmt = detect_format(path)
+    return [CorpusFile(path.resolve(), fmt)]
+
+
+def _usable_files(paths: list[Path], spec: str, report: LoadReport) -> list[CorpusFile]:
+    usable: list[CorpusFile] = []
+    for p in paths:
+        try:
+            usable.append(CorpusFile(p.resolve(), detect_format(p)))
+        except InputError as err:
+            report.skipped_files.append(err.one_line())
+    if not usable:
+        raise InputError(f"no usable corpus files ({len(report.skipped_files)} skipped)", spec)
+    return usable
+
+
+def detect_format(path: Path) -> Format:
+    """The file's format, from its content first; raises InputError for what is not a corpus."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(SNIFF_BYTES)
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror or err}", path) from None
+    if not head.strip():
+        raise InputError("empty file", path)
+    if b"\x00" in head[:8192]:
+        raise InputError("binary file, not a corpus", path)
+    text = head.decode("utf-8", errors="replace")
+    if text.count("\ufffd") > max(8, MAX_REPLACED_SHARE * len(text)):
+        raise InputError("binary file, not a corpus (not UTF-8 text)", path)
+    first = text.lstrip("\ufeff \t\r\n")[:1]
+    if first == "{":
+        return "beir" if path.name == "corpus.jsonl" else "jsonl"
+    if first == "[":
+        return "json"
+    if path.suffix.lower() in {".json", ".jsonl", ".ndjson"}:
+        raise InputError("not JSON: expected '{' or '[' at the start", path)
+    if not any(_DATE_LINE.match(line.strip()) for line in text.splitlines()):
+        raise InputError("not a papers-listing page: no date line such as 'Mar 14'", path)
+    return "page"
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading records
+
+
+def read_records(corpus_file: CorpusFile, report: LoadReport) -> Iterator[PaperRecord]:
+    if corpus_file.format == "page":
+        yield from _read_page(corpus_file.path, report)
+    elif corpus_file.format == "json":
+        yield from _read_json_array(corpus_file.path, report)
+    else:
+        yield from _read_json_lines(corpus_file.path, report)
+
+
+def _decode(raw: bytes, path: Path, line: int, report: LoadReport) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        report.warnings.append(f"{path}:{line}: invalid UTF-8, undecodable bytes replaced")
+        return raw.decode("utf-8", errors="replace")
+
+
+def _lines(path: Path, report: LoadReport) -> Iterator[tuple[int, str]]:
+    """(line number, text) for each line, streamed; invalid UTF-8 is replaced and reported."""
+    try:
+        with path.open("rb") as fh:
+            for number, raw in enumerate(fh, start=1):
+                report.bytes_read += len(raw)
+                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+                yield number, _decode(raw, path, number, report)
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror or err}", path) from None
+
+
+def _read_page(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
+    date: str | None = None
+    lines = [(n, text.strip()) for n, text in _lines(path, report)]
+    content = [(n, text) for n, text in lines if text]
+    i = 0
+    # Page chrome ("Subscribe", ...) comes before the first date line.
+    while i < len(content) and not _DATE_LINE.match(content[i][1]):
+        i += 1
+    while i < len(content):
+        number, text = content[i]
+        if _DATE_LINE.match(text):
+            date = text
+            i += 1
+            continue
+        if not _is_title_like(text):
+            raise InputError("expected a paper title, found a paragraph with no title", path, number)
+        if i + 1 >= len(content) or _DATE_LINE.match(content[i + 1][1]):
+            raise InputError(f"title {_quote(text)} has no abstract", path, number)
+        abstract_line, abstract = content[i + 1]
+        following = content[i + 2][1] if i + 2 < len(content) else None
+        if _is_title_like(abstract) and following is not None and not _is_title_like(following):
+            raise InputError(f"title {_quote(text)} has no abstract", path, number)
+        yield PaperRecord(
+            title=clean_text(text),
+            abstract=clean_text(abstract),
+            date=date,
+            source=str(path),
+            line=number,
+        )
+        i += 2
+
+
+def _is_title_like(line: str) -> bool:
+    # One inner full stop is allowed: "One vs. Many: ...".
+    return len(line) <= _MAX_TITLE_CHARS and len(_SENTENCE_INSIDE.findall(line)) < 2
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    short = text if len(text) <= limit else text[: limit - 1] + "…"
+    return f"'{short}'"
+
+
+def _read_json_lines(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
+    for number, text in _lines(path, report):
+        if not text.strip():
+            continue
+        try:
+            model = JsonRecord.model_validate_json(text)
+        except ValidationError as err:
+            raise _validation_error(err, path, number) from None
+        record = _to_record(model, path, number, report)
+        if record is not None:
+            yield record
+
+
+def _read_json_array(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
+    raw = path.read_bytes()
+    report.bytes_read += len(raw)
+    text = _decode(raw, path, 1, report).lstrip("\ufeff")
+    decoder = json.JSONDecoder()
+    pos = _skip_space(text, 0)
+    if text[pos : pos + 1] != "[":
+        raise InputError("invalid JSON: expected '['", path, 1)
+    pos = _skip_space(text, pos + 1)
+    line = 1 + text.count("\n", 0, pos)
+    counted = pos
+    if text[pos : pos + 1] == "]":
+        return
+    while True:
+        line += text.count("\n", counted, pos)
+        counted = pos
+        try:
+            obj, end = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as err:
+            raise InputError(f"invalid JSON: {err.msg}", path, err.lineno) from None
+        try:
+            model = JsonRecord.model_validate(obj)
+        except ValidationError as err:
+            raise _validation_error(err, path, line) from None
+        record = _to_record(model, path, line, report)
+        if record is not None:
+            yield record
+        pos = _skip_space(text, end)
+        nxt = text[pos : pos + 1]
+        if nxt == "]":
+            if text[pos + 1 :].strip():
+                raise InputError("invalid JSON: text after the closing ']'", path)
+            return
+        if nxt != ",":
+            where = 1 + text.count("\n", 0, pos)
+            raise InputError("invalid JSON: expected ',' or ']' between records", path, where)
+        pos = _skip_space(text, pos + 1)
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def _validation_error(err: ValidationError, path: Path, line: int) -> InputError:
+    first = err.errors()[0]
+    loc = ".".join(str(part) for part in first["loc"])
+    message = first["msg"]
+    if first["type"] == "json_invalid":
+        return InputError(f"invalid JSON: {first.get('ctx', {}).get('error', message)}", path, line)
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    return InputError(message, path, line, field=loc or None)
+
+
+def _joined(value: str | list[Any] | None, sep: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return clean_text(value) or None
+    parts = [" ".join(v) if isinstance(v, list) else str(v) for v in value]
+    return clean_text(sep.join(p for p in parts if p)) or None
+
+
+def _to_record(
+    model: JsonRecord, path: Path, line: int, report: LoadReport
+) -> PaperRecord | None:
+    title = clean_text(model.title)
+    abstract = clean_text(model.abstract)
+    if not title and not abstract:
+        report.skipped_records += 1
+        return None
+    own_id = None
+    if model.id is not None:
+        own_id = str(model.id).strip()
+        if not own_id or _CONTROL.search(own_id):
+            raise InputError("must be a non-empty single-line string", path, line, field="id")
+    return PaperRecord(
+        title=title or "(untitled)",
+        abstract=abstract,
+        own_id=own_id,
+        date=clean_text(model.date) or None if model.date else None,
+        authors=_joined(model.authors, ", "),
+        url=clean_text(model.url) or None if model.url else None,
+        categories=_joined(model.categories, " "),
+        source=str(path),
+        line=line,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Documents: duplicates merged, versions linked, ids assigned
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where a document was read: file, line, and the listing date there."""
+
+    path: str
+    line: int
+    date: str | None
+
+
+@dataclass(slots=True)
+class Paper:
+    """One document of the collection (one version of a paper)."""
+
+    doc_id: str
+    title: str
+    abstract: str
+    date: str | None
+    authors: str | None
+    url: str | None
+    categories: str | None
+    sources: list[SourceRef]
+    version_group: int = -1
+
+
+def derived_id(title: str) -> str:
+    """A stable, readable id from a title: a short slug and a hash of the normalised title."""
+    key = title_key(title)
+    words = key.split()
+    slug = ""
+    for word in words:
+        if len(slug) + len(word) + 1 > 40:
+            break
+        slug = f"{slug}-{word}" if slug else word
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=4).hexdigest()
+    return f"{slug[:40] or 'paper'}-{digest}"
+
+
+class Collection:
+    """Turns records into documents, in load order, keeping only what merging needs in memory.
+
+    `add` returns the new `Paper`, or None when the record repeats a document already added (its
+    source is then listed on that document). `finish` links the versions.
+    """
+
+    def __init__(self, report: LoadReport) -> None:
+        self.report = report
+        self.sources: list[list[SourceRef]] = []
+        self.duplicates_merged = 0
+        self._by_content: dict[tuple[str | None, bytes], int] = {}
+        self._by_id: dict[str, int] = {}
+        self._title_groups: dict[str, list[int]] = {}
+        self.version_group: list[int] = []
+        self.version_groups = 0
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    def add(self, record: PaperRecord) -> Paper | None:
+        key = title_key(record.title)
+        content = hashlib.blake2b(f"{key}\n{record.abstract}".encode(), digest_size=16).digest()
+        # The same record seen again (same id, or no id, and the same content) is one document.
+        source = SourceRef(record.source, record.line, record.date)
+        existing = self._by_content.get((record.own_id, content))
+        if existing is not None:
+            self.sources[existing].append(source)
+            self.duplicates_merged += 1
+            return None
+        doc_id = self._unique_id(record)
+        index = len(self.sources)
+        sources = [source]
+        self.sources.append(sources)
+        self._by_content[(record.own_id, content)] = index
+        self._by_id[doc_id] = index
+        self._title_groups.setdefault(key, []).append(index)
+        return Paper(
+            doc_id=doc_id,
+            title=record.title,
+            abstract=record.abstract,
+            date=record.date,
+            authors=record.authors,
+            url=record.url,
+            categories=record.categories,
+            sources=sources,
+        )
+
+    def _unique_id(self, record: PaperRecord) -> str:
+        doc_id = record.own_id or derived_id(record.title)
+        if doc_id not in self._by_id:
+            return doc_id
+        n = 2
+        while f"{doc_id}~{n}" in self._by_id:
+            n += 1
+        unique = f"{doc_id}~{n}"
+        if record.own_id is not None:
+            first = self._by_id[doc_id]
+            self.report.warnings.append(
+                f"{record.source}:{record.line}: id '{doc_id}' is already used at "
+                f"{self.sources[first][0].path}:{self.sources[first][0].line} by a different record; "
+                f"kept as '{unique}'"
+            )
+        return unique
+
+    def finish(self) -> list[int]:
+        """The version group of every document (-1 when the paper has one version)."""
+        self.version_group = [-1] * len(self.sources)
+        self.version_groups = 0
+        for members in self._title_groups.values():
+            if len(members) > 1:
+                for index in members:
+                    self.version_group[index] = self.version_groups
+                self.version_groups += 1
+        return self.version_group
+
+    @property
+    def versioned_documents(self) -> int:
+        return sum(1 for g in self.version_group if g >= 0)
+
+
+def iter_papers(files: Iterable[CorpusFile], collection: Collection) -> Iterator[Paper]:
+    """The new documents of the corpus files, streamed; call `collection.finish()` after the
+    last one."""
+    for corpus_file in files:
+        for record in read_records(corpus_file, collection.report):
+            paper = collection.add(record)
+            if paper is not None:
+                yield paper
+
+
+def load_papers(specs: Iterable[str | Path]) -> tuple[list[Paper], Collection]:
+    """Every document of the corpus named by `specs`, in memory (small corpora and tests)."""
+    collection = Collection(LoadReport())
+    files = resolve_corpus(specs, collection.report)
+    papers = list(iter_papers(files, collection))
+    if not papers:
+        raise InputError("the corpus is empty: no records with a title and an abstract")
+    for paper, group in zip(papers, collection.finish(), strict=True):
+        paper.version_group = group
+    return papers, collection

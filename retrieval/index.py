@@ -1,0 +1,261 @@
+"""The BM25 index: a vocabulary of term ids and postings stored as compressed sparse columns.
+
+Column t of the document-term matrix holds the documents containing term t (int32, ascending), the
+term's weighted frequency there, and its precomputed BM25 impact (float32). A query is scored one
+term at a time, vectorised over that term's postings; the top k come from a partial selection.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from array import array
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from retrieval.analysis import TOKEN_PATTERN, Analyzer
+
+# Documents are tokenised in chunks; each chunk becomes sorted (document, term, count) triples.
+CHUNK_DOCS = 20000
+
+
+@dataclass(frozen=True)
+class Bm25Params:
+    """BM25 parameters, chosen on Cranfield (see benchmarks/cranfield.py)."""
+
+    k1: float = 1.2
+    b: float = 0.75
+    # The title counts this many times in a document's term frequencies and length.
+    title_weight: int = 3
+
+    def as_dict(self) -> dict[str, float]:
+        return {"k1": self.k1, "b": self.b, "title_weight": self.title_weight}
+
+
+def lucene_idf(df: np.ndarray | float, n_docs: int) -> np.ndarray | float:
+    """Lucene's BM25 IDF: never negative, even for a term in every document."""
+    return np.log1p((n_docs - df + 0.5) / (df + 0.5))
+
+
+def saturation(tf: np.ndarray, length: np.ndarray, avg_length: float, p: Bm25Params) -> np.ndarray:
+    """BM25's term-frequency component, tf(k1+1) / (tf + k1(1 - b + b·len/avglen))."""
+    norm = p.k1 * (1.0 - p.b + p.b * (length / avg_length))
+    return tf * (p.k1 + 1.0) / (tf + norm)
+
+
+@dataclass
+class Bm25Index:
+    """Postings and statistics; the arrays may be memory-mapped from the cache."""
+
+    vocabulary: list[str]  # sorted; a term's id is its position
+    post_ptr: np.ndarray  # int64 [n_terms + 1]
+    post_doc: np.ndarray  # int32 [n_postings]
+    post_tf: np.ndarray  # float32 [n_postings], weighted term frequency
+    post_impact: np.ndarray  # float32 [n_postings], BM25 weight with Lucene IDF
+    doc_len: np.ndarray  # float32 [n_docs], weighted length
+    params: Bm25Params
+
+    def __post_init__(self) -> None:
+        self.n_docs = int(self.doc_len.shape[0])
+        self.avg_len = float(self.doc_len.mean()) if self.n_docs else 0.0
+        self._okapi_idf_floor: float | None = None
+
+    @property
+    def n_terms(self) -> int:
+        return len(self.vocabulary)
+
+    @property
+    def n_postings(self) -> int:
+        return int(self.post_ptr[-1])
+
+    def term_id(self, term: str) -> int:
+        i = bisect.bisect_left(self.vocabulary, term)
+        return i if i < len(self.vocabulary) and self.vocabulary[i] == term else -1
+
+    def df(self, term_id: int) -> int:
+        return int(self.post_ptr[term_id + 1] - self.post_ptr[term_id])
+
+    def idf(self, term_id: int) -> float:
+        """Lucene IDF of a term; a term the corpus lacks gets the IDF of a term seen once."""
+        df = self.df(term_id) if term_id >= 0 else 1
+        return float(lucene_idf(df, self.n_docs))
+
+    def postings(self, term_id: int) -> tuple[np.ndarray, np.ndarray]:
+        lo, hi = int(self.post_ptr[term_id]), int(self.post_ptr[term_id + 1])
+        return self.post_doc[lo:hi], self.post_impact[lo:hi]
+
+    def score(self, weights: Mapping[int, float]) -> np.ndarray:
+        """BM25 scores of every document for weighted query terms {term id: weight}."""
+        scores = np.zeros(self.n_docs, dtype=np.float32)
+        for term_id, weight in weights.items():
+            docs, impact = self.postings(term_id)
+            if docs.size:
+                # A column lists each document once, so fancy-index addition is exact.
+                scores[docs] += impact if weight == 1.0 else impact * np.float32(weight)
+        return scores
+
+    def score_okapi(self, query_terms: Sequence[str]) -> np.ndarray:
+        """rank_bm25.BM25Okapi's scores (k1, b from the params, epsilon 0.25), in float64.
+
+        Its IDF is log((N - df + 0.5) / (df + 0.5)); where that is negative it is replaced by
+        0.25 times the mean IDF over the vocabulary. Each occurrence of a query term counts.
+        """
+        n, p = self.n_docs, self.params
+        scores = np.zeros(n, dtype=np.float64)
+        for term in query_terms:
+            term_id = self.term_id(term)
+            if term_id < 0:
+                continue
+            lo, hi = int(self.post_ptr[term_id]), int(self.post_ptr[term_id + 1])
+            df = hi - lo
+            idf = math.log(n - df + 0.5) - math.log(df + 0.5)
+            if idf < 0:
+                idf = self._okapi_floor()
+            docs = self.post_doc[lo:hi]
+            tf = self.post_tf[lo:hi].astype(np.float64)
+            length = self.doc_len[docs].astype(np.float64)
+            avg = float(self.doc_len.astype(np.float64).sum() / n)
+            scores[docs] += idf * (tf * (p.k1 + 1) / (tf + p.k1 * (1 - p.b + p.b * length / avg)))
+        return scores
+
+    def _okapi_floor(self) -> float:
+        if self._okapi_idf_floor is None:
+            df = np.diff(self.post_ptr).astype(np.float64)
+            idf = np.log(self.n_docs - df + 0.5) - np.log(df + 0.5)
+            self._okapi_idf_floor = 0.25 * float(idf.mean())
+        return self._okapi_idf_floor
+
+
+def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices and scores of the k best positive scores, best first (ties: lower index first)."""
+    candidates = np.flatnonzero(scores > 0)
+    if candidates.size > k:
+        chosen = np.argpartition(-scores[candidates], k - 1)[:k]
+        candidates = candidates[chosen]
+    order = np.lexsort((candidates, -scores[candidates]))
+    best = candidates[order]
+    return best, scores[best]
+
+
+class IndexBuilder:
+    """Builds a `Bm25Index` from documents given one at a time (title, abstract)."""
+
+    def __init__(self, analyzer: Analyzer, params: Bm25Params) -> None:
+        self.analyzer = analyzer
+        self.params = params
+        self._term_ids: dict[str, int] = {}
+        self._token_ids: dict[str, tuple[int, ...]] = {}
+        self._chunk_terms = array("i")
+        self._chunk_lengths = array("i")
+        self._doc_len = array("f")
+        self._parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._docs_flushed = 0
+
+    @property
+    def n_docs(self) -> int:
+        return len(self._doc_len)
+
+    def add(self, title: str, abstract: str) -> None:
+        title_ids = self._ids(title)
+        ids = title_ids * self.params.title_weight + self._ids(abstract)
+        self._chunk_terms.extend(ids)
+        self._chunk_lengths.append(len(ids))
+        self._doc_len.append(len(ids))
+        if len(self._chunk_lengths) >= CHUNK_DOCS:
+            self._flush()
+
+    def _ids(self, text: str) -> list[int]:
+        ids: list[int] = []
+        cache = self._token_ids
+        for token in TOKEN_PATTERN.findall(self.analyzer.normalize(text)):
+            found = cache.get(token)
+            if found is None:
+                found = cache[token] = tuple(
+                    self._term_id(t) for t in self.analyzer.token_terms(token)
+                )
+            ids.extend(found)
+        return ids
+
+    def _term_id(self, term: str) -> int:
+        found = self._term_ids.get(term)
+        if found is None:
+            found = self._term_ids[term] = len(self._term_ids)
+        return found
+
+    def _flush(self) -> None:
+        """Turn the buffered documents into unique (document, term, count) triples."""
+        if not self._chunk_lengths:
+            return
+        lengths = np.frombuffer(self._chunk_lengths, dtype=np.int32)
+        terms = np.frombuffer(self._chunk_terms, dtype=np.int32).astype(np.int64)
+        local_doc = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)
+        width = np.int64(max(len(self._term_ids), 1))
+        keys, counts = np.unique(local_doc * width + terms, return_counts=True)
+        docs = (keys // width + self._docs_flushed).astype(np.int32)
+        self._parts.append((docs, (keys % width).astype(np.int32), counts.astype(np.float32)))
+        self._docs_flushed += int(lengths.size)
+        self._chunk_terms = array("i")
+        self._chunk_lengths = array("i")
+
+    def finish(self, on_stage: Callable[[str], None] | None = None) -> Bm25Index:
+        from scipy import sparse  # build-time only: queries never import scipy
+
+        self._flush()
+        if on_stage:
+            on_stage("postings")
+        vocabulary = sorted(self._term_ids)
+        rank = np.empty(len(vocabulary), dtype=np.int32)
+        for new_id, term in enumerate(vocabulary):
+            rank[self._term_ids[term]] = new_id
+        n_docs = self.n_docs
+        if self._parts:
+            docs = np.concatenate([p[0] for p in self._parts])
+            terms = rank[np.concatenate([p[1] for p in self._parts])]
+            tfs = np.concatenate([p[2] for p in self._parts])
+        else:
+            docs = terms = np.zeros(0, dtype=np.int32)
+            tfs = np.zeros(0, dtype=np.float32)
+        self._parts.clear()
+        doc_ptr = np.zeros(n_docs + 1, dtype=np.int64)
+        np.cumsum(np.bincount(docs, minlength=n_docs), out=doc_ptr[1:])
+        by_doc = sparse.csr_matrix((tfs, terms, doc_ptr), shape=(n_docs, len(vocabulary)))
+        del docs, terms, tfs
+        by_term = by_doc.tocsc()
+        del by_doc
+        by_term.sort_indices()
+        doc_len = np.frombuffer(self._doc_len, dtype=np.float32).copy()
+        post_ptr = by_term.indptr.astype(np.int64)
+        post_doc = by_term.indices.astype(np.int32)
+        post_tf = by_term.data.astype(np.float32)
+        del by_term
+        if on_stage:
+            on_stage("weights")
+        impact = compute_impacts(post_ptr, post_doc, post_tf, doc_len, self.params)
+        return Bm25Index(vocabulary, post_ptr, post_doc, post_tf, impact, doc_len, self.params)
+
+
+def compute_impacts(
+    post_ptr: np.ndarray,
+    post_doc: np.ndarray,
+    post_tf: np.ndarray,
+    doc_len: np.ndarray,
+    params: Bm25Params,
+) -> np.ndarray:
+    """Every posting's BM25 weight (Lucene IDF), computed once at build time, in slices."""
+    n_docs = doc_len.shape[0]
+    avg = float(doc_len.mean()) if n_docs else 1.0
+    df = np.diff(post_ptr)
+    idf = lucene_idf(df.astype(np.float64), n_docs).astype(np.float32)
+    # The length part of the denominator depends only on the document.
+    norm = (params.k1 * (1.0 - params.b + params.b * (doc_len / avg))).astype(np.float32)
+    impact = np.empty(post_doc.shape[0], dtype=np.float32)
+    term_of = np.repeat(np.arange(df.shape[0], dtype=np.int32), df)
+    step = 1 << 24
+    k1p1 = np.float32(params.k1 + 1.0)
+    for lo in range(0, impact.shape[0], step):
+        hi = min(lo + step, impact.shape[0])
+        tf = post_tf[lo:hi]
+        impact[lo:hi] = idf[term_of[lo:hi]] * (tf * k1p1) / (tf + norm[post_doc[lo:hi]])
+    return impact

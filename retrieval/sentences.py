@@ -1,0 +1,128 @@
+"""Sentence splitting for abstracts, with character offsets.
+
+syntok proposes the boundaries; a second pass removes the ones abstracts prove wrong: after
+abbreviations ("e.g.", "et al.", "Fig."), after ";" and ":" in enumerations ("(1) ...; (2) ..."),
+inside brackets, and before a lowercase continuation. Every sentence is an exact slice of the text,
+and the slices cover all of its non-space characters, in order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import syntok.segmenter
+
+# Abbreviations after which a point never ends a sentence in an abstract.
+ABBREVIATIONS = frozenset(
+    """
+    e.g. i.e. cf. vs. viz. etc. al. fig. figs. eq. eqs. sec. secs. tab. no. nos. approx. resp.
+    w.r.t. a.k.a. incl. dr. prof. mr. ms. st. u.s. u.k. e.u. ph.d. ca. ref. refs. vol. pp. ch.
+    """.split()
+)
+# These may also end a sentence; they keep the boundary when a capitalised sentence follows.
+SENTENCE_FINAL_ABBREVIATIONS = frozenset({"etc.", "al.", "u.s.", "u.k.", "e.u."})
+
+_LAST_WORD = re.compile(r"(\S+)\s*$")
+_OPENERS = {"(": ")", "[": "]", "{": "}"}
+# A piece this short is an enumerator or a stray mark ("(2)", "1)"), not a sentence.
+_MIN_SENTENCE_CHARS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Sentence spans of `text`: `text[span.start:span.end]` is a whole, stripped sentence."""
+    cuts = _merge_wrong_cuts(text, _proposed_cuts(text))
+    bounds = [0, *cuts, len(text)]
+    spans = []
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        span = _strip(text, start, end)
+        if span is not None:
+            spans.append(span)
+    return spans
+
+
+def sentence_texts(text: str) -> list[str]:
+    return [text[s.start : s.end] for s in split_sentences(text)]
+
+
+def _proposed_cuts(text: str) -> list[int]:
+    """Offsets where a new sentence may start (never 0), in order.
+
+    syntok's proposals, plus every full stop before a capital that follows a word longer than an
+    initial: syntok takes "OpenChat-3.5-7B." for an abbreviation. The filter decides on both.
+    """
+    cuts = {m.end() for m in _STOP_BEFORE_CAPITAL.finditer(text)}
+    try:
+        for paragraph in syntok.segmenter.analyze(text):
+            for sentence in paragraph:
+                if sentence and 0 < sentence[0].offset < len(text):
+                    cuts.add(sentence[0].offset)
+    except Exception:  # noqa: BLE001 - a splitter failure must not lose the text
+        pass
+    return sorted(cuts)
+
+
+_STOP_BEFORE_CAPITAL = re.compile(r"(?<=\w\w)[.!?][\"')\]]*\s+(?=[A-Z])")
+
+
+def _merge_wrong_cuts(text: str, cuts: list[int]) -> list[int]:
+    kept: list[int] = []
+    start = 0
+    for i, cut in enumerate(cuts):
+        next_cut = cuts[i + 1] if i + 1 < len(cuts) else len(text)
+        before = text[start:cut]
+        after = text[cut:next_cut]
+        if _is_real_boundary(before, after):
+            kept.append(cut)
+            start = cut
+    return kept
+
+
+def _is_real_boundary(before: str, after: str) -> bool:
+    tail = before.rstrip()
+    head = after.lstrip()
+    if not tail or not head:
+        return False
+    if len(tail) < _MIN_SENTENCE_CHARS or len(head.rstrip()) < _MIN_SENTENCE_CHARS:
+        return False
+    if tail[-1] in ";:,":
+        return False
+    if _open_bracket_closes_later(tail, head):
+        return False
+    last = _LAST_WORD.search(tail)
+    last_word = last.group(1).casefold().lstrip("([\"'") if last else ""
+    if last_word in ABBREVIATIONS:
+        if last_word not in SENTENCE_FINAL_ABBREVIATIONS:
+            return False
+        if not head[0].isupper():
+            return False
+    # A sentence does not start with a lowercase word; mixed-case names ("kNN-LM", "mGPT") may.
+    first_word = head.split(maxsplit=1)[0]
+    return not (first_word[0].islower() and first_word.isalpha() and first_word.islower())
+
+
+def _open_bracket_closes_later(tail: str, head: str) -> bool:
+    """The cut falls inside brackets that the following piece closes."""
+    depth: dict[str, int] = {}
+    for ch in tail:
+        if ch in _OPENERS:
+            depth[ch] = depth.get(ch, 0) + 1
+        else:
+            for opener, closer in _OPENERS.items():
+                if ch == closer and depth.get(opener, 0) > 0:
+                    depth[opener] -= 1
+    return any(n > 0 and _OPENERS[opener] in head for opener, n in depth.items())
+
+
+def _strip(text: str, start: int, end: int) -> Span | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end) if start < end else None
