@@ -88,6 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="METRIC=VALUE",
         help="fail (exit 1) when a metric is below VALUE (repeatable)",
     )
+    evaluate.add_argument(
+        "--max",
+        action="append",
+        default=[],
+        metavar="METRIC=VALUE",
+        help="fail (exit 1) when a metric is above VALUE, e.g. false_abstain (repeatable)",
+    )
     evaluate.add_argument("--run-file", metavar="FILE", help="with --beir: write the TREC run")
     _engine_options(evaluate)
 

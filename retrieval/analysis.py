@@ -14,12 +14,14 @@ from collections.abc import Iterable
 import Stemmer
 
 # Bump when the terms produced for some text change: cached indexes are keyed on it.
-ANALYZER_VERSION = "1"
+ANALYZER_VERSION = "2"
 
-# Letters and digits, joined by hyphens and by points between digits ("3.5", "v1.2"), so that
-# "gpt-3.5" and "1.4x" arrive as one token whose parts are analysed too.
-TOKEN_PATTERN = re.compile(r"[^\W_]+(?:(?:[-‐‑]|\.(?=\d))[^\W_]+)*")
+# Letters and digits, joined by hyphens, by points between digits ("3.5", "v1.2") and by
+# thousands separators ("10,000"), so that "gpt-3.5" and "1.4x" arrive as one token whose parts
+# are analysed too.
+TOKEN_PATTERN = re.compile(r"[^\W_]+(?:(?:[-‐‑]|\.(?=\d)|(?<=\d),(?=\d{3}(?!\d)))[^\W_]+)*")
 PART_SEPARATOR = re.compile(r"[-‐‑]")
+THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
 
 # Longer tokens are hashes, encodings or garbage; they never help ranking.
 MAX_TOKEN_CHARS = 64
@@ -79,6 +81,7 @@ class Analyzer:
     def _analyze_token(self, token: str) -> tuple[str, ...]:
         if len(token) > MAX_TOKEN_CHARS:
             return ()
+        token = THOUSANDS.sub("", token)  # "10,000" and "10000" are one number
         parts = PART_SEPARATOR.split(token)
         if len(parts) == 1:
             return (self._stem(token),) if _keep(token) else ()

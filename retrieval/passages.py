@@ -29,11 +29,13 @@ class Passage:
 
 
 def rank_passages(
-    engine: Engine, weights: Mapping[int, float], docs: Iterable[int]
+    engine: Engine, weights: Mapping[int, float], docs: Iterable[int], b: float | None = None
 ) -> list[Passage]:
-    """Every sentence of `docs`, scored against the weighted query terms, best first."""
+    """Every sentence of `docs`, scored against the weighted query terms, best first. `b` sets
+    how much a sentence's length counts against it (default: the index's b)."""
     index = engine.index
     p = index.params
+    b = p.b if b is None else b
     avg = max(engine.summary.avg_sentence_terms, 1.0)
     idf = {t: index.idf(t) for t in weights}
     out: list[Passage] = []
@@ -46,7 +48,7 @@ def rank_passages(
             for t in term_ids:
                 if t in weights:
                     counts[t] = counts.get(t, 0) + 1
-            norm = p.k1 * (1 - p.b + p.b * len(term_ids) / avg)
+            norm = p.k1 * (1 - b + b * len(term_ids) / avg)
             score = sum(
                 weights[t] * idf[t] * tf * (p.k1 + 1) / (tf + norm) for t, tf in counts.items()
             )

@@ -1,0 +1,103 @@
+"""Conversation: questions answered in the context of the previous answers.
+
+"it", "they", "this paper", "its" mean the papers cited in the previous answer; "tell me more"
+continues with the next best sentences; "compare it with X" compares them with X. The chat and
+`assistant ask --session` share this logic.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from assistant.answer import Answer, compose
+from assistant.evidence import gather
+from assistant.question import NameIndex, read_question
+from retrieval.engine import Engine
+from retrieval.errors import InputError
+
+# Longer input is not a question; it is refused at once rather than analysed for seconds.
+MAX_QUESTION_CHARS = 2000
+
+
+@dataclass
+class Turn:
+    question: str
+    answer: Answer
+
+
+@dataclass
+class Conversation:
+    turns: list[Turn] = field(default_factory=list)
+
+    def last_answered(self) -> Turn | None:
+        for turn in reversed(self.turns):
+            if not turn.answer.abstained:
+                return turn
+        return None
+
+
+class Assistant:
+    """Answers questions about one engine's collection."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @cached_property
+    def names(self) -> NameIndex:
+        return NameIndex(self.engine)
+
+    def ask(self, text: str, conversation: Conversation | None = None) -> Answer:
+        """Answer `text`, and record the turn in `conversation` when one is given."""
+        started = time.perf_counter()
+        text = check_question(text)
+        conversation = conversation if conversation is not None else Conversation()
+        previous = conversation.last_answered()
+        context = self._positions(previous.answer.cited_ids) if previous else []
+        question = read_question(self.engine, self.names, text)
+        if question.kind == "more" and previous is not None:
+            # "Tell me more" continues the previous question, on the same papers.
+            earlier = read_question(self.engine, self.names, previous.question)
+            question = dataclasses.replace(earlier, text=text, kind="more", refers_back=True)
+        read = time.perf_counter()
+        evidence = gather(self.engine, question, context)
+        gathered = time.perf_counter()
+        shown = self._shown(conversation) if question.kind == "more" else set()
+        answer = compose(self.engine, evidence, shown)
+        done = time.perf_counter()
+        answer.timings_ms = {
+            "read": round((read - started) * 1000, 2),
+            "evidence": round((gathered - read) * 1000, 2),
+            "compose": round((done - gathered) * 1000, 2),
+            "total": round((done - started) * 1000, 2),
+        }
+        conversation.turns.append(Turn(text, answer))
+        return answer
+
+    def _positions(self, doc_ids: list[str]) -> list[int]:
+        found = (self.engine.papers.position(d) for d in doc_ids)
+        return [p for p in found if p is not None]
+
+    def _shown(self, conversation: Conversation) -> set[tuple[int, int]]:
+        shown: set[tuple[int, int]] = set()
+        for turn in conversation.turns:
+            for s in turn.answer.sentences:
+                doc = self.engine.papers.position(s.doc_id)
+                if doc is not None:
+                    shown.add((doc, s.sentence_index))
+        return shown
+
+
+def check_question(text: str) -> str:
+    """The question, stripped; an InputError when it is empty or far too long."""
+    stripped = text.strip()
+    if not stripped:
+        raise InputError("the question is empty")
+    if len(stripped) > MAX_QUESTION_CHARS:
+        raise InputError(
+            f"the question is too long ({len(stripped):,} characters; the limit is "
+            f"{MAX_QUESTION_CHARS:,})"
+        )
+    return stripped

@@ -1,0 +1,371 @@
+"""Reading a question: its kind, the papers it names, back-references, and its query terms.
+
+Names are matched with rapidfuzz against the system names of the collection (the part of a title
+before ":", e.g. "Splitwise", and short titles), so "splitwize" still finds Splitwise. Other words
+the index does not know are corrected against its vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA, Indel
+from rapidfuzz.utils import default_process
+
+from retrieval.analysis import TOKEN_PATTERN
+
+if TYPE_CHECKING:
+    from retrieval.engine import Engine
+
+Kind = Literal[
+    "definition", "quantity", "method", "list", "compare", "yesno", "why", "more", "other"
+]
+
+# Words that shape a question but are not what it is about.
+QUESTION_WORDS = frozenset(
+    """
+    what which who whom whose when where why how many much tell me show list give find name
+    explain describe paper papers work works study studies article articles author authors
+    propose proposes proposed introduce introduces introduced present presents presented report
+    reports reported mention mentions mentioned discuss discusses kind kinds type types please
+    also each try tries get gets about does do did exist exists compare compared comparison
+    comparing versus vs difference differences differ differs contrast
+    """.split()
+)
+
+_LIST = re.compile(
+    r"\b(which|what|list|find|name|show)\b[^?]*\b(papers|works|studies|articles|approaches|methods)\b"
+    r"|\bpapers (?:that|which|about|on|using)\b|\blist (?:all |the )?papers\b",
+    re.I,
+)
+_COMPARE = re.compile(
+    r"\bcompar(e|ed|ing|ison)\b|\bversus\b|\bvs\.?\s|\bdiffer(s|ence|ences)?\b|\bcontrast\b",
+    re.I,
+)
+_MORE = re.compile(
+    r"^\s*(tell me more|more( please)?|go on|continue|what else|anything else|and\??)\s*[.?!]*\s*$",
+    re.I,
+)
+_QUANTITY = re.compile(
+    r"\bhow (many|much|large|big|fast|long|small|often|well)\b|\b(number|size|sizes|score|scores|"
+    r"accuracy|perplexity|rate|rates|percent|percentage|speedup|improvement|improvements|gain|"
+    r"gains|faster|cost|latency|throughput|bleu|rouge|f1)\b",
+    re.I,
+)
+# "What is X?" with a short X, "Tell me about X", "What's the paper on X about?".
+_DEFINITION = re.compile(
+    r"^\s*(what|who)('s| is| are| was)( an?| the)?(\s+[^\s?]+){1,5}\s*[?.!]*\s*$"
+    r"|^\s*(define|describe|explain|tell me about|summari[sz]e)\b|\babout\s*[?.!]*\s*$",
+    re.I,
+)
+_METHOD = re.compile(r"^\s*how (does|do|did|is|are|can|could|would|was|were)\b", re.I)
+_YESNO = re.compile(
+    r"^\s*(does|do|did|is|are|can|could|was|were|will|would|has|have|should)\b", re.I
+)
+_WHY = re.compile(r"^\s*why\b", re.I)
+# Back-references to the papers of the previous answer.
+_BACK_REFERENCE = re.compile(
+    r"\b(it|its|it's|they|their|them|theirs)\b|\b(this|these|those|the same) "
+    r"(paper|papers|work|study|method|approach|model|system|dataset|framework|technique|one)\b"
+    r"|\bthe (paper|authors)\b",
+    re.I,
+)
+
+# A system name is a short title prefix ("Splitwise: ..."); longer prefixes are sentences.
+MAX_NAME_WORDS = 5
+MAX_TITLE_NAME_WORDS = 8
+FUZZY_NAME_CUTOFF = 85.0
+COMPOUND_PART_WEIGHT = 0.5
+# Shorter unknown words are more often real words the corpus lacks ("reach") than typos.
+MIN_TYPO_CHARS = 6
+MIN_FUZZY_NAME_CHARS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class NamedPaper:
+    docs: tuple[int, ...]  # every version
+    name: str  # as the question writes it
+    canonical: str  # as the collection writes it ("Splitwise" for "splitwize")
+    start: int  # offsets of the naming words in the question
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """One content word of the question, outside the papers it names. A text speaks to it when
+    it contains its whole term or all of its parts ("mixture-of-experts" or "mixture of
+    experts"); a word the corpus lacks has neither."""
+
+    word: str
+    whole: int  # term id, -1 when unknown
+    parts: tuple[int, ...]
+    entity: bool  # looks like a name ("HumanEval", "GPUs"): an answer must mention it
+
+    def in_terms(self, terms: set[int] | frozenset[int]) -> bool:
+        if self.whole >= 0 and self.whole in terms:
+            return True
+        return bool(self.parts) and all(p in terms for p in self.parts)
+
+    @property
+    def known(self) -> bool:
+        return self.whole >= 0 or bool(self.parts)
+
+
+@dataclass
+class Question:
+    text: str
+    kind: Kind
+    named: list[NamedPaper]
+    refers_back: bool
+    weights: dict[int, float]  # query term id -> weight
+    concepts: list[Concept]  # what the answer must speak to
+    corrections: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def unknown(self) -> list[str]:
+        """Content words the corpus lacks."""
+        return [c.word for c in self.concepts if not c.known]
+
+    @property
+    def focus_terms(self) -> set[int]:
+        return {t for c in self.concepts for t in (c.whole, *c.parts) if t >= 0}
+
+    @property
+    def form(self) -> Kind:
+        """What each quoted sentence should be: a comparison or a list is made of answers to the
+        question's own form ("How do X and Y each ..." wants methods)."""
+        if self.kind in ("compare", "list", "more"):
+            return sentence_form(self.text)
+        return self.kind
+
+    @property
+    def named_docs(self) -> list[int]:
+        seen: list[int] = []
+        for named in self.named:
+            for doc in named.docs:
+                if doc not in seen:
+                    seen.append(doc)
+        return seen
+
+
+_NAME_END = re.compile(r":|[!?](?=\s)| -- | — ")
+
+
+def system_name(title: str) -> str | None:
+    """The name a title gives its system: the part before ':' (or '!', '?', ' -- ') when short."""
+    end = _NAME_END.search(title)
+    if end is None:
+        return None
+    head = title[: end.start()].strip()
+    words = head.split()
+    if not words or len(words) > MAX_NAME_WORDS:
+        return None
+    return head
+
+
+class NameIndex:
+    """System names and short titles of a collection, for finding the papers a question names."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        names: dict[str, list[int]] = {}
+        surface: dict[str, str] = {}
+        for doc, title in enumerate(engine.papers.titles.all()):
+            for name in (system_name(title), title):
+                if name is None:
+                    continue
+                key = default_process(name)
+                key = " ".join(key.split())
+                if not key or len(key.split()) > MAX_TITLE_NAME_WORDS:
+                    continue
+                docs = names.setdefault(key, [])
+                if doc not in docs:
+                    docs.append(doc)
+                surface.setdefault(key, name)
+        self.docs_of = names
+        self.surface = surface
+        self.max_words = max((len(k.split()) for k in names), default=0)
+
+    def surface_of(self, doc: int, fallback: str) -> str:
+        """The system name of `doc` as its title writes it."""
+        return system_name(self.engine.papers.title(doc)) or fallback
+
+    @cached_property
+    def fuzzy_keys(self) -> list[str]:
+        return [k for k in self.docs_of if len(k) >= MIN_FUZZY_NAME_CHARS]
+
+    def is_common(self, key: str) -> bool:
+        """A name made only of words found in several abstracts ("FIRST", "Mission") must match
+        with its own capitalisation."""
+        index = self.engine.index
+        ids = [index.term_id(t) for t in self.engine.analyzer.terms(key)]
+        return bool(ids) and all(t >= 0 and index.df(t) > 3 for t in ids)
+
+
+def read_question(engine: Engine, names: NameIndex, text: str) -> Question:
+    """Everything the answer pipeline needs to know about one question."""
+    tokens = [(m.group(), m.start(), m.end()) for m in TOKEN_PATTERN.finditer(text)]
+    known = [_known(engine, tok) for tok, _, _ in tokens]
+    named = _find_names(engine, names, text, tokens, known)
+    refers_back = bool(_BACK_REFERENCE.search(text))
+    kind = question_kind(text, len({n.docs for n in named}), refers_back)
+    covered = {i for n in named for i, (_, s, e) in enumerate(tokens) if s >= n.start and e <= n.end}
+    weights: dict[int, float] = {}
+    concepts: list[Concept] = []
+    corrections: dict[str, str] = {}
+    for i, (tok, start, _) in enumerate(tokens):
+        word = tok.casefold()
+        if word in QUESTION_WORDS:
+            continue
+        terms = engine.analyzer.token_terms(engine.analyzer.normalize(tok))
+        if not terms:
+            continue
+        ids = [engine.index.term_id(t) for t in terms]
+        if i not in covered and not any(t >= 0 for t in ids):
+            fixed = _correct(engine, terms[0]) if len(tok) >= MIN_TYPO_CHARS else None
+            if fixed is not None:
+                corrections[tok] = engine.index.vocabulary[fixed]
+                ids = [fixed]
+        if i not in covered:
+            parts = tuple(t for t in ids[1:] if t >= 0)
+            if len(parts) < len(ids) - 1:
+                parts = ()  # a part the corpus lacks: only the whole form can match
+            concepts.append(Concept(tok, ids[0], parts, _looks_like_name(tok, start)))
+        for position, term_id in enumerate(ids):
+            if term_id < 0:
+                continue
+            # A compound ("left-to-right") is one idea: its parts count less than the whole.
+            weight = 1.0 if position == 0 else COMPOUND_PART_WEIGHT
+            weights[term_id] = weights.get(term_id, 0.0) + weight
+    # The name as the collection spells it is what its sentences contain ("tinystoreis" is not).
+    for paper in named:
+        for term in engine.analyzer.terms(paper.canonical):
+            term_id = engine.index.term_id(term)
+            if term_id >= 0 and term_id not in weights:
+                weights[term_id] = 1.0
+    refers_back = refers_back or kind == "more"
+    return Question(text, kind, named, refers_back, weights, concepts, corrections)
+
+
+def question_kind(text: str, n_named: int = 0, refers_back: bool = False) -> Kind:
+    """The kind of answer the question asks for, from its form. A comparison needs two papers:
+    two named, or one named and one referred back to."""
+    if _MORE.match(text):
+        return "more"
+    papers = n_named + (1 if refers_back else 0)
+    if papers >= 2 and (_COMPARE.search(text) or re.search(r"\band\b.+\beach\b", text, re.I)):
+        return "compare"
+    if _LIST.search(text):
+        return "list"
+    return sentence_form(text)
+
+
+def sentence_form(text: str) -> Kind:
+    """The kind of a single answer: definition, quantity, method, why, yes/no or other."""
+    if _WHY.match(text):
+        return "why"
+    if _QUANTITY.search(text):
+        return "quantity"
+    if _METHOD.match(text):
+        return "method"
+    if _DEFINITION.search(text):
+        return "definition"
+    if _YESNO.match(text):
+        return "yesno"
+    return "other"
+
+
+def _looks_like_name(token: str, start: int) -> bool:
+    """Capitalised inside the sentence, mixed case, or with digits: "Everest", "HumanEval"."""
+    return (
+        (token[0].isupper() and start > 0)
+        or any(c.isupper() for c in token[1:])
+        or any(c.isdigit() for c in token)
+    )
+
+
+def _known(engine: Engine, token: str) -> bool:
+    """False for a word that has terms, none of which the index knows (a typo, or a word the
+    corpus lacks); stopwords count as known."""
+    terms = engine.analyzer.token_terms(engine.analyzer.normalize(token))
+    return not terms or any(engine.index.term_id(t) >= 0 for t in terms)
+
+
+def _find_names(
+    engine: Engine,
+    names: NameIndex,
+    text: str,
+    tokens: list[tuple[str, int, int]],
+    known: list[bool],
+) -> list[NamedPaper]:
+    """Longest-first matches of question word sequences against names; fuzzy only where a word
+    is unknown to the index (a likely typo)."""
+    found: list[NamedPaper] = []
+    taken: set[int] = set()
+    for length in range(min(names.max_words, len(tokens)), 0, -1):
+        for start in range(0, len(tokens) - length + 1):
+            span = range(start, start + length)
+            if taken.intersection(span):
+                continue
+            lo, hi = tokens[start][1], tokens[start + length - 1][2]
+            phrase = text[lo:hi]
+            key = " ".join(default_process(phrase).split())
+            if not key:
+                continue
+            docs = names.docs_of.get(key)
+            if docs is not None and length == 1 and names.is_common(key):
+                if names.surface[key] not in phrase and phrase not in names.surface[key]:
+                    docs = None
+            if docs is None and not all(known[i] for i in span) and len(key) >= MIN_FUZZY_NAME_CHARS:
+                match = process.extractOne(
+                    key, names.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_NAME_CUTOFF
+                )
+                if match is not None:
+                    docs = names.docs_of[match[0]]
+            if docs is None:
+                continue
+            canonical = names.surface_of(docs[0], phrase)
+            found.append(NamedPaper(tuple(docs), phrase, canonical, lo, hi))
+            taken.update(span)
+    found.sort(key=lambda n: n.start)
+    return found
+
+
+def _correct(engine: Engine, term: str) -> int | None:
+    """The vocabulary term closest to an unknown one, or None when nothing is close enough.
+
+    Typos keep the first letter and are one edit away (two in long words), a transposition
+    counting as one. Among equals, a missing or extra letter beats a wrong one (Indel distance),
+    then the more frequent term wins.
+    """
+    if len(term) < 5 or not term.isalpha():
+        return None
+    vocabulary = _correction_vocabulary(engine)
+    max_edits = 1 if len(term) <= 7 else 2
+    candidates = [
+        c
+        for c in process.extract(
+            term, vocabulary, scorer=OSA.distance, score_cutoff=max_edits, limit=20
+        )
+        if c[0][0] == term[0]
+    ]
+    if not candidates:
+        return None
+    index = engine.index
+    best = min(
+        candidates,
+        key=lambda c: (c[1], Indel.distance(term, c[0]), -index.df(index.term_id(c[0])), c[0]),
+    )
+    return index.term_id(best[0])
+
+
+def _correction_vocabulary(engine: Engine) -> list[str]:
+    cached = getattr(engine, "_correction_vocabulary", None)
+    if cached is None:
+        cached = [t for t in engine.index.vocabulary if t.isalpha() and len(t) >= 3]
+        engine._correction_vocabulary = cached  # type: ignore[attr-defined]
+    return cached
