@@ -208,9 +208,33 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from assistant import asking
+    from assistant.conversation import Assistant, Conversation, check_question
+    from assistant.render import answer_text
 
-    return asking.run(args)
+    question = check_question(args.question)
+    engine = open_engine(args)
+    assistant = Assistant(engine)
+    if args.session:
+        from assistant.history import History
+
+        history = History.default()
+        conversation_id = history.named(args.session, corpus_names(args))
+        conversation = history.conversation(conversation_id)
+        answer = assistant.ask(question, conversation)
+        history.append(conversation_id, question, answer)
+    else:
+        answer = assistant.ask(question, Conversation())
+    if args.json:
+        print(answer.model_dump_json(indent=2))
+    else:
+        terms = engine.analyzer.terms(question)
+        print(answer_text(answer, terms, engine.analyzer, color=sys.stdout.isatty()))
+    return EXIT_OK
+
+
+def corpus_names(args: argparse.Namespace) -> list[str]:
+    """The corpus as given on the command line (empty for the bundled seeds)."""
+    return [str(os.path.abspath(c)) if os.path.exists(c) else c for c in args.corpus or []]
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

@@ -190,6 +190,10 @@ class NameIndex:
         self.surface = surface
         self.max_words = max((len(k.split()) for k in names), default=0)
 
+    def suggestions(self) -> list[str]:
+        """System names and short titles, as the collection writes them (for completion)."""
+        return sorted(set(self.surface.values()))
+
     def surface_of(self, doc: int, fallback: str) -> str:
         """The system name of `doc` as its title writes it."""
         return system_name(self.engine.papers.title(doc)) or fallback

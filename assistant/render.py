@@ -94,3 +94,75 @@ def search_hits(
             block.append(f"    “{emphasise(sentence, terms, engine.analyzer, color)}”")
         blocks.append("\n".join(block))
     return "\n\n".join(blocks)
+
+
+def answer_text(answer: Answer, terms: Iterable[str], analyzer: Analyzer, color: bool) -> str:
+    """An answer for the terminal: the quoted sentences with [n] markers, notes, references;
+    or the abstention with the closest papers."""
+    lines = [emphasise(answer.answer, terms, analyzer, color)]
+    if answer.notes:
+        lines.append("")
+        lines += [_dim(f"Note: {printable(note)}", color) for note in answer.notes]
+    if answer.abstained:
+        if answer.see_also:
+            lines += ["", "See also (the closest papers; they do not answer it):"]
+            lines += [f"  - {_reference_line(r.title, r.date, r.source)}" for r in answer.see_also]
+        return "\n".join(lines)
+    lines += ["", "References"]
+    lines += [f"  [{c.n}] {_reference_line(c.title, c.date, c.source)}" for c in answer.citations]
+    return "\n".join(lines)
+
+
+def _reference_line(title: str, date: str | None, source: str) -> str:
+    when = f" ({printable(date)})" if date else ""
+    return f"{printable(title)}{when} — {printable(source)}"
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#$])")
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])(?=\s|$)", re.M)
+
+
+def escape_markdown(text: str) -> str:
+    """Text shown literally by a Markdown renderer: the characters Markdown gives meaning to are
+    escaped, so an abstract's "*", "_" or "[x](y)" stays as written."""
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", printable(text))
+    # A line starting "- ", "+ " or "1. " would become a list item.
+    return _MARKDOWN_LINE_START.sub(
+        lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text
+    )
+
+
+def answer_markdown(answer: Answer) -> str:
+    """An answer as Markdown: quotes escaped, citation markers, references."""
+    body = escape_markdown(answer.answer)
+    # Citation markers and list bullets are ours, not the abstract's: keep them as Markdown.
+    body = re.sub(r"\\\[(\d+)\\\]", r"[\1]", body)
+    if answer.answer.startswith("- "):
+        body = "\n".join(
+            "- " + line[3:] if line.startswith("\\- ") else line for line in body.split("\n")
+        )
+    parts = [body]
+    if answer.notes:
+        parts.append("\n".join(f"*{escape_markdown(n)}*" for n in answer.notes))
+    if answer.abstained:
+        if answer.see_also:
+            refs = "\n".join(
+                f"- {escape_markdown(_reference_line(r.title, r.date, r.source))}" for r in answer.see_also
+            )
+            parts.append(f"See also (the closest papers; they do not answer it):\n\n{refs}")
+    else:
+        refs = "\n".join(
+            f"{c.n}. {escape_markdown(_reference_line(c.title, c.date, c.source))}" for c in answer.citations
+        )
+        parts.append(f"**References**\n\n{refs}")
+    return "\n\n".join(parts)
+
+
+def conversation_markdown(title: str, corpus: list[str], conversation) -> str:  # noqa: ANN001
+    """A whole conversation as a Markdown document."""
+    out = [f"# {escape_markdown(title) or 'Conversation'}", ""]
+    if corpus:
+        out += ["Corpus: " + ", ".join(escape_markdown(c) for c in corpus), ""]
+    for turn in conversation.turns:
+        out += [f"## {escape_markdown(turn.question)}", "", answer_markdown(turn.answer), ""]
+    return "\n".join(out)

@@ -1,0 +1,197 @@
+"""Widgets of the chat: question input with recall and suggestions, messages, the paper panel."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.suggester import Suggester
+from textual.widgets import Input, Markdown, Static
+
+from assistant.answer import Answer
+from assistant.render import answer_markdown, printable
+from retrieval.analysis import TOKEN_PATTERN, Analyzer
+
+
+class QuestionInput(Input):
+    """The question box: Enter sends, Up and Down recall earlier questions."""
+
+    BINDINGS = [
+        Binding("up", "recall(-1)", "Earlier question", show=False, id="recall-previous",
+                tooltip="Put the previous question back in the box"),
+        Binding("down", "recall(1)", "Later question", show=False, id="recall-next",
+                tooltip="Put the next question back in the box"),
+    ]
+
+    def __init__(self, **kwargs) -> None:  # noqa: ANN003
+        super().__init__(**kwargs)
+        self.asked: list[str] = []
+        self._position = 0
+        self._draft = ""
+
+    def remember(self, question: str) -> None:
+        if not self.asked or self.asked[-1] != question:
+            self.asked.append(question)
+        self._position = len(self.asked)
+        self._draft = ""
+
+    def action_recall(self, step: int) -> None:
+        if not self.asked:
+            return
+        if self._position == len(self.asked):
+            self._draft = self.value
+        self._position = max(0, min(len(self.asked), self._position + step))
+        self.value = self._draft if self._position == len(self.asked) else self.asked[self._position]
+        self.cursor_position = len(self.value)
+
+
+class NameSuggester(Suggester):
+    """Completes the paper title or system name being typed ("What is Spli" → "Splitwise")."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(use_cache=True, case_sensitive=True)
+        self.names = sorted(set(names), key=len)
+        self._folded = [n.casefold() for n in self.names]
+
+    async def get_suggestion(self, value: str) -> str | None:
+        words = list(TOKEN_PATTERN.finditer(value))
+        if not words or value[-1:].isspace():
+            return None
+        # The fragment may span the last few words of a multi-word name ("merging lo").
+        for count in (3, 2, 1):
+            if len(words) < count:
+                continue
+            start = words[-count].start()
+            fragment = value[start:].casefold()
+            if len(fragment) < 3:
+                continue
+            matches = [i for i, name in enumerate(self._folded) if name.startswith(fragment) and len(name) > len(fragment)]
+            if not matches:
+                continue
+            # Closest overall shape first (rapidfuzz), then the shortest.
+            best = max(matches, key=lambda i: (fuzz.ratio(fragment, self._folded[i]), -len(self.names[i])))
+            return value[:start] + value[start:] + self.names[best][len(fragment):]
+        return None
+
+
+class QuestionMessage(Static):
+    """A question as the user typed it, shown literally."""
+
+    def __init__(self, question: str) -> None:
+        super().__init__(Text(printable(question)), classes="question")
+
+
+class CitationClicked(Message):
+    def __init__(self, answer: Answer, n: int) -> None:
+        super().__init__()
+        self.answer = answer
+        self.n = n
+
+
+class AnswerMessage(Markdown):
+    """An answer as Markdown; its [n] markers are links that open the cited paper."""
+
+    def __init__(self, answer: Answer) -> None:
+        self.answer = answer
+        text = answer_markdown(answer)
+        # Each citation marker links to its paper.
+        text = re.sub(r"(?<!\\)\[(\d+)\]", lambda m: f"[\\[{m.group(1)}\\]](cite:{m.group(1)})", text)
+        super().__init__(text, classes="answer abstained" if answer.abstained else "answer", open_links=False)
+
+    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
+        event.stop()
+        if event.href.startswith("cite:") and event.href[5:].isdigit():
+            self.post_message(CitationClicked(self.answer, int(event.href[5:])))
+
+
+class Conversation(VerticalScroll):
+    """The questions and answers, newest at the bottom."""
+
+
+@dataclass(frozen=True)
+class PaperView:
+    """What the paper panel shows."""
+
+    title: str
+    date: str | None
+    sources: list[str]
+    versions: list[str]
+    abstract: str
+    quoted: list[tuple[int, int]]  # character spans of the quoted sentences
+    terms: list[str]  # query terms to emphasise
+
+
+class PaperPanel(VerticalScroll):
+    """The selected paper: title, date, sources, versions, and the abstract with the quoted
+    sentences highlighted and the question's terms emphasised."""
+
+    COMPONENT_CLASSES = {"paper-panel--quote", "paper-panel--term"}
+
+    def __init__(self, analyzer: Analyzer, **kwargs) -> None:  # noqa: ANN003
+        super().__init__(**kwargs)
+        self.analyzer = analyzer
+        self.view: PaperView | None = None
+
+    def compose(self):  # noqa: ANN201
+        yield Static(Text("Open a citation to read its paper here."), id="paper-title")
+        yield Static("", id="paper-meta")
+        yield Static("", id="paper-abstract")
+
+    def show(self, view: PaperView) -> None:
+        self.view = view
+        self.query_one("#paper-title", Static).update(Text(printable(view.title), style="bold"))
+        meta = Text()
+        if view.date:
+            meta.append(f"{printable(view.date)}\n")
+        for source in view.sources:
+            meta.append(f"{printable(source)}\n")
+        if len(view.versions) > 1:
+            meta.append(f"{len(view.versions)} versions in this collection:\n", style="italic")
+            for version in view.versions:
+                meta.append(f"  • {printable(version)}\n")
+        self.query_one("#paper-meta", Static).update(meta)
+        self.query_one("#paper-abstract", Static).update(self._abstract(view))
+        self.scroll_home(animate=False)
+        if view.quoted:
+            self.call_after_refresh(self._scroll_to_quote)
+
+    def _scroll_to_quote(self) -> None:
+        """Bring the first quoted sentence into view: find its line in the wrapped abstract."""
+        if self.view is None or not self.view.quoted:
+            return
+        widget = self.query_one("#paper-abstract", Static)
+        width = widget.content_size.width
+        if width <= 0:
+            return
+        target = self.view.quoted[0][0]
+        lines = Text(self.view.abstract).wrap(self.app.console, width)
+        consumed = 0
+        row = 0
+        for row, line in enumerate(lines):
+            consumed += len(line.plain) + 1  # the space the wrap dropped
+            if consumed > target:
+                break
+        self.scroll_to(y=max(0, widget.virtual_region.y + row - 2), animate=False)
+
+    def _abstract(self, view: PaperView) -> Text:
+        shown = printable(view.abstract)
+        text = Text(shown)
+        if len(shown) != len(view.abstract):
+            return text  # offsets no longer line up; show it plain
+
+        quote_style = self.get_component_rich_style("paper-panel--quote")
+        term_style = self.get_component_rich_style("paper-panel--term")
+        for start, end in view.quoted:
+            text.stylize(quote_style, start, end)
+        wanted = set(view.terms)
+        if wanted:
+            for match in TOKEN_PATTERN.finditer(view.abstract):
+                terms = self.analyzer.token_terms(self.analyzer.normalize(match.group()))
+                if wanted.intersection(terms):
+                    text.stylize(term_style, match.start(), match.end())
+        return text
