@@ -93,26 +93,28 @@ def compose(engine: Engine, evidence: Evidence, shown: set[tuple[int, int]]) -> 
         choices = _single_paper_choices(evidence, shown if q.kind == "more" else set())
     confidence = answer_confidence(evidence, choices[0].scored.doc) if choices else 0.0
     if confidence < ABSTAIN_BELOW:
-        return abstention(engine, q, evidence.papers, confidence)
+        # The papers the question pointed at come first among the closest ones.
+        pointed = q.named_docs or (evidence.context if q.refers_back else [])
+        closest = [p for p in pointed if p in evidence.paper_score]
+        closest += [p for p in evidence.papers if p not in closest]
+        return abstention(engine, q, closest, confidence)
     choices, notes = _with_versions(engine, evidence, choices)
     return _assemble(engine, q, choices, notes, confidence, lines=q.kind in ("list", "compare"))
 
 
 def _single_paper_choices(evidence: Evidence, skip: set[tuple[int, int]]) -> list[Choice]:
     """A question that names a paper is answered from it; one that says "it" or "they", from
-    the papers of the previous answer, unless they cannot answer it and another paper can
-    ("How does ADED build its drafts?" after an answer about something else)."""
+    the papers of the previous answer, unless it brings its own subject, a name those papers
+    never mention ("How does ADED build its drafts?" after an answer about something else)."""
     q = evidence.question
     papers = evidence.papers
     if q.named_docs:
         return _best_choices(evidence, skip, [p for p in papers if p in q.named_docs])
     if q.refers_back and evidence.context:
         context = [p for p in papers if p in evidence.context]
-        choices = _best_choices(evidence, skip, context)
-        if choices and answer_confidence(evidence, choices[0].scored.doc) >= ABSTAIN_BELOW:
-            return choices
-        if q.kind == "more":
-            return choices
+        own_subject = q.kind != "more" and all(evidence.missing_entities(p) for p in context)
+        if not own_subject:
+            return _best_choices(evidence, skip, context)
     return _best_choices(evidence, skip, papers)
 
 

@@ -180,6 +180,9 @@ def concept_shares(engine: Engine, question: Question) -> list[tuple[Concept, fl
     a plain word ("giant"), since paraphrases are full of those."""
     index = engine.index
     rare = index.idf(-1)
+    # Plain unknown words only weigh beside words the corpus knows: alone ("What is [bold]X?")
+    # they are noise around a name.
+    plain_unknown = UNKNOWN_WORD_SHARE * rare if any(c.known or c.entity for c in question.concepts) else 0.0
     masses = []
     for c in question.concepts:
         if c.whole >= 0:
@@ -187,7 +190,7 @@ def concept_shares(engine: Engine, question: Question) -> list[tuple[Concept, fl
         elif c.parts:
             mass = max(index.idf(p) for p in c.parts)
         else:
-            mass = rare if c.entity else UNKNOWN_WORD_SHARE * rare
+            mass = rare if c.entity else plain_unknown
         masses.append(mass)
     total = sum(masses)
     return [(c, m / total) for c, m in zip(question.concepts, masses, strict=True)] if total else []

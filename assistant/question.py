@@ -137,9 +137,13 @@ class Question:
     @property
     def form(self) -> Kind:
         """What each quoted sentence should be: a comparison or a list is made of answers to the
-        question's own form ("How do X and Y each ..." wants methods)."""
+        question's own form ("How do X and Y each ..." wants methods); a bare "Compare X and Y"
+        wants what each one is."""
         if self.kind in ("compare", "list", "more"):
-            return sentence_form(self.text)
+            form = sentence_form(self.text)
+            if self.kind == "compare" and form in ("other", "yesno"):
+                return "definition"
+            return form
         return self.kind
 
     @property

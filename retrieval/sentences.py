@@ -54,8 +54,9 @@ def sentence_texts(text: str) -> list[str]:
 def _proposed_cuts(text: str) -> list[int]:
     """Offsets where a new sentence may start (never 0), in order.
 
-    syntok's proposals, plus every full stop before a capital that follows a word longer than an
-    initial: syntok takes "OpenChat-3.5-7B." for an abbreviation. The filter decides on both.
+    syntok's proposals, plus every full stop before a capital, a digit or a mixed-case name
+    ("kNN-LM"): syntok takes "OpenChat-3.5-7B." for an abbreviation and never cuts before a
+    lowercase letter. The filter decides on both.
     """
     cuts = {m.end() for m in _STOP_BEFORE_CAPITAL.finditer(text)}
     try:
@@ -68,7 +69,8 @@ def _proposed_cuts(text: str) -> list[int]:
     return sorted(cuts)
 
 
-_STOP_BEFORE_CAPITAL = re.compile(r"(?<=\w\w)[.!?][\"')\]]*\s+(?=[A-Z])")
+_STOP_BEFORE_CAPITAL = re.compile(r"(?<=\S)[.!?][\"')\]]*\s+(?=[A-Z0-9]|[a-z]+[A-Z])")
+_INITIAL = re.compile(r"^[A-Z]\.$")
 
 
 def _merge_wrong_cuts(text: str, cuts: list[int]) -> list[int]:
@@ -96,6 +98,8 @@ def _is_real_boundary(before: str, after: str) -> bool:
     if _open_bracket_closes_later(tail, head):
         return False
     last = _LAST_WORD.search(tail)
+    if last and _INITIAL.match(last.group(1)):
+        return False  # "J. Smith"
     last_word = last.group(1).casefold().lstrip("([\"'") if last else ""
     if last_word in ABBREVIATIONS:
         if last_word not in SENTENCE_FINAL_ABBREVIATIONS:

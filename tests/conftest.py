@@ -1,0 +1,75 @@
+"""Shared fixtures. Every test runs with its own cache and data directories, so nothing a test
+does reaches the user's real ones, and tests can run in any order."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+BENCHMARKS = ROOT / "benchmarks"
+CRANFIELD = BENCHMARKS / "cranfield"
+DEV_FIXTURES = BENCHMARKS / "questions" / "dev.jsonl"
+
+
+@pytest.fixture(scope="session")
+def session_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("assistant")
+    return {"index": base / "index", "data": base / "data"}
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(
+    session_dirs: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Path]:
+    """Indexes are shared by the session (building them is the slow part); history is per test."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(session_dirs["index"]))
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(data))
+    return {"index": session_dirs["index"], "data": data}
+
+
+@pytest.fixture(scope="session")
+def seeds_engine(session_dirs: dict[str, Path]):  # noqa: ANN201
+    from retrieval.engine import Engine
+
+    return Engine.open([SEEDS], session_dirs["index"])
+
+
+@pytest.fixture(scope="session")
+def seeds_assistant(seeds_engine):  # noqa: ANN001, ANN201
+    from assistant.conversation import Assistant
+
+    return Assistant(seeds_engine)
+
+
+def run_cli(
+    *args: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+    input: str | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """The real entry point, in a fresh process: `python -m assistant ARGS`."""
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("ASSISTANT_DEBUG", None)
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=full_env,
+        timeout=timeout,
+        input=input,
+    )
+
+
+@pytest.fixture
+def cli() -> Iterator[object]:
+    yield run_cli

@@ -1,0 +1,142 @@
+"""The sparse BM25 index: exact scores, rank-bm25 parity, top-k, RM3, passages."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+from rank_bm25 import BM25Okapi
+
+from retrieval.analysis import Analyzer
+from retrieval.engine import Engine
+from retrieval.feedback import Rm3Params, rm3_expand
+from retrieval.index import Bm25Params, IndexBuilder, top_k
+from retrieval.passages import rank_passages
+
+DOCS = [
+    ("Sparse retrieval", "BM25 ranks documents with sparse term statistics."),
+    ("Dense retrieval", "Dense vectors rank documents; sparse vectors rank terms."),
+    ("Cooking pasta", "Boil water, add pasta, and wait for the pasta."),
+]
+
+
+def lucene_bm25(query, docs, k1=1.2, b=0.75, title_weight=3):
+    """A direct, loop-by-loop reading of Lucene's BM25 formula."""
+    a = Analyzer()
+    doc_terms = [a.terms(t) * title_weight + a.terms(x) for t, x in docs]
+    n = len(docs)
+    avg = sum(len(d) for d in doc_terms) / n
+    scores = []
+    for terms in doc_terms:
+        s = 0.0
+        for q in set(a.terms(query)):
+            df = sum(q in d for d in doc_terms)
+            tf = terms.count(q)
+            if not tf:
+                continue
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            s += a.terms(query).count(q) * idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(terms) / avg))
+        scores.append(s)
+    return scores
+
+
+def build(docs, params=Bm25Params()):
+    builder = IndexBuilder(Analyzer(), params)
+    for title, abstract in docs:
+        builder.add(title, abstract)
+    return builder.finish()
+
+
+@pytest.mark.parametrize("query", ["sparse retrieval", "rank documents", "pasta pasta water", "nothing"])
+def test_scores_equal_the_formula(query):
+    index = build(DOCS)
+    weights = {}
+    for term in Analyzer().terms(query):
+        if index.term_id(term) >= 0:
+            weights[index.term_id(term)] = weights.get(index.term_id(term), 0) + 1.0
+    expected = lucene_bm25(query, DOCS)
+    assert np.allclose(index.score(weights), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_vocabulary_is_sorted_and_postings_consistent():
+    index = build(DOCS)
+    assert index.vocabulary == sorted(index.vocabulary)
+    assert index.post_ptr[0] == 0 and index.post_ptr[-1] == index.post_doc.shape[0]
+    assert index.post_doc.dtype == np.int32 and index.post_impact.dtype == np.float32
+    for t in range(index.n_terms):
+        docs, _ = index.postings(t)
+        assert list(docs) == sorted(set(docs.tolist()))
+    assert index.term_id("zzz-not-there") == -1
+
+
+def test_okapi_mode_equals_rank_bm25_on_the_seeds(seeds_engine):
+    engine = seeds_engine
+    p = engine.index.params
+    reference = BM25Okapi(
+        [engine.document_terms(d) for d in range(len(engine.papers))], k1=p.k1, b=p.b
+    )
+    for query in [
+        "What is Splitwise?",
+        "large language models",  # terms in more than half the documents: negative IDF
+        "quantization quantization of LLM weights",
+        "knowledge distillation for small models",
+    ]:
+        terms = engine.analyzer.terms(query)
+        ours = engine.index.score_okapi(terms)
+        theirs = reference.get_scores(terms)
+        assert np.max(np.abs(ours - theirs)) < 1e-9
+
+
+def test_rank_bm25_engine_is_the_library_itself(seeds_engine):
+    hits = seeds_engine.search("phase splitting inference", 3, method="rank-bm25")
+    okapi = seeds_engine.search("phase splitting inference", 3, method="okapi")
+    assert [h.doc for h in hits] == [h.doc for h in okapi]
+    assert hits[0].score == pytest.approx(okapi[0].score, abs=1e-9)
+
+
+def test_top_k_is_partial_selection_best_first_ties_by_position():
+    scores = np.array([0.5, 2.0, 0.0, 2.0, 1.0, -1.0], dtype=np.float32)
+    docs, values = top_k(scores, 3)
+    assert docs.tolist() == [1, 3, 4]
+    assert values.tolist() == [2.0, 2.0, 1.0]
+    docs, _ = top_k(scores, 10)
+    assert docs.tolist() == [1, 3, 4, 0]  # zero and negative scores are not hits
+
+
+def test_rm3_keeps_the_query_and_adds_feedback_terms():
+    query = {1: 1.0, 2: 1.0}
+    feedback = [({1: 2, 7: 3}, 10.0), ({2: 1, 8: 1}, 9.0)]
+    expanded = rm3_expand(query, feedback, Rm3Params(docs=2, terms=2, original_weight=0.5))
+    assert set(expanded) >= {1, 2, 7}
+    assert sum(expanded.values()) == pytest.approx(1.0)
+    assert expanded[7] > expanded.get(8, 0.0)  # the better document's terms weigh more
+    assert rm3_expand({}, feedback, Rm3Params()) == {}
+
+
+def test_feedback_is_measured_by_the_search(seeds_engine):
+    plain = seeds_engine.search("splitting prompt computation and token generation", 5, feedback=False)
+    expanded = seeds_engine.search("splitting prompt computation and token generation", 5)
+    assert plain[0].doc == expanded[0].doc
+    assert seeds_engine.papers.title(plain[0].doc).startswith("Splitwise")
+
+
+def test_passages_are_exact_slices_scored_with_corpus_statistics(seeds_engine):
+    engine = seeds_engine
+    doc = engine.search("Splitwise", 1)[0].doc
+    weights = engine.query_weights("separate machines")
+    passages = rank_passages(engine, weights, [doc])
+    abstract = engine.papers.abstract(doc)
+    assert len(passages) == len(engine.sentences(doc))
+    for p in passages:
+        assert abstract[p.start : p.end] == p.text
+    assert "separate machines" in passages[0].text
+    assert passages[0].score > passages[-1].score >= 0
+
+
+def test_engine_search_on_a_small_jsonl(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_text("\n".join(json.dumps({"id": f"d{i}", "title": t, "abstract": a}) for i, (t, a) in enumerate(DOCS)))
+    engine = Engine.open([path], tmp_path / "cache")
+    assert engine.papers.ids[engine.search("pasta", 1)[0].doc] == "d2"
+    assert engine.search("", 5) == []
+    assert engine.search("unknownword", 5) == []

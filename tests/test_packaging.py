@@ -1,0 +1,65 @@
+"""The installed command: version, help, default corpus from any directory, the README's
+set-up commands, and what each command imports."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from assistant import __version__
+
+from conftest import ROOT, run_cli
+
+
+def test_version_and_help_list_every_command():
+    assert run_cli("--version").stdout.strip() == f"assistant {__version__}"
+    out = run_cli("--help").stdout
+    for command in ("chat", "ask", "search", "index", "eval", "history"):
+        assert re.search(rf"^\s+{command}\s", out, re.M), command
+
+
+def test_console_script_is_installed_next_to_python():
+    script = Path(sys.executable).with_name("assistant")
+    result = subprocess.run([str(script), "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and __version__ in result.stdout
+
+
+def test_bundled_seeds_are_the_default_corpus_from_any_directory(tmp_path):
+    query = "splitting prompt computation and token generation onto separate machines"
+    result = run_cli("search", query, "-k", "3", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert "Splitwise" in first
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    commands = re.findall(r"```(?:sh|bash|console)\n(.*?)\n```", readme, re.S)
+    test_command = next(c for c in commands if "pytest" in c)
+    assert test_command.strip() in ci
+
+
+def test_retrieval_never_imports_textual():
+    code = (
+        "import sys, retrieval.engine, retrieval.corpus, retrieval.index, retrieval.persistence, "
+        "retrieval.passages, retrieval.reference, retrieval.sentences\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'assistant')]\n"
+        "print(','.join(bad))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
+
+
+def test_one_shot_commands_never_import_textual():
+    code = (
+        "import sys\n"
+        "from assistant.cli import main\n"
+        "rc = main(['ask', 'What is Splitwise?', '--json'])\n"
+        "rc |= main(['search', 'splitwise', '-k', '1'])\n"
+        "print('TEXTUAL' if any(m.startswith('textual') for m in sys.modules) else 'CLEAN', rc)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("CLEAN 0")

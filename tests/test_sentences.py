@@ -1,0 +1,75 @@
+"""The splitter on hard sentences taken from the seed abstracts."""
+
+from pathlib import Path
+
+import pytest
+
+from retrieval.sentences import sentence_texts, split_sentences
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "i.e.," inside brackets
+        "Yet, standard decoding methods (i.e., beam search, nucleus sampling, and diverse beam "
+        "search) produce candidates with redundant, and often low quality, content.",
+        # "et al." inside a citation
+        "Techniques such as Self-Instruct (Wang et al., 2023) or the follow-up Alpaca (Taori et "
+        "al., 2023) can train strong conversational agents.",
+        # "e.g.," in brackets, decimals, versions
+        "LLM agents interact with external tools (e.g., APIs, functions) and complete tasks.",
+        "With GPT-4 as the tool maker and GPT-3.5 as the tool user, LATM can achieve performance "
+        "that is on par with using GPT-4.",
+        "We show large relevance improvements, with ROUGE-2 F1 gains of 0.88, 2.01, and 0.38 on "
+        "CNN / Dailymail, NYT, and Xsum, respectively.",
+        # "(1) ...; (2) ...; (3) ..." enumerations are one sentence
+        "We constructed three datasets: (1) DailyDialog; (2) Grocery Shopping; (3) "
+        "Rock-Paper-Scissors.",
+        # "vs."
+        "One vs. Many: we compare a single model against many.",
+        # quotes
+        'When having a coversation, "A sir could forget himself," but SirLLM never does!',
+        # a URL ending the sentence
+        "Code to generate and realize plans is available at https://github.com/griff4692/edu-sum.",
+        "Fig. 2 shows the results, cf. Table 3 for the U.S. numbers.",
+    ],
+)
+def test_one_sentence_stays_whole(text):
+    assert sentence_texts(text) == [text]
+
+
+def test_boundaries_after_version_numbers_and_urls():
+    text = (
+        "We validate our approach using chat LLMs, namely NH2-Solar-10.7B, and OpenChat-3.5-7B. "
+        "Experimental results demonstrate superiority. Code is at https://github.com/x/y. "
+        "We thank everyone."
+    )
+    assert sentence_texts(text) == [
+        "We validate our approach using chat LLMs, namely NH2-Solar-10.7B, and OpenChat-3.5-7B.",
+        "Experimental results demonstrate superiority.",
+        "Code is at https://github.com/x/y.",
+        "We thank everyone.",
+    ]
+
+
+def test_lowercase_names_may_start_a_sentence():
+    text = "We study retrieval. kNN-LM performs better than standard LMs. mGPT covers 60 languages."
+    assert len(sentence_texts(text)) == 3
+
+
+def test_every_seed_abstract_splits_into_exact_slices():
+    for path in SEEDS.glob("*.txt"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if len(line) < 300:
+                continue
+            spans = split_sentences(line)
+            assert spans, line
+            previous_end = 0
+            for span in spans:
+                assert line[previous_end : span.start].strip() == ""
+                sentence = line[span.start : span.end]
+                assert sentence == sentence.strip() and sentence
+                previous_end = span.end
+            assert line[previous_end:].strip() == ""
