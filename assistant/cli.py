@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     ask = commands.add_parser("ask", parents=[corpus], help="answer one question and exit")
-    ask.add_argument("question", help="the question, in plain English")
+    ask.add_argument("question", help="the question, in plain English ('-' reads it from stdin)")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument(
         "--session",
@@ -211,7 +211,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.conversation import Assistant, Conversation, check_question
     from assistant.render import answer_text
 
-    question = check_question(args.question)
+    text = sys.stdin.read() if args.question == "-" else args.question
+    question = check_question(text)
     engine = open_engine(args)
     assistant = Assistant(engine)
     if args.session:

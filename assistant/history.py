@@ -105,6 +105,9 @@ class History:
     def close(self) -> None:
         self._db.close()
 
+    def journal_mode(self) -> str:
+        return str(self._db.execute("PRAGMA journal_mode").fetchone()[0])
+
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         self._db.execute("BEGIN IMMEDIATE")

@@ -58,7 +58,7 @@ _QUANTITY = re.compile(
 )
 # "What is X?" with a short X, "Tell me about X", "What's the paper on X about?".
 _DEFINITION = re.compile(
-    r"^\s*(what|who)('s| is| are| was)( an?| the)?(\s+[^\s?]+){1,5}\s*[?.!]*\s*$"
+    r"^\s*(what|who)('s| is| are| was)( an?| the)?(\s+[^\s?]+){1,4}\s*[?.!]*\s*$"
     r"|^\s*(define|describe|explain|tell me about|summari[sz]e)\b|\babout\s*[?.!]*\s*$",
     re.I,
 )

@@ -108,7 +108,8 @@ class ChatApp(App[int]):
         Binding("f2", "toggle_panel", "Paper", id="toggle-panel", tooltip="Show or hide the paper panel"),
         Binding("ctrl+n", "new_conversation", "New", id="new-conversation", tooltip="Start a new conversation"),
         Binding("ctrl+o", "history", "History", id="history", tooltip="Resume a saved conversation"),
-        Binding("ctrl+e", "export", "Export", id="export", tooltip="Save the conversation as Markdown"),
+        # Above the input's own ctrl+e (end of line; the End key still does that).
+        Binding("ctrl+e", "export", "Export", id="export", tooltip="Save the conversation as Markdown", priority=True),
         Binding("ctrl+y", "copy_answer", "Copy", id="copy-answer", tooltip="Copy the last answer to the clipboard"),
         *CITATION_BINDINGS,
     ]

@@ -1,0 +1,47 @@
+"""Follow-ups: "it", "tell me more", "compare it with X", and sessions across processes."""
+
+import json
+
+from assistant.conversation import Conversation
+
+from conftest import run_cli
+
+
+def test_it_means_the_paper_of_the_previous_answer(seeds_assistant):
+    conversation = Conversation()
+    seeds_assistant.ask("What is LightSeq?", conversation)
+    answer = seeds_assistant.ask("How much less communication does it need?", conversation)
+    assert answer.citations[0].title.startswith("LightSeq")
+    assert "4.7x less communication" in answer.answer
+
+
+def test_tell_me_more_continues_without_repeating(seeds_assistant):
+    conversation = Conversation()
+    first = seeds_assistant.ask("What is SirLLM?", conversation)
+    more = seeds_assistant.ask("tell me more", conversation)
+    assert more.citations[0].doc_id == first.citations[0].doc_id
+    shown = {s.sentence_index for s in first.sentences}
+    assert not shown.intersection(s.sentence_index for s in more.sentences)
+
+
+def test_compare_it_with_another_paper(seeds_assistant):
+    conversation = Conversation()
+    seeds_assistant.ask("What is LightSeq?", conversation)
+    answer = seeds_assistant.ask("compare it with Redco", conversation)
+    assert [c.title.split(":")[0] for c in answer.citations] == ["LightSeq", "Redco"]
+
+
+def test_a_question_with_its_own_subject_is_not_a_follow_up(seeds_assistant):
+    conversation = Conversation()
+    seeds_assistant.ask("What is Mamo?", conversation)
+    answer = seeds_assistant.ask("How does ADED build its drafts?", conversation)
+    assert answer.citations[0].title.startswith("Adaptive Draft-Verification")
+
+
+def test_sessions_keep_the_conversation_between_calls():
+    first = run_cli("ask", "What is LightSeq?", "--session", "reading", "--json")
+    assert first.returncode == 0, first.stderr
+    second = run_cli("ask", "How much less communication does it need?", "--session", "reading", "--json")
+    assert json.loads(second.stdout)["citations"][0]["title"].startswith("LightSeq")
+    listing = run_cli("history")
+    assert "[reading]" in listing.stdout and "2 turns" in listing.stdout

@@ -1,0 +1,74 @@
+"""Reading questions: kinds, named papers (with typos), corrections, back-references."""
+
+import pytest
+
+from assistant.question import question_kind, read_question, system_name
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("What is Splitwise?", "definition"),
+        ("Tell me about the Dolma corpus", "definition"),
+        ("How many languages does mGPT cover?", "quantity"),
+        ("What speedup does Chimera report?", "quantity"),
+        ("How does LightSeq partition the sequence?", "method"),
+        ("Which papers study pruning of LLMs?", "list"),
+        ("List papers about tool use", "list"),
+        ("Does ordering matter for sets?", "yesno"),
+        ("Why do nearest neighbor LMs work?", "why"),
+        ("tell me more", "more"),
+        ("What are the stages of its training scheme?", "other"),
+    ],
+)
+def test_kind_from_the_form_of_the_question(text, kind):
+    assert question_kind(text) == kind
+
+
+def test_comparison_needs_two_papers():
+    assert question_kind("Compare Splitwise and BlockLLM", n_named=2) == "compare"
+    assert question_kind("compare it with Redco", n_named=1, refers_back=True) == "compare"
+    assert question_kind("What perplexity does MaskLLM reach compared with the dense model?", n_named=1) == "quantity"
+
+
+def test_system_names_come_from_titles():
+    assert system_name("Splitwise: Efficient generative LLM inference") == "Splitwise"
+    assert system_name("Distilling Step-by-Step! Outperforming Larger Models") == "Distilling Step-by-Step"
+    assert system_name("A Survey of Large Language Models") is None
+    assert system_name("This Title Has Far Too Many Words Before: Colon") is None
+
+
+def titles(engine, question):
+    return [engine.papers.title(d) for d in question.named_docs]
+
+
+def test_names_are_found_even_misspelt(seeds_engine, seeds_assistant):
+    names = seeds_assistant.names
+    assert titles(seeds_engine, read_question(seeds_engine, names, "what is splitwize"))[0].startswith("Splitwise")
+    assert titles(seeds_engine, read_question(seeds_engine, names, "how does eazyquant work"))[0].startswith("EasyQuant")
+    q = read_question(seeds_engine, names, "What did FuseChat fuse?")
+    assert len(q.named_docs) == 2  # both versions of the paper
+    assert read_question(seeds_engine, names, "What is the language ranker?").named
+
+
+def test_common_word_names_need_their_own_capitals(seeds_engine, seeds_assistant):
+    names = seeds_assistant.names
+    assert not read_question(seeds_engine, names, "Which was the first model to do this?").named
+    assert titles(seeds_engine, read_question(seeds_engine, names, "How fast is FIRST?"))[0].startswith("FIRST")
+
+
+def test_typos_are_corrected_only_where_the_vocabulary_lacks_the_word(seeds_engine, seeds_assistant):
+    q = read_question(seeds_engine, seeds_assistant.names, "how many lanugages does the model suport")
+    assert q.corrections == {"lanugages": "languag", "suport": "support"}
+    # Known words stay as they are; short unknown words are more often real words than typos.
+    q = read_question(seeds_engine, seeds_assistant.names, "can models reach the moon")
+    assert q.corrections == {} and "reach" in q.unknown
+
+
+def test_back_references_and_names_in_the_question(seeds_engine, seeds_assistant):
+    names = seeds_assistant.names
+    assert read_question(seeds_engine, names, "What ROUGE gain did it report?").refers_back
+    assert read_question(seeds_engine, names, "Who wrote this paper?").refers_back
+    assert not read_question(seeds_engine, names, "What do the models learn?").refers_back
+    q = read_question(seeds_engine, names, "What HumanEval score does CodeGen2 reach?")
+    assert [c.word for c in q.concepts if c.entity] == ["HumanEval"]
