@@ -12,6 +12,7 @@ from assistant.evidence import Evidence, Scored, is_proposal, is_reporting
 from assistant.paths import display_path
 from assistant.question import Question
 from retrieval.engine import Engine
+from retrieval.names import system_name
 
 # One calibrated threshold on the evidence's confidence, chosen on the dev fixtures as a whole.
 ABSTAIN_BELOW = 0.185
@@ -312,6 +313,4 @@ def _similar(a: Scored, b: Scored) -> bool:
 
 
 def _short_name(title: str) -> str:
-    from assistant.question import system_name
-
     return system_name(title) or title

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel
 from rapidfuzz.utils import default_process
 
 from retrieval.analysis import TOKEN_PATTERN
+from retrieval.names import system_name
 
 if TYPE_CHECKING:
     from retrieval.engine import Engine
@@ -75,9 +75,6 @@ _BACK_REFERENCE = re.compile(
     re.I,
 )
 
-# A system name is a short title prefix ("Splitwise: ..."); longer prefixes are sentences.
-MAX_NAME_WORDS = 5
-MAX_TITLE_NAME_WORDS = 8
 FUZZY_NAME_CUTOFF = 85.0
 COMPOUND_PART_WEIGHT = 0.5
 # Shorter unknown words are more often real words the corpus lacks ("reach") than typos.
@@ -156,55 +153,31 @@ class Question:
         return seen
 
 
-_NAME_END = re.compile(r":|[!?](?=\s)| -- | — ")
-
-
-def system_name(title: str) -> str | None:
-    """The name a title gives its system: the part before ':' (or '!', '?', ' -- ') when short."""
-    end = _NAME_END.search(title)
-    if end is None:
-        return None
-    head = title[: end.start()].strip()
-    words = head.split()
-    if not words or len(words) > MAX_NAME_WORDS:
-        return None
-    return head
-
-
 class NameIndex:
-    """System names and short titles of a collection, for finding the papers a question names."""
+    """The collection's paper names (see retrieval.names), as the question reader uses them."""
 
     def __init__(self, engine: Engine) -> None:
+        assert engine.names is not None
         self.engine = engine
-        names: dict[str, list[int]] = {}
-        surface: dict[str, str] = {}
-        for doc, title in enumerate(engine.papers.titles.all()):
-            for name in (system_name(title), title):
-                if name is None:
-                    continue
-                key = default_process(name)
-                key = " ".join(key.split())
-                if not key or len(key.split()) > MAX_TITLE_NAME_WORDS:
-                    continue
-                docs = names.setdefault(key, [])
-                if doc not in docs:
-                    docs.append(doc)
-                surface.setdefault(key, name)
-        self.docs_of = names
-        self.surface = surface
-        self.max_words = max((len(k.split()) for k in names), default=0)
+        self.table = engine.names
+        self.max_words = self.table.max_words
+
+    def docs_of(self, key: str) -> list[int]:
+        return self.table.documents(key)
+
+    def surface(self, key: str) -> str:
+        return self.table.surface(key) or key
+
+    def closest(self, key: str) -> str | None:
+        return self.table.closest(key, FUZZY_NAME_CUTOFF, MIN_FUZZY_NAME_CHARS)
 
     def suggestions(self) -> list[str]:
         """System names and short titles, as the collection writes them (for completion)."""
-        return sorted(set(self.surface.values()))
+        return self.table.all_surfaces()
 
     def surface_of(self, doc: int, fallback: str) -> str:
         """The system name of `doc` as its title writes it."""
         return system_name(self.engine.papers.title(doc)) or fallback
-
-    @cached_property
-    def fuzzy_keys(self) -> list[str]:
-        return [k for k in self.docs_of if len(k) >= MIN_FUZZY_NAME_CHARS]
 
     def is_common(self, key: str) -> bool:
         """A name made only of words found in several abstracts ("FIRST", "Mission") must match
@@ -324,17 +297,16 @@ def _find_names(
             key = " ".join(default_process(phrase).split())
             if not key:
                 continue
-            docs = names.docs_of.get(key)
-            if docs is not None and length == 1 and names.is_common(key):
-                if names.surface[key] not in phrase and phrase not in names.surface[key]:
-                    docs = None
-            if docs is None and not all(known[i] for i in span) and len(key) >= MIN_FUZZY_NAME_CHARS:
-                match = process.extractOne(
-                    key, names.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_NAME_CUTOFF
-                )
+            docs = names.docs_of(key)
+            if docs and length == 1 and names.is_common(key):
+                surface = names.surface(key)
+                if surface not in phrase and phrase not in surface:
+                    docs = []
+            if not docs and not all(known[i] for i in span):
+                match = names.closest(key)
                 if match is not None:
-                    docs = names.docs_of[match[0]]
-            if docs is None:
+                    docs = names.docs_of(match)
+            if not docs:
                 continue
             canonical = names.surface_of(docs[0], phrase)
             found.append(NamedPaper(tuple(docs), phrase, canonical, lo, hi))

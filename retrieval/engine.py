@@ -22,6 +22,7 @@ from retrieval.corpus import Collection, CorpusFile, LoadReport, iter_papers, re
 from retrieval.errors import InputError
 from retrieval.feedback import Rm3Params, rm3_expand
 from retrieval.index import Bm25Index, Bm25Params, IndexBuilder, top_k
+from retrieval.names import NameTable, NameTableBuilder, sorted_positions
 from retrieval.papers import TEXT_COLUMNS, PaperStore
 from retrieval.persistence import (
     CacheDamaged,
@@ -89,6 +90,7 @@ class Engine:
         self.status = status
         self.rm3 = rm3 or Rm3Params()
         self.analyzer = Analyzer()
+        self.names: NameTable | None = None
         self._sentences: dict[int, list[Span]] = {}
         self._reference = None
 
@@ -160,6 +162,10 @@ class Engine:
             post_tf=stored.array("post_tf"),
             post_impact=stored.array("post_impact"),
             doc_len=stored.array("doc_len"),
+            doc_ptr=stored.array("doc_ptr"),
+            doc_term=stored.array("doc_term"),
+            doc_tf=stored.array("doc_tf"),
+            term_max=stored.array("term_max"),
             params=params,
         )
         if (
@@ -167,13 +173,17 @@ class Engine:
             or len(index.vocabulary) + 1 != index.post_ptr.shape[0]
             or int(index.post_ptr[0]) != 0
             or int(index.post_ptr[-1]) != index.post_doc.shape[0]
+            or index.doc_ptr.shape[0] != n_docs + 1
+            or int(index.doc_ptr[-1]) != index.doc_term.shape[0]
         ):
             raise CacheDamaged("inconsistent postings")
         papers = PaperStore.open(stored)
         if len(papers) != n_docs:
             raise CacheDamaged("document count mismatch")
         summary = IndexSummary(**manifest["summary"])
-        return cls(index, papers, summary, stored.dir, status)
+        engine = cls(index, papers, summary, stored.dir, status)
+        engine.names = NameTable.open(stored)
+        return engine
 
     @classmethod
     def _build(
@@ -219,16 +229,10 @@ class Engine:
         """Top-k documents for weighted query terms, with RM3 feedback when asked."""
         if not weights:
             return []
-        scores = self.index.score(weights)
         if feedback:
-            first = top_k(scores, self.rm3.docs)
-            expanded = rm3_expand(
-                weights,
-                [(self.doc_term_counts(int(d)), float(s)) for d, s in zip(*first, strict=True)],
-                self.rm3,
-            )
-            scores = self.index.score(expanded)
-        docs, values = top_k(scores, k)
+            docs, doc_scores = self.index.top(weights, self.rm3.docs)
+            weights = rm3_expand(weights, self.index, docs, doc_scores, self.rm3)
+        docs, values = self.index.top(weights, k)
         return [DocHit(int(d), float(s)) for d, s in zip(docs, values, strict=True)]
 
     def search(
@@ -258,14 +262,6 @@ class Engine:
             self.papers.abstract(doc)
         )
 
-    def doc_term_counts(self, doc: int) -> dict[int, int]:
-        counts: dict[int, int] = {}
-        for term in self.document_terms(doc):
-            term_id = self.index.term_id(term)
-            if term_id >= 0:
-                counts[term_id] = counts.get(term_id, 0) + 1
-        return counts
-
     def sentences(self, doc: int) -> list[Span]:
         """Sentence spans of the document's abstract (split on first use, then remembered)."""
         spans = self._sentences.get(doc)
@@ -290,9 +286,13 @@ def _write_index(
     total_bytes = sum(f.path.stat().st_size for f in files) or 1
     analyzer = Analyzer()
     builder = IndexBuilder(analyzer, params)
+    names = NameTableBuilder()
+    ids: list[str] = []
     columns = {name: writer.column(name) for name in TEXT_COLUMNS}
     for n, paper in enumerate(iter_papers(files, collection), start=1):
         builder.add(paper.title, paper.abstract)
+        names.add(n - 1, paper.title)
+        ids.append(paper.doc_id)
         for name, value in (
             ("ids", paper.doc_id),
             ("titles", paper.title),
@@ -312,11 +312,14 @@ def _write_index(
     if on_progress is not None:
         on_progress("indexing", 1.0)
     version_group = np.asarray(collection.finish(), dtype=np.int32)
+    writer.array("id_order", sorted_positions(ids))
+    del ids
+    name_max_words = names.write(writer)
     _write_sources(writer, collection, files=[str(f.path) for f in report.files])
     _write_versions(writer, version_group)
     index = builder.finish()
     writer.text("vocabulary", index.vocabulary)
-    for name in ("post_ptr", "post_doc", "post_tf", "post_impact", "doc_len"):
+    for name in ("post_ptr", "post_doc", "post_tf", "post_impact", "doc_len", "doc_ptr", "doc_term", "doc_tf", "term_max"):
         writer.array(name, getattr(index, name))
     n_sentences, avg_terms, estimated = _sentence_statistics(writer, analyzer, builder.n_docs)
     summary = IndexSummary(
@@ -339,6 +342,7 @@ def _write_index(
         "params": params.as_dict(),
         "analyzer": ANALYZER_VERSION,
         "source_files": [str(f.path) for f in report.files],
+        "name_max_words": name_max_words,
         "summary": summary.model_dump(),
     }
 

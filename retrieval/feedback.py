@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from retrieval.index import Bm25Index
 
 
 @dataclass(frozen=True)
@@ -17,6 +22,9 @@ class Rm3Params:
     # A feedback document weighs exp((score - best score) / temperature): BM25 scores act as
     # log-likelihoods, so the top documents dominate without the rest being ignored.
     temperature: float = 2.0
+    # Terms in more than this share of the documents carry no information (IDF near zero) but
+    # have the longest postings: they are never added.
+    max_df_share: float = 0.5
 
     def as_dict(self) -> dict[str, float]:
         return {
@@ -24,35 +32,43 @@ class Rm3Params:
             "fb_terms": self.terms,
             "original_weight": self.original_weight,
             "temperature": self.temperature,
+            "max_df_share": self.max_df_share,
         }
 
 
 def rm3_expand(
     query: Mapping[int, float],
-    feedback: Sequence[tuple[Mapping[int, int], float]],
+    index: Bm25Index,
+    docs: np.ndarray,
+    scores: np.ndarray,
     params: Rm3Params,
 ) -> dict[int, float]:
     """The interpolated query: `original_weight` of the normalised query plus the rest spread over
-    the relevance model's top terms, P(w|R) ∝ Σ_d P(w|d)·P(d|q)."""
-    if not query or not feedback:
+    the relevance model's top terms, P(w|R) ∝ Σ_d P(w|d)·P(d|q), from the feedback documents."""
+    if not query or docs.size == 0:
         return dict(query)
-    best = max(score for _, score in feedback)
-    doc_weights = [math.exp((score - best) / params.temperature) for _, score in feedback]
-    total_weight = sum(doc_weights)
-    relevance: dict[int, float] = {}
-    for (counts, _), weight in zip(feedback, doc_weights, strict=True):
-        length = sum(counts.values())
-        if not length:
-            continue
-        share = weight / (total_weight * length)
-        for term, count in counts.items():
-            relevance[term] = relevance.get(term, 0.0) + count * share
-    chosen = sorted(relevance.items(), key=lambda kv: (-kv[1], kv[0]))[: params.terms]
-    chosen_mass = sum(v for _, v in chosen)
+    doc_weights = np.exp((scores - scores.max()) / params.temperature)
+    doc_weights /= doc_weights.sum()
+    parts_terms, parts_mass = [], []
+    for doc, weight in zip(docs, doc_weights, strict=True):
+        terms, tf = index.document_terms(int(doc))
+        if terms.size:
+            parts_terms.append(terms)
+            parts_mass.append(tf.astype(np.float64) * (weight / tf.sum()))
+    if not parts_terms:
+        return dict(query)
+    terms, inverse = np.unique(np.concatenate(parts_terms), return_inverse=True)
+    relevance = np.bincount(inverse, weights=np.concatenate(parts_mass))
+    df = index.post_ptr[terms + 1] - index.post_ptr[terms]
+    relevance[df > params.max_df_share * index.n_docs] = 0.0
+    # The best terms, ties broken by term id so that the expansion is reproducible.
+    order = np.lexsort((terms, -relevance))[: params.terms]
+    order = order[relevance[order] > 0]
+    chosen_mass = float(relevance[order].sum())
     query_mass = sum(query.values())
     expanded = {t: params.original_weight * w / query_mass for t, w in query.items()}
     if chosen_mass > 0:
-        for term, value in chosen:
-            share = (1 - params.original_weight) * value / chosen_mass
-            expanded[term] = expanded.get(term, 0.0) + share
+        for term, value in zip(terms[order], relevance[order], strict=True):
+            share = (1 - params.original_weight) * float(value) / chosen_mass
+            expanded[int(term)] = expanded.get(int(term), 0.0) + share
     return expanded

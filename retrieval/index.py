@@ -1,8 +1,9 @@
 """The BM25 index: a vocabulary of term ids and postings stored as compressed sparse columns.
 
 Column t of the document-term matrix holds the documents containing term t (int32, ascending), the
-term's weighted frequency there, and its precomputed BM25 impact (float32). A query is scored one
-term at a time, vectorised over that term's postings; the top k come from a partial selection.
+term's weighted frequency there (uint16), and its precomputed BM25 impact (float32). A query is
+scored one term at a time, vectorised over that term's postings; the top k come from a partial
+selection. The same matrix by rows (document → terms) serves pseudo-relevance feedback.
 """
 
 from __future__ import annotations
@@ -52,9 +53,13 @@ class Bm25Index:
     vocabulary: list[str]  # sorted; a term's id is its position
     post_ptr: np.ndarray  # int64 [n_terms + 1]
     post_doc: np.ndarray  # int32 [n_postings]
-    post_tf: np.ndarray  # float32 [n_postings], weighted term frequency
+    post_tf: np.ndarray  # uint16 [n_postings], weighted term frequency
     post_impact: np.ndarray  # float32 [n_postings], BM25 weight with Lucene IDF
     doc_len: np.ndarray  # float32 [n_docs], weighted length
+    doc_ptr: np.ndarray  # int64 [n_docs + 1]: the rows, document → terms
+    doc_term: np.ndarray  # int32 [n_postings]
+    doc_tf: np.ndarray  # uint16 [n_postings]
+    term_max: np.ndarray  # float32 [n_terms], each term's largest impact (for MaxScore)
     params: Bm25Params
 
     def __post_init__(self) -> None:
@@ -82,6 +87,11 @@ class Bm25Index:
         df = self.df(term_id) if term_id >= 0 else 1
         return float(lucene_idf(df, self.n_docs))
 
+    def document_terms(self, doc: int) -> tuple[np.ndarray, np.ndarray]:
+        """The document's term ids and their weighted frequencies."""
+        lo, hi = int(self.doc_ptr[doc]), int(self.doc_ptr[doc + 1])
+        return self.doc_term[lo:hi], self.doc_tf[lo:hi]
+
     def postings(self, term_id: int) -> tuple[np.ndarray, np.ndarray]:
         lo, hi = int(self.post_ptr[term_id]), int(self.post_ptr[term_id + 1])
         return self.post_doc[lo:hi], self.post_impact[lo:hi]
@@ -95,6 +105,47 @@ class Bm25Index:
                 # A column lists each document once, so fancy-index addition is exact.
                 scores[docs] += impact if weight == 1.0 else impact * np.float32(weight)
         return scores
+
+    def top(self, weights: Mapping[int, float], k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The k best documents for weighted query terms, exactly as `top_k(score(weights), k)`,
+        skipping what cannot change them (MaxScore, term at a time).
+
+        Terms are scored in order of their largest possible contribution. Once the k-th best
+        partial score exceeds what all the remaining terms could still add, only documents
+        within reach of it can make the top k: the remaining terms, the common ones with the
+        longest postings, are then looked up for those documents alone.
+        """
+        terms = [(t, w) for t, w in weights.items() if w > 0 and self.df(t) > 0]
+        bounds = [float(self.term_max[t]) * w for t, w in terms]
+        order = sorted(range(len(terms)), key=lambda i: -bounds[i])
+        remaining_postings = sum(self.df(t) for t, _ in terms)
+        rest = sum(bounds)
+        scores = np.zeros(self.n_docs, dtype=np.float32)
+        candidates: np.ndarray | None = None
+        member: np.ndarray | None = None
+        for i in order:
+            term_id, weight = terms[i]
+            docs, impact = self.postings(term_id)
+            rest -= bounds[i]
+            remaining_postings -= docs.size
+            w = np.float32(weight)
+            if candidates is None:
+                scores[docs] += impact * w
+                # Worth a threshold only when much of the work is still ahead.
+                if remaining_postings > self.n_docs // 4 and rest > 0:
+                    candidates = _within_reach(scores, k, rest)
+            elif candidates.size * 16 < docs.size:
+                # Few candidates, long postings: binary-search the candidates.
+                at = np.minimum(np.searchsorted(docs, candidates), docs.size - 1)
+                hit = docs[at] == candidates
+                scores[candidates[hit]] += impact[at[hit]] * w
+            else:
+                if member is None:
+                    member = np.zeros(self.n_docs, dtype=bool)
+                    member[candidates] = True
+                keep = member[docs]
+                scores[docs[keep]] += impact[keep] * w
+        return top_k(scores, k, candidates)
 
     def score_okapi(self, query_terms: Sequence[str]) -> np.ndarray:
         """rank_bm25.BM25Okapi's scores (k1, b from the params, epsilon 0.25), in float64.
@@ -128,9 +179,29 @@ class Bm25Index:
         return self._okapi_idf_floor
 
 
-def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Indices and scores of the k best positive scores, best first (ties: lower index first)."""
-    candidates = np.flatnonzero(scores > 0)
+def _within_reach(scores: np.ndarray, k: int, rest: float) -> np.ndarray | None:
+    """The documents whose partial score plus `rest` can still reach the k-th best partial score
+    (ascending), or None when that threshold does not prune."""
+    positive = scores[scores > 0]
+    if positive.size < k:
+        return None
+    threshold = float(np.partition(positive, positive.size - k)[positive.size - k])
+    # float32 sums: keep a margin so that rounding never drops a document that belongs.
+    floor = threshold - rest - 1e-4 * max(threshold, 1.0)
+    if floor <= 0:
+        return None
+    return np.flatnonzero(scores >= floor)
+
+
+def top_k(
+    scores: np.ndarray, k: int, candidates: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Indices and scores of the k best positive scores, best first (ties: lower index first),
+    among `candidates` when given."""
+    if candidates is None:
+        candidates = np.flatnonzero(scores > 0)
+    else:
+        candidates = candidates[scores[candidates] > 0]
     if candidates.size > k:
         chosen = np.argpartition(-scores[candidates], k - 1)[:k]
         candidates = candidates[chosen]
@@ -220,20 +291,29 @@ class IndexBuilder:
         self._parts.clear()
         doc_ptr = np.zeros(n_docs + 1, dtype=np.int64)
         np.cumsum(np.bincount(docs, minlength=n_docs), out=doc_ptr[1:])
+        del docs
+        tfs = np.minimum(tfs, np.iinfo(np.uint16).max).astype(np.uint16)
         by_doc = sparse.csr_matrix((tfs, terms, doc_ptr), shape=(n_docs, len(vocabulary)))
-        del docs, terms, tfs
+        del terms, tfs
         by_term = by_doc.tocsc()
-        del by_doc
         by_term.sort_indices()
         doc_len = np.frombuffer(self._doc_len, dtype=np.float32).copy()
         post_ptr = by_term.indptr.astype(np.int64)
         post_doc = by_term.indices.astype(np.int32)
-        post_tf = by_term.data.astype(np.float32)
+        post_tf = by_term.data.astype(np.uint16)
         del by_term
         if on_stage:
             on_stage("weights")
         impact = compute_impacts(post_ptr, post_doc, post_tf, doc_len, self.params)
-        return Bm25Index(vocabulary, post_ptr, post_doc, post_tf, impact, doc_len, self.params)
+        term_max = np.zeros(len(vocabulary), dtype=np.float32)
+        nonempty = np.flatnonzero(np.diff(post_ptr))
+        if nonempty.size:
+            term_max[nonempty] = np.maximum.reduceat(impact, post_ptr[nonempty])
+        return Bm25Index(
+            vocabulary, post_ptr, post_doc, post_tf, impact, doc_len,
+            by_doc.indptr.astype(np.int64), by_doc.indices.astype(np.int32),
+            by_doc.data.astype(np.uint16), term_max, self.params,
+        )
 
 
 def compute_impacts(
@@ -256,6 +336,6 @@ def compute_impacts(
     k1p1 = np.float32(params.k1 + 1.0)
     for lo in range(0, impact.shape[0], step):
         hi = min(lo + step, impact.shape[0])
-        tf = post_tf[lo:hi]
+        tf = post_tf[lo:hi].astype(np.float32)
         impact[lo:hi] = idf[term_of[lo:hi]] * (tf * k1p1) / (tf + norm[post_doc[lo:hi]])
     return impact

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 
 from retrieval.corpus import Paper, SourceRef
+from retrieval.names import bisect_sorted
 from retrieval.persistence import StoredIndex, StringColumn
 
 TEXT_COLUMNS = ("ids", "titles", "abstracts", "dates", "authors", "urls", "categories")
@@ -32,6 +32,7 @@ class PaperStore:
     version_group: np.ndarray
     group_ptr: np.ndarray
     group_docs: np.ndarray
+    id_order: np.ndarray  # positions sorted by id, for lookups by id
 
     @classmethod
     def open(cls, stored: StoredIndex) -> PaperStore:
@@ -46,17 +47,15 @@ class PaperStore:
             version_group=stored.array("version_group"),
             group_ptr=stored.array("group_ptr"),
             group_docs=stored.array("group_docs"),
+            id_order=stored.array("id_order"),
         )
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    @cached_property
-    def _position_of_id(self) -> dict[str, int]:
-        return {doc_id: i for i, doc_id in enumerate(self.ids.all())}
-
     def position(self, doc_id: str) -> int | None:
-        return self._position_of_id.get(doc_id)
+        """The document with this id (binary search over the sorted ids)."""
+        return bisect_sorted(self.ids, self.id_order, doc_id)
 
     def title(self, i: int) -> str:
         return self.titles[i]

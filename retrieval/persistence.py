@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 # Bump when the layout or the meaning of any stored array changes.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 4
 ENV_INDEX_DIR = "ASSISTANT_INDEX_DIR"
 APP_NAME = "abstracts-assistant"
 MANIFEST = "manifest.json"
@@ -300,7 +300,8 @@ class StoredIndex:
             raise CacheDamaged(f"{name}.npy: {err}") from None
         if str(values.dtype) != spec["dtype"] or list(values.shape) != spec["shape"]:
             raise CacheDamaged(f"{name}.npy has the wrong type or shape")
-        return values
+        # A plain view of the mapping: slicing np.memmap objects costs more than the work.
+        return values.view(np.ndarray)
 
     def column(self, name: str) -> StringColumn:
         return StringColumn(self.dir / f"{name}.txt", self.array(f"{name}_offsets"))

@@ -104,13 +104,29 @@ def test_top_k_is_partial_selection_best_first_ties_by_position():
 
 
 def test_rm3_keeps_the_query_and_adds_feedback_terms():
-    query = {1: 1.0, 2: 1.0}
-    feedback = [({1: 2, 7: 3}, 10.0), ({2: 1, 8: 1}, 9.0)]
-    expanded = rm3_expand(query, feedback, Rm3Params(docs=2, terms=2, original_weight=0.5))
-    assert set(expanded) >= {1, 2, 7}
+    # "filler" is in every document: in more than half of them, it is never added.
+    docs = [(t, a + " filler") for t, a in DOCS] + [("Other", f"filler number {i}") for i in range(6)]
+    index = build(docs)
+    a = Analyzer()
+    sparse = index.term_id(a.term("sparse"))
+    expanded = rm3_expand({sparse: 1.0}, index, np.array([0, 1]), np.array([10.0, 9.0]), Rm3Params(terms=3))
     assert sum(expanded.values()) == pytest.approx(1.0)
-    assert expanded[7] > expanded.get(8, 0.0)  # the better document's terms weigh more
-    assert rm3_expand({}, feedback, Rm3Params()) == {}
+    assert expanded[sparse] >= 0.5
+    added = {index.vocabulary[t] for t in expanded if t != sparse}
+    assert added and added <= set(a.terms(" ".join(DOCS[0] + DOCS[1])))
+    assert index.term_id(a.term("filler")) not in expanded
+    assert rm3_expand({}, index, np.array([0]), np.array([1.0]), Rm3Params()) == {}
+
+
+def test_forward_rows_match_the_postings():
+    index = build(DOCS)
+    for doc in range(len(DOCS)):
+        terms, tfs = index.document_terms(doc)
+        for term, tf in zip(terms, tfs):
+            docs, _ = index.postings(int(term))
+            lo = int(index.post_ptr[term])
+            position = int(np.searchsorted(docs, doc))
+            assert docs[position] == doc and index.post_tf[lo + position] == tf
 
 
 def test_feedback_is_measured_by_the_search(seeds_engine):
@@ -140,3 +156,23 @@ def test_engine_search_on_a_small_jsonl(tmp_path):
     assert engine.papers.ids[engine.search("pasta", 1)[0].doc] == "d2"
     assert engine.search("", 5) == []
     assert engine.search("unknownword", 5) == []
+
+
+def test_maxscore_top_k_equals_exhaustive_scoring():
+    from conftest import CRANFIELD
+    from assistant.beir import read_queries
+
+    engine = Engine.open([CRANFIELD])
+    index = engine.index
+    pruned_somewhere = False
+    for _, text in read_queries(CRANFIELD / "queries.jsonl"):
+        weights = engine.query_weights(text)
+        docs, scores = index.top(weights, 10)
+        weights = rm3_expand(weights, index, docs, scores, engine.rm3)
+        for k in (1, 10, 100):
+            expected_docs, expected_scores = top_k(index.score(weights), k)
+            docs, scores = index.top(weights, k)
+            assert docs.tolist() == expected_docs.tolist()
+            assert np.allclose(scores, expected_scores, rtol=1e-6)
+        pruned_somewhere |= sum(index.df(t) for t in weights) > index.n_docs // 4
+    assert pruned_somewhere

@@ -37,7 +37,7 @@ def test_second_open_loads_the_cache_memory_mapped(tmp_path):
     assert first.status == "built"
     second = open_engine(corpus, tmp_path / "cache")
     assert second.status == "loaded"
-    assert isinstance(second.index.post_doc, np.memmap)
+    assert isinstance(second.index.post_doc.base, np.memmap)  # mapped, not read
     assert second.location == first.location
     assert second.search("alpha7", 1)[0].doc == 7
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from assistant.question import question_kind, read_question, system_name
+from assistant.question import question_kind, read_question
+from retrieval.names import system_name
 
 
 @pytest.mark.parametrize(
