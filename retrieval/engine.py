@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +23,14 @@ from retrieval.analysis import ANALYZER_VERSION, Analyzer
 from retrieval.corpus import Collection, CorpusFile, LoadReport, iter_papers, resolve_corpus
 from retrieval.errors import InputError
 from retrieval.feedback import Rm3Params, rm3_expand
-from retrieval.index import Bm25Index, Bm25Params, IndexBuilder, top_k
+from retrieval.index import (
+    Bm25Index,
+    Bm25Params,
+    ChunkAnalyzer,
+    IndexBuilder,
+    analyze_in_process,
+    top_k,
+)
 from retrieval.names import NameTable, NameTableBuilder, sorted_positions
 from retrieval.papers import TEXT_COLUMNS, PaperStore
 from retrieval.persistence import (
@@ -38,8 +47,12 @@ from retrieval.sentences import Span, split_sentences
 
 Method = Literal["bm25", "okapi", "rank-bm25"]
 METHODS: tuple[Method, ...] = ("bm25", "okapi", "rank-bm25")
+# Larger corpora are analysed by worker processes, in chunks of this many documents.
+PARALLEL_BYTES = 64 << 20
+CHUNK_DOCS = 2000
+CHUNKS_IN_FLIGHT = 8
 # Sentence statistics come from this many documents, spread evenly over the corpus.
-SENTENCE_SAMPLE = 2000
+SENTENCE_SAMPLE = 1000
 LATEST = "latest.json"
 
 ProgressFn = Callable[[str, float], None]
@@ -274,6 +287,54 @@ class Engine:
 # Building
 
 
+class ChunkPipeline:
+    """Feeds documents to the index builder in chunks: analysed in this process for small
+    corpora, in worker processes (one per core, up to four) for large ones, always added in
+    corpus order."""
+
+    def __init__(self, builder: IndexBuilder, title_weight: int, parallel: bool) -> None:
+        self.builder = builder
+        self.title_weight = title_weight
+        self.buffer: list[tuple[str, str]] = []
+        self.pending: deque = deque()
+        self.executor = None
+        self.inline = ChunkAnalyzer(title_weight)
+        if parallel and (os.cpu_count() or 1) > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            workers = min(4, os.cpu_count() or 1)
+            self.executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+    def __enter__(self) -> ChunkPipeline:
+        return self
+
+    def add(self, title: str, abstract: str) -> None:
+        self.buffer.append((title, abstract))
+        if len(self.buffer) >= CHUNK_DOCS:
+            self._submit()
+
+    def _submit(self) -> None:
+        chunk, self.buffer = self.buffer, []
+        if self.executor is None:
+            self.builder.add_chunk(self.inline.analyze(chunk))
+            return
+        self.pending.append(self.executor.submit(analyze_in_process, chunk, self.title_weight))
+        while len(self.pending) > CHUNKS_IN_FLIGHT:
+            self.builder.add_chunk(self.pending.popleft().result())
+
+    def __exit__(self, kind, value, traceback) -> None:  # noqa: ANN001
+        try:
+            if kind is None:
+                if self.buffer:
+                    self._submit()
+                while self.pending:
+                    self.builder.add_chunk(self.pending.popleft().result())
+        finally:
+            if self.executor is not None:
+                self.executor.shutdown(wait=True, cancel_futures=True)
+
+
 def _write_index(
     writer: IndexWriter,
     files: list[CorpusFile],
@@ -285,26 +346,27 @@ def _write_index(
     collection = Collection(report)
     total_bytes = sum(f.path.stat().st_size for f in files) or 1
     analyzer = Analyzer()
-    builder = IndexBuilder(analyzer, params)
+    builder = IndexBuilder(params)
     names = NameTableBuilder()
     ids: list[str] = []
     columns = {name: writer.column(name) for name in TEXT_COLUMNS}
-    for n, paper in enumerate(iter_papers(files, collection), start=1):
-        builder.add(paper.title, paper.abstract)
-        names.add(n - 1, paper.title)
-        ids.append(paper.doc_id)
-        for name, value in (
-            ("ids", paper.doc_id),
-            ("titles", paper.title),
-            ("abstracts", paper.abstract),
-            ("dates", paper.date),
-            ("authors", paper.authors),
-            ("urls", paper.url),
-            ("categories", paper.categories),
-        ):
-            columns[name].append(value)
-        if on_progress is not None and n % 1000 == 0:
-            on_progress("reading", min(report.bytes_read / total_bytes, 1.0))
+    with ChunkPipeline(builder, params.title_weight, parallel=total_bytes > PARALLEL_BYTES) as chunks:
+        for n, paper in enumerate(iter_papers(files, collection), start=1):
+            chunks.add(paper.title, paper.abstract)
+            names.add(n - 1, paper.title)
+            ids.append(paper.doc_id)
+            for name, value in (
+                ("ids", paper.doc_id),
+                ("titles", paper.title),
+                ("abstracts", paper.abstract),
+                ("dates", paper.date),
+                ("authors", paper.authors),
+                ("urls", paper.url),
+                ("categories", paper.categories),
+            ):
+                columns[name].append(value)
+            if on_progress is not None and n % 1000 == 0:
+                on_progress("reading", min(report.bytes_read / total_bytes, 1.0))
     if builder.n_docs == 0:
         raise InputError("the corpus is empty: no records with a title and an abstract")
     for name, column in columns.items():

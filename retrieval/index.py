@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import bisect
 import math
+import os
 from array import array
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
 from retrieval.analysis import TOKEN_PATTERN, Analyzer
 
-# Documents are tokenised in chunks; each chunk becomes sorted (document, term, count) triples.
-CHUNK_DOCS = 20000
 
 
 @dataclass(frozen=True)
@@ -210,70 +210,107 @@ def top_k(
     return best, scores[best]
 
 
-class IndexBuilder:
-    """Builds a `Bm25Index` from documents given one at a time (title, abstract)."""
+class ChunkAnalyzer:
+    """Turns chunks of documents into term ids, in whichever process runs it.
 
-    def __init__(self, analyzer: Analyzer, params: Bm25Params) -> None:
-        self.analyzer = analyzer
+    Each process keeps its own vocabulary and token cache across chunks (tokens repeat across a
+    corpus, so a distinct token is analysed once), and reports with every chunk the terms it
+    met for the first time; `IndexBuilder` maps those onto its global vocabulary.
+    """
+
+    def __init__(self, title_weight: int) -> None:
+        self.analyzer = Analyzer()
+        self.title_weight = title_weight
+        self.key = f"{os.getpid()}:{id(self)}"
+        self.terms: dict[str, int] = {}
+        self.tokens: dict[str, tuple[int, ...]] = {}
+
+    def analyze(self, docs: Sequence[tuple[str, str]]) -> AnalyzedChunk:
+        known = len(self.terms)
+        ids = array("i")
+        lengths = array("i")
+        for title, abstract in docs:
+            title_ids = self._ids(title)
+            abstract_ids = self._ids(abstract)
+            for _ in range(self.title_weight):
+                ids.extend(title_ids)
+            ids.extend(abstract_ids)
+            lengths.append(len(title_ids) * self.title_weight + len(abstract_ids))
+        new_terms = list(self.terms)[known:] if len(self.terms) > known else []
+        return AnalyzedChunk(
+            self.key, new_terms, np.frombuffer(lengths, dtype=np.int32), np.frombuffer(ids, dtype=np.int32)
+        )
+
+    def _ids(self, text: str) -> list[int]:
+        tokens = TOKEN_PATTERN.findall(self.analyzer.normalize(text))
+        cache = self.tokens
+        try:  # the per-token mapping runs inside C (map, chain)
+            return list(chain.from_iterable(map(cache.__getitem__, tokens)))
+        except KeyError:
+            for token in set(tokens).difference(cache):
+                cache[token] = tuple(
+                    self.terms.setdefault(t, len(self.terms)) for t in self.analyzer.token_terms(token)
+                )
+            return list(chain.from_iterable(map(cache.__getitem__, tokens)))
+
+
+@dataclass
+class AnalyzedChunk:
+    analyzer: str  # which ChunkAnalyzer made it (its ids are its own)
+    new_terms: list[str]  # its terms first met in this chunk, in id order
+    lengths: np.ndarray  # int32 per document (weighted length)
+    ids: np.ndarray  # int32 term ids, document after document
+
+
+_PROCESS_ANALYZER: ChunkAnalyzer | None = None
+
+
+def analyze_in_process(docs: Sequence[tuple[str, str]], title_weight: int) -> AnalyzedChunk:
+    """Entry point for worker processes: one analyzer per process, kept across chunks."""
+    global _PROCESS_ANALYZER
+    if _PROCESS_ANALYZER is None or _PROCESS_ANALYZER.title_weight != title_weight:
+        _PROCESS_ANALYZER = ChunkAnalyzer(title_weight)
+    return _PROCESS_ANALYZER.analyze(docs)
+
+
+class IndexBuilder:
+    """Builds a `Bm25Index` from analysed chunks of documents, added in corpus order."""
+
+    def __init__(self, params: Bm25Params) -> None:
         self.params = params
         self._term_ids: dict[str, int] = {}
-        self._token_ids: dict[str, tuple[int, ...]] = {}
-        self._chunk_terms = array("i")
-        self._chunk_lengths = array("i")
+        self._maps: dict[str, array] = {}  # analyzer -> its term id -> global term id
         self._doc_len = array("f")
         self._parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        self._docs_flushed = 0
 
     @property
     def n_docs(self) -> int:
         return len(self._doc_len)
 
-    def add(self, title: str, abstract: str) -> None:
-        title_ids = self._ids(title)
-        ids = title_ids * self.params.title_weight + self._ids(abstract)
-        self._chunk_terms.extend(ids)
-        self._chunk_lengths.append(len(ids))
-        self._doc_len.append(len(ids))
-        if len(self._chunk_lengths) >= CHUNK_DOCS:
-            self._flush()
-
-    def _ids(self, text: str) -> list[int]:
-        ids: list[int] = []
-        cache = self._token_ids
-        for token in TOKEN_PATTERN.findall(self.analyzer.normalize(text)):
-            found = cache.get(token)
-            if found is None:
-                found = cache[token] = tuple(
-                    self._term_id(t) for t in self.analyzer.token_terms(token)
-                )
-            ids.extend(found)
-        return ids
-
-    def _term_id(self, term: str) -> int:
-        found = self._term_ids.get(term)
-        if found is None:
-            found = self._term_ids[term] = len(self._term_ids)
-        return found
-
-    def _flush(self) -> None:
-        """Turn the buffered documents into unique (document, term, count) triples."""
-        if not self._chunk_lengths:
+    def add_chunk(self, chunk: AnalyzedChunk) -> None:
+        """The chunk's documents as unique (document, term, count) triples, global ids."""
+        mapping = self._maps.setdefault(chunk.analyzer, array("i"))
+        for term in chunk.new_terms:
+            mapping.append(self._term_ids.setdefault(term, len(self._term_ids)))
+        if chunk.lengths.size == 0:
             return
-        lengths = np.frombuffer(self._chunk_lengths, dtype=np.int32)
-        terms = np.frombuffer(self._chunk_terms, dtype=np.int32).astype(np.int64)
-        local_doc = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)
+        terms = np.frombuffer(mapping, dtype=np.int32)[chunk.ids].astype(np.int64)
+        local_doc = np.repeat(np.arange(chunk.lengths.size, dtype=np.int64), chunk.lengths)
         width = np.int64(max(len(self._term_ids), 1))
         keys, counts = np.unique(local_doc * width + terms, return_counts=True)
-        docs = (keys // width + self._docs_flushed).astype(np.int32)
-        self._parts.append((docs, (keys % width).astype(np.int32), counts.astype(np.float32)))
-        self._docs_flushed += int(lengths.size)
-        self._chunk_terms = array("i")
-        self._chunk_lengths = array("i")
+        unique_per_doc = np.bincount(keys // width, minlength=chunk.lengths.size)
+        self._parts.append((
+            unique_per_doc.astype(np.int64),
+            (keys % width).astype(np.int32),
+            np.minimum(counts, np.iinfo(np.uint16).max).astype(np.uint16),
+        ))
+        self._doc_len.extend(chunk.lengths.astype(np.float32).tolist())
 
     def finish(self, on_stage: Callable[[str], None] | None = None) -> Bm25Index:
+        """The index. Peak memory stays near three copies of the postings: parts are released
+        as they are joined, ids are remapped in place, and arrays are converted without copies."""
         from scipy import sparse  # build-time only: queries never import scipy
 
-        self._flush()
         if on_stage:
             on_stage("postings")
         vocabulary = sorted(self._term_ids)
@@ -281,26 +318,25 @@ class IndexBuilder:
         for new_id, term in enumerate(vocabulary):
             rank[self._term_ids[term]] = new_id
         n_docs = self.n_docs
+        doc_ptr = np.zeros(n_docs + 1, dtype=np.int64)
         if self._parts:
-            docs = np.concatenate([p[0] for p in self._parts])
-            terms = rank[np.concatenate([p[1] for p in self._parts])]
+            np.cumsum(np.concatenate([p[0] for p in self._parts]), out=doc_ptr[1:])
+            terms = np.concatenate([p[1] for p in self._parts])
             tfs = np.concatenate([p[2] for p in self._parts])
         else:
-            docs = terms = np.zeros(0, dtype=np.int32)
-            tfs = np.zeros(0, dtype=np.float32)
+            terms = np.zeros(0, dtype=np.int32)
+            tfs = np.zeros(0, dtype=np.uint16)
         self._parts.clear()
-        doc_ptr = np.zeros(n_docs + 1, dtype=np.int64)
-        np.cumsum(np.bincount(docs, minlength=n_docs), out=doc_ptr[1:])
-        del docs
-        tfs = np.minimum(tfs, np.iinfo(np.uint16).max).astype(np.uint16)
-        by_doc = sparse.csr_matrix((tfs, terms, doc_ptr), shape=(n_docs, len(vocabulary)))
+        np.take(rank, terms, out=terms)
+        by_doc = sparse.csr_matrix((tfs, terms, doc_ptr), shape=(n_docs, len(vocabulary)), copy=False)
         del terms, tfs
+        by_doc.sort_indices()  # rows in term order, whatever order the terms were met in
         by_term = by_doc.tocsc()
         by_term.sort_indices()
         doc_len = np.frombuffer(self._doc_len, dtype=np.float32).copy()
-        post_ptr = by_term.indptr.astype(np.int64)
-        post_doc = by_term.indices.astype(np.int32)
-        post_tf = by_term.data.astype(np.uint16)
+        post_ptr = by_term.indptr.astype(np.int64, copy=False)
+        post_doc = by_term.indices.astype(np.int32, copy=False)
+        post_tf = by_term.data.astype(np.uint16, copy=False)
         del by_term
         if on_stage:
             on_stage("weights")
@@ -311,8 +347,8 @@ class IndexBuilder:
             term_max[nonempty] = np.maximum.reduceat(impact, post_ptr[nonempty])
         return Bm25Index(
             vocabulary, post_ptr, post_doc, post_tf, impact, doc_len,
-            by_doc.indptr.astype(np.int64), by_doc.indices.astype(np.int32),
-            by_doc.data.astype(np.uint16), term_max, self.params,
+            by_doc.indptr.astype(np.int64, copy=False), by_doc.indices.astype(np.int32, copy=False),
+            by_doc.data.astype(np.uint16, copy=False), term_max, self.params,
         )
 
 
@@ -331,11 +367,12 @@ def compute_impacts(
     # The length part of the denominator depends only on the document.
     norm = (params.k1 * (1.0 - params.b + params.b * (doc_len / avg))).astype(np.float32)
     impact = np.empty(post_doc.shape[0], dtype=np.float32)
-    term_of = np.repeat(np.arange(df.shape[0], dtype=np.int32), df)
-    step = 1 << 24
+    step = 1 << 22
     k1p1 = np.float32(params.k1 + 1.0)
     for lo in range(0, impact.shape[0], step):
         hi = min(lo + step, impact.shape[0])
+        # The term of each posting in the slice, from the column pointers.
+        term_of = np.searchsorted(post_ptr, np.arange(lo, hi), side="right") - 1
         tf = post_tf[lo:hi].astype(np.float32)
-        impact[lo:hi] = idf[term_of[lo:hi]] * (tf * k1p1) / (tf + norm[post_doc[lo:hi]])
+        impact[lo:hi] = idf[term_of] * (tf * k1p1) / (tf + norm[post_doc[lo:hi]])
     return impact

@@ -10,7 +10,7 @@ from rank_bm25 import BM25Okapi
 from retrieval.analysis import Analyzer
 from retrieval.engine import Engine
 from retrieval.feedback import Rm3Params, rm3_expand
-from retrieval.index import Bm25Params, IndexBuilder, top_k
+from retrieval.index import Bm25Params, ChunkAnalyzer, IndexBuilder, top_k
 from retrieval.passages import rank_passages
 
 DOCS = [
@@ -41,9 +41,10 @@ def lucene_bm25(query, docs, k1=1.2, b=0.75, title_weight=3):
 
 
 def build(docs, params=Bm25Params()):
-    builder = IndexBuilder(Analyzer(), params)
-    for title, abstract in docs:
-        builder.add(title, abstract)
+    builder = IndexBuilder(params)
+    analyzer = ChunkAnalyzer(params.title_weight)
+    for start in range(0, len(docs), 2):  # several chunks, as in a real build
+        builder.add_chunk(analyzer.analyze(docs[start : start + 2]))
     return builder.finish()
 
 
@@ -176,3 +177,20 @@ def test_maxscore_top_k_equals_exhaustive_scoring():
             assert np.allclose(scores, expected_scores, rtol=1e-6)
         pruned_somewhere |= sum(index.df(t) for t in weights) > index.n_docs // 4
     assert pruned_somewhere
+
+
+def test_worker_processes_build_the_same_index(tmp_path, monkeypatch):
+    import retrieval.engine as engine_module
+
+    path = tmp_path / "c.jsonl"
+    path.write_text("\n".join(
+        json.dumps({"id": f"d{i}", "title": f"Title {i} alpha{i % 7}", "abstract": f"Words w{i % 13} and w{i % 5}, pre-trained {i}."})
+        for i in range(5000)
+    ))
+    inline = Engine.open([path], tmp_path / "inline")
+    monkeypatch.setattr(engine_module, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(engine_module, "CHUNK_DOCS", 300)
+    parallel = Engine.open([path], tmp_path / "parallel")
+    assert parallel.index.vocabulary == inline.index.vocabulary
+    for name in ("post_ptr", "post_doc", "post_tf", "post_impact", "doc_len", "doc_ptr", "doc_term", "doc_tf"):
+        assert np.array_equal(getattr(parallel.index, name), getattr(inline.index, name)), name

@@ -1,0 +1,69 @@
+"""Odd questions: empty, huge, binary, escapes, markup, other scripts. Answered or refused in
+one line, printed literally."""
+
+import json
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assistant.conversation import Conversation
+from retrieval.errors import InputError
+
+from conftest import run_cli
+
+ODD = [
+    "What is Split\x00wise?",
+    "What is \x07\x08\x1bSplitwise\x1b[0m?",
+    "\x1b[31mWhat is Mamo?\x1b[0m",
+    "What is [bold]Mamo[/bold] and [link=https://evil.example]this[/link]?",
+    "ما هو Splitwise؟",
+    "What is Splitwise? 🚀🤖",
+    "Splitwise是什么？",
+    "\u202eWhat is Mamo?\u202c",
+]
+
+
+@pytest.mark.parametrize("question", ODD)
+def test_odd_questions_are_answered_without_escape_bytes(question):
+    result = run_cli("ask", "-", input=question)
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\x00" not in result.stdout and "\x07" not in result.stdout
+    as_json = run_cli("ask", "-", "--json", input=question)
+    payload = json.loads(as_json.stdout)
+    assert payload["question"] == question.strip()
+
+
+def test_a_megabyte_question_is_refused_fast(seeds_assistant):
+    started = time.perf_counter()
+    with pytest.raises(InputError, match="too long"):
+        seeds_assistant.ask("word " * 210_000, Conversation())
+    assert time.perf_counter() - started < 2.0
+
+
+def test_a_long_but_acceptable_question_is_answered_fast(seeds_assistant):
+    started = time.perf_counter()
+    answer = seeds_assistant.ask(("splitting inference phases onto machines " * 50)[:1990], Conversation())
+    assert time.perf_counter() - started < 2.0
+    assert answer.abstained or answer.citations
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\n\t "])
+def test_blank_questions_are_a_usage_error(blank):
+    result = run_cli("ask", blank)
+    assert result.returncode == 2
+    assert result.stderr == "error: the question is empty\n"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(min_size=1, max_size=300))
+def test_any_unicode_question_never_raises(seeds_assistant, text):
+    try:
+        answer = seeds_assistant.ask(text, Conversation())
+    except InputError as err:
+        assert err.problem == "the question is empty"
+        return
+    assert isinstance(answer.abstained, bool)
+    for s in answer.sentences:
+        assert s.text in answer.answer
