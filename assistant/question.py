@@ -271,7 +271,9 @@ def _looks_like_name(token: str, start: int) -> bool:
 
 def _known(engine: Engine, token: str) -> bool:
     """False for a word that has terms, none of which the index knows (a typo, or a word the
-    corpus lacks); stopwords count as known."""
+    corpus lacks); stopwords and question words count as known."""
+    if token.casefold() in QUESTION_WORDS:
+        return True
     terms = engine.analyzer.token_terms(engine.analyzer.normalize(token))
     return not terms or any(engine.index.term_id(t) >= 0 for t in terms)
 
@@ -302,7 +304,8 @@ def _find_names(
                 surface = names.surface(key)
                 if surface not in phrase and phrase not in surface:
                     docs = []
-            if not docs and not all(known[i] for i in span):
+            # A misspelt name is one or two words, one of them unknown to the index.
+            if not docs and length <= 2 and not all(known[i] for i in span):
                 match = names.closest(key)
                 if match is not None:
                     docs = names.docs_of(match)

@@ -122,16 +122,37 @@ class NameTable:
         i = self._find(key)
         return self.surfaces[i] if i >= 0 else None
 
+    def _first_at_least(self, key: str) -> int:
+        lo, hi = 0, len(self.keys)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.keys[mid] < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def _keys_starting_with(self, letter: str) -> list[str]:
+        """The keys that start with `letter`: a contiguous run of the sorted column, decoded
+        alone (a typo rarely changes the first letter)."""
+        cached = self._by_letter.get(letter)
+        if cached is None:
+            lo = self._first_at_least(letter)
+            hi = self._first_at_least(chr(ord(letter) + 1))
+            cached = self._by_letter[letter] = self.keys.slice(lo, hi)
+        return cached
+
     @cached_property
-    def _all_keys(self) -> list[str]:
-        return self.keys.all()
+    def _by_letter(self) -> dict[str, list[str]]:
+        return {}
 
     def closest(self, key: str, cutoff: float, min_chars: int) -> str | None:
-        """The most similar name key (rapidfuzz ratio), when it reaches `cutoff`."""
+        """The most similar name key with the same first letter (rapidfuzz ratio), when it
+        reaches `cutoff`."""
         if len(key) < min_chars:
             return None
         match = process.extractOne(
-            key, self._all_keys, scorer=fuzz.ratio, score_cutoff=cutoff,
+            key, self._keys_starting_with(key[0]), scorer=fuzz.ratio, score_cutoff=cutoff,
             processor=None,
         )
         if match is None or len(match[0]) < min_chars:

@@ -1,0 +1,38 @@
+"""The index cache under interruption: Ctrl-C while indexing leaves no partial index behind."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from retrieval.engine import Engine
+from retrieval.persistence import MANIFEST
+
+
+def test_ctrl_c_while_indexing_leaves_no_partial_cache(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    with corpus.open("w") as out:
+        for i in range(60_000):
+            out.write(json.dumps({"id": f"d{i}", "title": f"Paper {i} on topic{i % 97}",
+                                  "abstract": f"Words w{i % 1009} and w{i % 13}. " * 8}) + "\n")
+    cache = tmp_path / "cache"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "index", "--corpus", str(corpus)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "ASSISTANT_INDEX_DIR": str(cache)},
+    )
+    deadline = time.time() + 30
+    while not list(cache.glob(".build-*")) and time.time() < deadline:
+        time.sleep(0.05)
+    assert list(cache.glob(".build-*")), "the build never started"
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert err.strip() == "interrupted"
+    assert not list(cache.glob(".build-*"))
+    assert not [p for p in cache.iterdir() if (p / MANIFEST).exists()]
+    engine = Engine.open([corpus], cache)
+    assert engine.status == "built" and engine.summary.documents == 60_000
