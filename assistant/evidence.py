@@ -62,6 +62,10 @@ def is_proposal(text: str) -> bool:
     return bool(_PROPOSE.search(text))
 
 
+def has_number(text: str) -> bool:
+    return bool(_NUMBER.search(text))
+
+
 def is_reporting(text: str) -> bool:
     return bool(_REPORTING.search(text))
 
@@ -72,7 +76,7 @@ class Scored:
     relevance: float  # sentence BM25, relative to the best candidate sentence
     coverage: float  # share of the question's focus (IDF-weighted) the sentence contains
     cue: float
-    score: float  # the sentence's own score (its paper's score apart)
+    score: float  # how well it answers, form included (for choosing among a paper's sentences)
 
     @property
     def doc(self) -> int:
@@ -152,9 +156,10 @@ def gather(
         rel = p.score / top_relevance
         cov = coverage(p.matched)
         cue = _cue(question, p, p.doc in named)
-        score = W_RELEVANCE * rel + W_COVERAGE * cov + W_CUE * cue
-        scored.append(Scored(p, rel, cov, cue, score))
-        best_sentence[p.doc] = max(best_sentence.get(p.doc, score), score)
+        evidence_score = W_RELEVANCE * rel + W_COVERAGE * cov
+        scored.append(Scored(p, rel, cov, cue, evidence_score + W_CUE * cue))
+        # Which paper answers depends on what its sentences say, not on their form.
+        best_sentence[p.doc] = max(best_sentence.get(p.doc, evidence_score), evidence_score)
     scored.sort(key=lambda s: (-s.score, s.passage.doc, s.passage.sentence))
     evidence.sentences = scored
     evidence.doc_coverage = doc_coverage = {doc: coverage(t) for doc, t in doc_terms.items()}
