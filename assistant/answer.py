@@ -121,8 +121,9 @@ def _single_paper_choices(evidence: Evidence, skip: set[tuple[int, int]]) -> lis
 
 def answer_confidence(evidence: Evidence, paper: int) -> float:
     """How well the paper an answer leans on speaks to the question: the largest share of the
-    question's focus one of its sentences covers and the share it covers anywhere, averaged; cut sharply for
-    each name-like word of the question ("HumanEval", "GPUs") that the paper never mentions."""
+    question's focus one of its sentences covers and the share it covers anywhere, averaged;
+    cut sharply for each name-like word of the question ("HumanEval", "GPUs") that the paper
+    never mentions."""
     own = evidence.of(paper)
     if evidence.question.form == "quantity":
         # A "how many" answer is a sentence with a number in it.

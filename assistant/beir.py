@@ -7,20 +7,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
+from retrieval.corpus import read_text_lines
 from retrieval.errors import InputError
 
 
 def read_queries(path: str | Path) -> list[tuple[str, str]]:
     """(id, text) pairs from a BEIR queries.jsonl or from `id<TAB>text` lines."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise InputError(f"cannot read: {err.strerror or err}", path) from None
-    try:
-        lines = raw.decode("utf-8-sig").splitlines()
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", path) from None
+    lines = read_text_lines(path)
     queries: list[tuple[str, str]] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -51,11 +45,7 @@ def read_qrels(path: str | Path) -> dict[str, dict[str, int]]:
     """BEIR judgements: `query-id<TAB>corpus-id<TAB>score` with a header line."""
     path = Path(path)
     qrels: dict[str, dict[str, int]] = {}
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"cannot read judgements: {err}", path) from None
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(read_text_lines(path), start=1):
         fields = line.split("\t")
         if number == 1 and fields[0] == "query-id":
             continue
@@ -79,7 +69,9 @@ def beir_queries_and_qrels(
     qrels = directory / "qrels" / f"{split}.tsv"
     for required in (queries, qrels):
         if not required.is_file():
-            raise InputError("not a BEIR directory: missing " + str(required.relative_to(directory)), directory)
+            raise InputError(
+                "not a BEIR directory: missing " + str(required.relative_to(directory)), directory
+            )
     return read_queries(queries), read_qrels(qrels)
 
 

@@ -63,7 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     search = commands.add_parser("search", parents=[corpus], help="rank papers for a query")
     search.add_argument("query", nargs="?", help="the query (omit with --queries)")
-    search.add_argument("-k", type=int, default=None, help="hits per query (default 10; 1000 with --queries)")
+    search.add_argument(
+        "-k", type=int, default=None, help="hits per query (default 10; 1000 with --queries)"
+    )
     search.add_argument("--json", action="store_true", help="print hits as JSON")
     search.add_argument(
         "--queries", metavar="FILE", help="batch mode: BEIR queries.jsonl or id<TAB>text lines"
@@ -133,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # interpreter's final flush cannot fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except Exception as err:  # noqa: BLE001 - the one place that turns failures into one line
+    except Exception as err:
         from retrieval.errors import InputError
 
         if isinstance(err, InputError):
@@ -176,7 +178,7 @@ def _progress_printer() -> Callable[[str, float], None] | None:
     def show(stage: str, fraction: float) -> None:
         filled = int(width * fraction)
         bar = "█" * filled + "·" * (width - filled)
-        end = "\n" if stage == "indexing" else ""
+        end = "\n" if stage == "postings" else ""
         sys.stderr.write(f"\r{stage:<9} {bar} {fraction:4.0%}{end}")
         sys.stderr.flush()
 

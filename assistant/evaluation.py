@@ -16,11 +16,19 @@ from assistant import metrics
 from assistant.answer import Answer
 from assistant.cli import EXIT_GATE, EXIT_OK, open_engine
 from assistant.conversation import Assistant, Conversation
-from retrieval.corpus import title_key
+from retrieval.corpus import read_text_lines, title_key
 from retrieval.engine import Engine
 from retrieval.errors import InputError
 
-QA_METRICS = ("cite@1", "cite_all", "phrase", "list_recall", "abstain_ok", "false_abstain", "sent@1")
+QA_METRICS = (
+    "cite@1",
+    "cite_all",
+    "phrase",
+    "list_recall",
+    "abstain_ok",
+    "false_abstain",
+    "sent@1",
+)
 IR_METRICS = ("ndcg@10", "map@1000", "recall@100", "mrr@10")
 # Metrics where lower is better: a gate on them is a ceiling.
 LOWER_IS_BETTER = {"false_abstain", "latency_p50_ms", "latency_p95_ms"}
@@ -76,14 +84,7 @@ class ItemResult(BaseModel):
 
 def load_fixtures(path: str | Path) -> list[Fixture]:
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise InputError(f"cannot read: {err.strerror or err}", path) from None
-    try:
-        lines = raw.decode("utf-8-sig").splitlines()
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", path) from None
+    lines = read_text_lines(path)
     fixtures: list[Fixture] = []
     seen: dict[str, int] = {}
     for number, line in enumerate(lines, start=1):
@@ -164,13 +165,21 @@ def score_answer(answer: Answer, fixture: Fixture) -> dict[str, float | bool | N
     if answerable and not is_list:
         checks["cite@1"] = bool(cited) and is_expected(cited[0].doc_id, cited[0].title)
     if answerable and fixture.type == "compare":
-        checks["cite_all"] = len({title_key(c.title) for c in hits} | {c.doc_id for c in hits if c.doc_id in expected_ids}) >= n_expected
+        checks["cite_all"] = (
+            len(
+                {title_key(c.title) for c in hits}
+                | {c.doc_id for c in hits if c.doc_id in expected_ids}
+            )
+            >= n_expected
+        )
     if fixture.expect_any_phrase:
         checks["phrase"] = not answer.abstained and metrics.contains_phrase(
             answer.answer, fixture.expect_any_phrase
         )
         first = answer.sentences[0].text if answer.sentences and not answer.abstained else ""
-        checks["sent@1"] = bool(first) and metrics.sentence_matches(first, fixture.expect_any_phrase)
+        checks["sent@1"] = bool(first) and metrics.sentence_matches(
+            first, fixture.expect_any_phrase
+        )
     if answerable and is_list:
         found = {title_key(c.title) for c in hits} | {c.doc_id for c in hits}
         wanted = expected_titles | expected_ids
@@ -268,7 +277,13 @@ def run(args: argparse.Namespace) -> int:
     if args.report:
         Path(args.report).write_text(failure_report(items, summary), encoding="utf-8")
     if args.json:
-        print(json.dumps({"summary": summary, "items": [i.model_dump() for i in items]}, indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {"summary": summary, "items": [i.model_dump() for i in items]},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         print(summary_table(summary))
         if args.report:
@@ -382,7 +397,8 @@ def failure_report(items: Sequence[ItemResult], summary: dict[str, Any]) -> str:
             f"- failed checks: {', '.join(failing) or 'none'}",
             f"- expected: {'; '.join(item.expected) or 'an abstention'}",
             f"- abstained: {'yes' if item.abstained else 'no'}",
-            "- cited: " + ("; ".join(f"[{c['n']}] {c['title']}" for c in item.citations) or "nothing"),
+            "- cited: "
+            + ("; ".join(f"[{c['n']}] {c['title']}" for c in item.citations) or "nothing"),
         ]
         if item.see_also:
             out.append("- see also: " + "; ".join(r["title"] for r in item.see_also))

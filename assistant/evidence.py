@@ -22,6 +22,7 @@ W_PAPER = 0.5
 W_COVERAGE = 0.25
 W_CUE = 0.15
 W_DOC_COVERAGE = 0.3
+W_CLOSENESS = 0.1
 # Answer sentences may be long: their length counts less against them than a document's.
 SENTENCE_B = 0.3
 UNKNOWN_WORD_SHARE = 0.25
@@ -29,8 +30,11 @@ UNKNOWN_WORD_SHARE = 0.25
 NAMED_BONUS = 0.5
 CONTEXT_BONUS = 0.4
 
-_NUMBER = re.compile(r"\d|\b(twice|thrice|half|double|triple|once|one|two|three|four|five|six|"
-                     r"seven|eight|nine|ten|hundred|thousand|million|billion|trillion)\b", re.I)
+_NUMBER = re.compile(
+    r"\d|\b(twice|thrice|half|double|triple|once|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|hundred|thousand|million|billion|trillion)\b",
+    re.I,
+)
 _PROPOSE = re.compile(
     r"\b(we|this (paper|work|study)|in this (paper|work))\b[^.]{0,40}\b(propose|introduce|present|"
     r"develop|design|build|release|call|name|term|create|construct)\w*\b|\b(called|named|termed|"
@@ -58,7 +62,7 @@ _REPORTING = re.compile(
 
 
 def is_proposal(text: str) -> bool:
-    """"We propose X ...", "X, called ...": the sentence that introduces the paper's own work."""
+    """ "We propose X ...", "X, called ...": the sentence that introduces the paper's own work."""
     return bool(_PROPOSE.search(text))
 
 
@@ -157,7 +161,8 @@ def gather(
         cov = coverage(p.matched)
         cue = _cue(question, p, p.doc in named)
         evidence_score = W_RELEVANCE * rel + W_COVERAGE * cov
-        scored.append(Scored(p, rel, cov, cue, evidence_score + W_CUE * cue))
+        answer_score = evidence_score + W_CUE * cue + W_CLOSENESS * closeness(p)
+        scored.append(Scored(p, rel, cov, cue, answer_score))
         # Which paper answers depends on what its sentences say, not on their form.
         best_sentence[p.doc] = max(best_sentence.get(p.doc, evidence_score), evidence_score)
     scored.sort(key=lambda s: (-s.score, s.passage.doc, s.passage.sentence))
@@ -171,6 +176,29 @@ def gather(
         for d in papers
     }
     return evidence
+
+
+def closeness(p: Passage) -> float:
+    """How close together the question's terms stand in the sentence: the distinct matched
+    terms divided by the length of the shortest stretch holding them all (1 when adjacent);
+    0 with fewer than two."""
+    wanted = p.matched
+    if len(wanted) < 2:
+        return 0.0
+    positions = [(i, t) for i, t in enumerate(p.terms) if t in wanted]
+    best = len(p.terms)
+    counts: dict[int, int] = {}
+    left = 0
+    for position, term in positions:
+        counts[term] = counts.get(term, 0) + 1
+        while len(counts) == len(wanted):
+            start, first = positions[left]
+            best = min(best, position - start + 1)
+            counts[first] -= 1
+            if not counts[first]:
+                del counts[first]
+            left += 1
+    return len(wanted) / best
 
 
 def sentence_weights(question: Question) -> dict[int, float]:
@@ -187,7 +215,9 @@ def concept_shares(engine: Engine, question: Question) -> list[tuple[Concept, fl
     rare = index.idf(-1)
     # Plain unknown words only weigh beside words the corpus knows: alone ("What is [bold]X?")
     # they are noise around a name.
-    plain_unknown = UNKNOWN_WORD_SHARE * rare if any(c.known or c.entity for c in question.concepts) else 0.0
+    plain_unknown = (
+        UNKNOWN_WORD_SHARE * rare if any(c.known or c.entity for c in question.concepts) else 0.0
+    )
     masses = []
     for c in question.concepts:
         if c.whole >= 0:

@@ -75,7 +75,9 @@ class History:
         try:
             return self._connect()
         except sqlite3.DatabaseError as err:
-            aside = self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+            aside = self.path.with_name(
+                f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}"
+            )
             for suffix in ("", "-wal", "-shm"):
                 source = Path(f"{self.path}{suffix}")
                 if source.exists():
@@ -146,7 +148,9 @@ class History:
             return found
 
     def latest(self) -> int | None:
-        row = self._db.execute("SELECT id FROM conversations ORDER BY updated DESC, id DESC LIMIT 1").fetchone()
+        row = self._db.execute(
+            "SELECT id FROM conversations ORDER BY updated DESC, id DESC LIMIT 1"
+        ).fetchone()
         return int(row[0]) if row else None
 
     def resolve(self, ref: str) -> int:
@@ -243,7 +247,9 @@ def run(args: argparse.Namespace) -> int:
                 label = f" [{r.name}]" if r.name else ""
                 from assistant.render import printable
 
-                print(f"{r.id:>4}  {when}  {r.turns:>3} turns{printable(label)}  {printable(r.title)}")
+                print(
+                    f"{r.id:>4}  {when}  {r.turns:>3} turns{printable(label)}  {printable(r.title)}"
+                )
         return 0
     if not args.id:
         raise InputError(f"`history {args.action}` needs a conversation ID")

@@ -194,7 +194,9 @@ def read_question(engine: Engine, names: NameIndex, text: str) -> Question:
     named = _find_names(engine, names, text, tokens, known)
     refers_back = bool(_BACK_REFERENCE.search(text))
     kind = question_kind(text, len({n.docs for n in named}), refers_back)
-    covered = {i for n in named for i, (_, s, e) in enumerate(tokens) if s >= n.start and e <= n.end}
+    covered = {
+        i for n in named for i, (_, s, e) in enumerate(tokens) if s >= n.start and e <= n.end
+    }
     weights: dict[int, float] = {}
     concepts: list[Concept] = []
     corrections: dict[str, str] = {}

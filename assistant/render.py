@@ -87,7 +87,8 @@ def search_hits(
         sources = engine.papers.sources(hit.doc)
         date = engine.papers.dates.optional(hit.doc) or "no date"
         title = emphasise(engine.papers.title(hit.doc), terms, engine.analyzer, color)
-        meta = f"score {hit.score:.3f} · {printable(date)} · {printable(display_path(sources[0].path))}"
+        source = printable(display_path(sources[0].path))
+        meta = f"score {hit.score:.3f} · {printable(date)} · {source}"
         block = [f"{rank:>2}. {title}", f"    {_dim(meta, color)}"]
         sentence = best_sentences.get(hit.doc)
         if sentence:
@@ -147,18 +148,20 @@ def answer_markdown(answer: Answer) -> str:
     if answer.abstained:
         if answer.see_also:
             refs = "\n".join(
-                f"- {escape_markdown(_reference_line(r.title, r.date, r.source))}" for r in answer.see_also
+                f"- {escape_markdown(_reference_line(r.title, r.date, r.source))}"
+                for r in answer.see_also
             )
             parts.append(f"See also (the closest papers; they do not answer it):\n\n{refs}")
     else:
         refs = "\n".join(
-            f"{c.n}. {escape_markdown(_reference_line(c.title, c.date, c.source))}" for c in answer.citations
+            f"{c.n}. {escape_markdown(_reference_line(c.title, c.date, c.source))}"
+            for c in answer.citations
         )
         parts.append(f"**References**\n\n{refs}")
     return "\n\n".join(parts)
 
 
-def conversation_markdown(title: str, corpus: list[str], conversation) -> str:  # noqa: ANN001
+def conversation_markdown(title: str, corpus: list[str], conversation) -> str:
     """A whole conversation as a Markdown document."""
     out = [f"# {escape_markdown(title) or 'Conversation'}", ""]
     if corpus:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from contextlib import nullcontext
+from contextlib import ExitStack
 from pathlib import Path
 
 from assistant.beir import read_queries, write_run
@@ -76,8 +76,10 @@ def _run_batch(args: argparse.Namespace) -> int:
         raise InputError("-k must be at least 1")
     engine = open_engine(args)
     tag = run_tag(args.engine, not args.no_feedback)
-    target = Path(args.run_file).open("w", encoding="utf-8") if args.run_file else nullcontext(sys.stdout)
-    with target as out:
+    with ExitStack() as stack:
+        out = sys.stdout
+        if args.run_file:
+            out = stack.enter_context(Path(args.run_file).open("w", encoding="utf-8"))
         write_run(out, run_results(engine, queries, k, args.engine, not args.no_feedback), tag)
     if args.run_file:
         print(f"{len(queries)} queries, run written to {args.run_file}", file=sys.stderr)
@@ -88,7 +90,9 @@ def run_tag(method: str, feedback: bool) -> str:
     return f"{method}+rm3" if method == "bm25" and feedback else method
 
 
-def run_results(engine: Engine, queries: list[tuple[str, str]], k: int, method: str, feedback: bool):
+def run_results(
+    engine: Engine, queries: list[tuple[str, str]], k: int, method: str, feedback: bool
+):
     """(query id, [(doc id, score)]) per query, lazily, in query order."""
     ids = engine.papers.ids
     for qid, text in queries:

@@ -32,7 +32,7 @@ COLLECTION = HERE / "cranfield"
 OUT = HERE / "cranfield-results.md"
 
 
-def rank_bm25_baseline(queries, ids, texts):  # noqa: ANN001, ANN201
+def rank_bm25_baseline(queries, ids, texts):
     from rank_bm25 import BM25Okapi
 
     def tokens(text: str) -> list[str]:
@@ -47,22 +47,27 @@ def rank_bm25_baseline(queries, ids, texts):  # noqa: ANN001, ANN201
     return run
 
 
-def bm25s_baseline(queries, ids, texts):  # noqa: ANN001, ANN201
+def bm25s_baseline(queries, ids, texts):
     import bm25s
     import Stemmer
 
     stemmer = Stemmer.Stemmer("english")
     retriever = bm25s.BM25(k1=1.5, b=0.75, method="lucene")
-    retriever.index(bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, show_progress=False), show_progress=False)
+    retriever.index(
+        bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, show_progress=False),
+        show_progress=False,
+    )
     run = {}
-    tokenized = bm25s.tokenize([q for _, q in queries], stopwords="en", stemmer=stemmer, show_progress=False)
+    tokenized = bm25s.tokenize(
+        [q for _, q in queries], stopwords="en", stemmer=stemmer, show_progress=False
+    )
     results, _ = retriever.retrieve(tokenized, k=1000, show_progress=False)
     for (qid, _), row in zip(queries, results, strict=True):
         run[qid] = [ids[i] for i in row]
     return run
 
 
-def engine_run(engine: Engine, queries, method: str, feedback: bool):  # noqa: ANN001, ANN201
+def engine_run(engine: Engine, queries, method: str, feedback: bool):
     ids = engine.papers.ids
     return {
         qid: [ids[h.doc] for h in engine.search(text, 1000, method, feedback=feedback)]  # type: ignore[arg-type]
@@ -70,7 +75,7 @@ def engine_run(engine: Engine, queries, method: str, feedback: bool):  # noqa: A
     }
 
 
-def timed(fn, *args):  # noqa: ANN001, ANN201
+def timed(fn, *args):
     started = time.perf_counter()
     result = fn(*args)
     return result, time.perf_counter() - started
@@ -88,10 +93,14 @@ def main() -> int:
     rows = []
 
     run, seconds = timed(rank_bm25_baseline, queries, ids, texts)
-    rows.append(("rank_bm25.BM25Okapi defaults, \\w+ tokens, no stemming", ir_metrics(run, qrels), seconds))
+    rows.append(
+        ("rank_bm25.BM25Okapi defaults, \\w+ tokens, no stemming", ir_metrics(run, qrels), seconds)
+    )
     try:
         run, seconds = timed(bm25s_baseline, queries, ids, texts)
-        rows.append(("bm25s Lucene k1=1.5 b=0.75, stopwords + Snowball", ir_metrics(run, qrels), seconds))
+        rows.append(
+            ("bm25s Lucene k1=1.5 b=0.75, stopwords + Snowball", ir_metrics(run, qrels), seconds)
+        )
     except ImportError:
         print("bm25s is not installed (pip install '.[bench]'); skipping it", file=sys.stderr)
 
@@ -102,7 +111,11 @@ def main() -> int:
         for name, method, feedback in (
             (f"this engine, okapi mode (rank-bm25's formula), {label}", "okapi", False),
             (f"this engine, Lucene BM25, {label}", "bm25", False),
-            (f"this engine, Lucene BM25 + RM3 (default), {label}, {_rm3(engine.rm3)}", "bm25", True),
+            (
+                f"this engine, Lucene BM25 + RM3 (default), {label}, {_rm3(engine.rm3)}",
+                "bm25",
+                True,
+            ),
         ):
             run, seconds = timed(engine_run, engine, queries, method, feedback)
             rows.append((name, ir_metrics(run, qrels), seconds))
@@ -122,9 +135,16 @@ def main() -> int:
             f"{m['mrr@10']:.4f} | {seconds:.2f} |"
         )
     if grid:
-        lines += ["", "## Parameter grid (Lucene BM25 + RM3 unless marked)", "",
-                  "| k1 | b | title weight | RM3 | nDCG@10 | MAP@1000 |", "| --- | --- | --- | --- | --- | --- |"]
-        lines += [f"| {k1} | {b} | {w} | {rm3} | {n:.4f} | {m:.4f} |" for k1, b, w, rm3, n, m in grid]
+        lines += [
+            "",
+            "## Parameter grid (Lucene BM25 + RM3 unless marked)",
+            "",
+            "| k1 | b | title weight | RM3 | nDCG@10 | MAP@1000 |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        lines += [
+            f"| {k1} | {b} | {w} | {rm3} | {n:.4f} | {m:.4f} |" for k1, b, w, rm3, n, m in grid
+        ]
     text = "\n".join(lines) + "\n"
     OUT.write_text(text, encoding="utf-8")
     print(text)
@@ -135,15 +155,19 @@ def _rm3(p: Rm3Params) -> str:
     return f"RM3 {p.docs} docs, {p.terms} terms, weight {p.original_weight}, temperature {p.temperature}"
 
 
-def _grid(queries, qrels, cache):  # noqa: ANN001, ANN202
+def _grid(queries, qrels, cache):
     out = []
     for k1 in (0.9, 1.2, 1.5):
         for b in (0.5, 0.75):
             for weight in (1, 2, 3):
-                engine = Engine.open([COLLECTION], cache, params=Bm25Params(k1=k1, b=b, title_weight=weight))
+                engine = Engine.open(
+                    [COLLECTION], cache, params=Bm25Params(k1=k1, b=b, title_weight=weight)
+                )
                 for feedback in (False, True):
                     m = ir_metrics(engine_run(engine, queries, "bm25", feedback), qrels)
-                    out.append((k1, b, weight, "yes" if feedback else "no", m["ndcg@10"], m["map@1000"]))
+                    out.append(
+                        (k1, b, weight, "yes" if feedback else "no", m["ndcg@10"], m["map@1000"])
+                    )
     return out
 
 

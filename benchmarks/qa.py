@@ -32,8 +32,16 @@ METRICS = ("cite@1", "cite_all", "phrase", "list_recall", "abstain_ok", "false_a
 def baseline_answer(engine: Engine, question: str) -> Answer:
     hits = engine.search(question, 1, feedback=False)
     if not hits:
-        return Answer(question=question, kind="baseline", abstained=False, answer="", sentences=[],
-                      citations=[], see_also=[], confidence=0.0)
+        return Answer(
+            question=question,
+            kind="baseline",
+            abstained=False,
+            answer="",
+            sentences=[],
+            citations=[],
+            see_also=[],
+            confidence=0.0,
+        )
     doc = hits[0].doc
     wanted = set(engine.analyzer.terms(question))
     abstract = engine.papers.abstract(doc)
@@ -45,16 +53,33 @@ def baseline_answer(engine: Engine, question: str) -> Answer:
     chosen = sorted(i for _, _, i in sorted(overlap, reverse=True)[:2])
     papers = engine.papers
     sentences = [
-        AnswerSentence(text=abstract[spans[i].start : spans[i].end], doc_id=papers.ids[doc],
-                       title=papers.title(doc), sentence_index=i, score=0.0, citation=1)
+        AnswerSentence(
+            text=abstract[spans[i].start : spans[i].end],
+            doc_id=papers.ids[doc],
+            title=papers.title(doc),
+            sentence_index=i,
+            score=0.0,
+            citation=1,
+        )
         for i in chosen
     ]
     return Answer(
-        question=question, kind="baseline", abstained=False,
-        answer=" ".join(f"{s.text} [1]" for s in sentences), sentences=sentences,
-        citations=[Citation(n=1, doc_id=papers.ids[doc], title=papers.title(doc),
-                            date=papers.dates.optional(doc), source="")],
-        see_also=[], confidence=1.0,
+        question=question,
+        kind="baseline",
+        abstained=False,
+        answer=" ".join(f"{s.text} [1]" for s in sentences),
+        sentences=sentences,
+        citations=[
+            Citation(
+                n=1,
+                doc_id=papers.ids[doc],
+                title=papers.title(doc),
+                date=papers.dates.optional(doc),
+                source="",
+            )
+        ],
+        see_also=[],
+        confidence=1.0,
     )
 
 
@@ -83,8 +108,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as cache:
         engine = Engine.open(args.corpus or [seeds_dir()], cache)
         assistant = Assistant(engine)
-        lines = ["| fixtures | system | " + " | ".join(METRICS) + " | p50 ms |",
-                 "| --- | --- | " + " | ".join("---" for _ in METRICS) + " | --- |"]
+        lines = [
+            "| fixtures | system | " + " | ".join(METRICS) + " | p50 ms |",
+            "| --- | --- | " + " | ".join("---" for _ in METRICS) + " | --- |",
+        ]
         for path in args.fixtures:
             fixtures = load_fixtures(path)
             for name, answer_of in (
@@ -99,7 +126,9 @@ def main() -> int:
                     rows.append(score_answer(answer, fixture))
                 m = summarize(rows)
                 cells = " | ".join("-" if m[k] is None else f"{m[k]:.3f}" for k in METRICS)
-                lines.append(f"| {path.name} | {name} | {cells} | {percentile(latencies, 50):.1f} |")
+                lines.append(
+                    f"| {path.name} | {name} | {cells} | {percentile(latencies, 50):.1f} |"
+                )
     print("\n".join(lines))
     return 0
 

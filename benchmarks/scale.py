@@ -21,8 +21,6 @@ import argparse
 import json
 import os
 import platform
-import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -44,15 +42,19 @@ FUNCTION_WORDS = (
     "these or model models results show method based using not than their its also have has "
     "between such both more into new two"
 ).split()
-SINGLE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-                 "NUMBA_NUM_THREADS": "1"}
+SINGLE_THREAD = {
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "NUMBA_NUM_THREADS": "1",
+}
 
 
 # ---------------------------------------------------------------------------------------------
 # Synthetic corpora
 
 
-def synthetic_words(n: int, rng) -> list[str]:  # noqa: ANN001
+def synthetic_words(n: int, rng) -> list[str]:
     """n distinct pronounceable words, deterministic for the generator."""
     consonants = list("bcdfghjklmnprstvz")
     vowels = list("aeiou")
@@ -98,7 +100,11 @@ def generate(size: int) -> tuple[Path, Path]:
                 pos += title_lengths[i]
                 abstract = " ".join(tokens[pos : pos + lengths[i]])
                 pos += lengths[i]
-                record = {"id": f"s{start + i}", "title": title, "abstract": abstract.capitalize() + "."}
+                record = {
+                    "id": f"s{start + i}",
+                    "title": title,
+                    "abstract": abstract.capitalize() + ".",
+                }
                 out.write(json.dumps(record) + "\n")
     tmp.replace(corpus)
     # Keyword queries of 2-5 words from the middle of the distribution (ranks 100-20,000).
@@ -213,11 +219,22 @@ WORKER = textwrap.dedent(
 
 
 def measure(system: str, phase: str, corpus: Path, queries: Path, store: Path) -> dict:
-    spec = json.dumps({"corpus": str(corpus), "queries": str(queries), "system": system,
-                       "phase": phase, "store": str(store)})
+    spec = json.dumps(
+        {
+            "corpus": str(corpus),
+            "queries": str(queries),
+            "system": system,
+            "phase": phase,
+            "store": str(store),
+        }
+    )
     env = {**os.environ, **SINGLE_THREAD, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-c", WORKER.format(root=str(ROOT)), spec],
-                            capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [sys.executable, "-c", WORKER.format(root=str(ROOT)), spec],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     if result.returncode != 0:
         raise RuntimeError(f"{system} {phase} failed: {result.stderr[-2000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -235,15 +252,34 @@ def cli_batch_per_query(corpus: Path, queries: Path, store: Path) -> dict:
         best = float("inf")
         for _ in range(3):
             t = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "assistant", "search", "--corpus", str(corpus),
-                            "--queries", str(path), "--run-file", str(run_file), "-k", "10"],
-                           check=True, capture_output=True, env=env, cwd=ROOT)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "assistant",
+                    "search",
+                    "--corpus",
+                    str(corpus),
+                    "--queries",
+                    str(path),
+                    "--run-file",
+                    str(run_file),
+                    "-k",
+                    "10",
+                ],
+                check=True,
+                capture_output=True,
+                env=env,
+                cwd=ROOT,
+            )
             best = min(best, time.perf_counter() - t)
         return best
 
     all_queries, first_ten = run(queries), run(few)
-    return {"per_query_ms": (all_queries - first_ten) * 1000 / (len(lines) - 10),
-            "process_s": first_ten}
+    return {
+        "per_query_ms": (all_queries - first_ten) * 1000 / (len(lines) - 10),
+        "process_s": first_ten,
+    }
 
 
 def ask_seconds(corpus: Path, queries: Path, store: Path) -> float:
@@ -252,8 +288,21 @@ def ask_seconds(corpus: Path, queries: Path, store: Path) -> float:
     best = float("inf")
     for _ in range(3):
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "assistant", "ask", "--corpus", str(corpus),
-                        f"What does the paper on {words} propose?"], check=True, capture_output=True, env=env, cwd=ROOT)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "assistant",
+                "ask",
+                "--corpus",
+                str(corpus),
+                f"What does the paper on {words} propose?",
+            ],
+            check=True,
+            capture_output=True,
+            env=env,
+            cwd=ROOT,
+        )
         best = min(best, time.perf_counter() - t)
     return best
 
@@ -276,23 +325,41 @@ def run_size(label: str, size: int, systems: list[str]) -> dict:
             load = measure("engine", "load", corpus, queries, store)
             plain = measure("engine", "query", corpus, queries, store)
             rm3 = measure("engine+rm3", "query", corpus, queries, store)
-            rows["this engine (BM25)"] = {"build_s": build["seconds"], "peak_mb": build["peak_mb"],
-                                          "disk_mb": du(store), "load_s": load["seconds"], **_q(plain)}
+            rows["this engine (BM25)"] = {
+                "build_s": build["seconds"],
+                "peak_mb": build["peak_mb"],
+                "disk_mb": du(store),
+                "load_s": load["seconds"],
+                **_q(plain),
+            }
             rows["this engine (BM25 + RM3, default)"] = {"load_s": load["seconds"], **_q(rm3)}
             batch = cli_batch_per_query(corpus, queries, store)
-            rows["this engine, CLI batch (BM25 + RM3)"] = {"p50_ms": batch["per_query_ms"],
-                                                          "load_s": batch["process_s"]}
-            rows["this engine, `assistant ask` end to end"] = {"ask_s": ask_seconds(corpus, queries, store)}
+            rows["this engine, CLI batch (BM25 + RM3)"] = {
+                "p50_ms": batch["per_query_ms"],
+                "load_s": batch["process_s"],
+            }
+            rows["this engine, `assistant ask` end to end"] = {
+                "ask_s": ask_seconds(corpus, queries, store)
+            }
         if "bm25s" in systems:
             store = scratch / "bm25s"
             build = measure("bm25s", "build", corpus, queries, store)
             load = measure("bm25s", "load", corpus, queries, store)
             query = measure("bm25s", "query", corpus, queries, store)
-            rows["bm25s (Lucene, stemmed)"] = {"build_s": build["seconds"], "peak_mb": build["peak_mb"],
-                                               "disk_mb": du(store), "load_s": load["seconds"], **_q(query)}
+            rows["bm25s (Lucene, stemmed)"] = {
+                "build_s": build["seconds"],
+                "peak_mb": build["peak_mb"],
+                "disk_mb": du(store),
+                "load_s": load["seconds"],
+                **_q(query),
+            }
         if "rank-bm25" in systems and size <= 100_000:
             query = measure("rank-bm25", "query", corpus, queries, scratch)
-            rows["rank-bm25 (BM25Okapi)"] = {"build_s": query["seconds"], "peak_mb": query["peak_mb"], **_q(query)}
+            rows["rank-bm25 (BM25Okapi)"] = {
+                "build_s": query["seconds"],
+                "peak_mb": query["peak_mb"],
+                **_q(query),
+            }
     return {"label": label, "size": size, "rows": rows}
 
 
@@ -313,14 +380,21 @@ def machine() -> str:
     import numpy
     import scipy
 
-    versions = [f"Python {platform.python_version()}", f"numpy {numpy.__version__}", f"scipy {scipy.__version__}"]
+    versions = [
+        f"Python {platform.python_version()}",
+        f"numpy {numpy.__version__}",
+        f"scipy {scipy.__version__}",
+    ]
     for name in ("bm25s", "rank_bm25"):
         try:
             module = __import__(name)
             versions.append(f"{name} {getattr(module, '__version__', '?')}")
         except ImportError:
             pass
-    return f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB RAM, {platform.system()} {platform.release()}; " + ", ".join(versions)
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB RAM, {platform.system()} {platform.release()}; "
+        + ", ".join(versions)
+    )
 
 
 def report(results: list[dict], started: str) -> str:
@@ -339,9 +413,12 @@ def report(results: list[dict], started: str) -> str:
     ]
     for r in results:
         rows = r["rows"]
-        lines += [f"## {r['label']} abstracts", "",
-                  "| system | build s | peak MB | disk MB | load s | p50 ms | p95 ms | ask s |",
-                  "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+        lines += [
+            f"## {r['label']} abstracts",
+            "",
+            "| system | build s | peak MB | disk MB | load s | p50 ms | p95 ms | ask s |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        ]
         for name, m in rows.items():
             lines.append(
                 f"| {name} | {_f(m.get('build_s'))} | {_f(m.get('peak_mb'), 0)} | {_f(m.get('disk_mb'), 0)} | "
@@ -353,25 +430,35 @@ def report(results: list[dict], started: str) -> str:
         rank = rows.get("rank-bm25 (BM25Okapi)")
         ratios = []
         if ours and bm25s:
-            ratios.append(f"p50: bm25s / this engine (BM25) = {bm25s['p50_ms'] / ours['p50_ms']:.2f}x")
-            ratios.append(f"p50: bm25s / this engine (BM25 + RM3) = {bm25s['p50_ms'] / default['p50_ms']:.2f}x")
+            ratios.append(
+                f"p50: bm25s / this engine (BM25) = {bm25s['p50_ms'] / ours['p50_ms']:.2f}x"
+            )
+            ratios.append(
+                f"p50: bm25s / this engine (BM25 + RM3) = {bm25s['p50_ms'] / default['p50_ms']:.2f}x"
+            )
             ratios.append(f"build: this engine / bm25s = {ours['build_s'] / bm25s['build_s']:.2f}x")
             ratios.append(f"load: this engine / bm25s = {ours['load_s'] / bm25s['load_s']:.2f}x")
         if ours and rank:
-            ratios.append(f"p50: rank-bm25 / this engine (BM25) = {rank['p50_ms'] / ours['p50_ms']:.0f}x")
-            ratios.append(f"p50: rank-bm25 / this engine (BM25 + RM3) = {rank['p50_ms'] / default['p50_ms']:.0f}x")
+            ratios.append(
+                f"p50: rank-bm25 / this engine (BM25) = {rank['p50_ms'] / ours['p50_ms']:.0f}x"
+            )
+            ratios.append(
+                f"p50: rank-bm25 / this engine (BM25 + RM3) = {rank['p50_ms'] / default['p50_ms']:.0f}x"
+            )
         if ratios:
             lines += ["", "Ratios: " + "; ".join(ratios) + "."]
         lines.append("")
     return "\n".join(lines)
 
 
-def _f(value, digits: int = 1) -> str:  # noqa: ANN001
+def _f(value, digits: int = 1) -> str:
     return "-" if value is None else f"{value:,.{digits}f}"
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="10k,100k", help="comma-separated: 10k, 100k, 1M")
     parser.add_argument("--systems", default="engine,bm25s,rank-bm25")
     args = parser.parse_args()

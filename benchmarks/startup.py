@@ -73,13 +73,22 @@ def chat_ready(env: dict[str, str]) -> float:
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "ASSISTANT_INDEX_DIR": f"{tmp}/index", "ASSISTANT_DATA_DIR": f"{tmp}/data"}
-        subprocess.run([sys.executable, "-m", "assistant", "index"], check=True, capture_output=True, env=env)
+        env = {
+            **os.environ,
+            "ASSISTANT_INDEX_DIR": f"{tmp}/index",
+            "ASSISTANT_DATA_DIR": f"{tmp}/data",
+        }
+        subprocess.run(
+            [sys.executable, "-m", "assistant", "index"], check=True, capture_output=True, env=env
+        )
         python = best([sys.executable, "-c", "pass"], env)
         rows = [
             ("python -c pass", python),
             ("assistant --version", best([sys.executable, "-m", "assistant", "--version"], env)),
-            ("assistant ask \"What is Splitwise?\"", best([sys.executable, "-m", "assistant", "ask", "What is Splitwise?"], env)),
+            (
+                'assistant ask "What is Splitwise?"',
+                best([sys.executable, "-m", "assistant", "ask", "What is Splitwise?"], env),
+            ),
             ("assistant (chat) until ready", chat_ready(env)),
         ]
     print("| command | seconds (best of 5) | ratio to python -c pass |")

@@ -59,7 +59,7 @@ class Analyzer:
         return TOKEN_PATTERN.findall(self.normalize(text))
 
     def terms(self, text: str) -> list[str]:
-        """Index terms of `text`, in order; a compound token yields its whole form, then its parts."""
+        """Index terms of `text`, in order; a compound yields its whole form, then its parts."""
         out: list[str] = []
         for token in self.tokens(text):
             out.extend(self.token_terms(token))

@@ -11,7 +11,7 @@ import glob
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -246,10 +246,12 @@ def _read_page(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
             i += 1
             continue
         if not _is_title_like(text):
-            raise InputError("expected a paper title, found a paragraph with no title", path, number)
+            raise InputError(
+                "expected a paper title, found a paragraph with no title", path, number
+            )
         if i + 1 >= len(content) or _DATE_LINE.match(content[i + 1][1]):
             raise InputError(f"title {_quote(text)} has no abstract", path, number)
-        abstract_line, abstract = content[i + 1]
+        abstract = content[i + 1][1]
         following = content[i + 2][1] if i + 2 < len(content) else None
         if _is_title_like(abstract) and following is not None and not _is_title_like(following):
             raise InputError(f"title {_quote(text)} has no abstract", path, number)
@@ -275,15 +277,10 @@ def _quote(text: str, limit: int = 60) -> str:
 
 def _read_json_lines(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
     for number, text in _lines(path, report):
-        if not text.strip():
-            continue
-        try:
-            model = JsonRecord.model_validate_json(text)
-        except ValidationError as err:
-            raise _validation_error(err, path, number) from None
-        record = _to_record(model, path, number, report)
-        if record is not None:
-            yield record
+        if text.strip():
+            record = _record(JsonRecord.model_validate_json, text, path, number, report)
+            if record is not None:
+                yield record
 
 
 def _read_json_array(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
@@ -306,11 +303,7 @@ def _read_json_array(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
             obj, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as err:
             raise InputError(f"invalid JSON: {err.msg}", path, err.lineno) from None
-        try:
-            model = JsonRecord.model_validate(obj)
-        except ValidationError as err:
-            raise _validation_error(err, path, line) from None
-        record = _to_record(model, path, line, report)
+        record = _record(JsonRecord.model_validate, obj, path, line, report)
         if record is not None:
             yield record
         pos = _skip_space(text, end)
@@ -329,6 +322,30 @@ def _skip_space(text: str, pos: int) -> int:
     while pos < len(text) and text[pos] in " \t\r\n":
         pos += 1
     return pos
+
+
+def _record(
+    validate: Callable[[Any], JsonRecord], data: Any, path: Path, line: int, report: LoadReport
+) -> PaperRecord | None:
+    """The record in `data` (JSON text or a decoded object), or None when it is empty."""
+    try:
+        model = validate(data)
+    except ValidationError as err:
+        raise _validation_error(err, path, line) from None
+    return _to_record(model, path, line, report)
+
+
+def read_text_lines(path: str | Path) -> list[str]:
+    """The lines of a small UTF-8 text file (queries, fixtures), or an InputError naming it."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror or err}", path) from None
+    try:
+        return raw.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", path) from None
 
 
 def _validation_error(err: ValidationError, path: Path, line: int) -> InputError:
@@ -351,9 +368,7 @@ def _joined(value: str | list[Any] | None, sep: str) -> str | None:
     return clean_text(sep.join(p for p in parts if p)) or None
 
 
-def _to_record(
-    model: JsonRecord, path: Path, line: int, report: LoadReport
-) -> PaperRecord | None:
+def _to_record(model: JsonRecord, path: Path, line: int, report: LoadReport) -> PaperRecord | None:
     title = clean_text(model.title)
     abstract = clean_text(model.abstract)
     if not title and not abstract:

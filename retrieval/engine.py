@@ -24,6 +24,7 @@ from retrieval.corpus import Collection, CorpusFile, LoadReport, iter_papers, re
 from retrieval.errors import InputError
 from retrieval.feedback import Rm3Params, rm3_expand
 from retrieval.index import (
+    INDEX_ARRAYS,
     Bm25Index,
     Bm25Params,
     ChunkAnalyzer,
@@ -128,9 +129,7 @@ class Engine:
         fingerprint = corpus_fingerprint(
             [(f.path, f.format) for f in files], root if writable else None
         )
-        key = index_key(
-            fingerprint, {"analyzer": ANALYZER_VERSION, "params": params.as_dict()}
-        )
+        key = index_key(fingerprint, {"analyzer": ANALYZER_VERSION, "params": params.as_dict()})
         if not writable:
             notice(f"warning: cannot write the index cache at {root}; indexing without caching")
             return cls._build(files, report, None, key, params, on_progress, "built, not cached")
@@ -170,16 +169,8 @@ class Engine:
         n_docs = int(manifest["summary"]["documents"])
         index = Bm25Index(
             vocabulary=stored.lines("vocabulary"),
-            post_ptr=stored.array("post_ptr"),
-            post_doc=stored.array("post_doc"),
-            post_tf=stored.array("post_tf"),
-            post_impact=stored.array("post_impact"),
-            doc_len=stored.array("doc_len"),
-            doc_ptr=stored.array("doc_ptr"),
-            doc_term=stored.array("doc_term"),
-            doc_tf=stored.array("doc_tf"),
-            term_max=stored.array("term_max"),
             params=params,
+            **{name: stored.array(name) for name in INDEX_ARRAYS},
         )
         if (
             index.n_docs != n_docs
@@ -260,7 +251,7 @@ class Engine:
         docs, values = top_k(scores, k)
         return [DocHit(int(d), float(s)) for d, s in zip(docs, values, strict=True)]
 
-    def reference(self):  # noqa: ANN201 - lazily imported type
+    def reference(self):
         """rank_bm25.BM25Okapi over the same terms (built on first use; slow on big corpora)."""
         if self._reference is None:
             from retrieval.reference import RankBm25Reference
@@ -304,7 +295,9 @@ class ChunkPipeline:
             from concurrent.futures import ProcessPoolExecutor
 
             workers = min(4, os.cpu_count() or 1)
-            self.executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+            self.executor = ProcessPoolExecutor(
+                workers, mp_context=multiprocessing.get_context("spawn")
+            )
 
     def __enter__(self) -> ChunkPipeline:
         return self
@@ -323,7 +316,7 @@ class ChunkPipeline:
         while len(self.pending) > CHUNKS_IN_FLIGHT:
             self.builder.add_chunk(self.pending.popleft().result())
 
-    def __exit__(self, kind, value, traceback) -> None:  # noqa: ANN001
+    def __exit__(self, kind, value, traceback) -> None:
         try:
             if kind is None:
                 if self.buffer:
@@ -350,7 +343,9 @@ def _write_index(
     names = NameTableBuilder()
     ids: list[str] = []
     columns = {name: writer.column(name) for name in TEXT_COLUMNS}
-    with ChunkPipeline(builder, params.title_weight, parallel=total_bytes > PARALLEL_BYTES) as chunks:
+    with ChunkPipeline(
+        builder, params.title_weight, parallel=total_bytes > PARALLEL_BYTES
+    ) as chunks:
         for n, paper in enumerate(iter_papers(files, collection), start=1):
             chunks.add(paper.title, paper.abstract)
             names.add(n - 1, paper.title)
@@ -372,7 +367,7 @@ def _write_index(
     for name, column in columns.items():
         writer.array(f"{name}_offsets", column.close())
     if on_progress is not None:
-        on_progress("indexing", 1.0)
+        on_progress("postings", 1.0)
     version_group = np.asarray(collection.finish(), dtype=np.int32)
     writer.array("id_order", sorted_positions(ids))
     del ids
@@ -381,7 +376,7 @@ def _write_index(
     _write_versions(writer, version_group)
     index = builder.finish()
     writer.text("vocabulary", index.vocabulary)
-    for name in ("post_ptr", "post_doc", "post_tf", "post_impact", "doc_len", "doc_ptr", "doc_term", "doc_tf", "term_max"):
+    for name in INDEX_ARRAYS:
         writer.array(name, getattr(index, name))
     n_sentences, avg_terms, estimated = _sentence_statistics(writer, analyzer, builder.n_docs)
     summary = IndexSummary(

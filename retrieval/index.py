@@ -21,7 +21,6 @@ import numpy as np
 from retrieval.analysis import TOKEN_PATTERN, Analyzer
 
 
-
 @dataclass(frozen=True)
 class Bm25Params:
     """BM25 parameters, chosen on Cranfield (see benchmarks/cranfield.py)."""
@@ -44,6 +43,20 @@ def saturation(tf: np.ndarray, length: np.ndarray, avg_length: float, p: Bm25Par
     """BM25's term-frequency component, tf(k1+1) / (tf + k1(1 - b + b·len/avglen))."""
     norm = p.k1 * (1.0 - p.b + p.b * (length / avg_length))
     return tf * (p.k1 + 1.0) / (tf + norm)
+
+
+# The arrays of an index, as stored and loaded (besides the vocabulary and the parameters).
+INDEX_ARRAYS = (
+    "post_ptr",
+    "post_doc",
+    "post_tf",
+    "post_impact",
+    "doc_len",
+    "doc_ptr",
+    "doc_term",
+    "doc_tf",
+    "term_max",
+)
 
 
 @dataclass
@@ -238,7 +251,10 @@ class ChunkAnalyzer:
             lengths.append(len(title_ids) * self.title_weight + len(abstract_ids))
         new_terms = list(self.terms)[known:] if len(self.terms) > known else []
         return AnalyzedChunk(
-            self.key, new_terms, np.frombuffer(lengths, dtype=np.int32), np.frombuffer(ids, dtype=np.int32)
+            self.key,
+            new_terms,
+            np.frombuffer(lengths, dtype=np.int32),
+            np.frombuffer(ids, dtype=np.int32),
         )
 
     def _ids(self, text: str) -> list[int]:
@@ -249,7 +265,8 @@ class ChunkAnalyzer:
         except KeyError:
             for token in set(tokens).difference(cache):
                 cache[token] = tuple(
-                    self.terms.setdefault(t, len(self.terms)) for t in self.analyzer.token_terms(token)
+                    self.terms.setdefault(t, len(self.terms))
+                    for t in self.analyzer.token_terms(token)
                 )
             return list(chain.from_iterable(map(cache.__getitem__, tokens)))
 
@@ -299,11 +316,13 @@ class IndexBuilder:
         width = np.int64(max(len(self._term_ids), 1))
         keys, counts = np.unique(local_doc * width + terms, return_counts=True)
         unique_per_doc = np.bincount(keys // width, minlength=chunk.lengths.size)
-        self._parts.append((
-            unique_per_doc.astype(np.int64),
-            (keys % width).astype(np.int32),
-            np.minimum(counts, np.iinfo(np.uint16).max).astype(np.uint16),
-        ))
+        self._parts.append(
+            (
+                unique_per_doc.astype(np.int64),
+                (keys % width).astype(np.int32),
+                np.minimum(counts, np.iinfo(np.uint16).max).astype(np.uint16),
+            )
+        )
         self._doc_len.extend(chunk.lengths.astype(np.float32).tolist())
 
     def finish(self, on_stage: Callable[[str], None] | None = None) -> Bm25Index:
@@ -328,7 +347,9 @@ class IndexBuilder:
             tfs = np.zeros(0, dtype=np.uint16)
         self._parts.clear()
         np.take(rank, terms, out=terms)
-        by_doc = sparse.csr_matrix((tfs, terms, doc_ptr), shape=(n_docs, len(vocabulary)), copy=False)
+        by_doc = sparse.csr_matrix(
+            (tfs, terms, doc_ptr), shape=(n_docs, len(vocabulary)), copy=False
+        )
         del terms, tfs
         by_doc.sort_indices()  # rows in term order, whatever order the terms were met in
         by_term = by_doc.tocsc()
@@ -346,9 +367,17 @@ class IndexBuilder:
         if nonempty.size:
             term_max[nonempty] = np.maximum.reduceat(impact, post_ptr[nonempty])
         return Bm25Index(
-            vocabulary, post_ptr, post_doc, post_tf, impact, doc_len,
-            by_doc.indptr.astype(np.int64, copy=False), by_doc.indices.astype(np.int32, copy=False),
-            by_doc.data.astype(np.uint16, copy=False), term_max, self.params,
+            vocabulary,
+            post_ptr,
+            post_doc,
+            post_tf,
+            impact,
+            doc_len,
+            by_doc.indptr.astype(np.int64, copy=False),
+            by_doc.indices.astype(np.int32, copy=False),
+            by_doc.data.astype(np.uint16, copy=False),
+            term_max,
+            self.params,
         )
 
 

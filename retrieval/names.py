@@ -84,7 +84,14 @@ class NameTableBuilder:
 class NameTable:
     """Lookups of normalised names; fuzzy matching loads the keys on first use."""
 
-    def __init__(self, keys: StringColumn, surfaces: StringColumn, ptr: np.ndarray, docs: np.ndarray, max_words: int) -> None:
+    def __init__(
+        self,
+        keys: StringColumn,
+        surfaces: StringColumn,
+        ptr: np.ndarray,
+        docs: np.ndarray,
+        max_words: int,
+    ) -> None:
         self.keys = keys
         self.surfaces = surfaces
         self.ptr = ptr
@@ -152,7 +159,10 @@ class NameTable:
         if len(key) < min_chars:
             return None
         match = process.extractOne(
-            key, self._keys_starting_with(key[0]), scorer=fuzz.ratio, score_cutoff=cutoff,
+            key,
+            self._keys_starting_with(key[0]),
+            scorer=fuzz.ratio,
+            score_cutoff=cutoff,
             processor=None,
         )
         if match is None or len(match[0]) < min_chars:

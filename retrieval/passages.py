@@ -53,7 +53,9 @@ def rank_passages(
                 weights[t] * idf[t] * tf * (p.k1 + 1) / (tf + norm) for t, tf in counts.items()
             )
             out.append(
-                Passage(doc, position, span.start, span.end, text, score, frozenset(counts), term_ids)
+                Passage(
+                    doc, position, span.start, span.end, text, score, frozenset(counts), term_ids
+                )
             )
     out.sort(key=lambda x: (-x.score, x.doc, x.sentence))
     return out

@@ -97,7 +97,9 @@ def corpus_fingerprint(files: Sequence[tuple[Path, str]], root: Path | None) -> 
 
 
 def index_key(fingerprint: str, settings: dict[str, Any]) -> str:
-    payload = json.dumps({"format": FORMAT_VERSION, "corpus": fingerprint, **settings}, sort_keys=True)
+    payload = json.dumps(
+        {"format": FORMAT_VERSION, "corpus": fingerprint, **settings}, sort_keys=True
+    )
     return hashlib.blake2b(payload.encode(), digest_size=12).hexdigest()
 
 

@@ -36,14 +36,14 @@ def isolated_dirs(
 
 
 @pytest.fixture(scope="session")
-def seeds_engine(session_dirs: dict[str, Path]):  # noqa: ANN201
+def seeds_engine(session_dirs: dict[str, Path]):
     from retrieval.engine import Engine
 
     return Engine.open([SEEDS], session_dirs["index"])
 
 
 @pytest.fixture(scope="session")
-def seeds_assistant(seeds_engine):  # noqa: ANN001, ANN201
+def seeds_assistant(seeds_engine):
     from assistant.conversation import Assistant
 
     return Assistant(seeds_engine)

@@ -3,9 +3,9 @@ versions, and literal text."""
 
 import json
 
-from assistant.conversation import Conversation
-
 from conftest import run_cli
+
+from assistant.conversation import Conversation
 
 
 def ask(assistant, question):
@@ -94,7 +94,15 @@ def test_ask_json_through_the_entry_point():
     result = run_cli("ask", "What is Mamo?", "--json")
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
-    assert {"question", "abstained", "answer", "sentences", "citations", "see_also", "timings_ms"} <= set(payload)
+    assert {
+        "question",
+        "abstained",
+        "answer",
+        "sentences",
+        "citations",
+        "see_also",
+        "timings_ms",
+    } <= set(payload)
     assert payload["citations"][0]["n"] == 1 and payload["citations"][0]["title"].startswith("Mamo")
     sentence = payload["sentences"][0]
     assert {"text", "doc_id", "title", "sentence_index", "score", "citation"} <= set(sentence)

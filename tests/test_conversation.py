@@ -2,9 +2,9 @@
 
 import json
 
-from assistant.conversation import Conversation
-
 from conftest import run_cli
+
+from assistant.conversation import Conversation
 
 
 def test_it_means_the_paper_of_the_previous_answer(seeds_assistant):
@@ -41,7 +41,9 @@ def test_a_question_with_its_own_subject_is_not_a_follow_up(seeds_assistant):
 def test_sessions_keep_the_conversation_between_calls():
     first = run_cli("ask", "What is LightSeq?", "--session", "reading", "--json")
     assert first.returncode == 0, first.stderr
-    second = run_cli("ask", "How much less communication does it need?", "--session", "reading", "--json")
+    second = run_cli(
+        "ask", "How much less communication does it need?", "--session", "reading", "--json"
+    )
     assert json.loads(second.stdout)["citations"][0]["title"].startswith("LightSeq")
     listing = run_cli("history")
     assert "[reading]" in listing.stdout and "2 turns" in listing.stdout

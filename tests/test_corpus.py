@@ -64,11 +64,25 @@ def test_seed_pages_merge_duplicates_and_link_versions():
 
 def test_jsonl_records_with_their_own_fields(tmp_path):
     rows = [
-        {"id": "0704.0001", "title": "Calculation of prompt photons", "abstract": "  A fully\n differential calculation.  ",
-         "authors": "C. Balázs, E. L. Berger", "categories": "hep-ph", "update_date": "2008-11-13",
-         "versions": [{"version": "v1"}], "submitter": "Pavel Nadolsky"},
-        {"_id": "b2", "title": "Second", "text": "Text field instead of abstract.", "url": "https://x.org/2",
-         "authors": ["Ann", "Bo"], "categories": ["cs.CL", "cs.LG"], "date": "Jan 2"},
+        {
+            "id": "0704.0001",
+            "title": "Calculation of prompt photons",
+            "abstract": "  A fully\n differential calculation.  ",
+            "authors": "C. Balázs, E. L. Berger",
+            "categories": "hep-ph",
+            "update_date": "2008-11-13",
+            "versions": [{"version": "v1"}],
+            "submitter": "Pavel Nadolsky",
+        },
+        {
+            "_id": "b2",
+            "title": "Second",
+            "text": "Text field instead of abstract.",
+            "url": "https://x.org/2",
+            "authors": ["Ann", "Bo"],
+            "categories": ["cs.CL", "cs.LG"],
+            "date": "Jan 2",
+        },
     ]
     path = write(tmp_path / "arxiv.jsonl", "\n".join(json.dumps(r) for r in rows) + "\n")
     papers, _ = load_papers([path])
@@ -82,7 +96,10 @@ def test_jsonl_records_with_their_own_fields(tmp_path):
 
 
 def test_json_array_and_beir_directory(tmp_path):
-    array = write(tmp_path / "papers.json", json.dumps([{"title": "T1", "abstract": "A1."}, {"title": "T2", "abstract": "A2."}]))
+    array = write(
+        tmp_path / "papers.json",
+        json.dumps([{"title": "T1", "abstract": "A1."}, {"title": "T2", "abstract": "A2."}]),
+    )
     assert [p.title for p in load_papers([array])[0]] == ["T1", "T2"]
     papers, _ = load_papers([CRANFIELD])
     assert len(papers) == 1398  # two Cranfield records have neither title nor text
@@ -104,8 +121,13 @@ def test_derived_ids_are_stable_and_readable():
 
 
 def test_same_id_in_two_files_is_kept_twice_with_a_warning(tmp_path):
-    write(tmp_path / "a.jsonl", json.dumps({"id": "x1", "title": "One", "abstract": "First."}) + "\n")
-    write(tmp_path / "b.jsonl", json.dumps({"id": "x1", "title": "Other", "abstract": "Second."}) + "\n")
+    write(
+        tmp_path / "a.jsonl", json.dumps({"id": "x1", "title": "One", "abstract": "First."}) + "\n"
+    )
+    write(
+        tmp_path / "b.jsonl",
+        json.dumps({"id": "x1", "title": "Other", "abstract": "Second."}) + "\n",
+    )
     papers, collection = load_papers([tmp_path])
     assert [p.doc_id for p in papers] == ["x1", "x1~2"]
     assert "already used" in collection.report.warnings[0]
@@ -135,13 +157,25 @@ def test_globs_and_directories_skip_what_is_not_a_corpus(tmp_path):
     [
         ("empty.jsonl", "", "empty.jsonl: empty file"),
         ("bin.jsonl", b"\x00\x01\x02garbage", "bin.jsonl: binary file"),
-        ("bad.jsonl", '{"title": "a", "abstract": "b"}\n{"title": oops}\n', "bad.jsonl:2: invalid JSON"),
+        (
+            "bad.jsonl",
+            '{"title": "a", "abstract": "b"}\n{"title": oops}\n',
+            "bad.jsonl:2: invalid JSON",
+        ),
         ("notitle.jsonl", '{"abstract": "b"}\n', "notitle.jsonl:1: missing field 'title'"),
         ("noabs.jsonl", '{"title": "t"}\n', "noabs.jsonl:1: missing field 'abstract'"),
         ("wrongtype.jsonl", '{"title": 5, "abstract": "b"}\n', "wrongtype.jsonl:1: field 'title'"),
         ("notobject.jsonl", "{}\n[1, 2]\n", "notobject.jsonl:1: missing field 'title'"),
-        ("arr.json", '[{"title": "a", "abstract": "b"},\n {"title": "c"}]', "arr.json:2: missing field 'abstract'"),
-        ("dangling.txt", PAGE + "\nGamma: Left Alone\n", "dangling.txt:17: title 'Gamma: Left Alone' has no abstract"),
+        (
+            "arr.json",
+            '[{"title": "a", "abstract": "b"},\n {"title": "c"}]',
+            "arr.json:2: missing field 'abstract'",
+        ),
+        (
+            "dangling.txt",
+            PAGE + "\nGamma: Left Alone\n",
+            "dangling.txt:17: title 'Gamma: Left Alone' has no abstract",
+        ),
         ("nodate.txt", "Title\n\nAbstract text here.\n", "nodate.txt: not a papers-listing page"),
     ],
 )
@@ -165,13 +199,20 @@ def test_missing_path_and_empty_directory(tmp_path):
 
 
 def test_invalid_utf8_is_replaced_and_reported(tmp_path):
-    path = write(tmp_path / "latin.jsonl", '{"title": "Caf\xe9", "abstract": "ok"}\n'.encode("latin-1"))
+    path = write(
+        tmp_path / "latin.jsonl", '{"title": "Caf\xe9", "abstract": "ok"}\n'.encode("latin-1")
+    )
     papers, collection = load_papers([path])
     assert papers[0].title == "Caf\ufffd"
     assert "latin.jsonl:1: invalid UTF-8" in collection.report.warnings[0]
 
 
 def test_control_characters_never_reach_the_documents(tmp_path):
-    path = write(tmp_path / "esc.jsonl", json.dumps({"title": "Red \u001b[31mtitle", "abstract": "A\u0007b\u0000c."}) + "\n")
+    path = write(
+        tmp_path / "esc.jsonl",
+        json.dumps({"title": "Red \u001b[31mtitle", "abstract": "A\u0007b\u0000c."}) + "\n",
+    )
     paper = load_papers([path])[0][0]
-    assert "\x1b" not in paper.title and "\x07" not in paper.abstract and "\x00" not in paper.abstract
+    assert (
+        "\x1b" not in paper.title and "\x07" not in paper.abstract and "\x00" not in paper.abstract
+    )

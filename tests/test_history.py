@@ -2,20 +2,27 @@
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
 
+from conftest import ROOT, run_cli
+
 from assistant.answer import Answer
 from assistant.history import History
 
-from conftest import ROOT, run_cli
-
 
 def an_answer(text="An answer [1]."):
-    return Answer(question="q", kind="other", abstained=False, answer=text, sentences=[], citations=[],
-                  see_also=[], confidence=1.0)
+    return Answer(
+        question="q",
+        kind="other",
+        abstained=False,
+        answer=text,
+        sentences=[],
+        citations=[],
+        see_also=[],
+        confidence=1.0,
+    )
 
 
 def test_turns_survive_a_restart(tmp_path):
@@ -60,7 +67,9 @@ def test_concurrent_processes_writing_at_once(tmp_path):
                      sentences=[], citations=[], see_also=[], confidence=1.0))
         """
     )
-    procs = [subprocess.Popen([sys.executable, "-c", script, name], cwd=ROOT) for name in ("x", "y", "z")]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, name], cwd=ROOT) for name in ("x", "y", "z")
+    ]
     assert [p.wait(timeout=60) for p in procs] == [0, 0, 0]
     assert sorted(info.turns for info in History(path).conversations()) == [30, 30, 30]
 
@@ -103,7 +112,11 @@ def test_a_damaged_history_is_moved_aside_never_deleted(tmp_path):
     fresh = History(path, notices.append)
     assert fresh.conversations() == []
     assert len(notices) == 1 and "moved to" in notices[0]
-    aside = [p for p in tmp_path.iterdir() if ".damaged-" in p.name and not p.name.endswith(("-wal", "-shm"))]
+    aside = [
+        p
+        for p in tmp_path.iterdir()
+        if ".damaged-" in p.name and not p.name.endswith(("-wal", "-shm"))
+    ]
     assert len(aside) == 1 and aside[0].read_bytes() == damaged
 
 
@@ -114,7 +127,9 @@ def test_history_command_lists_exports_and_deletes():
     assert "[s1]" in listing.stdout and "What is Splitwise?" in listing.stdout
     exported = run_cli("history", "export", "s1")
     assert exported.returncode == 0
-    assert exported.stdout.startswith("# What is Splitwise?") and "**References**" in exported.stdout
+    assert (
+        exported.stdout.startswith("# What is Splitwise?") and "**References**" in exported.stdout
+    )
     missing = run_cli("history", "export", "nope")
     assert missing.returncode == 2 and "no saved conversation 'nope'" in missing.stderr
     assert run_cli("history", "delete", "s1").returncode == 0

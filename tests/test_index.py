@@ -35,12 +35,19 @@ def lucene_bm25(query, docs, k1=1.2, b=0.75, title_weight=3):
             if not tf:
                 continue
             idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-            s += a.terms(query).count(q) * idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(terms) / avg))
+            s += (
+                a.terms(query).count(q)
+                * idf
+                * tf
+                * (k1 + 1)
+                / (tf + k1 * (1 - b + b * len(terms) / avg))
+            )
         scores.append(s)
     return scores
 
 
-def build(docs, params=Bm25Params()):
+def build(docs, params=None):
+    params = params or Bm25Params()
     builder = IndexBuilder(params)
     analyzer = ChunkAnalyzer(params.title_weight)
     for start in range(0, len(docs), 2):  # several chunks, as in a real build
@@ -48,7 +55,9 @@ def build(docs, params=Bm25Params()):
     return builder.finish()
 
 
-@pytest.mark.parametrize("query", ["sparse retrieval", "rank documents", "pasta pasta water", "nothing"])
+@pytest.mark.parametrize(
+    "query", ["sparse retrieval", "rank documents", "pasta pasta water", "nothing"]
+)
 def test_scores_equal_the_formula(query):
     index = build(DOCS)
     weights = {}
@@ -106,11 +115,15 @@ def test_top_k_is_partial_selection_best_first_ties_by_position():
 
 def test_rm3_keeps_the_query_and_adds_feedback_terms():
     # "filler" is in every document: in more than half of them, it is never added.
-    docs = [(t, a + " filler") for t, a in DOCS] + [("Other", f"filler number {i}") for i in range(6)]
+    docs = [(t, a + " filler") for t, a in DOCS] + [
+        ("Other", f"filler number {i}") for i in range(6)
+    ]
     index = build(docs)
     a = Analyzer()
     sparse = index.term_id(a.term("sparse"))
-    expanded = rm3_expand({sparse: 1.0}, index, np.array([0, 1]), np.array([10.0, 9.0]), Rm3Params(terms=3))
+    expanded = rm3_expand(
+        {sparse: 1.0}, index, np.array([0, 1]), np.array([10.0, 9.0]), Rm3Params(terms=3)
+    )
     assert sum(expanded.values()) == pytest.approx(1.0)
     assert expanded[sparse] >= 0.5
     added = {index.vocabulary[t] for t in expanded if t != sparse}
@@ -123,7 +136,7 @@ def test_forward_rows_match_the_postings():
     index = build(DOCS)
     for doc in range(len(DOCS)):
         terms, tfs = index.document_terms(doc)
-        for term, tf in zip(terms, tfs):
+        for term, tf in zip(terms, tfs, strict=True):
             docs, _ = index.postings(int(term))
             lo = int(index.post_ptr[term])
             position = int(np.searchsorted(docs, doc))
@@ -131,7 +144,9 @@ def test_forward_rows_match_the_postings():
 
 
 def test_feedback_is_measured_by_the_search(seeds_engine):
-    plain = seeds_engine.search("splitting prompt computation and token generation", 5, feedback=False)
+    plain = seeds_engine.search(
+        "splitting prompt computation and token generation", 5, feedback=False
+    )
     expanded = seeds_engine.search("splitting prompt computation and token generation", 5)
     assert plain[0].doc == expanded[0].doc
     assert seeds_engine.papers.title(plain[0].doc).startswith("Splitwise")
@@ -152,7 +167,11 @@ def test_passages_are_exact_slices_scored_with_corpus_statistics(seeds_engine):
 
 def test_engine_search_on_a_small_jsonl(tmp_path):
     path = tmp_path / "c.jsonl"
-    path.write_text("\n".join(json.dumps({"id": f"d{i}", "title": t, "abstract": a}) for i, (t, a) in enumerate(DOCS)))
+    path.write_text(
+        "\n".join(
+            json.dumps({"id": f"d{i}", "title": t, "abstract": a}) for i, (t, a) in enumerate(DOCS)
+        )
+    )
     engine = Engine.open([path], tmp_path / "cache")
     assert engine.papers.ids[engine.search("pasta", 1)[0].doc] == "d2"
     assert engine.search("", 5) == []
@@ -161,6 +180,7 @@ def test_engine_search_on_a_small_jsonl(tmp_path):
 
 def test_maxscore_top_k_equals_exhaustive_scoring():
     from conftest import CRANFIELD
+
     from assistant.beir import read_queries
 
     engine = Engine.open([CRANFIELD])
@@ -183,14 +203,31 @@ def test_worker_processes_build_the_same_index(tmp_path, monkeypatch):
     import retrieval.engine as engine_module
 
     path = tmp_path / "c.jsonl"
-    path.write_text("\n".join(
-        json.dumps({"id": f"d{i}", "title": f"Title {i} alpha{i % 7}", "abstract": f"Words w{i % 13} and w{i % 5}, pre-trained {i}."})
-        for i in range(5000)
-    ))
+    path.write_text(
+        "\n".join(
+            json.dumps(
+                {
+                    "id": f"d{i}",
+                    "title": f"Title {i} alpha{i % 7}",
+                    "abstract": f"Words w{i % 13} and w{i % 5}, pre-trained {i}.",
+                }
+            )
+            for i in range(5000)
+        )
+    )
     inline = Engine.open([path], tmp_path / "inline")
     monkeypatch.setattr(engine_module, "PARALLEL_BYTES", 0)
     monkeypatch.setattr(engine_module, "CHUNK_DOCS", 300)
     parallel = Engine.open([path], tmp_path / "parallel")
     assert parallel.index.vocabulary == inline.index.vocabulary
-    for name in ("post_ptr", "post_doc", "post_tf", "post_impact", "doc_len", "doc_ptr", "doc_term", "doc_tf"):
+    for name in (
+        "post_ptr",
+        "post_doc",
+        "post_tf",
+        "post_impact",
+        "doc_len",
+        "doc_ptr",
+        "doc_term",
+        "doc_tf",
+    ):
         assert np.array_equal(getattr(parallel.index, name), getattr(inline.index, name)), name

@@ -19,7 +19,9 @@ def test_ndcg_uses_graded_gains():
 
 
 def test_average_precision_counts_every_relevant_document():
-    assert metrics.average_precision(["a", "b", "c"], JUDGED, 1000) == pytest.approx((1 + 2 / 3) / 3)
+    assert metrics.average_precision(["a", "b", "c"], JUDGED, 1000) == pytest.approx(
+        (1 + 2 / 3) / 3
+    )
     assert metrics.average_precision(["a", "b", "c"], JUDGED, 2) == pytest.approx(1 / 3)
     assert metrics.average_precision([], {"z": 0}, 10) == 0.0
 

@@ -6,9 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from assistant import __version__
-
 from conftest import ROOT, run_cli
+
+from assistant import __version__
 
 
 def test_version_and_help_list_every_command():

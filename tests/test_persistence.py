@@ -8,18 +8,23 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import SEEDS, run_cli
 
 from retrieval.engine import Engine
 from retrieval.persistence import MANIFEST
-
-from conftest import SEEDS, run_cli
 
 
 def small_corpus(tmp_path: Path, n: int = 30) -> Path:
     path = tmp_path / "corpus.jsonl"
     path.write_text(
         "\n".join(
-            json.dumps({"id": f"p{i}", "title": f"Paper {i} on topic{i % 5}", "abstract": f"Abstract {i} about alpha{i} and beta."})
+            json.dumps(
+                {
+                    "id": f"p{i}",
+                    "title": f"Paper {i} on topic{i % 5}",
+                    "abstract": f"Abstract {i} about alpha{i} and beta.",
+                }
+            )
             for i in range(n)
         )
         + "\n"
@@ -57,7 +62,9 @@ def test_changed_corpus_is_rebuilt_with_a_notice_and_the_old_index_removed(tmp_p
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda d: (d / "post_doc.npy").write_bytes((d / "post_doc.npy").read_bytes()[:100]),  # truncated
+        lambda d: (d / "post_doc.npy").write_bytes(
+            (d / "post_doc.npy").read_bytes()[:100]
+        ),  # truncated
         lambda d: (d / "post_impact.npy").write_bytes(b"garbage" * 10),
         lambda d: (d / MANIFEST).write_text("{not json"),
         lambda d: (d / "titles.txt").unlink(),
@@ -116,7 +123,9 @@ def test_interrupted_build_leaves_no_partial_index(tmp_path):
 
     with pytest.raises(KeyboardInterrupt):
         Engine.open([corpus], cache, on_progress=interrupt)
-    leftovers = [p.name for p in cache.iterdir() if not p.name.startswith(".") and p.suffix != ".json"]
+    leftovers = [
+        p.name for p in cache.iterdir() if not p.name.startswith(".") and p.suffix != ".json"
+    ]
     assert leftovers == []
     assert not [p for p in cache.glob(".build-*")]
     assert open_engine(corpus, cache).status == "built"
@@ -128,7 +137,10 @@ def test_four_processes_on_a_fresh_cache(tmp_path):
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "assistant", "search", "phase splitting", "-k", "1", "--json"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
         )
         for _ in range(4)
     ]

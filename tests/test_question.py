@@ -29,12 +29,20 @@ def test_kind_from_the_form_of_the_question(text, kind):
 def test_comparison_needs_two_papers():
     assert question_kind("Compare Splitwise and BlockLLM", n_named=2) == "compare"
     assert question_kind("compare it with Redco", n_named=1, refers_back=True) == "compare"
-    assert question_kind("What perplexity does MaskLLM reach compared with the dense model?", n_named=1) == "quantity"
+    assert (
+        question_kind(
+            "What perplexity does MaskLLM reach compared with the dense model?", n_named=1
+        )
+        == "quantity"
+    )
 
 
 def test_system_names_come_from_titles():
     assert system_name("Splitwise: Efficient generative LLM inference") == "Splitwise"
-    assert system_name("Distilling Step-by-Step! Outperforming Larger Models") == "Distilling Step-by-Step"
+    assert (
+        system_name("Distilling Step-by-Step! Outperforming Larger Models")
+        == "Distilling Step-by-Step"
+    )
     assert system_name("A Survey of Large Language Models") is None
     assert system_name("This Title Has Far Too Many Words Before: Colon") is None
 
@@ -45,8 +53,12 @@ def titles(engine, question):
 
 def test_names_are_found_even_misspelt(seeds_engine, seeds_assistant):
     names = seeds_assistant.names
-    assert titles(seeds_engine, read_question(seeds_engine, names, "what is splitwize"))[0].startswith("Splitwise")
-    assert titles(seeds_engine, read_question(seeds_engine, names, "how does eazyquant work"))[0].startswith("EasyQuant")
+    assert titles(seeds_engine, read_question(seeds_engine, names, "what is splitwize"))[
+        0
+    ].startswith("Splitwise")
+    assert titles(seeds_engine, read_question(seeds_engine, names, "how does eazyquant work"))[
+        0
+    ].startswith("EasyQuant")
     q = read_question(seeds_engine, names, "What did FuseChat fuse?")
     assert len(q.named_docs) == 2  # both versions of the paper
     assert read_question(seeds_engine, names, "What is the language ranker?").named
@@ -55,11 +67,17 @@ def test_names_are_found_even_misspelt(seeds_engine, seeds_assistant):
 def test_common_word_names_need_their_own_capitals(seeds_engine, seeds_assistant):
     names = seeds_assistant.names
     assert not read_question(seeds_engine, names, "Which was the first model to do this?").named
-    assert titles(seeds_engine, read_question(seeds_engine, names, "How fast is FIRST?"))[0].startswith("FIRST")
+    assert titles(seeds_engine, read_question(seeds_engine, names, "How fast is FIRST?"))[
+        0
+    ].startswith("FIRST")
 
 
-def test_typos_are_corrected_only_where_the_vocabulary_lacks_the_word(seeds_engine, seeds_assistant):
-    q = read_question(seeds_engine, seeds_assistant.names, "how many lanugages does the model suport")
+def test_typos_are_corrected_only_where_the_vocabulary_lacks_the_word(
+    seeds_engine, seeds_assistant
+):
+    q = read_question(
+        seeds_engine, seeds_assistant.names, "how many lanugages does the model suport"
+    )
     assert q.corrections == {"lanugages": "languag", "suport": "support"}
     # Known words stay as they are; short unknown words are more often real words than typos.
     q = read_question(seeds_engine, seeds_assistant.names, "can models reach the moon")

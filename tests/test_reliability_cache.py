@@ -15,12 +15,22 @@ def test_ctrl_c_while_indexing_leaves_no_partial_cache(tmp_path):
     corpus = tmp_path / "corpus.jsonl"
     with corpus.open("w") as out:
         for i in range(60_000):
-            out.write(json.dumps({"id": f"d{i}", "title": f"Paper {i} on topic{i % 97}",
-                                  "abstract": f"Words w{i % 1009} and w{i % 13}. " * 8}) + "\n")
+            out.write(
+                json.dumps(
+                    {
+                        "id": f"d{i}",
+                        "title": f"Paper {i} on topic{i % 97}",
+                        "abstract": f"Words w{i % 1009} and w{i % 13}. " * 8,
+                    }
+                )
+                + "\n"
+            )
     cache = tmp_path / "cache"
     proc = subprocess.Popen(
         [sys.executable, "-m", "assistant", "index", "--corpus", str(corpus)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**os.environ, "ASSISTANT_INDEX_DIR": str(cache)},
     )
     deadline = time.time() + 30

@@ -7,13 +7,12 @@ import sys
 import textwrap
 
 import pytest
+from conftest import ROOT, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from retrieval.corpus import load_papers
 from retrieval.errors import InputError
-
-from conftest import ROOT, run_cli
 
 
 def fails_in_one_line(result, *expected):
@@ -29,10 +28,18 @@ def fails_in_one_line(result, *expected):
     [
         ("empty.jsonl", b"", ("empty.jsonl", "empty file")),
         ("blob.bin", bytes(range(256)) * 8, ("blob.bin", "binary file")),
-        ("broken.jsonl", b'{"title": "a", "abstract": "b"}\n{"title": "c", "abstract": \n', ("broken.jsonl:2", "invalid JSON")),
+        (
+            "broken.jsonl",
+            b'{"title": "a", "abstract": "b"}\n{"title": "c", "abstract": \n',
+            ("broken.jsonl:2", "invalid JSON"),
+        ),
         ("notitle.jsonl", b'{"abstract": "b"}\n', ("notitle.jsonl:1", "title")),
         ("noabstract.json", b'[{"title": "a"}]', ("noabstract.json:1", "abstract")),
-        ("dangling.txt", b"Mar 3\n\nA Title\n\nIts abstract. Two sentences.\n\nA Dangling Title\n", ("dangling.txt:7", "has no abstract")),
+        (
+            "dangling.txt",
+            b"Mar 3\n\nA Title\n\nIts abstract. Two sentences.\n\nA Dangling Title\n",
+            ("dangling.txt:7", "has no abstract"),
+        ),
     ],
 )
 def test_bad_corpus_files(tmp_path, name, content, expected):
@@ -42,23 +49,36 @@ def test_bad_corpus_files(tmp_path, name, content, expected):
 
 
 def test_missing_path_and_directory_without_corpus_files(tmp_path):
-    fails_in_one_line(run_cli("index", "--corpus", str(tmp_path / "nothing")), "no such file or directory")
+    fails_in_one_line(
+        run_cli("index", "--corpus", str(tmp_path / "nothing")), "no such file or directory"
+    )
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "readme.md").write_text("# notes\n")
-    fails_in_one_line(run_cli("index", "--corpus", str(tmp_path / "d")), "no usable corpus files (1 skipped)")
+    fails_in_one_line(
+        run_cli("index", "--corpus", str(tmp_path / "d")), "no usable corpus files (1 skipped)"
+    )
 
 
 def test_invalid_utf8_is_decoded_with_a_warning_and_counted(tmp_path):
     path = tmp_path / "latin1.jsonl"
-    path.write_bytes(json.dumps({"title": "Résumé parsing", "abstract": "We parse résumés."}, ensure_ascii=False).encode().replace("é".encode(), b"\xe9") + b"\n")
+    path.write_bytes(
+        json.dumps({"title": "Résumé parsing", "abstract": "We parse résumés."}, ensure_ascii=False)
+        .encode()
+        .replace("é".encode(), b"\xe9")
+        + b"\n"
+    )
     result = run_cli("index", "--corpus", str(path))
     assert result.returncode == 0, result.stderr
     assert "warning: " in result.stdout and "invalid UTF-8" in result.stdout
 
 
 def test_same_id_in_two_files_is_kept_twice(tmp_path):
-    (tmp_path / "a.jsonl").write_text(json.dumps({"id": "p1", "title": "First paper", "abstract": "About alpha."}) + "\n")
-    (tmp_path / "b.jsonl").write_text(json.dumps({"id": "p1", "title": "Second paper", "abstract": "About beta."}) + "\n")
+    (tmp_path / "a.jsonl").write_text(
+        json.dumps({"id": "p1", "title": "First paper", "abstract": "About alpha."}) + "\n"
+    )
+    (tmp_path / "b.jsonl").write_text(
+        json.dumps({"id": "p1", "title": "Second paper", "abstract": "About beta."}) + "\n"
+    )
     result = run_cli("search", "beta", "--corpus", str(tmp_path), "--json")
     assert json.loads(result.stdout)["hits"][0]["doc_id"] == "p1~2"
     assert "id 'p1' is already used" in run_cli("index", "--corpus", str(tmp_path)).stdout
@@ -69,7 +89,9 @@ def test_a_200_mb_json_lines_file_is_streamed(tmp_path):
     abstract = "word " * 2000
     with path.open("w") as out:
         for i in range(21_000):
-            out.write(json.dumps({"id": f"b{i}", "title": f"Paper {i}", "abstract": abstract}) + "\n")
+            out.write(
+                json.dumps({"id": f"b{i}", "title": f"Paper {i}", "abstract": abstract}) + "\n"
+            )
     assert path.stat().st_size > 200 * 2**20
     script = textwrap.dedent(
         f"""
@@ -82,13 +104,17 @@ def test_a_200_mb_json_lines_file_is_streamed(tmp_path):
         print(n, grown)
         """
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT
+    )
     count, grown_mb = result.stdout.split()
     assert int(count) == 21_000
     assert float(grown_mb) < 100  # a 200 MB file never sits in memory
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.binary(max_size=2000), suffix=st.sampled_from([".txt", ".jsonl", ".json", ""]))
 def test_arbitrary_bytes_raise_nothing_but_input_errors(tmp_path, data, suffix):
     path = tmp_path / f"fuzz{suffix}"

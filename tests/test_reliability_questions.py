@@ -5,13 +5,12 @@ import json
 import time
 
 import pytest
+from conftest import run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.conversation import Conversation
 from retrieval.errors import InputError
-
-from conftest import run_cli
 
 ODD = [
     "What is Split\x00wise?",
@@ -29,7 +28,9 @@ ODD = [
 def test_odd_questions_are_answered_without_escape_bytes(question):
     result = run_cli("ask", "-", input=question)
     assert result.returncode == 0, result.stderr
-    assert "\x1b" not in result.stdout and "\x00" not in result.stdout and "\x07" not in result.stdout
+    assert (
+        "\x1b" not in result.stdout and "\x00" not in result.stdout and "\x07" not in result.stdout
+    )
     as_json = run_cli("ask", "-", "--json", input=question)
     payload = json.loads(as_json.stdout)
     assert payload["question"] == question.strip()
@@ -44,7 +45,9 @@ def test_a_megabyte_question_is_refused_fast(seeds_assistant):
 
 def test_a_long_but_acceptable_question_is_answered_fast(seeds_assistant):
     started = time.perf_counter()
-    answer = seeds_assistant.ask(("splitting inference phases onto machines " * 50)[:1990], Conversation())
+    answer = seeds_assistant.ask(
+        ("splitting inference phases onto machines " * 50)[:1990], Conversation()
+    )
     assert time.perf_counter() - started < 2.0
     assert answer.abstained or answer.citations
 
@@ -56,7 +59,9 @@ def test_blank_questions_are_a_usage_error(blank):
     assert result.stderr == "error: the question is empty\n"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(min_size=1, max_size=300))
 def test_any_unicode_question_never_raises(seeds_assistant, text):
     try:

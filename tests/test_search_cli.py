@@ -34,7 +34,7 @@ def test_batch_search_writes_a_trec_run(tmp_path):
     assert result.returncode == 0, result.stderr
     lines = run.read_text().splitlines()
     assert len(lines) == 10
-    qid, q0, doc, rank, score, tag = lines[0].split()
+    qid, q0, _, rank, score, tag = lines[0].split()
     assert (qid, q0, rank, tag) == ("q1", "Q0", "1", "bm25+rm3")
     float(score)
     assert [line.split()[3] for line in lines[:5]] == ["1", "2", "3", "4", "5"]
@@ -43,8 +43,17 @@ def test_batch_search_writes_a_trec_run(tmp_path):
 def test_batch_search_reads_beir_queries(tmp_path):
     run = tmp_path / "run.txt"
     result = run_cli(
-        "search", "--corpus", str(CRANFIELD), "--queries", str(CRANFIELD / "queries.jsonl"),
-        "--run-file", str(run), "-k", "10", "--engine", "okapi",
+        "search",
+        "--corpus",
+        str(CRANFIELD),
+        "--queries",
+        str(CRANFIELD / "queries.jsonl"),
+        "--run-file",
+        str(run),
+        "-k",
+        "10",
+        "--engine",
+        "okapi",
     )
     assert result.returncode == 0, result.stderr
     lines = run.read_text().splitlines()
@@ -68,7 +77,13 @@ def test_index_prints_counts():
     result = run_cli("index")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    for expected in ("documents           125", "duplicates merged   6", "versions            2 documents in 1 papers", "sentences", "vocabulary"):
+    for expected in (
+        "documents           125",
+        "duplicates merged   6",
+        "versions            2 documents in 1 papers",
+        "sentences",
+        "vocabulary",
+    ):
         assert expected in out
     payload = json.loads(run_cli("index", "--json").stdout)
     assert payload["documents"] == 125 and payload["status"] == "loaded"

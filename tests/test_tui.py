@@ -60,7 +60,10 @@ async def test_opening_a_citation_shows_the_abstract_with_the_quote_highlighted(
         text = panel._abstract(view)
         quote_style = panel.get_component_rich_style("paper-panel--quote")
         start, end = view.quoted[0]
-        assert any(span.start <= start and span.end >= end and span.style == quote_style for span in text.spans)
+        assert any(
+            span.start <= start and span.end >= end and span.style == quote_style
+            for span in text.spans
+        )
 
 
 async def test_clicking_a_citation_marker_opens_the_paper():
@@ -124,7 +127,9 @@ async def test_history_survives_a_restart():
     async with resumed.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert resumed.conversation_id == saved
-        assert [m.answer.citations[0].title.split(":")[0] for m in resumed.query(AnswerMessage)] == ["Mamo", "SirLLM"]
+        assert [
+            m.answer.citations[0].title.split(":")[0] for m in resumed.query(AnswerMessage)
+        ] == ["Mamo", "SirLLM"]
         await ask(pilot, "tell me more")
         assert list(resumed.query(AnswerMessage))[-1].answer.citations[0].title.startswith("SirLLM")
 
@@ -145,7 +150,14 @@ async def test_history_screen_resumes_a_conversation():
         assert app.conversation_id == first and len(app.query(AnswerMessage)) == 1
 
 
-@pytest.mark.parametrize("text", ["[bold]Splitwise[/bold] what is it", "[link=https://x.org]click[/link]", "\x1b[31mred\x1b[0m?"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[bold]Splitwise[/bold] what is it",
+        "[link=https://x.org]click[/link]",
+        "\x1b[31mred\x1b[0m?",
+    ],
+)
 async def test_markup_and_escapes_in_the_input_stay_literal(text):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

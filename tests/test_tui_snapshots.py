@@ -5,9 +5,9 @@ and look at the report before committing.
 """
 
 import pytest
+from test_tui import make_app, settle
 
 from assistant.tui.widgets import QuestionInput
-from test_tui import make_app, settle
 
 
 async def answered(pilot, *, open_citation: bool) -> None:

@@ -105,12 +105,35 @@ class ChatApp(App[int]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave the assistant", priority=True),
         Binding("f1", "help", "Help", id="help", tooltip="Keys and how to ask"),
-        Binding("f2", "toggle_panel", "Paper", id="toggle-panel", tooltip="Show or hide the paper panel"),
-        Binding("ctrl+n", "new_conversation", "New", id="new-conversation", tooltip="Start a new conversation"),
-        Binding("ctrl+o", "history", "History", id="history", tooltip="Resume a saved conversation"),
+        Binding(
+            "f2", "toggle_panel", "Paper", id="toggle-panel", tooltip="Show or hide the paper panel"
+        ),
+        Binding(
+            "ctrl+n",
+            "new_conversation",
+            "New",
+            id="new-conversation",
+            tooltip="Start a new conversation",
+        ),
+        Binding(
+            "ctrl+o", "history", "History", id="history", tooltip="Resume a saved conversation"
+        ),
         # Above the input's own ctrl+e (end of line; the End key still does that).
-        Binding("ctrl+e", "export", "Export", id="export", tooltip="Save the conversation as Markdown", priority=True),
-        Binding("ctrl+y", "copy_answer", "Copy", id="copy-answer", tooltip="Copy the last answer to the clipboard"),
+        Binding(
+            "ctrl+e",
+            "export",
+            "Export",
+            id="export",
+            tooltip="Save the conversation as Markdown",
+            priority=True,
+        ),
+        Binding(
+            "ctrl+y",
+            "copy_answer",
+            "Copy",
+            id="copy-answer",
+            tooltip="Copy the last answer to the clipboard",
+        ),
         *CITATION_BINDINGS,
     ]
 
@@ -141,7 +164,8 @@ class ChatApp(App[int]):
 
     def on_mount(self) -> None:
         self.query_one("#conversation").mount(
-            Static("Opening the collection…", id="status"), ProgressBar(id="progress", show_eta=False)
+            Static("Opening the collection…", id="status"),
+            ProgressBar(id="progress", show_eta=False),
         )
         self.open_engine()
 
@@ -153,13 +177,15 @@ class ChatApp(App[int]):
             engine = Engine.open(
                 self.settings.corpus_paths,
                 self.settings.index_dir,
-                on_progress=lambda stage, fraction: self.post_message(IndexProgress(stage, fraction)),
+                on_progress=lambda stage, fraction: self.post_message(
+                    IndexProgress(stage, fraction)
+                ),
                 on_notice=lambda message: self.call_from_thread(self.notify, message, markup=False),
             )
         except InputError as err:
             self.post_message(EngineFailed(err.one_line()))
             return
-        except Exception as err:  # noqa: BLE001 - shown in the app, never a traceback
+        except Exception as err:
             self.post_message(EngineFailed(f"{err.__class__.__name__}: {err}"))
             return
         # Names and vocabulary are read once here, off the UI thread.
@@ -168,7 +194,9 @@ class ChatApp(App[int]):
         self.post_message(EngineReady(engine))
 
     def on_index_progress(self, message: IndexProgress) -> None:
-        self.query_one("#progress", ProgressBar).update(total=100, progress=round(message.fraction * 100))
+        self.query_one("#progress", ProgressBar).update(
+            total=100, progress=round(message.fraction * 100)
+        )
         self.query_one("#status", Static).update(f"Indexing the collection ({message.stage})…")
 
     def on_engine_failed(self, message: EngineFailed) -> None:
@@ -233,7 +261,7 @@ class ChatApp(App[int]):
         assert self.assistant is not None
         try:
             answer = self.assistant.ask(question, self.conversation)
-        except Exception as err:  # noqa: BLE001 - shown in the app, never a traceback
+        except Exception as err:
             self.post_message(AnswerFailed(question, f"{err.__class__.__name__}: {err}"))
             return
         self.post_message(AnswerReady(question, answer))
@@ -263,7 +291,7 @@ class ChatApp(App[int]):
             if self.conversation_id is None:
                 self.conversation_id = self.history.create(self.settings.corpus)
             self.history.append(self.conversation_id, question, answer)
-        except Exception as err:  # noqa: BLE001 - the chat goes on without saving
+        except Exception as err:
             self.notify(f"Could not save the conversation: {err}", severity="warning", markup=False)
 
     # -- citations and the paper panel -----------------------------------------------------
@@ -285,7 +313,9 @@ class ChatApp(App[int]):
             return
         doc = engine.papers.position(citation.doc_id)
         if doc is None:
-            self.notify("That paper is not in the open collection.", severity="warning", markup=False)
+            self.notify(
+                "That paper is not in the open collection.", severity="warning", markup=False
+            )
             return
         spans = engine.sentences(doc)
         quoted = [
@@ -299,7 +329,8 @@ class ChatApp(App[int]):
             date=papers.dates.optional(doc),
             sources=[display_path(s.path) for s in papers.sources(doc)],
             versions=[
-                f"{papers.ids[v]} ({papers.dates.optional(v) or 'no date'})" for v in papers.versions(doc)
+                f"{papers.ids[v]} ({papers.dates.optional(v) or 'no date'})"
+                for v in papers.versions(doc)
             ],
             abstract=papers.abstract(doc),
             quoted=quoted,
@@ -358,7 +389,8 @@ class ChatApp(App[int]):
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(
-                conversation_markdown(title, self.settings.corpus, self.conversation), encoding="utf-8"
+                conversation_markdown(title, self.settings.corpus, self.conversation),
+                encoding="utf-8",
             )
         except OSError as err:
             self.notify(f"Could not export: {err}", severity="error", markup=False)
@@ -387,11 +419,21 @@ class ChatApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("New conversation", "Start a new conversation", self.action_new_conversation)
-        yield SystemCommand("Saved conversations", "Resume a saved conversation", self.action_history)
-        yield SystemCommand("Export conversation", "Save the conversation as Markdown", self.action_export)
-        yield SystemCommand("Copy last answer", "Copy the last answer to the clipboard", self.action_copy_answer)
-        yield SystemCommand("Toggle paper panel", "Show or hide the paper panel", self.action_toggle_panel)
+        yield SystemCommand(
+            "New conversation", "Start a new conversation", self.action_new_conversation
+        )
+        yield SystemCommand(
+            "Saved conversations", "Resume a saved conversation", self.action_history
+        )
+        yield SystemCommand(
+            "Export conversation", "Save the conversation as Markdown", self.action_export
+        )
+        yield SystemCommand(
+            "Copy last answer", "Copy the last answer to the clipboard", self.action_copy_answer
+        )
+        yield SystemCommand(
+            "Toggle paper panel", "Show or hide the paper panel", self.action_toggle_panel
+        )
         yield SystemCommand("Help", "Keys and how to ask", self.action_help)
 
 
@@ -407,7 +449,7 @@ def create_app(args: argparse.Namespace, history: History | None = None) -> Chat
     """The chat app for command-line arguments (the CLI and the tests build it the same way)."""
     from assistant.cli import corpus_names
     from assistant.paths import seeds_dir
-    from retrieval.corpus import resolve_corpus, LoadReport
+    from retrieval.corpus import LoadReport, resolve_corpus
 
     history = history or History.default()
     resume = history.resolve(args.resume) if getattr(args, "resume", None) else None

@@ -19,7 +19,9 @@ from assistant.render import printable
 class HistoryScreen(ModalScreen[int | None]):
     """Pick a saved conversation to resume; dismissed with its id, or None."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="history-close", tooltip="Back to the chat")]
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Close", id="history-close", tooltip="Back to the chat")
+    ]
 
     def __init__(self, conversations: list[ConversationInfo]) -> None:
         super().__init__()
@@ -30,9 +32,7 @@ class HistoryScreen(ModalScreen[int | None]):
             yield Static("Saved conversations (Enter opens, Esc closes)", id="history-heading")
             if not self.conversations:
                 yield Static("No saved conversations yet.")
-            options = [
-                Option(self._label(info), id=str(info.id)) for info in self.conversations
-            ]
+            options = [Option(self._label(info), id=str(info.id)) for info in self.conversations]
             yield OptionList(*options, id="history-list")
 
     @staticmethod

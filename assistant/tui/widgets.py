@@ -22,13 +22,25 @@ class QuestionInput(Input):
     """The question box: Enter sends, Up and Down recall earlier questions."""
 
     BINDINGS = [
-        Binding("up", "recall(-1)", "Earlier question", show=False, id="recall-previous",
-                tooltip="Put the previous question back in the box"),
-        Binding("down", "recall(1)", "Later question", show=False, id="recall-next",
-                tooltip="Put the next question back in the box"),
+        Binding(
+            "up",
+            "recall(-1)",
+            "Earlier question",
+            show=False,
+            id="recall-previous",
+            tooltip="Put the previous question back in the box",
+        ),
+        Binding(
+            "down",
+            "recall(1)",
+            "Later question",
+            show=False,
+            id="recall-next",
+            tooltip="Put the next question back in the box",
+        ),
     ]
 
-    def __init__(self, **kwargs) -> None:  # noqa: ANN003
+    def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.asked: list[str] = []
         self._position = 0
@@ -46,7 +58,9 @@ class QuestionInput(Input):
         if self._position == len(self.asked):
             self._draft = self.value
         self._position = max(0, min(len(self.asked), self._position + step))
-        self.value = self._draft if self._position == len(self.asked) else self.asked[self._position]
+        self.value = (
+            self._draft if self._position == len(self.asked) else self.asked[self._position]
+        )
         self.cursor_position = len(self.value)
 
 
@@ -70,12 +84,18 @@ class NameSuggester(Suggester):
             fragment = value[start:].casefold()
             if len(fragment) < 3:
                 continue
-            matches = [i for i, name in enumerate(self._folded) if name.startswith(fragment) and len(name) > len(fragment)]
+            matches = [
+                i
+                for i, name in enumerate(self._folded)
+                if name.startswith(fragment) and len(name) > len(fragment)
+            ]
             if not matches:
                 continue
             # Closest overall shape first (rapidfuzz), then the shortest.
-            best = max(matches, key=lambda i: (fuzz.ratio(fragment, self._folded[i]), -len(self.names[i])))
-            return value[:start] + value[start:] + self.names[best][len(fragment):]
+            best = max(
+                matches, key=lambda i: (fuzz.ratio(fragment, self._folded[i]), -len(self.names[i]))
+            )
+            return value[:start] + value[start:] + self.names[best][len(fragment) :]
         return None
 
 
@@ -100,8 +120,12 @@ class AnswerMessage(Markdown):
         self.answer = answer
         text = answer_markdown(answer)
         # Each citation marker links to its paper.
-        text = re.sub(r"(?<!\\)\[(\d+)\]", lambda m: f"[\\[{m.group(1)}\\]](cite:{m.group(1)})", text)
-        super().__init__(text, classes="answer abstained" if answer.abstained else "answer", open_links=False)
+        text = re.sub(
+            r"(?<!\\)\[(\d+)\]", lambda m: f"[\\[{m.group(1)}\\]](cite:{m.group(1)})", text
+        )
+        super().__init__(
+            text, classes="answer abstained" if answer.abstained else "answer", open_links=False
+        )
 
     def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
         event.stop()
@@ -132,12 +156,12 @@ class PaperPanel(VerticalScroll):
 
     COMPONENT_CLASSES = {"paper-panel--quote", "paper-panel--term"}
 
-    def __init__(self, analyzer: Analyzer, **kwargs) -> None:  # noqa: ANN003
+    def __init__(self, analyzer: Analyzer, **kwargs) -> None:
         super().__init__(**kwargs)
         self.analyzer = analyzer
         self.view: PaperView | None = None
 
-    def compose(self):  # noqa: ANN201
+    def compose(self):
         yield Static(Text("Open a citation to read its paper here."), id="paper-title")
         yield Static("", id="paper-meta")
         yield Static("", id="paper-abstract")
