@@ -181,9 +181,8 @@ def score_answer(answer: Answer, fixture: Fixture) -> dict[str, float | bool | N
             first, fixture.expect_any_phrase
         )
     if answerable and is_list:
-        found = {title_key(c.title) for c in hits} | {c.doc_id for c in hits}
-        wanted = expected_titles | expected_ids
-        checks["list_recall"] = len(found & wanted) / len(wanted)
+        found = [title_key(c.title) for c in hits] + [c.doc_id for c in hits]
+        checks["list_recall"] = metrics.list_recall(found, [*expected_titles, *expected_ids])
     if answerable:
         checks["false_abstain"] = answer.abstained
     else:

@@ -7,15 +7,16 @@ the index does not know are corrected against its vocabulary.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel
-from rapidfuzz.utils import default_process
 
 from retrieval.analysis import TOKEN_PATTERN
+from retrieval.corpus import title_key
 from retrieval.names import system_name
 
 if TYPE_CHECKING:
@@ -298,7 +299,7 @@ def _find_names(
                 continue
             lo, hi = tokens[start][1], tokens[start + length - 1][2]
             phrase = text[lo:hi]
-            key = " ".join(default_process(phrase).split())
+            key = title_key(phrase)
             if not key:
                 continue
             docs = names.docs_of(key)
@@ -329,28 +330,26 @@ def _correct(engine: Engine, term: str) -> int | None:
     """
     if len(term) < 5 or not term.isalpha():
         return None
-    vocabulary = _correction_vocabulary(engine)
+    index = engine.index
+    vocabulary = index.vocabulary
+    # The sorted vocabulary's run of terms with the same first letter.
+    same_letter = vocabulary[
+        bisect.bisect_left(vocabulary, term[0]) : bisect.bisect_left(
+            vocabulary, chr(ord(term[0]) + 1)
+        )
+    ]
     max_edits = 1 if len(term) <= 7 else 2
     candidates = [
         c
         for c in process.extract(
-            term, vocabulary, scorer=OSA.distance, score_cutoff=max_edits, limit=20
+            term, same_letter, scorer=OSA.distance, score_cutoff=max_edits, limit=20
         )
-        if c[0][0] == term[0]
+        if c[0].isalpha()
     ]
     if not candidates:
         return None
-    index = engine.index
     best = min(
         candidates,
         key=lambda c: (c[1], Indel.distance(term, c[0]), -index.df(index.term_id(c[0])), c[0]),
     )
     return index.term_id(best[0])
-
-
-def _correction_vocabulary(engine: Engine) -> list[str]:
-    cached = getattr(engine, "_correction_vocabulary", None)
-    if cached is None:
-        cached = [t for t in engine.index.vocabulary if t.isalpha() and len(t) >= 3]
-        engine._correction_vocabulary = cached  # type: ignore[attr-defined]
-    return cached

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 
 import Stemmer
 
@@ -102,10 +101,3 @@ def _keep(word: str) -> bool:
         return False
     # Single letters carry nothing; single digits do ("Llama-2", "3 datasets").
     return len(word) > 1 or word.isdigit()
-
-
-def term_counts(terms: Iterable[str]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for term in terms:
-        counts[term] = counts.get(term, 0) + 1
-    return counts

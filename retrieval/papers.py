@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.corpus import Paper, SourceRef
+from retrieval.corpus import SourceRef
 from retrieval.names import bisect_sorted
 from retrieval.persistence import StoredIndex, StringColumn
 
@@ -81,16 +81,3 @@ class PaperStore:
             return [i]
         lo, hi = int(self.group_ptr[group]), int(self.group_ptr[group + 1])
         return [int(d) for d in self.group_docs[lo:hi]]
-
-    def paper(self, i: int) -> Paper:
-        return Paper(
-            doc_id=self.ids[i],
-            title=self.titles[i],
-            abstract=self.abstracts[i],
-            date=self.dates.optional(i),
-            authors=self.authors.optional(i),
-            url=self.urls.optional(i),
-            categories=self.categories.optional(i),
-            sources=self.sources(i),
-            version_group=int(self.version_group[i]),
-        )
