@@ -32,9 +32,11 @@ class Turn:
 class Conversation:
     turns: list[Turn] = field(default_factory=list)
 
-    def last_answered(self) -> Turn | None:
+    def last_answered(self, asking: bool = False) -> Turn | None:
+        """The latest turn that was answered; with `asking`, the latest that asked something of
+        its own (not "tell me more")."""
         for turn in reversed(self.turns):
-            if not turn.answer.abstained:
+            if not turn.answer.abstained and not (asking and turn.answer.kind == "more"):
                 return turn
         return None
 
@@ -57,9 +59,10 @@ class Assistant:
         previous = conversation.last_answered()
         context = self._positions(previous.answer.cited_ids) if previous else []
         question = read_question(self.engine, self.names, text)
-        if question.kind == "more" and previous is not None:
-            # "Tell me more" continues the previous question, on the same papers.
-            earlier = read_question(self.engine, self.names, previous.question)
+        asked = conversation.last_answered(asking=True)
+        if question.kind == "more" and asked is not None:
+            # "Tell me more" continues the last real question, on the same papers.
+            earlier = read_question(self.engine, self.names, asked.question)
             question = dataclasses.replace(earlier, text=text, kind="more", refers_back=True)
         read = time.perf_counter()
         evidence = gather(self.engine, question, context)

@@ -158,7 +158,6 @@ class NameIndex:
     """The collection's paper names (see retrieval.names), as the question reader uses them."""
 
     def __init__(self, engine: Engine) -> None:
-        assert engine.names is not None
         self.engine = engine
         self.table = engine.names
         self.max_words = self.table.max_words
@@ -171,10 +170,6 @@ class NameIndex:
 
     def closest(self, key: str) -> str | None:
         return self.table.closest(key, FUZZY_NAME_CUTOFF, MIN_FUZZY_NAME_CHARS)
-
-    def suggestions(self) -> list[str]:
-        """System names and short titles, as the collection writes them (for completion)."""
-        return self.table.all_surfaces()
 
     def surface_of(self, doc: int, fallback: str) -> str:
         """The system name of `doc` as its title writes it."""

@@ -92,6 +92,7 @@ class Engine:
         self,
         index: Bm25Index,
         papers: PaperStore,
+        names: NameTable,
         summary: IndexSummary,
         location: Path | None,
         status: str,
@@ -99,12 +100,12 @@ class Engine:
     ) -> None:
         self.index = index
         self.papers = papers
+        self.names = names
         self.summary = summary
         self.location = location
         self.status = status
         self.rm3 = rm3 or Rm3Params()
         self.analyzer = Analyzer()
-        self.names: NameTable | None = None
         self._sentences: dict[int, list[Span]] = {}
         self._reference = None
 
@@ -185,9 +186,7 @@ class Engine:
         if len(papers) != n_docs:
             raise CacheDamaged("document count mismatch")
         summary = IndexSummary(**manifest["summary"])
-        engine = cls(index, papers, summary, stored.dir, status)
-        engine.names = NameTable.open(stored)
-        return engine
+        return cls(index, papers, NameTable.open(stored), summary, stored.dir, status)
 
     @classmethod
     def _build(

@@ -22,6 +22,10 @@ def test_tell_me_more_continues_without_repeating(seeds_assistant):
     assert more.citations[0].doc_id == first.citations[0].doc_id
     shown = {s.sentence_index for s in first.sentences}
     assert not shown.intersection(s.sentence_index for s in more.sentences)
+    again = seeds_assistant.ask("tell me more", conversation)
+    assert again.citations[0].doc_id == first.citations[0].doc_id
+    shown |= {s.sentence_index for s in more.sentences}
+    assert not shown.intersection(s.sentence_index for s in again.sentences)
 
 
 def test_compare_it_with_another_paper(seeds_assistant):

@@ -198,3 +198,22 @@ async def test_help_and_quit():
 def test_every_binding_has_an_id_and_a_tooltip():
     for binding in ChatApp.BINDINGS + QuestionInput.BINDINGS:
         assert binding.id and binding.tooltip
+
+
+async def test_names_are_suggested_while_typing():
+    from assistant.tui.widgets import NameSuggester
+
+    suggester = NameSuggester(["Splitwise", "SirLLM", "Merging LoRAs like Playing LEGO", "Split Learning"])
+    assert await suggester.get_suggestion("What is Spli") == "What is Splitwise"
+    assert await suggester.get_suggestion("what does merging lo") == "what does merging loRAs like Playing LEGO"
+    assert await suggester.get_suggestion("What is ") is None
+    assert await suggester.get_suggestion("xyzzy") is None
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"What is Splitw")
+        await pilot.pause(0.2)
+        box = app.query_one(QuestionInput)
+        assert box._suggestion == "What is Splitwise"
+        await pilot.press("right")
+        assert box.value == "What is Splitwise"

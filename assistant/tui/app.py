@@ -51,9 +51,10 @@ class ChatSettings:
 
 
 class EngineReady(Message):
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, suggester: NameSuggester) -> None:
         super().__init__()
         self.engine = engine
+        self.suggester = suggester
 
 
 class EngineFailed(Message):
@@ -188,10 +189,9 @@ class ChatApp(App[int]):
         except Exception as err:
             self.post_message(EngineFailed(f"{err.__class__.__name__}: {err}"))
             return
-        # Names and vocabulary are read once here, off the UI thread.
-        assistant = Assistant(engine)
-        _ = assistant.names
-        self.post_message(EngineReady(engine))
+        # The names to suggest are read and sorted here, off the UI thread.
+        suggester = NameSuggester(engine.names.all_surfaces())
+        self.post_message(EngineReady(engine, suggester))
 
     def on_index_progress(self, message: IndexProgress) -> None:
         self.query_one("#progress", ProgressBar).update(
@@ -215,7 +215,7 @@ class ChatApp(App[int]):
         for widget_id in ("#status", "#progress"):
             self.query_one(widget_id).remove()
         question = self.query_one(QuestionInput)
-        question.suggester = NameSuggester(self.assistant.names.suggestions())
+        question.suggester = message.suggester
         question.disabled = False
         question.focus()
         if self.settings.resume is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -65,12 +66,20 @@ class QuestionInput(Input):
 
 
 class NameSuggester(Suggester):
-    """Completes the paper title or system name being typed ("What is Spli" → "Splitwise")."""
+    """Completes the paper title or system name being typed ("What is Spli" → "Splitwise").
+
+    Names are kept sorted case-folded, so the names starting with what was typed are one binary
+    search away, however large the collection.
+    """
+
+    # At most this many names starting alike are weighed against each other.
+    MAX_CANDIDATES = 200
 
     def __init__(self, names: list[str]) -> None:
         super().__init__(use_cache=True, case_sensitive=True)
-        self.names = sorted(set(names), key=len)
-        self._folded = [n.casefold() for n in self.names]
+        pairs = sorted({(n.casefold(), n) for n in names})
+        self._folded = [f for f, _ in pairs]
+        self._names = [n for _, n in pairs]
 
     async def get_suggestion(self, value: str) -> str | None:
         words = list(TOKEN_PATTERN.finditer(value))
@@ -84,18 +93,16 @@ class NameSuggester(Suggester):
             fragment = value[start:].casefold()
             if len(fragment) < 3:
                 continue
-            matches = [
-                i
-                for i, name in enumerate(self._folded)
-                if name.startswith(fragment) and len(name) > len(fragment)
-            ]
+            lo = bisect.bisect_left(self._folded, fragment)
+            hi = min(bisect.bisect_left(self._folded, fragment + "\uffff"), lo + self.MAX_CANDIDATES)
+            matches = [i for i in range(lo, hi) if len(self._folded[i]) > len(fragment)]
             if not matches:
                 continue
-            # Closest overall shape first (rapidfuzz), then the shortest.
+            # The closest whole name first (rapidfuzz), then the shortest.
             best = max(
-                matches, key=lambda i: (fuzz.ratio(fragment, self._folded[i]), -len(self.names[i]))
+                matches, key=lambda i: (fuzz.ratio(fragment, self._folded[i]), -len(self._names[i]))
             )
-            return value[:start] + value[start:] + self.names[best][len(fragment) :]
+            return value + self._names[best][len(fragment) :]
         return None
 
 
