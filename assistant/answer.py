@@ -27,7 +27,7 @@ FOLLOWING_SHARE = 0.5
 MIN_FOCUS_GAIN = 0.15
 # Sentences sharing this much of their terms say the same thing.
 SAME_SENTENCE = 0.7
-# A paper joins a list when its best sentence scores this share of the best paper's.
+# A paper joins a list when it scores this share of the best paper's score.
 LIST_SHARE = 0.55
 
 NO_ANSWER = "The abstracts in this collection do not answer this question."
@@ -87,7 +87,7 @@ def compose(engine: Engine, evidence: Evidence, shown: set[tuple[int, int]]) -> 
     conversation, which "tell me more" skips."""
     q = evidence.question
     if q.kind == "list":
-        choices = _list_choices(engine, evidence)
+        choices = _list_choices(evidence)
     elif q.kind == "compare":
         choices = _compare_choices(engine, evidence)
     else:
@@ -165,18 +165,18 @@ def _best_choices(
         return []
     first = pool[0]
     chosen = [first]
-    if evidence.question.form in ("method", "definition") and is_proposal(first.passage.text):
+    form = evidence.question.form
+    if form in ("method", "definition") and is_proposal(first.passage.text):
         by_position = {s.passage.sentence: s for s in pool}
-        for offset in (1, 2):
+        for offset in range(1, 3 if form == "method" else 2):
             follower = by_position.get(first.passage.sentence + offset)
-            limit = 2 if evidence.question.form == "method" else 1
-            if follower is None or offset > limit or is_reporting(follower.passage.text):
+            if follower is None or is_reporting(follower.passage.text):
                 break
             chosen.append(follower)
     covered = set().union(*(c.passage.matched for c in chosen))
     # A definition is its defining sentence and what follows; other kinds add sentences that
     # answer the parts of the question still open.
-    for candidate in pool[1:] if evidence.question.form != "definition" else []:
+    for candidate in pool[1:] if form != "definition" else []:
         if len(chosen) >= MAX_SENTENCES:
             break
         if candidate in chosen or candidate.score < FOLLOWING_SHARE * first.score:
@@ -189,7 +189,7 @@ def _best_choices(
     return [Choice(s) for s in chosen]
 
 
-def _list_choices(engine: Engine, evidence: Evidence) -> list[Choice]:
+def _list_choices(evidence: Evidence) -> list[Choice]:
     """The best sentence of each paper that scores close enough to the best paper."""
     papers = evidence.papers
     if not papers:

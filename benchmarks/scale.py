@@ -385,11 +385,12 @@ def machine() -> str:
         f"numpy {numpy.__version__}",
         f"scipy {scipy.__version__}",
     ]
-    for name in ("bm25s", "rank_bm25"):
+    from importlib.metadata import PackageNotFoundError, version
+
+    for name in ("bm25s", "rank-bm25"):
         try:
-            module = __import__(name)
-            versions.append(f"{name} {getattr(module, '__version__', '?')}")
-        except ImportError:
+            versions.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
             pass
     return (
         f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB RAM, {platform.system()} {platform.release()}; "

@@ -203,9 +203,14 @@ def test_every_binding_has_an_id_and_a_tooltip():
 async def test_names_are_suggested_while_typing():
     from assistant.tui.widgets import NameSuggester
 
-    suggester = NameSuggester(["Splitwise", "SirLLM", "Merging LoRAs like Playing LEGO", "Split Learning"])
+    suggester = NameSuggester(
+        ["Splitwise", "SirLLM", "Merging LoRAs like Playing LEGO", "Split Learning"]
+    )
     assert await suggester.get_suggestion("What is Spli") == "What is Splitwise"
-    assert await suggester.get_suggestion("what does merging lo") == "what does merging loRAs like Playing LEGO"
+    assert (
+        await suggester.get_suggestion("what does merging lo")
+        == "what does merging loRAs like Playing LEGO"
+    )
     assert await suggester.get_suggestion("What is ") is None
     assert await suggester.get_suggestion("xyzzy") is None
     app = make_app()
@@ -217,3 +222,16 @@ async def test_names_are_suggested_while_typing():
         assert box._suggestion == "What is Splitwise"
         await pilot.press("right")
         assert box.value == "What is Splitwise"
+
+
+async def test_a_bad_corpus_closes_the_chat_with_the_error(tmp_path):
+    corpus = tmp_path / "bad.jsonl"
+    corpus.write_text('{"title": "a", "abstract": "b"}\n{"title": broken\n')
+    app = make_app("--corpus", str(corpus))
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):  # the worker fails, the app exits on its own
+            if app.return_code is not None:
+                break
+            await pilot.pause(0.05)
+    assert app.return_code == 2
+    assert "bad.jsonl:2: invalid JSON" in app.error

@@ -94,7 +94,9 @@ class NameSuggester(Suggester):
             if len(fragment) < 3:
                 continue
             lo = bisect.bisect_left(self._folded, fragment)
-            hi = min(bisect.bisect_left(self._folded, fragment + "\uffff"), lo + self.MAX_CANDIDATES)
+            hi = min(
+                bisect.bisect_left(self._folded, fragment + "\uffff"), lo + self.MAX_CANDIDATES
+            )
             matches = [i for i in range(lo, hi) if len(self._folded[i]) > len(fragment)]
             if not matches:
                 continue
