@@ -201,7 +201,7 @@ class ChatApp(App[int]):
 
     def on_engine_failed(self, message: EngineFailed) -> None:
         self.error = message.error
-        self.exit(2)
+        self.exit(return_code=2)
 
     def on_engine_ready(self, message: EngineReady) -> None:
         engine = message.engine
