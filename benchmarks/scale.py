@@ -240,40 +240,40 @@ def measure(system: str, phase: str, corpus: Path, queries: Path, store: Path) -
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def best_of_three(args: list[str], store: Path) -> float:
+    """Seconds for `python -m assistant ARGS` in a fresh process, best of three."""
+    env = {**os.environ, **SINGLE_THREAD, "ASSISTANT_INDEX_DIR": str(store)}
+    best = float("inf")
+    for _ in range(3):
+        t = time.perf_counter()
+        command = [sys.executable, "-m", "assistant", *args]
+        subprocess.run(command, check=True, capture_output=True, env=env, cwd=ROOT)
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
 def cli_batch_per_query(corpus: Path, queries: Path, store: Path) -> dict:
     """Per-query cost of `assistant search --queries` once loaded: (T(all) - T(first 10)) / n."""
-    env = {**os.environ, **SINGLE_THREAD, "ASSISTANT_INDEX_DIR": str(store)}
     lines = queries.read_text(encoding="utf-8").splitlines()
     few = queries.with_suffix(".few.tsv")
     few.write_text("\n".join(lines[:10]) + "\n", encoding="utf-8")
 
     def run(path: Path) -> float:
         run_file = store / "run.txt"
-        best = float("inf")
-        for _ in range(3):
-            t = time.perf_counter()
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "assistant",
-                    "search",
-                    "--corpus",
-                    str(corpus),
-                    "--queries",
-                    str(path),
-                    "--run-file",
-                    str(run_file),
-                    "-k",
-                    "10",
-                ],
-                check=True,
-                capture_output=True,
-                env=env,
-                cwd=ROOT,
-            )
-            best = min(best, time.perf_counter() - t)
-        return best
+        return best_of_three(
+            [
+                "search",
+                "--corpus",
+                str(corpus),
+                "--queries",
+                str(path),
+                "--run-file",
+                str(run_file),
+                "-k",
+                "10",
+            ],
+            store,
+        )
 
     all_queries, first_ten = run(queries), run(few)
     return {
@@ -283,28 +283,10 @@ def cli_batch_per_query(corpus: Path, queries: Path, store: Path) -> dict:
 
 
 def ask_seconds(corpus: Path, queries: Path, store: Path) -> float:
-    env = {**os.environ, **SINGLE_THREAD, "ASSISTANT_INDEX_DIR": str(store)}
     words = queries.read_text(encoding="utf-8").splitlines()[0].split("\t", 1)[1]
-    best = float("inf")
-    for _ in range(3):
-        t = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "assistant",
-                "ask",
-                "--corpus",
-                str(corpus),
-                f"What does the paper on {words} propose?",
-            ],
-            check=True,
-            capture_output=True,
-            env=env,
-            cwd=ROOT,
-        )
-        best = min(best, time.perf_counter() - t)
-    return best
+    return best_of_three(
+        ["ask", "--corpus", str(corpus), f"What does the paper on {words} propose?"], store
+    )
 
 
 def du(path: Path) -> float:

@@ -10,7 +10,7 @@ from rank_bm25 import BM25Okapi
 from retrieval.analysis import Analyzer
 from retrieval.engine import Engine
 from retrieval.feedback import Rm3Params, rm3_expand
-from retrieval.index import Bm25Params, ChunkAnalyzer, IndexBuilder, top_k
+from retrieval.index import INDEX_ARRAYS, Bm25Params, ChunkAnalyzer, IndexBuilder, top_k
 from retrieval.passages import rank_passages
 
 DOCS = [
@@ -220,14 +220,5 @@ def test_worker_processes_build_the_same_index(tmp_path, monkeypatch):
     monkeypatch.setattr(engine_module, "CHUNK_DOCS", 300)
     parallel = Engine.open([path], tmp_path / "parallel")
     assert parallel.index.vocabulary == inline.index.vocabulary
-    for name in (
-        "post_ptr",
-        "post_doc",
-        "post_tf",
-        "post_impact",
-        "doc_len",
-        "doc_ptr",
-        "doc_term",
-        "doc_tf",
-    ):
+    for name in INDEX_ARRAYS:
         assert np.array_equal(getattr(parallel.index, name), getattr(inline.index, name)), name
