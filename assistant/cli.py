@@ -154,17 +154,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-def open_engine(args: argparse.Namespace, quiet: bool = False) -> Engine:
+def open_engine(args: argparse.Namespace) -> Engine:
     """The engine over `--corpus` (default: the bundled seeds), notices on stderr."""
     from assistant.paths import seeds_dir
     from retrieval.engine import Engine
 
     corpus = args.corpus or [str(seeds_dir())]
-    progress = None if quiet else _progress_printer()
     return Engine.open(
         corpus,
         getattr(args, "index_dir", None),
-        on_progress=progress,
+        on_progress=_progress_printer(),
         on_notice=lambda message: print(message, file=sys.stderr),
     )
 
@@ -213,7 +212,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.conversation import Assistant, Conversation, check_question
     from assistant.render import answer_text
 
-    text = sys.stdin.read() if args.question == "-" else args.question
+    if args.question == "-":
+        text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+    else:
+        text = args.question
     question = check_question(text)
     engine = open_engine(args)
     assistant = Assistant(engine)
