@@ -307,13 +307,7 @@ def run_size(label: str, size: int, systems: list[str]) -> dict:
             load = measure("engine", "load", corpus, queries, store)
             plain = measure("engine", "query", corpus, queries, store)
             rm3 = measure("engine+rm3", "query", corpus, queries, store)
-            rows["this engine (BM25)"] = {
-                "build_s": build["seconds"],
-                "peak_mb": build["peak_mb"],
-                "disk_mb": du(store),
-                "load_s": load["seconds"],
-                **_q(plain),
-            }
+            rows["this engine (BM25)"] = _built(build, load, plain, store)
             rows["this engine (BM25 + RM3, default)"] = {"load_s": load["seconds"], **_q(rm3)}
             batch = cli_batch_per_query(corpus, queries, store)
             rows["this engine, CLI batch (BM25 + RM3)"] = {
@@ -328,13 +322,7 @@ def run_size(label: str, size: int, systems: list[str]) -> dict:
             build = measure("bm25s", "build", corpus, queries, store)
             load = measure("bm25s", "load", corpus, queries, store)
             query = measure("bm25s", "query", corpus, queries, store)
-            rows["bm25s (Lucene, stemmed)"] = {
-                "build_s": build["seconds"],
-                "peak_mb": build["peak_mb"],
-                "disk_mb": du(store),
-                "load_s": load["seconds"],
-                **_q(query),
-            }
+            rows["bm25s (Lucene, stemmed)"] = _built(build, load, query, store)
         if "rank-bm25" in systems and size <= 100_000:
             query = measure("rank-bm25", "query", corpus, queries, scratch)
             rows["rank-bm25 (BM25Okapi)"] = {
@@ -343,6 +331,17 @@ def run_size(label: str, size: int, systems: list[str]) -> dict:
                 **_q(query),
             }
     return {"label": label, "size": size, "rows": rows}
+
+
+def _built(build: dict, load: dict, query: dict, store: Path) -> dict:
+    """A row for a system that builds an index on disk."""
+    return {
+        "build_s": build["seconds"],
+        "peak_mb": build["peak_mb"],
+        "disk_mb": du(store),
+        "load_s": load["seconds"],
+        **_q(query),
+    }
 
 
 def _q(m: dict) -> dict:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
-from functools import cached_property
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -97,6 +96,7 @@ class NameTable:
         self.ptr = ptr
         self.docs = docs
         self.max_words = max_words
+        self._by_letter: dict[str, list[str]] = {}
 
     @classmethod
     def open(cls, stored: StoredIndex) -> NameTable:
@@ -109,14 +109,9 @@ class NameTable:
         )
 
     def _find(self, key: str) -> int:
-        lo, hi = 0, len(self.keys)
-        while lo < hi:  # bisect over the mapped column, decoding only the probes
-            mid = (lo + hi) // 2
-            if self.keys[mid] < key:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo if lo < len(self.keys) and self.keys[lo] == key else -1
+        # Bisect over the mapped column: only the probed keys are decoded.
+        i = bisect.bisect_left(self.keys, key)
+        return i if i < len(self.keys) and self.keys[i] == key else -1
 
     def documents(self, key: str) -> list[int]:
         """Documents named `key` (a `title_key`), in corpus order; empty when none."""
@@ -129,29 +124,15 @@ class NameTable:
         i = self._find(key)
         return self.surfaces[i] if i >= 0 else None
 
-    def _first_at_least(self, key: str) -> int:
-        lo, hi = 0, len(self.keys)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.keys[mid] < key:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
-
     def _keys_starting_with(self, letter: str) -> list[str]:
         """The keys that start with `letter`: a contiguous run of the sorted column, decoded
         alone (a typo rarely changes the first letter)."""
         cached = self._by_letter.get(letter)
         if cached is None:
-            lo = self._first_at_least(letter)
-            hi = self._first_at_least(chr(ord(letter) + 1))
+            lo = bisect.bisect_left(self.keys, letter)
+            hi = bisect.bisect_left(self.keys, chr(ord(letter) + 1))
             cached = self._by_letter[letter] = self.keys.slice(lo, hi)
         return cached
-
-    @cached_property
-    def _by_letter(self) -> dict[str, list[str]]:
-        return {}
 
     def closest(self, key: str, cutoff: float, min_chars: int) -> str | None:
         """The most similar name key with the same first letter (rapidfuzz ratio), when it
