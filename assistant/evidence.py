@@ -87,6 +87,23 @@ class Scored:
         return self.passage.doc
 
 
+@dataclass(frozen=True, slots=True)
+class Focus:
+    """A concept of the question and its share of the focus. A research phrase standing for
+    the concept's plain words earns the share in proportion to how rare it is beside the word:
+    "chatbot" is rare, and "LLM", which stands for it, is in every abstract."""
+
+    concept: Concept
+    share: float
+    meaning_credit: tuple[float, ...]
+
+    def credit(self, terms: set[int] | frozenset[int]) -> float:
+        if self.concept.own_in_terms(terms):
+            return 1.0
+        found = self.concept.meanings_in_terms(terms)
+        return max((c for c, f in zip(self.meaning_credit, found, strict=True) if f), default=0.0)
+
+
 @dataclass
 class Evidence:
     question: Question
@@ -96,13 +113,13 @@ class Evidence:
     doc_coverage: dict[int, float]  # share of the focus each paper contains anywhere
     doc_terms: dict[int, set[int]]  # every term of each candidate paper
     paper_score: dict[int, float]  # prior and best sentence together
-    shares: list[tuple[Concept, float]]  # each concept's share of the focus (IDF-weighted)
+    shares: list[Focus]  # each concept's share of the focus (IDF-weighted)
 
     def coverage(self, terms: set[int] | frozenset[int]) -> float:
         """The share of the question's focus that a text with these terms speaks to."""
         if not self.shares:
             return 1.0
-        return sum(share for concept, share in self.shares if concept.in_terms(terms))
+        return sum(focus.share * focus.credit(terms) for focus in self.shares)
 
     @property
     def papers(self) -> list[int]:
@@ -207,10 +224,11 @@ def sentence_weights(question: Question) -> dict[int, float]:
     return {t: w if t in focus else 0.5 * w for t, w in question.weights.items()}
 
 
-def concept_shares(engine: Engine, question: Question) -> list[tuple[Concept, float]]:
+def concept_shares(engine: Engine, question: Question) -> list[Focus]:
     """Each concept's share of the question's focus, by IDF. A word the corpus lacks weighs like
-    the rarest term when it looks like a name ("HumanEval", "Everest"), and much less when it is
-    a plain word ("giant"), since paraphrases are full of those."""
+    the rarest term when it looks like a name ("HumanEval", "Everest"), like its rarest research
+    phrase when the glossary has one, and much less when it is a plain word ("giant"), since
+    paraphrases are full of those."""
     index = engine.index
     rare = index.idf(-1)
     # Plain unknown words only weigh beside words the corpus knows: alone ("What is [bold]X?")
@@ -219,16 +237,26 @@ def concept_shares(engine: Engine, question: Question) -> list[tuple[Concept, fl
         UNKNOWN_WORD_SHARE * rare if any(c.known or c.entity for c in question.concepts) else 0.0
     )
     masses = []
+    meaning_masses = []
     for c in question.concepts:
+        meaning_mass = tuple(max(index.idf(t) for t in meaning) for meaning in c.meanings)
         if c.whole >= 0:
             mass = index.idf(c.whole)
         elif c.parts:
             mass = max(index.idf(p) for p in c.parts)
+        elif meaning_mass:
+            mass = max(meaning_mass)
         else:
             mass = rare if c.entity else plain_unknown
         masses.append(mass)
+        meaning_masses.append(meaning_mass)
     total = sum(masses)
-    return [(c, m / total) for c, m in zip(question.concepts, masses, strict=True)] if total else []
+    if not total:
+        return []
+    return [
+        Focus(c, m / total, tuple(min(1.0, x / m) if m else 0.0 for x in mm))
+        for c, m, mm in zip(question.concepts, masses, meaning_masses, strict=True)
+    ]
 
 
 def defines(text: str, name: str) -> bool:

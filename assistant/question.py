@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel
 
+from assistant.glossary import glossary_for
 from retrieval.analysis import TOKEN_PATTERN
 from retrieval.corpus import title_key
 from retrieval.names import system_name
@@ -77,6 +78,8 @@ _BACK_REFERENCE = re.compile(
 )
 
 FUZZY_NAME_CUTOFF = 85.0
+# Research terms that stand for the question's plain words weigh half as much as its own words.
+GLOSSARY_WEIGHT = 0.5
 COMPOUND_PART_WEIGHT = 0.5
 # Shorter unknown words are more often real words the corpus lacks ("reach") than typos.
 MIN_TYPO_CHARS = 6
@@ -102,15 +105,24 @@ class Concept:
     whole: int  # term id, -1 when unknown
     parts: tuple[int, ...]
     entity: bool  # looks like a name ("HumanEval", "GPUs"): an answer must mention it
+    # Research phrases the glossary gives for the plain words this one belongs to.
+    meanings: tuple[tuple[int, ...], ...] = ()
 
     def in_terms(self, terms: set[int] | frozenset[int]) -> bool:
+        return self.own_in_terms(terms) or any(self.meanings_in_terms(terms))
+
+    def own_in_terms(self, terms: set[int] | frozenset[int]) -> bool:
+        """The word itself, not a research phrase for it."""
         if self.whole >= 0 and self.whole in terms:
             return True
         return bool(self.parts) and all(p in terms for p in self.parts)
 
+    def meanings_in_terms(self, terms: set[int] | frozenset[int]) -> list[bool]:
+        return [all(t in terms for t in meaning) for meaning in self.meanings]
+
     @property
     def known(self) -> bool:
-        return self.whole >= 0 or bool(self.parts)
+        return self.whole >= 0 or bool(self.parts) or bool(self.meanings)
 
 
 @dataclass
@@ -130,7 +142,12 @@ class Question:
 
     @property
     def focus_terms(self) -> set[int]:
-        return {t for c in self.concepts for t in (c.whole, *c.parts) if t >= 0}
+        return {
+            t
+            for c in self.concepts
+            for t in (c.whole, *c.parts, *(t for meaning in c.meanings for t in meaning))
+            if t >= 0
+        }
 
     @property
     def form(self) -> Kind:
@@ -193,6 +210,7 @@ def read_question(engine: Engine, names: NameIndex, text: str) -> Question:
     covered = {
         i for n in named for i, (_, s, e) in enumerate(tokens) if s >= n.start and e <= n.end
     }
+    meanings = _glossary_meanings(engine, tokens, covered)
     weights: dict[int, float] = {}
     concepts: list[Concept] = []
     corrections: dict[str, str] = {}
@@ -204,7 +222,7 @@ def read_question(engine: Engine, names: NameIndex, text: str) -> Question:
         if not terms:
             continue
         ids = [engine.index.term_id(t) for t in terms]
-        if i not in covered and not any(t >= 0 for t in ids):
+        if i not in covered and i not in meanings and not any(t >= 0 for t in ids):
             fixed = _correct(engine, terms[0]) if len(tok) >= MIN_TYPO_CHARS else None
             if fixed is not None:
                 corrections[tok] = engine.index.vocabulary[fixed]
@@ -213,13 +231,18 @@ def read_question(engine: Engine, names: NameIndex, text: str) -> Question:
             parts = tuple(t for t in ids[1:] if t >= 0)
             if len(parts) < len(ids) - 1:
                 parts = ()  # a part the corpus lacks: only the whole form can match
-            concepts.append(Concept(tok, ids[0], parts, _looks_like_name(tok, start)))
+            concept = Concept(tok, ids[0], parts, _looks_like_name(tok, start), meanings.get(i, ()))
+            concepts.append(concept)
         for position, term_id in enumerate(ids):
             if term_id < 0:
                 continue
             # A compound ("left-to-right") is one idea: its parts count less than the whole.
             weight = 1.0 if position == 0 else COMPOUND_PART_WEIGHT
             weights[term_id] = weights.get(term_id, 0.0) + weight
+    for found in meanings.values():
+        for meaning in found:
+            for term_id in meaning:
+                weights.setdefault(term_id, GLOSSARY_WEIGHT)
     # The name as the collection spells it is what its sentences contain ("tinystoreis" is not).
     for paper in named:
         for term in engine.analyzer.terms(paper.canonical):
@@ -228,6 +251,33 @@ def read_question(engine: Engine, names: NameIndex, text: str) -> Question:
                 weights[term_id] = 1.0
     refers_back = refers_back or kind == "more"
     return Question(text, kind, named, refers_back, weights, concepts, corrections)
+
+
+def _glossary_meanings(
+    engine: Engine, tokens: list[tuple[str, int, int]], covered: set[int]
+) -> dict[int, tuple[tuple[int, ...], ...]]:
+    """For each question token inside a glossary phrase, the research phrases it stands for
+    that the index knows (term ids). Words naming a paper are left alone."""
+    analyzer = engine.analyzer
+    index = engine.index
+    positions: list[int] = []
+    terms: list[str] = []
+    for i, (tok, _, _) in enumerate(tokens):
+        token_terms = analyzer.token_terms(analyzer.normalize(tok))
+        if token_terms and i not in covered:
+            positions.append(i)
+            terms.append(token_terms[0])
+    found: dict[int, tuple[tuple[int, ...], ...]] = {}
+    for match in glossary_for(analyzer.version).find(terms):
+        known = []
+        for meaning in match.meanings:
+            ids = tuple(index.term_id(t) for t in meaning)
+            if all(t >= 0 for t in ids):
+                known.append(ids)
+        if known:
+            for position in positions[match.start : match.end]:
+                found[position] = tuple(known)
+    return found
 
 
 def question_kind(text: str, n_named: int = 0, refers_back: bool = False) -> Kind:
@@ -247,14 +297,17 @@ def sentence_form(text: str) -> Kind:
     """The kind of a single answer: definition, quantity, method, why, yes/no or other."""
     if _WHY.match(text):
         return "why"
-    if _QUANTITY.search(text):
-        return "quantity"
+    # The opening words decide first: "Can it run faster?" asks yes or no, and "How does size
+    # affect how well it generalises?" asks how; neither asks for a number.
     if _METHOD.match(text):
         return "method"
-    if _DEFINITION.search(text):
-        return "definition"
-    if _YESNO.match(text):
+    definition = bool(_DEFINITION.search(text))
+    if _YESNO.match(text) and not definition:
         return "yesno"
+    if _QUANTITY.search(text):
+        return "quantity"
+    if definition:
+        return "definition"
     return "other"
 
 

@@ -3,8 +3,9 @@
     python benchmarks/qa.py [FIXTURES ...] [--corpus PATH ...]
 
 The baseline answers with the top BM25 paper and its two sentences that share the most terms
-with the question, and never abstains. Default fixtures: the dev set and a held-out set written
-separately over the same seeds.
+with the question, and never abstains. Default fixtures: the dev set, a held-out set written
+separately over the same seeds, and three sets of questions in everyday words (see the README
+for which of them shaped the glossary).
 """
 
 from __future__ import annotations
@@ -18,14 +19,23 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from assistant import question  # noqa: E402
 from assistant.answer import Answer, AnswerSentence, Citation  # noqa: E402
 from assistant.conversation import Assistant, Conversation  # noqa: E402
 from assistant.evaluation import Fixture, load_fixtures, score_answer  # noqa: E402
+from assistant.glossary import Glossary  # noqa: E402
 from assistant.metrics import percentile  # noqa: E402
 from assistant.paths import seeds_dir  # noqa: E402
 from retrieval.engine import Engine  # noqa: E402
 
-DEFAULT_FIXTURES = [HERE / "questions" / "dev.jsonl", HERE / "questions" / "seeds-holdout.jsonl"]
+QUESTIONS = HERE / "questions"
+DEFAULT_FIXTURES = [
+    QUESTIONS / "dev.jsonl",
+    QUESTIONS / "seeds-holdout.jsonl",
+    QUESTIONS / "seeds-paraphrase-a.jsonl",
+    QUESTIONS / "seeds-paraphrase-b.jsonl",
+    QUESTIONS / "seeds-paraphrase-c.jsonl",
+]
 METRICS = ("cite@1", "cite_all", "phrase", "list_recall", "abstain_ok", "false_abstain", "sent@1")
 
 
@@ -92,6 +102,16 @@ def assistant_answer(assistant: Assistant, fixture: Fixture) -> Answer:
     return answer
 
 
+def without_glossary(assistant: Assistant, fixture: Fixture) -> Answer:
+    """The assistant with an empty glossary: what plain words gain from it."""
+    saved = question.glossary_for
+    question.glossary_for = lambda _version: Glossary({})
+    try:
+        return assistant_answer(assistant, fixture)
+    finally:
+        question.glossary_for = saved
+
+
 def summarize(rows: list[dict]) -> dict[str, float | None]:
     out: dict[str, float | None] = {}
     for name in METRICS:
@@ -116,6 +136,7 @@ def main() -> int:
             fixtures = load_fixtures(path)
             for name, answer_of in (
                 ("naive baseline", lambda f: baseline_answer(engine, f.question)),
+                ("assistant without glossary", lambda f: without_glossary(assistant, f)),
                 ("assistant", lambda f: assistant_answer(assistant, f)),
             ):
                 rows, latencies = [], []

@@ -1,0 +1,80 @@
+"""Plain words for research vocabulary: "chatbot" for "large language model", "make things up"
+for "hallucination". Researchers ask in everyday words; abstracts answer in the field's terms.
+
+The glossary (glossary.txt, beside this module) is read once per analyzer and compared on
+analysed terms, so one form of a word covers its plurals and tenses. Matching is longest-first
+over the question's terms; what a phrase stands for is added to the query at a lower weight and
+lets a paper that uses the research term count as speaking to the plain words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from retrieval.analysis import Analyzer
+
+GLOSSARY_PATH = Path(__file__).with_name("glossary.txt")
+
+
+@dataclass(frozen=True, slots=True)
+class GlossaryMatch:
+    start: int  # positions in the term sequence given to `find`
+    end: int
+    meanings: tuple[tuple[str, ...], ...]  # each research phrase, as analysed terms
+
+
+class Glossary:
+    def __init__(self, entries: dict[tuple[str, ...], tuple[tuple[str, ...], ...]]) -> None:
+        self.entries = entries
+        self.longest = max((len(k) for k in entries), default=0)
+
+    @classmethod
+    def parse(cls, lines: list[str], analyzer: Analyzer) -> Glossary:
+        """Entries from "plain, plain = research, research" lines; "#" starts a comment."""
+        entries: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        for number, line in enumerate(lines, 1):
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            plain, sep, research = line.partition("=")
+            if not sep:
+                raise ValueError(f"{GLOSSARY_PATH.name}:{number}: expected 'plain = research'")
+            meanings = [_phrase_terms(analyzer, p) for p in research.split(",")]
+            meanings = [m for m in meanings if m]
+            for phrase in plain.split(","):
+                key = _phrase_terms(analyzer, phrase)
+                if key:
+                    known = entries.setdefault(key, [])
+                    known.extend(m for m in meanings if m not in known and m != key)
+        return cls({k: tuple(v) for k, v in entries.items() if v})
+
+    def find(self, terms: list[str]) -> list[GlossaryMatch]:
+        """Non-overlapping matches in a sequence of analysed terms, longest first, left to right."""
+        matches: list[GlossaryMatch] = []
+        taken = [False] * len(terms)
+        for length in range(min(self.longest, len(terms)), 0, -1):
+            for start in range(len(terms) - length + 1):
+                end = start + length
+                if any(taken[start:end]):
+                    continue
+                meanings = self.entries.get(tuple(terms[start:end]))
+                if meanings:
+                    matches.append(GlossaryMatch(start, end, meanings))
+                    taken[start:end] = [True] * length
+        matches.sort(key=lambda m: m.start)
+        return matches
+
+
+def _phrase_terms(analyzer: Analyzer, phrase: str) -> tuple[str, ...]:
+    """A phrase's terms, whole forms only: "code-switching" is one term, as in the index."""
+    return tuple(terms[0] for terms in map(analyzer.token_terms, analyzer.tokens(phrase)) if terms)
+
+
+@cache
+def glossary_for(analyzer_version: str) -> Glossary:
+    """The bundled glossary, analysed as indexes of this analyzer version are."""
+    del analyzer_version  # the cache key: a new analyzer analyses the glossary anew
+    lines = GLOSSARY_PATH.read_text(encoding="utf-8").splitlines()
+    return Glossary.parse(lines, Analyzer())
