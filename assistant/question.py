@@ -210,7 +210,9 @@ def read_question(engine: Engine, names: NameIndex, text: str) -> Question:
     covered = {
         i for n in named for i, (_, s, e) in enumerate(tokens) if s >= n.start and e <= n.end
     }
-    meanings = _glossary_meanings(engine, tokens, covered)
+    analyzer = engine.analyzer
+    analysed = [analyzer.token_terms(analyzer.normalize(tok)) for tok, _, _ in tokens]
+    meanings = _glossary_meanings(engine, analysed, covered)
     weights: dict[int, float] = {}
     concepts: list[Concept] = []
     corrections: dict[str, str] = {}
@@ -218,7 +220,7 @@ def read_question(engine: Engine, names: NameIndex, text: str) -> Question:
         word = tok.casefold()
         if word in QUESTION_WORDS:
             continue
-        terms = engine.analyzer.token_terms(engine.analyzer.normalize(tok))
+        terms = analysed[i]
         if not terms:
             continue
         ids = [engine.index.term_id(t) for t in terms]
@@ -254,21 +256,15 @@ def read_question(engine: Engine, names: NameIndex, text: str) -> Question:
 
 
 def _glossary_meanings(
-    engine: Engine, tokens: list[tuple[str, int, int]], covered: set[int]
+    engine: Engine, analysed: list[tuple[str, ...]], covered: set[int]
 ) -> dict[int, tuple[tuple[int, ...], ...]]:
     """For each question token inside a glossary phrase, the research phrases it stands for
     that the index knows (term ids). Words naming a paper are left alone."""
-    analyzer = engine.analyzer
     index = engine.index
-    positions: list[int] = []
-    terms: list[str] = []
-    for i, (tok, _, _) in enumerate(tokens):
-        token_terms = analyzer.token_terms(analyzer.normalize(tok))
-        if token_terms and i not in covered:
-            positions.append(i)
-            terms.append(token_terms[0])
+    positions = [i for i, terms in enumerate(analysed) if terms and i not in covered]
+    terms = [analysed[i][0] for i in positions]
     found: dict[int, tuple[tuple[int, ...], ...]] = {}
-    for match in glossary_for(analyzer.version).find(terms):
+    for match in glossary_for(engine.analyzer.version).find(terms):
         known = []
         for meaning in match.meanings:
             ids = tuple(index.term_id(t) for t in meaning)
