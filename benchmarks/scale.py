@@ -152,6 +152,12 @@ WORKER = textwrap.dedent(
     queries = [line.rstrip("\n").split("\t", 1)[1] for line in open(queries_path, encoding="utf-8")]
     out = {{}}
 
+    def corpus_texts():
+        with open(corpus, encoding="utf-8") as fh:
+            for line in fh:
+                r = json.loads(line)
+                yield r["title"] + " " + r["abstract"]
+
     def timed_queries(search):
         for q in queries[:10]:
             search(q)  # warm up
@@ -176,11 +182,7 @@ WORKER = textwrap.dedent(
         stemmer = Stemmer.Stemmer("english")
         if phase == "build":
             t = time.perf_counter()
-            texts = []
-            with open(corpus, encoding="utf-8") as fh:
-                for line in fh:
-                    r = json.loads(line)
-                    texts.append(r["title"] + " " + r["abstract"])
+            texts = list(corpus_texts())
             tokens = bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, show_progress=False)
             del texts
             retriever = bm25s.BM25(method="lucene")
@@ -200,11 +202,7 @@ WORKER = textwrap.dedent(
         from rank_bm25 import BM25Okapi
         import numpy as np
         t = time.perf_counter()
-        docs = []
-        with open(corpus, encoding="utf-8") as fh:
-            for line in fh:
-                r = json.loads(line)
-                docs.append((r["title"] + " " + r["abstract"]).lower().split())
+        docs = [text.lower().split() for text in corpus_texts()]
         model = BM25Okapi(docs)
         del docs
         out["seconds"] = time.perf_counter() - t

@@ -7,7 +7,7 @@ from conftest import run_cli
 
 from assistant.evidence import concept_shares
 from assistant.glossary import GLOSSARY_PATH, Glossary, GlossaryMatch, glossary_for
-from assistant.question import GLOSSARY_WEIGHT, read_question, sentence_form
+from assistant.question import GLOSSARY_WEIGHT, read_question
 from retrieval.analysis import Analyzer
 
 
@@ -79,20 +79,6 @@ def test_words_naming_a_paper_are_not_expanded(seeds_engine, seeds_assistant):
     named = read_question(seeds_engine, seeds_assistant.names, "What is FuseChat?")
     assert any(c.meanings for c in plain.concepts)
     assert not any(c.meanings for c in named.concepts)
-
-
-@pytest.mark.parametrize(
-    ("text", "form"),
-    [
-        ("Can a network learn which weights to zero out so that it runs faster?", "yesno"),
-        ("Is there a test of how often chatbots make things up?", "yesno"),
-        ("How does model size affect how well it generalises?", "method"),
-        ("How much faster is prefill with mllm-NPU?", "quantity"),
-        ("What speedup does Chimera report?", "quantity"),
-    ],
-)
-def test_the_opening_words_decide_before_number_words(text, form):
-    assert sentence_form(text) == form
 
 
 def test_a_plain_words_question_finds_the_paper_in_research_words(tmp_path):

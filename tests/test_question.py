@@ -17,6 +17,11 @@ from retrieval.names import system_name
         ("Which papers study pruning of LLMs?", "list"),
         ("List papers about tool use", "list"),
         ("Does ordering matter for sets?", "yesno"),
+        # The opening words decide before number words do.
+        ("Can a network learn which weights to zero out so that it runs faster?", "yesno"),
+        ("Is there a test of how often chatbots make things up?", "yesno"),
+        ("How does model size affect how well it generalises?", "method"),
+        ("How much faster is prefill with mllm-NPU?", "quantity"),
         ("Why do nearest neighbor LMs work?", "why"),
         ("tell me more", "more"),
         ("What are the stages of its training scheme?", "other"),
