@@ -7,17 +7,9 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 from assistant import __version__
-
-if TYPE_CHECKING:
-    from retrieval.engine import Engine
-
-EXIT_OK = 0
-EXIT_GATE = 1
-EXIT_INPUT = 2
-EXIT_INTERRUPTED = 130
+from assistant.exit_codes import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_SOFTWARE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,9 +33,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="where indexes are cached (default: $ASSISTANT_INDEX_DIR or the user cache dir)",
     )
+    answers = argparse.ArgumentParser(add_help=False)
+    answers.add_argument(
+        "--synonyms",
+        metavar="FILE",
+        help="your own phrase file, 'plain words = research terms' per line, read with the "
+        "bundled glossary",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    chat = commands.add_parser("chat", parents=[corpus], help="open the chat (the default)")
+    chat = commands.add_parser(
+        "chat", parents=[corpus, answers], help="open the chat (the default)"
+    )
     chat.add_argument(
         "--resume",
         nargs="?",
@@ -52,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="resume a saved conversation (the latest when no ID is given)",
     )
 
-    ask = commands.add_parser("ask", parents=[corpus], help="answer one question and exit")
+    ask = commands.add_parser("ask", parents=[corpus, answers], help="answer one question and exit")
     ask.add_argument("question", help="the question, in plain English ('-' reads it from stdin)")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument(
@@ -77,7 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--json", action="store_true", help="print the counts as JSON")
 
     evaluate = commands.add_parser(
-        "eval", parents=[corpus], help="measure answers on question fixtures, or ranking on BEIR"
+        "eval",
+        parents=[corpus, answers],
+        help="measure answers on question fixtures, or ranking on BEIR",
     )
     evaluate.add_argument("fixtures", nargs="?", help="question fixtures (JSON Lines)")
     evaluate.add_argument("--beir", metavar="DIR", help="evaluate ranking on a BEIR directory")
@@ -148,45 +151,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             "(set ASSISTANT_DEBUG=1 for details)",
             file=sys.stderr,
         )
-        return 70
+        return EXIT_SOFTWARE
 
 
 # ---------------------------------------------------------------------------------------------
 
 
-def open_engine(args: argparse.Namespace) -> Engine:
-    """The engine over `--corpus` (default: the bundled seeds), notices on stderr."""
-    from assistant.paths import seeds_dir
-    from retrieval.engine import Engine
-
-    corpus = args.corpus or [str(seeds_dir())]
-    return Engine.open(
-        corpus,
-        getattr(args, "index_dir", None),
-        on_progress=_progress_printer(),
-        on_notice=lambda message: print(message, file=sys.stderr),
-    )
-
-
-def _progress_printer() -> Callable[[str, float], None] | None:
-    """A one-line progress bar on stderr when it is a terminal; nothing when piped."""
-    if not sys.stderr.isatty():
-        return None
-    width = 30
-
-    def show(stage: str, fraction: float) -> None:
-        filled = int(width * fraction)
-        bar = "█" * filled + "·" * (width - filled)
-        end = "\n" if stage == "postings" else ""
-        sys.stderr.write(f"\r{stage:<9} {bar} {fraction:4.0%}{end}")
-        sys.stderr.flush()
-
-    return show
-
-
 def cmd_index(args: argparse.Namespace) -> int:
     import json
 
+    from assistant.opening import open_engine
     from assistant.render import index_report
 
     engine = open_engine(args)
@@ -209,7 +183,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from assistant.conversation import Assistant, Conversation, check_question
+    from assistant.conversation import Conversation, check_question
+    from assistant.opening import corpus_names, open_assistant
     from assistant.render import answer_text
 
     if args.question == "-":
@@ -217,8 +192,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     else:
         text = args.question
     question = check_question(text)
-    engine = open_engine(args)
-    assistant = Assistant(engine)
+    assistant = open_assistant(args)
+    engine = assistant.engine
     if args.session:
         from assistant.history import History
 
@@ -235,11 +210,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
         terms = engine.analyzer.terms(question)
         print(answer_text(answer, terms, engine.analyzer, color=sys.stdout.isatty()))
     return EXIT_OK
-
-
-def corpus_names(args: argparse.Namespace) -> list[str]:
-    """The corpus as given on the command line (empty for the bundled seeds)."""
-    return [str(os.path.abspath(c)) if os.path.exists(c) else c for c in args.corpus or []]
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

@@ -12,9 +12,12 @@ import time
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from assistant.answer import Answer, compose
-from assistant.evidence import gather
-from assistant.question import NameIndex, read_question
+from assistant.answering.answer import Answer
+from assistant.answering.candidates import gather
+from assistant.answering.composition import compose
+from assistant.answering.glossary import Glossary, default_glossary
+from assistant.answering.question import NameIndex, Question, read_question
+from assistant.answering.weights import FittedWeights, fitted_weights
 from retrieval.engine import Engine
 from retrieval.errors import InputError
 
@@ -42,10 +45,19 @@ class Conversation:
 
 
 class Assistant:
-    """Answers questions about one engine's collection."""
+    """Answers questions about one engine's collection. `glossary` maps plain words to research
+    terms (default: see answering.glossary.default_glossary); `weights` are the fitted
+    parameters of the answer pipeline (default: weights.json)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        glossary: Glossary | None = None,
+        weights: FittedWeights | None = None,
+    ) -> None:
         self.engine = engine
+        self.glossary = glossary if glossary is not None else default_glossary(engine.analyzer)
+        self.weights = weights if weights is not None else fitted_weights()
 
     @cached_property
     def names(self) -> NameIndex:
@@ -56,28 +68,36 @@ class Assistant:
         started = time.perf_counter()
         text = check_question(text)
         conversation = conversation if conversation is not None else Conversation()
-        previous = conversation.last_answered()
-        context = self._positions(previous.answer.cited_ids) if previous else []
-        question = read_question(self.engine, self.names, text)
-        asked = conversation.last_answered(asking=True)
-        if question.kind == "more" and asked is not None:
-            # "Tell me more" continues the last real question, on the same papers.
-            earlier = read_question(self.engine, self.names, asked.question)
-            question = dataclasses.replace(earlier, text=text, kind="more", refers_back=True)
+        question, context = self.understand(text, conversation)
         read = time.perf_counter()
-        evidence = gather(self.engine, question, context)
+        candidates = gather(self.engine, question, context)
         gathered = time.perf_counter()
         shown = self._shown(conversation) if question.kind == "more" else set()
-        answer = compose(self.engine, evidence, shown)
+        answer = compose(self.engine, candidates, self.weights, shown)
         done = time.perf_counter()
         answer.timings_ms = {
             "read": round((read - started) * 1000, 2),
-            "evidence": round((gathered - read) * 1000, 2),
+            "candidates": round((gathered - read) * 1000, 2),
             "compose": round((done - gathered) * 1000, 2),
             "total": round((done - started) * 1000, 2),
         }
         conversation.turns.append(Turn(text, answer))
         return answer
+
+    def understand(self, text: str, conversation: Conversation) -> tuple[Question, list[int]]:
+        """The question read in its conversation, and the papers the previous answer cited."""
+        previous = conversation.last_answered()
+        context = self._positions(previous.answer.cited_ids) if previous else []
+        question = self.read(text)
+        asked = conversation.last_answered(asking=True)
+        if question.kind == "more" and asked is not None:
+            # "Tell me more" continues the last real question, on the same papers.
+            earlier = self.read(asked.question)
+            question = dataclasses.replace(earlier, text=text, kind="more", refers_back=True)
+        return question, context
+
+    def read(self, text: str) -> Question:
+        return read_question(self.engine, self.names, text, self.glossary)
 
     def _positions(self, doc_ids: list[str]) -> list[int]:
         found = (self.engine.papers.position(d) for d in doc_ids)

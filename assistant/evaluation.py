@@ -13,9 +13,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from assistant import metrics
-from assistant.answer import Answer
-from assistant.cli import EXIT_GATE, EXIT_OK, open_engine
+from assistant.answering.answer import Answer
 from assistant.conversation import Assistant, Conversation
+from assistant.exit_codes import EXIT_GATE, EXIT_OK
+from assistant.opening import open_assistant, open_engine
 from retrieval.corpus import read_text_lines, title_key
 from retrieval.engine import Engine
 from retrieval.errors import InputError
@@ -210,9 +211,10 @@ def summarize(items: Sequence[ItemResult]) -> dict[str, Any]:
 
 
 def run_fixtures(
-    engine: Engine, fixtures: Sequence[Fixture], on_item: Callable[[int], None] | None = None
+    assistant: Assistant,
+    fixtures: Sequence[Fixture],
+    on_item: Callable[[int], None] | None = None,
 ) -> list[ItemResult]:
-    assistant = Assistant(engine)
     results = []
     for i, fixture in enumerate(fixtures, start=1):
         results.append(evaluate_fixture(assistant, fixture))
@@ -269,9 +271,9 @@ def run(args: argparse.Namespace) -> int:
     if args.run_file:
         raise InputError("--run-file goes with --beir")
     fixtures = load_fixtures(args.fixtures)
-    engine = open_engine(args)
+    assistant = open_assistant(args)
     progress = _progress(len(fixtures))
-    items = run_fixtures(engine, fixtures, progress)
+    items = run_fixtures(assistant, fixtures, progress)
     summary = summarize(items)
     if args.report:
         Path(args.report).write_text(failure_report(items, summary), encoding="utf-8")

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.answer import Answer
+from assistant.answering.answer import Answer
 from assistant.conversation import Conversation, Turn
 from retrieval.errors import InputError
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from retrieval.analysis import TOKEN_PATTERN, Analyzer
 
 if TYPE_CHECKING:
-    from assistant.answer import Answer
+    from assistant.answering.answer import Answer
     from retrieval.engine import DocHit, Engine
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -86,7 +86,7 @@ def search_hits(
     for rank, hit in enumerate(hits, start=1):
         sources = engine.papers.sources(hit.doc)
         date = engine.papers.dates.optional(hit.doc) or "no date"
-        title = emphasise(engine.papers.title(hit.doc), terms, engine.analyzer, color)
+        title = emphasise(engine.papers.heading(hit.doc), terms, engine.analyzer, color)
         source = printable(display_path(sources[0].path))
         meta = f"score {hit.score:.3f} · {printable(date)} · {source}"
         block = [f"{rank:>2}. {title}", f"    {_dim(meta, color)}"]

@@ -9,7 +9,8 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from assistant.beir import read_queries, write_run
-from assistant.cli import EXIT_OK, open_engine
+from assistant.exit_codes import EXIT_OK
+from assistant.opening import open_engine
 from assistant.paths import display_path
 from assistant.render import search_hits
 from retrieval.engine import DocHit, Engine
@@ -58,7 +59,7 @@ def hits_json(engine: Engine, query: str, hits: list[DocHit], best: dict[int, st
             {
                 "rank": rank,
                 "doc_id": papers.ids[h.doc],
-                "title": papers.title(h.doc),
+                "title": papers.heading(h.doc),
                 "score": round(h.score, 6),
                 "date": papers.dates.optional(h.doc),
                 "source": display_path(papers.sources(h.doc)[0].path),

@@ -1,95 +1,81 @@
-"""Answer quality on question fixtures: the assistant beside a naive baseline, in one run.
+"""Answer quality on every question set: the assistant beside the naive baseline, in one run.
 
-    python benchmarks/qa.py [FIXTURES ...] [--corpus PATH ...]
+    python benchmarks/qa.py [--sets NAME ...]
 
-The baseline answers with the top BM25 paper and its two sentences that share the most terms
-with the question, and never abstains. Default fixtures: the dev set, a held-out set written
-separately over the same seeds, and three sets of questions in everyday words (see the README
-for which of them shaped the glossary).
+For each set (see question_sets.py): the naive baseline (the top BM25 paper and its two sentences
+sharing the most words with the question, best first; it never abstains), the
+assistant with the bundled glossary turned off, and the assistant as it ships. Metrics are those of
+`assistant eval`, plus the precision, recall and F1 of answering (precision: answered questions
+that the collection answers; recall: such questions that were answered).
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from question_sets import by_name
 
-from assistant import question  # noqa: E402
-from assistant.answer import Answer, AnswerSentence, Citation  # noqa: E402
-from assistant.conversation import Assistant, Conversation  # noqa: E402
-from assistant.evaluation import Fixture, load_fixtures, score_answer  # noqa: E402
-from assistant.glossary import Glossary  # noqa: E402
-from assistant.metrics import percentile  # noqa: E402
-from assistant.paths import seeds_dir  # noqa: E402
-from retrieval.engine import Engine  # noqa: E402
+from assistant.answering.answer import Answer, AnswerSentence, Citation
+from assistant.answering.glossary import EMPTY, default_glossary
+from assistant.conversation import Assistant, Conversation
+from assistant.evaluation import Fixture, score_answer
+from assistant.metrics import percentile
+from retrieval.engine import Engine
 
-QUESTIONS = HERE / "questions"
-DEFAULT_FIXTURES = [
-    QUESTIONS / "dev.jsonl",
-    QUESTIONS / "seeds-holdout.jsonl",
-    QUESTIONS / "seeds-paraphrase-a.jsonl",
-    QUESTIONS / "seeds-paraphrase-b.jsonl",
-    QUESTIONS / "seeds-paraphrase-c.jsonl",
-]
+WORD = re.compile(r"\w+")
 METRICS = ("cite@1", "cite_all", "phrase", "list_recall", "abstain_ok", "false_abstain", "sent@1")
 
 
 def baseline_answer(engine: Engine, question: str) -> Answer:
     hits = engine.search(question, 1, feedback=False)
+    empty = Answer(
+        question=question,
+        kind="baseline",
+        abstained=False,
+        answer="",
+        sentences=[],
+        citations=[],
+        see_also=[],
+        confidence=0.0,
+    )
     if not hits:
-        return Answer(
-            question=question,
-            kind="baseline",
-            abstained=False,
-            answer="",
-            sentences=[],
-            citations=[],
-            see_also=[],
-            confidence=0.0,
-        )
+        return empty
     doc = hits[0].doc
-    wanted = set(engine.analyzer.terms(question))
+    wanted = set(WORD.findall(question.lower()))
     abstract = engine.papers.abstract(doc)
     spans = engine.sentences(doc)
-    overlap = [
-        (len(wanted.intersection(engine.analyzer.terms(abstract[s.start : s.end]))), -i, i)
-        for i, s in enumerate(spans)
+    shared = [
+        len(wanted.intersection(WORD.findall(abstract[s.start : s.end].lower()))) for s in spans
     ]
-    chosen = sorted(i for _, _, i in sorted(overlap, reverse=True)[:2])
+    chosen = sorted(range(len(spans)), key=lambda i: (-shared[i], i))[:2]
     papers = engine.papers
     sentences = [
         AnswerSentence(
             text=abstract[spans[i].start : spans[i].end],
             doc_id=papers.ids[doc],
-            title=papers.title(doc),
+            title=papers.heading(doc),
             sentence_index=i,
             score=0.0,
             citation=1,
         )
         for i in chosen
     ]
-    return Answer(
-        question=question,
-        kind="baseline",
-        abstained=False,
-        answer=" ".join(f"{s.text} [1]" for s in sentences),
-        sentences=sentences,
-        citations=[
-            Citation(
-                n=1,
-                doc_id=papers.ids[doc],
-                title=papers.title(doc),
-                date=papers.dates.optional(doc),
-                source="",
-            )
-        ],
-        see_also=[],
-        confidence=1.0,
+    citation = Citation(
+        n=1, doc_id=papers.ids[doc], title=papers.heading(doc), date=None, source=""
+    )
+    return empty.model_copy(
+        update={
+            "answer": " ".join(f"{s.text} [1]" for s in sentences),
+            "sentences": sentences,
+            "citations": [citation],
+            "confidence": 1.0,
+        }
     )
 
 
@@ -102,43 +88,42 @@ def assistant_answer(assistant: Assistant, fixture: Fixture) -> Answer:
     return answer
 
 
-def without_glossary(assistant: Assistant, fixture: Fixture) -> Answer:
-    """The assistant with an empty glossary: what plain words gain from it."""
-    saved = question.glossary_for
-    question.glossary_for = lambda _version: Glossary({})
-    try:
-        return assistant_answer(assistant, fixture)
-    finally:
-        question.glossary_for = saved
-
-
 def summarize(rows: list[dict]) -> dict[str, float | None]:
     out: dict[str, float | None] = {}
     for name in METRICS:
         values = [float(r[name]) for r in rows if r[name] is not None]
         out[name] = sum(values) / len(values) if values else None
+    answerable = [r for r in rows if r["false_abstain"] is not None]
+    answered_ok = sum(not r["false_abstain"] for r in answerable)
+    answered = answered_ok + sum(not r["abstain_ok"] for r in rows if r["abstain_ok"] is not None)
+    precision = answered_ok / answered if answered else 0.0
+    recall = answered_ok / len(answerable) if answerable else 0.0
+    out["trigger_f1"] = 2 * precision * recall / (precision + recall) if answered_ok else 0.0
+    out["trigger_precision"], out["trigger_recall"] = precision, recall
     return out
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("fixtures", nargs="*", type=Path, default=DEFAULT_FIXTURES)
-    parser.add_argument("--corpus", action="append", help="default: the bundled seeds")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sets", nargs="*", help="question sets (default: all)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as cache:
-        engine = Engine.open(args.corpus or [seeds_dir()], cache)
-        assistant = Assistant(engine)
-        lines = [
-            "| fixtures | system | " + " | ".join(METRICS) + " | p50 ms |",
-            "| --- | --- | " + " | ".join("---" for _ in METRICS) + " | --- |",
-        ]
-        for path in args.fixtures:
-            fixtures = load_fixtures(path)
-            for name, answer_of in (
-                ("naive baseline", lambda f: baseline_answer(engine, f.question)),
-                ("assistant without glossary", lambda f: without_glossary(assistant, f)),
-                ("assistant", lambda f: assistant_answer(assistant, f)),
-            ):
+    columns = [*METRICS, "trigger_precision", "trigger_recall", "trigger_f1"]
+    lines = [
+        "| set | system | " + " | ".join(columns) + " | p50 ms |",
+        "| --- | --- | " + " | ".join("---" for _ in columns) + " | --- |",
+    ]
+    for qs in by_name(args.sets):
+        fixtures = qs.fixtures()
+        with tempfile.TemporaryDirectory() as cache:
+            engine = Engine.open(list(qs.corpus), cache)
+            plain = Assistant(engine, glossary=EMPTY)
+            shipped = Assistant(engine, glossary=default_glossary(engine.analyzer))
+            systems = [
+                ("naive baseline", lambda f, e=engine: baseline_answer(e, f.question)),
+                ("assistant, glossary off", lambda f, a=plain: assistant_answer(a, f)),
+                ("assistant", lambda f, a=shipped: assistant_answer(a, f)),
+            ]
+            for name, answer_of in systems:
                 rows, latencies = [], []
                 for fixture in fixtures:
                     started = time.perf_counter()
@@ -146,10 +131,12 @@ def main() -> int:
                     latencies.append((time.perf_counter() - started) * 1000)
                     rows.append(score_answer(answer, fixture))
                 m = summarize(rows)
-                cells = " | ".join("-" if m[k] is None else f"{m[k]:.3f}" for k in METRICS)
+                cells = " | ".join("-" if m[k] is None else f"{m[k]:.3f}" for k in columns)
                 lines.append(
-                    f"| {path.name} | {name} | {cells} | {percentile(latencies, 50):.1f} |"
+                    f"| {qs.name} ({len(fixtures)}) | {name} | {cells} | "
+                    f"{percentile(latencies, 50):.1f} |"
                 )
+        print(lines[-1], file=sys.stderr)
     print("\n".join(lines))
     return 0
 

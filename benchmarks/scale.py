@@ -18,6 +18,7 @@ rank-bm25 runs where it fits in memory (up to 100k). Writes benchmarks/RESULTS.m
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -367,10 +368,8 @@ def machine() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     for name in ("bm25s", "rank-bm25"):
-        try:
+        with contextlib.suppress(PackageNotFoundError):
             versions.append(f"{name} {version(name)}")
-        except PackageNotFoundError:
-            pass
     return (
         f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB RAM, {platform.system()} {platform.release()}; "
         + ", ".join(versions)

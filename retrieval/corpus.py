@@ -380,7 +380,7 @@ def _to_record(model: JsonRecord, path: Path, line: int, report: LoadReport) -> 
         if not own_id or _CONTROL.search(own_id):
             raise InputError("must be a non-empty single-line string", path, line, field="id")
     return PaperRecord(
-        title=title or "(untitled)",
+        title=title,
         abstract=abstract,
         own_id=own_id,
         date=clean_text(model.date) or None if model.date else None,
@@ -420,9 +420,10 @@ class Paper:
     version_group: int = -1
 
 
-def derived_id(title: str) -> str:
-    """A stable, readable id from a title: a short slug and a hash of the normalised title."""
-    key = title_key(title)
+def derived_id(title: str, abstract: str = "") -> str:
+    """A stable, readable id from a title (from the abstract when there is no title): a short
+    slug and a hash of the normalised text."""
+    key = title_key(title) or title_key(abstract)
     words = key.split()
     slug = ""
     for word in words:
@@ -469,7 +470,8 @@ class Collection:
         self.sources.append(sources)
         self._by_content[(record.own_id, content)] = index
         self._by_id[doc_id] = index
-        self._title_groups.setdefault(key, []).append(index)
+        if key:  # an empty title says nothing about which paper a record is
+            self._title_groups.setdefault(key, []).append(index)
         return Paper(
             doc_id=doc_id,
             title=record.title,
@@ -482,7 +484,7 @@ class Collection:
         )
 
     def _unique_id(self, record: PaperRecord) -> str:
-        doc_id = record.own_id or derived_id(record.title)
+        doc_id = record.own_id or derived_id(record.title, record.abstract)
         if doc_id not in self._by_id:
             return doc_id
         n = 2

@@ -258,6 +258,10 @@ class Engine:
             self._reference = RankBm25Reference(self)
         return self._reference
 
+    def term_ids(self, doc: int) -> list[int]:
+        """The distinct term ids of the document (title and abstract)."""
+        return self.index.document_terms(doc)[0].tolist()
+
     def document_terms(self, doc: int) -> list[str]:
         """The document's terms as indexed: the title `title_weight` times, then the abstract."""
         title = self.analyzer.terms(self.papers.title(doc))

@@ -78,6 +78,7 @@ class Bm25Index:
     def __post_init__(self) -> None:
         self.n_docs = int(self.doc_len.shape[0])
         self.avg_len = float(self.doc_len.mean()) if self.n_docs else 0.0
+        self.total_length = float(self.doc_len.sum(dtype=np.float64))
         self._okapi_idf_floor: float | None = None
 
     @property
@@ -99,6 +100,11 @@ class Bm25Index:
         """Lucene IDF of a term; a term the corpus lacks gets the IDF of a term seen once."""
         df = self.df(term_id) if term_id >= 0 else 1
         return float(lucene_idf(df, self.n_docs))
+
+    def collection_frequency(self, term_id: int) -> int:
+        """How often the term occurs in the collection (weighted as document lengths are)."""
+        lo, hi = int(self.post_ptr[term_id]), int(self.post_ptr[term_id + 1])
+        return int(self.post_tf[lo:hi].sum(dtype=np.int64))
 
     def document_terms(self, doc: int) -> tuple[np.ndarray, np.ndarray]:
         """The document's term ids and their weighted frequencies."""

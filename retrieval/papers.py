@@ -11,6 +11,8 @@ from retrieval.names import bisect_sorted
 from retrieval.persistence import StoredIndex, StringColumn
 
 TEXT_COLUMNS = ("ids", "titles", "abstracts", "dates", "authors", "urls", "categories")
+# A record without a title is shown by this many opening words of its abstract.
+UNTITLED_WORDS = 12
 
 
 @dataclass
@@ -58,7 +60,17 @@ class PaperStore:
         return bisect_sorted(self.ids, self.id_order, doc_id)
 
     def title(self, i: int) -> str:
+        """The title as the record gives it (empty for a record without one)."""
         return self.titles[i]
+
+    def heading(self, i: int) -> str:
+        """What to show for the paper: its title, or "(untitled)" and its opening words."""
+        title = self.titles[i]
+        if title:
+            return title
+        words = self.abstracts[i].split()
+        opening = " ".join(words[:UNTITLED_WORDS])
+        return f"(untitled) {opening}" + ("…" if len(words) > UNTITLED_WORDS else "")
 
     def abstract(self, i: int) -> str:
         return self.abstracts[i]

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 # Bump when the layout or the meaning of any stored array changes.
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 ENV_INDEX_DIR = "ASSISTANT_INDEX_DIR"
 APP_NAME = "abstracts-assistant"
 MANIFEST = "manifest.json"

@@ -1,9 +1,11 @@
 """Sentence splitting for abstracts, with character offsets.
 
 syntok proposes the boundaries; a second pass removes the ones abstracts prove wrong: after
-abbreviations ("e.g.", "et al.", "Fig."), after ";" and ":" in enumerations ("(1) ...; (2) ..."),
-inside brackets, and before a lowercase continuation. Every sentence is an exact slice of the text,
-and the slices cover all of its non-space characters, in order.
+abbreviations ("e.g.", "et al.", "Fig.", "U.S." before a name), after ";" and ":" in enumerations
+("(1) ...; (2) ..."), inside brackets, before a lowercase continuation, and wherever no sentence
+punctuation precedes (syntok sometimes cuts before "(": "a new mechanism (typically ...").
+Every sentence is an exact slice of the text, and the slices cover all of its non-space
+characters, in order.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from dataclasses import dataclass
 
 import syntok.segmenter
 
+from retrieval.analysis import STOPWORDS
+
 # Abbreviations after which a point never ends a sentence in an abstract.
 ABBREVIATIONS = frozenset(
     """
@@ -21,10 +25,13 @@ ABBREVIATIONS = frozenset(
     w.r.t. a.k.a. incl. dr. prof. mr. ms. st. u.s. u.k. e.u. ph.d. ca. ref. refs. vol. pp. ch.
     """.split()
 )
-# These may also end a sentence; they keep the boundary when a capitalised sentence follows.
+# These may also end a sentence. They keep the boundary when the next word opens a sentence (a
+# capitalised function word: "... in the U.S. The ..."), not when it is a name ("U.S. Army").
 SENTENCE_FINAL_ABBREVIATIONS = frozenset({"etc.", "al.", "u.s.", "u.k.", "e.u."})
 
 _LAST_WORD = re.compile(r"(\S+)\s*$")
+# A sentence ends with a full stop, "!" or "?", perhaps inside closing quotes or brackets.
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
 # A piece this short is an enumerator or a stray mark ("(2)", "1)"), not a sentence.
 _MIN_SENTENCE_CHARS = 4
@@ -70,8 +77,9 @@ def _proposed_cuts(text: str) -> list[int]:
     return sorted(cuts)
 
 
-_STOP_BEFORE_CAPITAL = re.compile(r"(?<=\S)[.!?][\"')\]]*\s+(?=[A-Z0-9]|[a-z]+[A-Z])")
+_STOP_BEFORE_CAPITAL = re.compile(r"(?<=\S)[.!?][\"')\]]*\s+(?=[A-Z0-9]|[a-z]+[A-Z0-9])")
 _INITIAL = re.compile(r"^[A-Z]\.$")
+_AFTER_NUMBER = re.compile(r"\d\s+[A-Z]\.$")
 
 
 def _merge_wrong_cuts(text: str, cuts: list[int]) -> list[int]:
@@ -94,18 +102,19 @@ def _is_real_boundary(before: str, after: str) -> bool:
         return False
     if len(tail) < _MIN_SENTENCE_CHARS or len(head.rstrip()) < _MIN_SENTENCE_CHARS:
         return False
-    if tail[-1] in ";:,":
+    if not _SENTENCE_END.search(tail):
         return False
     if _open_bracket_closes_later(tail, head):
         return False
     last = _LAST_WORD.search(tail)
-    if last and _INITIAL.match(last.group(1)):
-        return False  # "J. Smith"
+    if last and _INITIAL.match(last.group(1)) and not _AFTER_NUMBER.search(tail):
+        return False  # "J. Smith", but not a unit after a number: "-0.5 D. Cycloplegic ..."
     last_word = last.group(1).casefold().lstrip("([\"'") if last else ""
     if last_word in ABBREVIATIONS:
         if last_word not in SENTENCE_FINAL_ABBREVIATIONS:
             return False
-        if not head[0].isupper():
+        opener = head.split(maxsplit=1)[0].strip("\"'(")
+        if not (opener[:1].isupper() and opener.casefold() in STOPWORDS):
             return False
     # A sentence does not start with a lowercase word; mixed-case names ("kNN-LM", "mGPT") may.
     first_word = head.split(maxsplit=1)[0]

@@ -3,9 +3,63 @@ versions, and literal text."""
 
 import json
 
+import pytest
 from conftest import run_cli
 
-from assistant.conversation import Conversation
+from assistant.conversation import Assistant, Conversation
+from retrieval.engine import Engine
+
+TELESCOPES = [
+    (
+        "pathfinder",
+        "Pathfinder: A Radio Telescope Array for Fast Bursts",
+        "We present Pathfinder, a radio telescope array for detecting fast radio bursts. "
+        "Pathfinder is built in the Karoo desert in South Africa, far from radio noise. It "
+        "consists of 64 dishes linked by optical fibre. In its first year it detected 12 bursts. "
+        "These results suggest that small arrays can find bursts cheaply.",
+    ),
+    (
+        "phonespec",
+        "Cheap Optical Spectroscopy with Phone Cameras",
+        "Spectroscopy usually needs costly instruments. We turn a phone camera into a "
+        "spectrometer with a printed grating. It resolves lines two nanometres apart. Students "
+        "built forty of them in a week. We conclude that phone spectrometers suit teaching.",
+    ),
+    (
+        "flares",
+        "Forecasting Solar Flares with Gradient Boosting",
+        "Solar flares disturb satellites and power grids. We forecast flares a day ahead from "
+        "magnetograms with gradient boosting. The model reaches a true skill score of 0.8. It "
+        "beats the operational forecast on three years of data.",
+    ),
+    (
+        "exoplanets",
+        "Finding Exoplanets in Noisy Light Curves",
+        "Transits of small planets hide in noisy light curves. We denoise the curves with a "
+        "learned filter before searching for transits. On simulated data the search finds twice "
+        "as many planets. We release the filter and the simulated curves.",
+    ),
+    (
+        "dust",
+        "Interstellar Dust Maps from Star Colours",
+        "Dust dims and reddens starlight. We map dust in three dimensions from the colours of a "
+        "billion stars. The map resolves clouds a few parsecs across. It improves distance "
+        "estimates for young stars.",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def telescopes(tmp_path_factory):
+    """A small collection the answer pipeline was never fitted on."""
+    base = tmp_path_factory.mktemp("telescopes")
+    corpus = base / "telescopes.jsonl"
+    corpus.write_text(
+        "\n".join(json.dumps({"id": i, "title": t, "abstract": a}) for i, t, a in TELESCOPES)
+        + "\n",
+        encoding="utf-8",
+    )
+    return Assistant(Engine.open([corpus], base / "index"))
 
 
 def ask(assistant, question):
@@ -124,3 +178,49 @@ def test_empty_and_huge_questions_are_refused_in_one_line():
     assert result.returncode == 2
     assert result.stderr.startswith("error: the question is too long (1,048,575 characters")
     assert result.stderr.count("\n") == 1
+
+
+def test_a_question_about_a_named_system_is_answered_from_it(telescopes):
+    """The name is the question's subject and an ordinary rare term: it stays in the focus."""
+    answer = ask(telescopes, "Where is Pathfinder built?")
+    assert not answer.abstained
+    assert answer.cited_ids == ["pathfinder"]
+    assert answer.sentences[0].text.startswith("Pathfinder is built in the Karoo desert")
+    quantity = ask(telescopes, "How many dishes does Pathfinder have?")
+    assert quantity.sentences[0].text == "It consists of 64 dishes linked by optical fibre."
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Where is the Arecibo telescope built?",
+        "How many dishes does the Arecibo observatory have?",
+        "Who discovered pulsars?",
+    ],
+)
+def test_a_question_whose_subject_the_collection_lacks_is_abstained(telescopes, question):
+    answer = ask(telescopes, question)
+    assert answer.abstained and answer.citations == [] and answer.sentences == []
+
+
+def test_the_two_best_sentences_are_quoted_best_first(telescopes):
+    answer = ask(telescopes, "Can phone cameras replace spectrometers?")
+    assert answer.cited_ids == ["phonespec"]
+    # A yes/no question is answered by the study's conclusion, quoted first.
+    assert answer.sentences[0].text == "We conclude that phone spectrometers suit teaching."
+    assert len(answer.sentences) == 2
+    assert answer.sentences[0].score >= answer.sentences[1].score
+    assert answer.sentences[0].sentence_index > answer.sentences[1].sentence_index
+
+
+def test_a_paper_with_two_versions_is_suggested_once(seeds_engine, seeds_assistant):
+    from assistant.answering.candidates import gather
+    from assistant.answering.composition import Composer
+
+    question, context = seeds_assistant.understand("What did FuseChat fuse?", Conversation())
+    candidates = gather(seeds_engine, question, context)
+    fusechat = [d for d in candidates.docs if seeds_engine.papers.title(d).startswith("FuseChat")]
+    assert len(fusechat) == 2
+    closest = Composer(seeds_engine, candidates, seeds_assistant.weights).closest()
+    titles = [seeds_engine.papers.title(d) for d in closest]
+    assert len(titles) == len(set(titles)) and titles[0].startswith("FuseChat")

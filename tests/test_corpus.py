@@ -216,3 +216,34 @@ def test_control_characters_never_reach_the_documents(tmp_path):
     assert (
         "\x1b" not in paper.title and "\x07" not in paper.abstract and "\x00" not in paper.abstract
     )
+
+
+def test_records_without_titles_are_separate_papers(tmp_path):
+    """An empty title says nothing about which paper a record is: never a version key."""
+    corpus = tmp_path / "corpus.jsonl"
+    records = [
+        {"_id": "101", "title": "", "text": "Telephone counseling raised screening rates a lot."},
+        {"_id": "102", "title": "", "text": "Statins did not reduce atrial fibrillation."},
+        {"title": "  ", "abstract": "A record with neither id nor title."},
+        {"title": "", "abstract": "Another record with neither id nor title."},
+    ]
+    corpus.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    papers, collection = load_papers([corpus])
+    assert [p.version_group for p in papers] == [-1, -1, -1, -1]
+    assert collection.version_groups == 0
+    ids = [p.doc_id for p in papers]
+    assert ids[:2] == ["101", "102"] and len(set(ids)) == 4
+    assert ids[2].startswith("a-record-with-neither-id-nor-title-")
+
+
+def test_an_untitled_paper_is_shown_by_its_opening_words(tmp_path):
+    from retrieval.engine import Engine
+
+    corpus = tmp_path / "corpus.jsonl"
+    text = "Telephone counseling raised screening rates in women aged fifty and over, a lot more."
+    corpus.write_text(json.dumps({"_id": "1", "title": "", "text": text}) + "\n", encoding="utf-8")
+    engine = Engine.open([corpus], tmp_path / "index")
+    assert engine.papers.title(0) == ""
+    assert engine.papers.heading(0) == (
+        "(untitled) Telephone counseling raised screening rates in women aged fifty and over, a…"
+    )

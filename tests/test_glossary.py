@@ -5,14 +5,24 @@ import json
 import pytest
 from conftest import run_cli
 
-from assistant.evidence import concept_shares
-from assistant.glossary import GLOSSARY_PATH, Glossary, GlossaryMatch, glossary_for
-from assistant.question import GLOSSARY_WEIGHT, read_question
+from assistant.answering.glossary import (
+    GLOSSARY_PATH,
+    Glossary,
+    GlossaryMatch,
+    bundled_glossary,
+    default_glossary,
+)
+from assistant.answering.question import GLOSSARY_WEIGHT, read_question
 from retrieval.analysis import Analyzer
+from retrieval.errors import InputError
 
 
 def parse(*lines: str) -> Glossary:
-    return Glossary.parse(list(lines), Analyzer())
+    return Glossary.parse(list(lines), Analyzer(), "phrases.txt")
+
+
+def read(engine, assistant, text: str):
+    return read_question(engine, assistant.names, text, assistant.glossary)
 
 
 def terms(text: str) -> list[str]:
@@ -36,12 +46,14 @@ def test_phrases_match_on_analysed_terms_longest_first():
 
 
 def test_a_line_without_research_phrases_is_refused():
-    with pytest.raises(ValueError, match=r"glossary\.txt:2: expected 'plain = research'"):
+    with pytest.raises(InputError, match=r"^phrases\.txt:2: expected 'plain phrases = research"):
         parse("chatbot = llm", "chatbot llm")
+    with pytest.raises(InputError, match=r"^phrases\.txt:1: "):
+        parse("chatbot = ")
 
 
 def test_the_bundled_glossary_parses_and_never_maps_a_phrase_to_itself():
-    glossary = glossary_for(Analyzer.version)
+    glossary = bundled_glossary(Analyzer.version)
     assert len(glossary.entries) > 300
     for plain, meanings in glossary.entries.items():
         assert meanings and plain not in meanings
@@ -50,8 +62,8 @@ def test_the_bundled_glossary_parses_and_never_maps_a_phrase_to_itself():
 
 def test_plain_words_bring_research_terms_at_a_lower_weight(seeds_engine, seeds_assistant):
     index = seeds_engine.index
-    question = read_question(
-        seeds_engine, seeds_assistant.names, "How do chatbots keep sensitive information safe?"
+    question = read(
+        seeds_engine, seeds_assistant, "How do chatbots keep sensitive information safe?"
     )
     llm = index.term_id("llm")
     privacy = index.term_id("privaci")
@@ -65,8 +77,8 @@ def test_plain_words_bring_research_terms_at_a_lower_weight(seeds_engine, seeds_
 def test_a_research_phrase_earns_a_share_by_its_rarity(seeds_engine, seeds_assistant):
     """ "LLM" is in most abstracts, "chatbot" in one: finding "LLM" is weak evidence that a
     paper speaks about chatbots."""
-    question = read_question(seeds_engine, seeds_assistant.names, "Can chatbots translate?")
-    focus = {f.concept.word: f for f in concept_shares(seeds_engine, question)}
+    question = read(seeds_engine, seeds_assistant, "Can chatbots translate?")
+    focus = {f.concept.word: f for f in question.focus}
     chatbots = focus["chatbots"]
     llm = seeds_engine.index.term_id("llm")
     assert 0.0 < chatbots.credit({llm}) < 0.5
@@ -75,8 +87,8 @@ def test_a_research_phrase_earns_a_share_by_its_rarity(seeds_engine, seeds_assis
 
 
 def test_words_naming_a_paper_are_not_expanded(seeds_engine, seeds_assistant):
-    plain = read_question(seeds_engine, seeds_assistant.names, "Can chatbots translate?")
-    named = read_question(seeds_engine, seeds_assistant.names, "What is FuseChat?")
+    plain = read(seeds_engine, seeds_assistant, "Can chatbots translate?")
+    named = read(seeds_engine, seeds_assistant, "What is FuseChat?")
     assert any(c.meanings for c in plain.concepts)
     assert not any(c.meanings for c in named.concepts)
 
@@ -103,3 +115,78 @@ def test_a_plain_words_question_finds_the_paper_in_research_words(tmp_path):
     payload = json.loads(result.stdout)
     assert not payload["abstained"]
     assert payload["citations"][0]["doc_id"] == "halu"
+
+
+def test_a_plain_word_the_collection_itself_uses_is_not_translated(tmp_path):
+    """ "patients" stands for "clinical" in the bundled glossary; among clinical abstracts,
+    where "patients" is the collection's own word, it stays as it is."""
+    corpus = tmp_path / "clinic.jsonl"
+    abstracts = [
+        "Patients with asthma were treated at two hospitals.",
+        "We followed patients after surgery for one year.",
+        "Clinical outcomes of patients on dialysis improved.",
+    ]
+    corpus.write_text(
+        "\n".join(
+            json.dumps({"id": f"p{i}", "title": f"Study {i}", "abstract": a})
+            for i, a in enumerate(abstracts)
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    from assistant.conversation import Assistant
+    from retrieval.engine import Engine
+
+    engine = Engine.open([corpus], tmp_path / "index")
+    assistant = Assistant(engine)
+    question = read(engine, assistant, "Do patients recover after surgery?")
+    assert not any(c.meanings for c in question.concepts)
+
+
+def test_users_add_their_own_phrases(tmp_path):
+    phrases = tmp_path / "phrases.txt"
+    phrases.write_text("# mine\ndriverless car = autonomous vehicle\n", encoding="utf-8")
+    glossary = default_glossary(Analyzer(), phrases)
+    # The bundled entries stay, and the user's join them.
+    assert len(glossary.entries) == len(bundled_glossary(Analyzer.version).entries) + 1
+    [match] = glossary.find(terms("driverless cars"))
+    assert match.meanings == (("autonom", "vehicl"),)
+
+
+def test_a_bad_phrase_file_is_one_line_naming_the_file_and_line(tmp_path):
+    phrases = tmp_path / "phrases.txt"
+    phrases.write_text("car = automobile\njust words\n", encoding="utf-8")
+    result = run_cli("ask", "--synonyms", str(phrases), "What is Mamo?")
+    assert result.returncode == 2
+    assert result.stderr == f"error: {phrases}:2: expected 'plain phrases = research phrases'\n"
+    missing = run_cli("ask", "--synonyms", str(tmp_path / "none.txt"), "What is Mamo?")
+    assert missing.returncode == 2 and "none.txt: cannot read" in missing.stderr
+
+
+def test_synonyms_reach_the_answer_through_the_entry_point(tmp_path):
+    corpus = tmp_path / "papers.jsonl"
+    records = [
+        {
+            "id": "av",
+            "title": "Planning for Autonomous Vehicles",
+            "abstract": "We plan routes "
+            "for autonomous vehicles in dense traffic with a learned cost map.",
+        },
+        {
+            "id": "bio",
+            "title": "Protein Folding",
+            "abstract": "We predict protein structures from sequences with a language model.",
+        },
+    ]
+    corpus.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    phrases = tmp_path / "phrases.txt"
+    phrases.write_text("robot taxi = autonomous vehicle\n", encoding="utf-8")
+    question = "How do robot taxis plan routes?"
+    plain = json.loads(run_cli("ask", "--corpus", str(corpus), "--json", question).stdout)
+    with_synonyms = run_cli(
+        "ask", "--corpus", str(corpus), "--synonyms", str(phrases), "--json", question
+    )
+    assert with_synonyms.returncode == 0, with_synonyms.stderr
+    payload = json.loads(with_synonyms.stdout)
+    assert payload["citations"][0]["doc_id"] == "av"
+    assert payload["confidence"] > plain["confidence"]

@@ -8,7 +8,7 @@ import textwrap
 
 from conftest import ROOT, run_cli
 
-from assistant.answer import Answer
+from assistant.answering.answer import Answer
 from assistant.history import History
 
 
@@ -58,7 +58,7 @@ def test_concurrent_processes_writing_at_once(tmp_path):
     script = textwrap.dedent(
         f"""
         import sys
-        from assistant.answer import Answer
+        from assistant.answering.answer import Answer
         from assistant.history import History
         h = History(__import__('pathlib').Path({str(path)!r}))
         c = h.create([])
@@ -79,7 +79,7 @@ def test_a_killed_process_loses_at_most_the_message_in_flight(tmp_path):
     script = textwrap.dedent(
         f"""
         import os, signal, sqlite3
-        from assistant.answer import Answer
+        from assistant.answering.answer import Answer
         from assistant.history import History
         h = History(__import__('pathlib').Path({str(path)!r}))
         c = h.create([])

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.question import question_kind, read_question
+from assistant.answering.question import question_kind, read_question
 from retrieval.names import system_name
 
 
@@ -25,6 +25,11 @@ from retrieval.names import system_name
         ("Why do nearest neighbor LMs work?", "why"),
         ("tell me more", "more"),
         ("What are the stages of its training scheme?", "other"),
+        # A study's title asks yes or no after its topic.
+        ("Double balloon enteroscopy: is it efficacious and safe?", "yesno"),
+        ("When was the Dolma corpus released?", "when"),
+        ("Where were the patients recruited?", "where"),
+        ("Who proposed speculative decoding first?", "who"),
     ],
 )
 def test_kind_from_the_form_of_the_question(text, kind):
@@ -52,27 +57,29 @@ def test_system_names_come_from_titles():
     assert system_name("This Title Has Far Too Many Words Before: Colon") is None
 
 
+def read(engine, assistant, text):
+    return read_question(engine, assistant.names, text, assistant.glossary)
+
+
 def titles(engine, question):
     return [engine.papers.title(d) for d in question.named_docs]
 
 
 def test_names_are_found_even_misspelt(seeds_engine, seeds_assistant):
-    names = seeds_assistant.names
-    assert titles(seeds_engine, read_question(seeds_engine, names, "what is splitwize"))[
+    assert titles(seeds_engine, read(seeds_engine, seeds_assistant, "what is splitwize"))[
         0
     ].startswith("Splitwise")
-    assert titles(seeds_engine, read_question(seeds_engine, names, "how does eazyquant work"))[
+    assert titles(seeds_engine, read(seeds_engine, seeds_assistant, "how does eazyquant work"))[
         0
     ].startswith("EasyQuant")
-    q = read_question(seeds_engine, names, "What did FuseChat fuse?")
+    q = read(seeds_engine, seeds_assistant, "What did FuseChat fuse?")
     assert len(q.named_docs) == 2  # both versions of the paper
-    assert read_question(seeds_engine, names, "What is the language ranker?").named
+    assert read(seeds_engine, seeds_assistant, "What is the language ranker?").named
 
 
 def test_common_word_names_need_their_own_capitals(seeds_engine, seeds_assistant):
-    names = seeds_assistant.names
-    assert not read_question(seeds_engine, names, "Which was the first model to do this?").named
-    assert titles(seeds_engine, read_question(seeds_engine, names, "How fast is FIRST?"))[
+    assert not read(seeds_engine, seeds_assistant, "Which was the first model to do this?").named
+    assert titles(seeds_engine, read(seeds_engine, seeds_assistant, "How fast is FIRST?"))[
         0
     ].startswith("FIRST")
 
@@ -80,19 +87,20 @@ def test_common_word_names_need_their_own_capitals(seeds_engine, seeds_assistant
 def test_typos_are_corrected_only_where_the_vocabulary_lacks_the_word(
     seeds_engine, seeds_assistant
 ):
-    q = read_question(
-        seeds_engine, seeds_assistant.names, "how many lanugages does the model suport"
-    )
+    q = read(seeds_engine, seeds_assistant, "how many lanugages does the model suport")
     assert q.corrections == {"lanugages": "languag", "suport": "support"}
     # Known words stay as they are; short unknown words are more often real words than typos.
-    q = read_question(seeds_engine, seeds_assistant.names, "can models reach the moon")
+    q = read(seeds_engine, seeds_assistant, "can models reach the moon")
     assert q.corrections == {} and "reach" in q.unknown
 
 
 def test_back_references_and_names_in_the_question(seeds_engine, seeds_assistant):
-    names = seeds_assistant.names
-    assert read_question(seeds_engine, names, "What ROUGE gain did it report?").refers_back
-    assert read_question(seeds_engine, names, "Who wrote this paper?").refers_back
-    assert not read_question(seeds_engine, names, "What do the models learn?").refers_back
-    q = read_question(seeds_engine, names, "What HumanEval score does CodeGen2 reach?")
-    assert [c.word for c in q.concepts if c.entity] == ["HumanEval"]
+    assert read(seeds_engine, seeds_assistant, "What ROUGE gain did it report?").refers_back
+    assert read(seeds_engine, seeds_assistant, "Who wrote this paper?").refers_back
+    assert not read(seeds_engine, seeds_assistant, "What do the models learn?").refers_back
+    q = read(seeds_engine, seeds_assistant, "What HumanEval score does CodeGen2 reach?")
+    # A paper's name stays in the focus, as one concept spelt as the collection spells it.
+    assert [c.word for c in q.concepts if c.entity] == ["HumanEval", "CodeGen2"]
+    assert {f.concept.word for f in q.focus} >= {"HumanEval", "CodeGen2", "score"}
+    misspelt = read(seeds_engine, seeds_assistant, "what is splitwize")
+    assert [f.concept.word for f in misspelt.focus] == ["Splitwise"]

@@ -34,6 +34,11 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
         # a URL ending the sentence
         "Code to generate and realize plans is available at https://github.com/griff4692/edu-sum.",
         "Fig. 2 shows the results, cf. Table 3 for the U.S. numbers.",
+        # brackets after a word with no full stop before them are not a boundary
+        "Bacteria were found in 18 of 1552 (1.15 %) culture bottles of 333 donors.",
+        "We introduce a new mechanism (typically a learned gate) that routes tokens.",
+        # "U.S." before a name
+        "The U.S. Food and Drug Administration approved 12 drugs in the U.S. Army hospitals.",
     ],
 )
 def test_one_sentence_stays_whole(text):
@@ -54,9 +59,29 @@ def test_boundaries_after_version_numbers_and_urls():
     ]
 
 
+def test_abbreviations_and_units_end_sentences_before_a_new_one():
+    text = (
+        "Deaths rose in the U.S. The rate fell in Europe. Myopic adults showed -0.5 D. "
+        "Cycloplegic refraction should be used. Results were as in Smith et al. We agree."
+    )
+    assert sentence_texts(text) == [
+        "Deaths rose in the U.S.",
+        "The rate fell in Europe.",
+        "Myopic adults showed -0.5 D.",
+        "Cycloplegic refraction should be used.",
+        "Results were as in Smith et al.",
+        "We agree.",
+    ]
+    # An initial before a name is not a unit.
+    assert len(sentence_texts("It was written by J. Smith and A. B. Jones in 2020.")) == 1
+
+
 def test_lowercase_names_may_start_a_sentence():
-    text = "We study retrieval. kNN-LM performs better than standard LMs. mGPT covers 60 languages."
-    assert len(sentence_texts(text)) == 3
+    text = (
+        "We study retrieval. kNN-LM performs better than standard LMs. mGPT covers 60 languages. "
+        "p53 alteration is not a useful predictor."
+    )
+    assert len(sentence_texts(text)) == 4
 
 
 def test_every_seed_abstract_splits_into_exact_slices():

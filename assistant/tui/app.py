@@ -20,7 +20,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, LoadingIndicator, ProgressBar, Static
 
-from assistant.answer import Answer
+from assistant.answering.answer import Answer
+from assistant.answering.glossary import Glossary, default_glossary
 from assistant.conversation import Assistant, Conversation, check_question
 from assistant.history import History
 from assistant.paths import data_dir, display_path
@@ -48,6 +49,7 @@ class ChatSettings:
     corpus_label: str
     index_dir: str | None
     resume: int | None
+    glossary: Glossary
 
 
 class EngineReady(Message):
@@ -206,7 +208,7 @@ class ChatApp(App[int]):
     def on_engine_ready(self, message: EngineReady) -> None:
         engine = message.engine
         self.engine = engine
-        self.assistant = Assistant(engine)
+        self.assistant = Assistant(engine, glossary=self.settings.glossary)
         summary = engine.summary
         self.sub_title = (
             f"{self.settings.corpus_label} · {summary.documents:,} papers · "
@@ -447,7 +449,7 @@ def export_path(conversation_id: int) -> Path:
 
 def create_app(args: argparse.Namespace, history: History | None = None) -> ChatApp:
     """The chat app for command-line arguments (the CLI and the tests build it the same way)."""
-    from assistant.cli import corpus_names
+    from assistant.opening import corpus_names
     from assistant.paths import seeds_dir
     from retrieval.corpus import LoadReport, resolve_corpus
 
@@ -459,8 +461,11 @@ def create_app(args: argparse.Namespace, history: History | None = None) -> Chat
         corpus = info.corpus if info else []
     corpus_paths = corpus or [str(seeds_dir())]
     resolve_corpus(corpus_paths, LoadReport())  # a bad --corpus fails here, in one line
+    glossary = default_glossary(Analyzer(), getattr(args, "synonyms", None))  # and --synonyms
     label = "seeds" if not corpus else ", ".join(Path(c).name or c for c in corpus)
-    settings = ChatSettings(corpus, corpus_paths, label, getattr(args, "index_dir", None), resume)
+    settings = ChatSettings(
+        corpus, corpus_paths, label, getattr(args, "index_dir", None), resume, glossary
+    )
     return ChatApp(settings, history)
 
 

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Input, Markdown, Static
 
-from assistant.answer import Answer
+from assistant.answering.answer import Answer
 from assistant.render import answer_markdown, printable
 from retrieval.analysis import TOKEN_PATTERN, Analyzer
 

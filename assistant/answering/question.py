@@ -1,8 +1,10 @@
-"""Reading a question: its kind, the papers it names, back-references, and its query terms.
+"""Reading a question: its kind, the papers it names, back-references, its query terms, and its
+focus (the content words an answer must speak to, each weighted by how rare it is).
 
 Names are matched with rapidfuzz against the system names of the collection (the part of a title
-before ":", e.g. "Splitwise", and short titles), so "splitwize" still finds Splitwise. Other words
-the index does not know are corrected against its vocabulary.
+before ":", e.g. "Splitwise", and short titles), so "splitwize" still finds Splitwise. A name is an
+ordinary rare query term: it stays in the focus and weighs by its IDF like any other word. Other
+words the index does not know are corrected against its vocabulary.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel
 
-from assistant.glossary import glossary_for
+from assistant.answering.glossary import Glossary
 from retrieval.analysis import TOKEN_PATTERN
 from retrieval.corpus import title_key
 from retrieval.names import system_name
@@ -24,7 +26,18 @@ if TYPE_CHECKING:
     from retrieval.engine import Engine
 
 Kind = Literal[
-    "definition", "quantity", "method", "list", "compare", "yesno", "why", "more", "other"
+    "definition",
+    "quantity",
+    "method",
+    "list",
+    "compare",
+    "yesno",
+    "why",
+    "when",
+    "where",
+    "who",
+    "more",
+    "other",
 ]
 
 # Words that shape a question but are not what it is about.
@@ -65,10 +78,15 @@ _DEFINITION = re.compile(
     re.I,
 )
 _METHOD = re.compile(r"^\s*how (does|do|did|is|are|can|could|would|was|were)\b", re.I)
+# A yes/no question opens with an auxiliary verb, also after a topic and a colon ("Drug X: is it
+# safe?"), as titles of studies often ask.
 _YESNO = re.compile(
-    r"^\s*(does|do|did|is|are|can|could|was|were|will|would|has|have|should)\b", re.I
+    r"(^|:\s*)(does|do|did|is|are|can|could|was|were|will|would|has|have|should)\b", re.I
 )
 _WHY = re.compile(r"^\s*why\b", re.I)
+_WHEN = re.compile(r"^\s*(when|in what year|what year|what date)\b", re.I)
+_WHERE = re.compile(r"^\s*(where|in what (country|city|place))\b", re.I)
+_WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
 # Back-references to the papers of the previous answer.
 _BACK_REFERENCE = re.compile(
     r"\b(it|its|it's|they|their|them|theirs)\b|\b(this|these|those|the same) "
@@ -84,6 +102,8 @@ COMPOUND_PART_WEIGHT = 0.5
 # Shorter unknown words are more often real words the corpus lacks ("reach") than typos.
 MIN_TYPO_CHARS = 6
 MIN_FUZZY_NAME_CHARS = 5
+# A plain word the corpus lacks weighs this share of the rarest term in the focus.
+UNKNOWN_WORD_SHARE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,14 +117,14 @@ class NamedPaper:
 
 @dataclass(frozen=True, slots=True)
 class Concept:
-    """One content word of the question, outside the papers it names. A text speaks to it when
+    """One content word of the question, or one paper name it gives. A text speaks to it when
     it contains its whole term or all of its parts ("mixture-of-experts" or "mixture of
     experts"); a word the corpus lacks has neither."""
 
     word: str
     whole: int  # term id, -1 when unknown
     parts: tuple[int, ...]
-    entity: bool  # looks like a name ("HumanEval", "GPUs"): an answer must mention it
+    entity: bool  # looks like a name ("HumanEval", "GPUs")
     # Research phrases the glossary gives for the plain words this one belongs to.
     meanings: tuple[tuple[int, ...], ...] = ()
 
@@ -124,6 +144,28 @@ class Concept:
     def known(self) -> bool:
         return self.whole >= 0 or bool(self.parts) or bool(self.meanings)
 
+    @property
+    def term_ids(self) -> tuple[int, ...]:
+        own = (self.whole, *self.parts)
+        return tuple(t for t in (*own, *(t for m in self.meanings for t in m)) if t >= 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Focus:
+    """A concept of the question and its share of the focus, by IDF. A research phrase standing
+    for the concept's plain words earns the share in proportion to how rare it is beside the
+    word: "chatbot" is rare, and "LLM", which stands for it, is in every abstract."""
+
+    concept: Concept
+    share: float
+    meaning_credit: tuple[float, ...]
+
+    def credit(self, terms: set[int] | frozenset[int]) -> float:
+        if self.concept.own_in_terms(terms):
+            return 1.0
+        found = self.concept.meanings_in_terms(terms)
+        return max((c for c, f in zip(self.meaning_credit, found, strict=True) if f), default=0.0)
+
 
 @dataclass
 class Question:
@@ -133,6 +175,7 @@ class Question:
     refers_back: bool
     weights: dict[int, float]  # query term id -> weight
     concepts: list[Concept]  # what the answer must speak to
+    focus: list[Focus]  # the concepts' shares of the focus
     corrections: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -142,12 +185,17 @@ class Question:
 
     @property
     def focus_terms(self) -> set[int]:
-        return {
-            t
-            for c in self.concepts
-            for t in (c.whole, *c.parts, *(t for meaning in c.meanings for t in meaning))
-            if t >= 0
-        }
+        return {t for c in self.concepts for t in c.term_ids}
+
+    def coverage(self, terms: set[int] | frozenset[int]) -> float:
+        """The share of the focus (IDF-weighted) that a text with these terms speaks to."""
+        if not self.focus:
+            return 1.0
+        return sum(f.share * f.credit(terms) for f in self.focus)
+
+    def missing_share(self, terms: set[int] | frozenset[int]) -> float:
+        """The largest share of one focus concept that a text with these terms lacks."""
+        return max((f.share for f in self.focus if not f.credit(terms)), default=0.0)
 
     @property
     def form(self) -> Kind:
@@ -200,23 +248,31 @@ class NameIndex:
         return bool(ids) and all(t >= 0 and index.df(t) > 3 for t in ids)
 
 
-def read_question(engine: Engine, names: NameIndex, text: str) -> Question:
+def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossary) -> Question:
     """Everything the answer pipeline needs to know about one question."""
     tokens = [(m.group(), m.start(), m.end()) for m in TOKEN_PATTERN.finditer(text)]
     known = [_known(engine, tok) for tok, _, _ in tokens]
     named = _find_names(engine, names, text, tokens, known)
     refers_back = bool(_BACK_REFERENCE.search(text))
     kind = question_kind(text, len({n.docs for n in named}), refers_back)
-    covered = {
-        i for n in named for i, (_, s, e) in enumerate(tokens) if s >= n.start and e <= n.end
+    name_of = {
+        i: n for n in named for i, (_, s, e) in enumerate(tokens) if s >= n.start and e <= n.end
     }
     analyzer = engine.analyzer
     analysed = [analyzer.token_terms(analyzer.normalize(tok)) for tok, _, _ in tokens]
-    meanings = _glossary_meanings(engine, analysed, covered)
+    meanings = _glossary_meanings(engine, glossary, analysed, set(name_of))
     weights: dict[int, float] = {}
     concepts: list[Concept] = []
     corrections: dict[str, str] = {}
     for i, (tok, start, _) in enumerate(tokens):
+        if i in name_of:
+            paper = name_of[i]
+            if tokens[i][1] == paper.start:  # the name is one concept, where it stands
+                concept, ids = _name_concept(engine, paper)
+                if concept is not None and concept not in concepts:
+                    concepts.append(concept)
+                _add_weights(weights, ids, once=True)
+            continue
         word = tok.casefold()
         if word in QUESTION_WORDS:
             continue
@@ -224,51 +280,113 @@ def read_question(engine: Engine, names: NameIndex, text: str) -> Question:
         if not terms:
             continue
         ids = [engine.index.term_id(t) for t in terms]
-        if i not in covered and i not in meanings and not any(t >= 0 for t in ids):
+        if i not in meanings and not any(t >= 0 for t in ids):
             fixed = _correct(engine, terms[0]) if len(tok) >= MIN_TYPO_CHARS else None
             if fixed is not None:
                 corrections[tok] = engine.index.vocabulary[fixed]
                 ids = [fixed]
-        if i not in covered:
-            parts = tuple(t for t in ids[1:] if t >= 0)
-            if len(parts) < len(ids) - 1:
-                parts = ()  # a part the corpus lacks: only the whole form can match
-            concept = Concept(tok, ids[0], parts, _looks_like_name(tok, start), meanings.get(i, ()))
-            concepts.append(concept)
-        for position, term_id in enumerate(ids):
-            if term_id < 0:
-                continue
-            # A compound ("left-to-right") is one idea: its parts count less than the whole.
-            weight = 1.0 if position == 0 else COMPOUND_PART_WEIGHT
-            weights[term_id] = weights.get(term_id, 0.0) + weight
+        parts = tuple(t for t in ids[1:] if t >= 0)
+        if len(parts) < len(ids) - 1:
+            parts = ()  # a part the corpus lacks: only the whole form can match
+        concepts.append(
+            Concept(
+                tok,
+                ids[0],
+                parts,
+                _looks_like_name(tok, start, any(t >= 0 for t in ids)),
+                meanings.get(i, ()),
+            )
+        )
+        _add_weights(weights, ids)
     for found in meanings.values():
         for meaning in found:
             for term_id in meaning:
                 weights.setdefault(term_id, GLOSSARY_WEIGHT)
-    # The name as the collection spells it is what its sentences contain ("tinystoreis" is not).
-    for paper in named:
-        for term in engine.analyzer.terms(paper.canonical):
-            term_id = engine.index.term_id(term)
-            if term_id >= 0 and term_id not in weights:
-                weights[term_id] = 1.0
     refers_back = refers_back or kind == "more"
-    return Question(text, kind, named, refers_back, weights, concepts, corrections)
+    focus = focus_shares(engine, concepts)
+    return Question(text, kind, named, refers_back, weights, concepts, focus, corrections)
+
+
+def _add_weights(weights: dict[int, float], ids: list[int], once: bool = False) -> None:
+    """A word's terms join the query; a compound ("left-to-right") is one idea, so its parts
+    count less than the whole."""
+    for position, term_id in enumerate(ids):
+        if term_id < 0 or (once and term_id in weights):
+            continue
+        weight = 1.0 if position == 0 else COMPOUND_PART_WEIGHT
+        weights[term_id] = weights.get(term_id, 0.0) + weight
+
+
+def _name_concept(engine: Engine, paper: NamedPaper) -> tuple[Concept | None, list[int]]:
+    """A named paper as one concept, spelt as the collection spells it ("Splitwise" for
+    "splitwize"): its whole term, or all of its words."""
+    analyzer, index = engine.analyzer, engine.index
+    tokens = analyzer.tokens(paper.canonical)
+    per_token = [t for t in map(analyzer.token_terms, tokens) if t]
+    ids = [index.term_id(t) for terms in per_token for t in terms]
+    if not per_token:
+        return None, ids
+    if len(per_token) == 1:
+        whole, *parts = [index.term_id(t) for t in per_token[0]]
+        kept = tuple(p for p in parts if p >= 0)
+        concept = Concept(paper.canonical, whole, kept if len(kept) == len(parts) else (), True)
+    else:
+        words = tuple(index.term_id(terms[0]) for terms in per_token)
+        concept = Concept(paper.canonical, -1, words if all(w >= 0 for w in words) else (), True)
+    return concept, ids
+
+
+def focus_shares(engine: Engine, concepts: list[Concept]) -> list[Focus]:
+    """Each concept's share of the question's focus, by IDF. A word the corpus lacks weighs like
+    the rarest term when it looks like a name ("HumanEval", "Everest"), like its rarest research
+    phrase when the glossary has one, and much less when it is a plain word ("giant"), since
+    paraphrases are full of those."""
+    index = engine.index
+    rare = index.idf(-1)
+    # Plain unknown words only weigh beside words the corpus knows: alone ("What is [bold]X?")
+    # they are noise around a name.
+    plain_unknown = UNKNOWN_WORD_SHARE * rare if any(c.known or c.entity for c in concepts) else 0.0
+    masses = []
+    meaning_masses = []
+    for c in concepts:
+        meaning_mass = tuple(max(index.idf(t) for t in meaning) for meaning in c.meanings)
+        if c.whole >= 0:
+            mass = index.idf(c.whole)
+        elif c.parts:
+            mass = max(index.idf(p) for p in c.parts)
+        elif meaning_mass:
+            mass = max(meaning_mass)
+        else:
+            mass = rare if c.entity else plain_unknown
+        masses.append(mass)
+        meaning_masses.append(meaning_mass)
+    total = sum(masses)
+    if not total:
+        return []
+    return [
+        Focus(c, m / total, tuple(min(1.0, x / m) if m else 0.0 for x in mm))
+        for c, m, mm in zip(concepts, masses, meaning_masses, strict=True)
+    ]
 
 
 def _glossary_meanings(
-    engine: Engine, analysed: list[tuple[str, ...]], covered: set[int]
+    engine: Engine, glossary: Glossary, analysed: list[tuple[str, ...]], covered: set[int]
 ) -> dict[int, tuple[tuple[int, ...], ...]]:
     """For each question token inside a glossary phrase, the research phrases it stands for
-    that the index knows (term ids). Words naming a paper are left alone."""
+    that the index knows (term ids). Words naming a paper are left alone, and so is a single
+    plain word that the collection uses at least as often as the research phrase: there it is
+    the collection's own word ("patients" among clinical abstracts)."""
     index = engine.index
     positions = [i for i, terms in enumerate(analysed) if terms and i not in covered]
     terms = [analysed[i][0] for i in positions]
     found: dict[int, tuple[tuple[int, ...], ...]] = {}
-    for match in glossary_for(engine.analyzer.version).find(terms):
+    for match in glossary.find(terms):
+        plain = index.term_id(terms[match.start]) if match.end - match.start == 1 else -1
+        plain_df = index.df(plain) if plain >= 0 else 0
         known = []
         for meaning in match.meanings:
             ids = tuple(index.term_id(t) for t in meaning)
-            if all(t >= 0 for t in ids):
+            if all(t >= 0 for t in ids) and min(index.df(t) for t in ids) > plain_df:
                 known.append(ids)
         if known:
             for position in positions[match.start : match.end]:
@@ -290,29 +408,39 @@ def question_kind(text: str, n_named: int = 0, refers_back: bool = False) -> Kin
 
 
 def sentence_form(text: str) -> Kind:
-    """The kind of a single answer: definition, quantity, method, why, yes/no or other."""
+    """The kind of a single answer: why, when, where, method, yes/no, quantity, definition, who
+    or other."""
     if _WHY.match(text):
         return "why"
+    if _WHEN.match(text):
+        return "when"
+    if _WHERE.match(text):
+        return "where"
     # The opening words decide first: "Can it run faster?" asks yes or no, and "How does size
     # affect how well it generalises?" asks how; neither asks for a number.
     if _METHOD.match(text):
         return "method"
     definition = bool(_DEFINITION.search(text))
-    if _YESNO.match(text) and not definition:
+    if _YESNO.search(text) and not definition:
         return "yesno"
     if _QUANTITY.search(text):
         return "quantity"
     if definition:
         return "definition"
+    if _WHO.match(text):
+        return "who"
     return "other"
 
 
-def _looks_like_name(token: str, start: int) -> bool:
-    """Capitalised inside the sentence, mixed case, or with digits: "Everest", "HumanEval"."""
-    return (
-        (token[0].isupper() and start > 0)
-        or any(c.isupper() for c in token[1:])
+def _looks_like_name(token: str, start: int, known: bool) -> bool:
+    """Mixed case, capitals only, or letters with digits: "HumanEval", "GPUs", "HMO",
+    "CodeGen2"; or capitalised inside the question and unknown to the collection: "Everest".
+    A known capitalised word is not enough: titles capitalise every word."""
+    letters = [c for c in token if c.isalpha()]
+    return bool(letters) and (
+        any(c.isupper() for c in token[1:])
         or any(c.isdigit() for c in token)
+        or (token[0].isupper() and start > 0 and not known)
     )
 
 

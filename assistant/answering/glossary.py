@@ -4,7 +4,8 @@ for "hallucination". Researchers ask in everyday words; abstracts answer in the 
 The glossary (glossary.txt, beside this module) is read once per analyzer and compared on
 analysed terms, so one form of a word covers its plurals and tenses. Matching is longest-first
 over the question's terms; what a phrase stands for is added to the query at a lower weight and
-lets a paper that uses the research term count as speaking to the plain words.
+lets a paper that uses the research term count as speaking to the plain words. Users add phrase
+files of their own in the same format (`--synonyms FILE`), as search engines take synonym lists.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from functools import cache
 from pathlib import Path
 
 from retrieval.analysis import Analyzer
+from retrieval.corpus import read_text_lines
+from retrieval.errors import InputError
 
 GLOSSARY_PATH = Path(__file__).with_name("glossary.txt")
 
@@ -31,16 +34,17 @@ class Glossary:
         self.longest = max((len(k) for k in entries), default=0)
 
     @classmethod
-    def parse(cls, lines: list[str], analyzer: Analyzer) -> Glossary:
-        """Entries from "plain, plain = research, research" lines; "#" starts a comment."""
+    def parse(cls, lines: list[str], analyzer: Analyzer, source: str | Path) -> Glossary:
+        """Entries from "plain, plain = research, research" lines; "#" starts a comment. A line
+        of another shape is an InputError naming `source` and the line."""
         entries: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
         for number, line in enumerate(lines, 1):
             line = line.split("#", 1)[0].strip()
             if not line:
                 continue
             plain, sep, research = line.partition("=")
-            if not sep:
-                raise ValueError(f"{GLOSSARY_PATH.name}:{number}: expected 'plain = research'")
+            if not sep or not plain.strip() or not research.strip():
+                raise InputError("expected 'plain phrases = research phrases'", source, number)
             meanings = [_phrase_terms(analyzer, p) for p in research.split(",")]
             meanings = [m for m in meanings if m]
             for phrase in plain.split(","):
@@ -49,6 +53,17 @@ class Glossary:
                     known = entries.setdefault(key, [])
                     known.extend(m for m in meanings if m not in known and m != key)
         return cls({k: tuple(v) for k, v in entries.items() if v})
+
+    @classmethod
+    def read(cls, path: str | Path, analyzer: Analyzer) -> Glossary:
+        return cls.parse(read_text_lines(path), analyzer, path)
+
+    def merged(self, other: Glossary) -> Glossary:
+        """Both glossaries' entries; where both have a phrase, its meanings are joined."""
+        entries = dict(self.entries)
+        for key, meanings in other.entries.items():
+            entries[key] = tuple(dict.fromkeys((*entries.get(key, ()), *meanings)))
+        return Glossary(entries)
 
     def find(self, terms: list[str]) -> list[GlossaryMatch]:
         """Non-overlapping matches in a sequence of analysed terms, longest first, left to right."""
@@ -72,9 +87,24 @@ def _phrase_terms(analyzer: Analyzer, phrase: str) -> tuple[str, ...]:
     return tuple(terms[0] for terms in map(analyzer.token_terms, analyzer.tokens(phrase)) if terms)
 
 
+EMPTY = Glossary({})
+
+
 @cache
-def glossary_for(analyzer_version: str) -> Glossary:
+def bundled_glossary(analyzer_version: str) -> Glossary:
     """The bundled glossary, analysed as indexes of this analyzer version are."""
     del analyzer_version  # the cache key: a new analyzer analyses the glossary anew
-    lines = GLOSSARY_PATH.read_text(encoding="utf-8").splitlines()
-    return Glossary.parse(lines, Analyzer())
+    return Glossary.read(GLOSSARY_PATH, Analyzer())
+
+
+# The bundled glossary is on unless measurement says otherwise (see the README's table).
+BUNDLED_BY_DEFAULT = True
+
+
+def default_glossary(analyzer: Analyzer, synonyms: str | Path | None = None) -> Glossary:
+    """The glossary questions are read with: the bundled one when it is on by default, with the
+    user's phrase file merged in when one is given."""
+    base = bundled_glossary(analyzer.version) if BUNDLED_BY_DEFAULT else EMPTY
+    if synonyms is None:
+        return base
+    return base.merged(Glossary.read(synonyms, analyzer))

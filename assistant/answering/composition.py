@@ -1,0 +1,318 @@
+"""Composing an answer: the best sentences of the paper the answer leans on, verbatim and best
+first, each with a numbered citation; one line per paper for lists and comparisons; or an honest
+"the abstracts do not answer this" with the closest papers to look at."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.answering.answer import Answer, AnswerSentence, Citation, Reference
+from assistant.answering.candidates import Candidates, PaperCandidate
+from assistant.answering.features import SentenceTable, sentence_table
+from assistant.answering.question import Question
+from assistant.answering.triggering import (
+    Trigger,
+    decide,
+    named_comparison,
+    trigger_features,
+)
+from assistant.answering.weights import FittedWeights
+from assistant.paths import display_path
+from retrieval.engine import Engine
+from retrieval.names import system_name
+
+# Sentences quoted from the paper an answer leans on.
+MAX_SENTENCES = 2
+MAX_LIST_PAPERS = 8
+SEE_ALSO = 3
+# Sentences sharing this much of their terms say the same thing.
+SAME_SENTENCE = 0.7
+
+NO_ANSWER = "The abstracts in this collection do not answer this question."
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    doc: int
+    sentence: int  # position in the abstract
+    text: str
+    score: float
+    terms: frozenset[int]
+    label: str | None = None  # a paper's name shown before its sentence (lists, comparisons)
+
+
+@dataclass
+class Composer:
+    """Composes the answer for one question's candidates; sentence tables are built once per
+    paper and only for the papers an answer may quote."""
+
+    engine: Engine
+    candidates: Candidates
+    weights: FittedWeights
+    tables: dict[int, SentenceTable] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.vector = self.weights.sentence_vector()
+
+    @property
+    def question(self) -> Question:
+        return self.candidates.question
+
+    def table(self, doc: int) -> SentenceTable:
+        table = self.tables.get(doc)
+        if table is None:
+            table = self.tables[doc] = sentence_table(self.engine, self.question, doc)
+        return table
+
+    def ranked(self, doc: int, skip: set[tuple[int, int]] = frozenset()) -> list[Choice]:
+        """The paper's sentences, best first, without those in `skip` ((doc, sentence) pairs)."""
+        table = self.table(doc)
+        if not len(table):
+            return []
+        scores = table.values @ self.vector
+        order = np.lexsort((np.arange(len(table)), -scores))
+        return [
+            Choice(doc, int(i), table.texts[i], float(scores[i]), frozenset(table.terms[i]))
+            for i in order
+            if (doc, int(i)) not in skip
+        ]
+
+    # -- the paper an answer leans on -----------------------------------------------------
+
+    def lead(self, shown: set[tuple[int, int]]) -> PaperCandidate | None:
+        pool = self.lead_pool(shown)
+        return pool[0] if pool else None
+
+    def lead_pool(self, shown: set[tuple[int, int]]) -> list[PaperCandidate]:
+        """The papers an answer may lean on, best first: every candidate; for a question that
+        says "it" or "they", the papers of the previous answer, unless the question brings its
+        own subject, a name those papers never mention ("How does ADED build its drafts?" after
+        an answer about something else); for "tell me more", those of them with sentences not
+        yet shown; for a comparison, the first paper compared."""
+        q, candidates = self.question, self.candidates
+        papers = candidates.papers
+        if q.kind == "compare":
+            compared = [candidates.of(d) for d in self.compared()[:1]]
+            return [p for p in compared if p is not None]
+        if q.refers_back and candidates.context:
+            context = [p for p in papers if p.doc in candidates.context]
+            own_subject = q.kind != "more" and all(_missing_entities(q, p) for p in context)
+            if not own_subject:
+                papers = context
+        if q.kind == "more":
+            papers = [p for p in papers if self.ranked(p.doc, shown)]
+        return papers
+
+    def compared(self) -> list[int]:
+        """The papers of a comparison, in the question's order."""
+        q = self.question
+        docs: list[int] = []
+        for named in q.named:
+            if named.docs[0] not in docs:
+                docs.append(named.docs[0])
+        if q.refers_back and self.candidates.context and self.candidates.context[0] not in docs:
+            docs.insert(0, self.candidates.context[0])
+        return docs
+
+    # -- choices ------------------------------------------------------------------------------
+
+    def best_sentences(self, doc: int, skip: set[tuple[int, int]]) -> list[Choice]:
+        chosen: list[Choice] = []
+        for choice in self.ranked(doc, skip):
+            if len(chosen) == MAX_SENTENCES:
+                break
+            if not any(_similar(choice, c) for c in chosen):
+                chosen.append(choice)
+        return chosen
+
+    def list_choices(self) -> list[Choice]:
+        """The best sentence of each paper that scores close enough to the best paper."""
+        papers = self.candidates.papers
+        bar = self.weights.list_share * papers[0].relevance
+        chosen: list[Choice] = []
+        for paper in papers:
+            if paper.relevance < bar or len(chosen) == MAX_LIST_PAPERS:
+                break
+            best = self.ranked(paper.doc)[:1]
+            if best and not any(_similar(best[0], c) for c in chosen):
+                chosen.append(best[0])
+        return chosen
+
+    def compare_choices(self) -> list[Choice]:
+        """The best sentence of each paper compared, side by side, in the question's order."""
+        chosen = []
+        for doc in self.compared():
+            best = self.ranked(doc)[:1]
+            if best:
+                label = _short_name(self.engine.papers.heading(doc))
+                chosen.append(_labelled(best[0], label))
+        return chosen
+
+    def with_versions(self, choices: list[Choice]) -> tuple[list[Choice], list[str]]:
+        """Versions of a cited paper: say so, and where they disagree, quote both."""
+        papers = self.engine.papers
+        notes: list[str] = []
+        out = list(choices)
+        cited = {c.doc for c in choices}
+        for choice in choices:
+            versions = papers.versions(choice.doc)
+            if len(versions) < 2:
+                continue
+            notes.append(
+                f"“{papers.heading(choice.doc)}” has {len(versions)} versions in this collection."
+            )
+            for other in versions:
+                if other in cited:
+                    continue
+                theirs = self.ranked(other)[:1]
+                if theirs and not _similar(theirs[0], choice):
+                    out.insert(out.index(choice) + 1, _labelled(theirs[0], choice.label))
+                    cited.add(other)
+                    notes.append("Its versions say different things here; both are quoted.")
+        return out, list(dict.fromkeys(notes))
+
+    # -- the whole answer ---------------------------------------------------------------------
+
+    def trigger(self, lead: PaperCandidate) -> Trigger:
+        if self.question.kind == "compare":
+            return named_comparison(self.candidates)
+        features = trigger_features(self.engine, self.candidates, lead, self.table(lead.doc))
+        return decide(features, self.weights.trigger)
+
+    def compose(self, shown: set[tuple[int, int]]) -> Answer:
+        q = self.question
+        lead = self.lead(shown)
+        if lead is None:
+            return abstention(self.engine, q, self.closest(), 0.0)
+        trigger = self.trigger(lead)
+        if not trigger.answer:
+            return abstention(self.engine, q, self.closest(), trigger.confidence)
+        if q.kind == "list":
+            choices = self.list_choices()
+        elif q.kind == "compare":
+            choices = self.compare_choices()
+        else:
+            choices = self.best_sentences(lead.doc, shown if q.kind == "more" else set())
+        if not choices:
+            return abstention(self.engine, q, self.closest(), trigger.confidence)
+        choices, notes = self.with_versions(choices)
+        lines = q.kind in ("list", "compare")
+        return assemble(self.engine, q, choices, notes, trigger.confidence, lines)
+
+    def closest(self) -> list[int]:
+        """The papers to suggest when abstaining; those the question pointed at come first."""
+        q, candidates = self.question, self.candidates
+        pointed = q.named_docs or (candidates.context if q.refers_back else [])
+        closest: list[int] = []
+        seen: set[int] = set()
+        for doc in [d for d in pointed if candidates.of(d) is not None] + candidates.docs:
+            if doc not in seen:  # one entry per paper, whichever of its versions comes first
+                closest.append(doc)
+                seen.update(self.engine.papers.versions(doc))
+        return closest
+
+
+def compose(
+    engine: Engine,
+    candidates: Candidates,
+    weights: FittedWeights,
+    shown: set[tuple[int, int]],
+) -> Answer:
+    """The answer for the candidates; `shown` holds (doc, sentence) pairs already quoted in the
+    conversation, which "tell me more" skips."""
+    return Composer(engine, candidates, weights).compose(shown)
+
+
+def abstention(
+    engine: Engine, question: Question, papers: Iterable[int], confidence: float
+) -> Answer:
+    return Answer(
+        question=question.text,
+        kind=question.kind,
+        abstained=True,
+        answer=NO_ANSWER,
+        sentences=[],
+        citations=[],
+        see_also=[reference(engine, doc) for doc in list(papers)[:SEE_ALSO]],
+        confidence=round(confidence, 4),
+    )
+
+
+def assemble(
+    engine: Engine,
+    question: Question,
+    choices: list[Choice],
+    notes: list[str],
+    confidence: float,
+    lines: bool,
+) -> Answer:
+    numbers: dict[int, int] = {}
+    citations: list[Citation] = []
+    sentences: list[AnswerSentence] = []
+    parts: list[str] = []
+    for choice in choices:
+        if choice.doc not in numbers:
+            numbers[choice.doc] = len(numbers) + 1
+            citations.append(
+                Citation(n=numbers[choice.doc], **reference(engine, choice.doc).model_dump())
+            )
+        n = numbers[choice.doc]
+        sentences.append(
+            AnswerSentence(
+                text=choice.text,
+                doc_id=engine.papers.ids[choice.doc],
+                title=engine.papers.heading(choice.doc),
+                sentence_index=choice.sentence,
+                score=round(choice.score, 4),
+                citation=n,
+            )
+        )
+        quoted = f"{choice.text} [{n}]"
+        parts.append(f"{choice.label}: {quoted}" if lines and choice.label else quoted)
+    text = "\n".join(f"- {p}" for p in parts) if lines else " ".join(parts)
+    return Answer(
+        question=question.text,
+        kind=question.kind,
+        abstained=False,
+        answer=text,
+        sentences=sentences,
+        citations=citations,
+        see_also=[],
+        notes=notes,
+        confidence=round(confidence, 4),
+    )
+
+
+def reference(engine: Engine, doc: int) -> Reference:
+    papers = engine.papers
+    sources = papers.sources(doc)
+    return Reference(
+        doc_id=papers.ids[doc],
+        title=papers.heading(doc),
+        date=papers.dates.optional(doc),
+        source=", ".join(dict.fromkeys(display_path(s.path) for s in sources)),
+    )
+
+
+def _missing_entities(question: Question, paper: PaperCandidate) -> list[str]:
+    """The question's name-like words that the paper never mentions."""
+    return [c.word for c in question.concepts if c.entity and not c.in_terms(paper.terms)]
+
+
+def _labelled(choice: Choice, label: str | None) -> Choice:
+    return Choice(choice.doc, choice.sentence, choice.text, choice.score, choice.terms, label)
+
+
+def _similar(a: Choice, b: Choice) -> bool:
+    ta = {t for t in a.terms if t >= 0}
+    tb = {t for t in b.terms if t >= 0}
+    if not ta or not tb:
+        return a.text == b.text
+    return len(ta & tb) / len(ta | tb) >= SAME_SENTENCE
+
+
+def _short_name(title: str) -> str:
+    return system_name(title) or title

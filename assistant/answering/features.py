@@ -1,0 +1,229 @@
+"""Sentence features: what each sentence of a candidate paper offers as an answer.
+
+Every feature rests on corpus statistics or on the sentence's own form, never on particular
+questions: the sentence's BM25 score with the corpus's IDF, the IDF-weighted share of the question's
+focus it covers, how close together the question's terms stand in it, its length, its position in
+the abstract, and whether it holds the kind of answer the question asks for (a number for "how
+many", a year or date for "when", a place or a person for "where" and "who", a conclusion for yes/no
+and "why", the work's own introduction for "what is" and "how does"). Position means different
+things for different questions (conclusions come last, introductions early), so it is read
+separately for three families of question forms.
+
+A sentence's score is the weighted sum of its features; the weights are fitted by
+benchmarks/fit_answers.py and read from weights.json (see weights.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from retrieval.sentences import Span
+
+if TYPE_CHECKING:
+    from assistant.answering.question import Kind, Question
+    from retrieval.engine import Engine
+
+# Answer sentences may be long: their length counts less against them than a document's.
+SENTENCE_B = 0.3
+# A longer abstract is scored on this many sentences at most: the work per paper is bounded.
+MAX_SENTENCES = 400
+
+# What a position in the abstract means depends on what the question wants.
+FAMILIES = {
+    "yesno": "judgement",
+    "why": "judgement",
+    "definition": "description",
+    "method": "description",
+    "other": "description",
+    "quantity": "fact",
+    "when": "fact",
+    "where": "fact",
+    "who": "fact",
+}
+FAMILY_NAMES = ("judgement", "description", "fact")
+POSITION_FEATURES = ("position", "first", "last")
+
+FEATURES: tuple[str, ...] = (
+    "bm25",
+    "coverage",
+    "proximity",
+    "length",
+    "answer_type",
+    "result",
+    "background",
+    "reporting",
+    *(f"{p}:{f}" for f in FAMILY_NAMES for p in POSITION_FEATURES),
+)
+COLUMN = {name: i for i, name in enumerate(FEATURES)}
+
+_NUMBER = re.compile(
+    r"\d|\b(twice|thrice|half|double|triple|once|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|hundred|thousand|million|billion|trillion)\b",
+    re.I,
+)
+_DATE = re.compile(
+    r"\b(1[5-9]\d\d|20\d\d)s?\b|\b(January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)\b|\bcentur(y|ies)\b|\b(decade|year)s? (ago|later|earlier)\b"
+)
+# "in Paris", "at the University of Oslo", "from Norway" (not at the start of the sentence).
+_PLACE = re.compile(r"(?<=\S )(in|at|from|near|across|throughout) (the )?[A-Z][a-z]+")
+# "by John Smith", "Smith and Jones", "Smith et al."
+_PERSON = re.compile(
+    r"\b(by|from) [A-Z][a-z]+ [A-Z][a-z]+|\b[A-Z][a-z]+ (and|&) [A-Z][a-z]+\b|[A-Z][a-z]+ et al\b"
+)
+_CONCLUSION = re.compile(
+    r"\b(we conclude|in conclusion|to conclude|conclusions?|overall|taken together|in summary|"
+    r"(these|our|the|this) (findings|results|data|observations|study|studies|analysis|trial) "
+    r"(suggest|indicate|show|demonstrate|support|confirm|provide|highlight)\w*|"
+    r"(suggest|indicate|demonstrate|support|confirm)s? that|"
+    r"should be|may be|might be|appears? to)\b",
+    re.I,
+)
+_PROPOSE = re.compile(
+    r"\b(we|this (paper|work|study)|in this (paper|work))\b[^.]{0,40}\b(propose|introduce|present|"
+    r"develop|design|build|release|call|name|term|create|construct)\w*\b|\b(called|named|termed|"
+    r"referred to as|dubbed)\b|\b(is|are) (a|an)\b",
+    re.I,
+)
+_METHOD = re.compile(
+    r"\b(by|via|through|using|uses|use|leverag\w*|utiliz\w*|employ\w*|consist\w*|compris\w*|"
+    r"decompos\w*|combin\w*|stage|step|first|second|then|mechanism|framework|approach|method)\b",
+    re.I,
+)
+_RESULT = re.compile(
+    r"\b(show|shows|showed|find|found|demonstrat\w*|outperform\w*|achiev\w*|improv\w*|reveal\w*|"
+    r"surpass\w*|indicat\w*|suggest\w*|because|reason\w*|due to|result\w*|better|worse|"
+    r"significant\w*|effective\w*)\b",
+    re.I,
+)
+_BACKGROUND = re.compile(r"^(recent|however|despite|while|although|with the|as )", re.I)
+# Sentences that report results or point to code rather than say how something works.
+_REPORTING = re.compile(
+    r"^(experiment|extensive|empirical|evaluation|results?|code|our (experiment|result|evaluation|"
+    r"code|model|data)|we (evaluate|validate|show|demonstrate|conduct|release|find|test))|https?://",
+    re.I,
+)
+
+
+def has_number(text: str) -> bool:
+    return bool(_NUMBER.search(text))
+
+
+def defines(text: str, name: str) -> bool:
+    """The sentence defines `name`: "we release Dolma, a ...", "called ADED", "X is a ..."."""
+    n = re.escape(name)
+    return bool(
+        re.search(rf"{n}\)?\s*,\s+(a|an|the|which|that)\b", text)
+        or re.search(rf"\b(called|named|termed|dubbed|referred to as)\s+(the\s+)?{n}", text)
+        or re.search(rf"{n}\)?\s+(is|are)\s+(a|an|the)\b", text)
+    )
+
+
+def answer_type(form: Kind, text: str, names: list[str]) -> bool:
+    """The sentence holds the kind of answer a question of this form asks for."""
+    if form == "quantity":
+        return has_number(text)
+    if form == "when":
+        return bool(_DATE.search(text))
+    if form == "where":
+        return bool(_PLACE.search(text))
+    if form == "who":
+        return bool(_PERSON.search(text))
+    if form in ("yesno", "why"):
+        return bool(_CONCLUSION.search(text))
+    if form == "definition":
+        return any(defines(text, n) for n in names) or bool(_PROPOSE.search(text))
+    if form == "method":
+        return bool(_PROPOSE.search(text) or _METHOD.search(text))
+    return False
+
+
+@dataclass
+class SentenceTable:
+    """The sentences of one paper, with their features for one question."""
+
+    doc: int
+    spans: list[Span]
+    texts: list[str]
+    terms: list[tuple[int, ...]]  # each sentence's term ids in order (-1: unknown to the index)
+    matched: list[frozenset[int]]  # the query's terms each sentence contains
+    values: np.ndarray  # float64 [sentences, len(FEATURES)]
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def column(self, name: str) -> np.ndarray:
+        return self.values[:, COLUMN[name]]
+
+
+def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTable:
+    """Every sentence of the paper (up to MAX_SENTENCES) and its features for the question."""
+    index, analyzer = engine.index, engine.analyzer
+    abstract = engine.papers.abstract(doc)
+    spans = engine.sentences(doc)[:MAX_SENTENCES]
+    texts = [abstract[s.start : s.end] for s in spans]
+    terms = [tuple(index.term_id(t) for t in analyzer.terms(text)) for text in texts]
+    query = question.weights
+    matched = [frozenset(t for t in ids if t in query) for ids in terms]
+    n = len(spans)
+    values = np.zeros((n, len(FEATURES)), dtype=np.float64)
+    if n == 0:
+        return SentenceTable(doc, spans, texts, terms, matched, values)
+
+    p = index.params
+    avg = max(engine.summary.avg_sentence_terms, 1.0)
+    lengths = np.array([len(ids) for ids in terms], dtype=np.float64)
+    bm25 = np.zeros(n)
+    norm = p.k1 * (1 - SENTENCE_B + SENTENCE_B * lengths / avg)
+    for t, weight in query.items():
+        tf = np.array([ids.count(t) for ids in terms], dtype=np.float64)
+        if tf.any():
+            bm25 += weight * index.idf(t) * tf * (p.k1 + 1) / (tf + norm)
+    top = bm25.max()
+    values[:, COLUMN["bm25"]] = bm25 / top if top > 0 else 0.0
+    values[:, COLUMN["coverage"]] = [question.coverage(m) for m in matched]
+    values[:, COLUMN["proximity"]] = [
+        closeness(ids, m) for ids, m in zip(terms, matched, strict=True)
+    ]
+    values[:, COLUMN["length"]] = np.minimum(lengths / avg, 1.0)
+
+    form = question.form
+    names = [n.canonical for n in question.named if doc in n.docs]
+    values[:, COLUMN["answer_type"]] = [answer_type(form, t, names) for t in texts]
+    values[:, COLUMN["result"]] = [bool(_RESULT.search(t)) for t in texts]
+    values[:, COLUMN["background"]] = [bool(_BACKGROUND.match(t)) for t in texts]
+    values[:, COLUMN["reporting"]] = [bool(_REPORTING.search(t)) for t in texts]
+
+    family = FAMILIES.get(form)
+    if family is not None:
+        place = np.arange(n, dtype=np.float64)
+        values[:, COLUMN[f"position:{family}"]] = place / (n - 1) if n > 1 else 0.0
+        values[0, COLUMN[f"first:{family}"]] = 1.0
+        values[n - 1, COLUMN[f"last:{family}"]] = 1.0
+    return SentenceTable(doc, spans, texts, terms, matched, values)
+
+
+def closeness(terms: tuple[int, ...], wanted: frozenset[int]) -> float:
+    """How close together the question's terms stand in the sentence: the distinct matched
+    terms divided by the length of the shortest stretch holding them all (1 when adjacent);
+    0 with fewer than two."""
+    if len(wanted) < 2:
+        return 0.0
+    positions = [(i, t) for i, t in enumerate(terms) if t in wanted]
+    best = len(terms)
+    counts: dict[int, int] = {}
+    left = 0
+    for position, term in positions:
+        counts[term] = counts.get(term, 0) + 1
+        while len(counts) == len(wanted):
+            start, first = positions[left]
+            best = min(best, position - start + 1)
+            counts[first] -= 1
+            if not counts[first]:
+                del counts[first]
+            left += 1
+    return len(wanted) / best

@@ -1,0 +1,427 @@
+"""Fits the answer pipeline's parameters on several question sets together and reports them on
+held-out folds.
+
+    python benchmarks/fit_answers.py            # fit on two folds, print the held-out numbers
+    python benchmarks/fit_answers.py --write    # and write assistant/answering/weights.json
+
+What is fitted (every collection weighs the same, however many questions it has):
+- the sentence weights: softmax regression over the sentences of the expected paper, the gold
+  sentences being those that hold an expected phrase, L2-regularised;
+- the trigger: logistic regression on the evidence for the paper an answer would lean on (would
+  the answer cite a right paper first?), each class weighing the same, and the highest threshold
+  that costs at most 2% of the right first citations in any collection;
+- list_share: grid search for the F1 of the papers a list names.
+
+Two folds: questions are split by a hash of their id (a PubMed question falls in the same fold in
+both PubMedQA sets). The numbers printed for each fold come from parameters fitted on the other;
+the file written holds parameters fitted on both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import pickle
+import sys
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from question_sets import CRANFIELD, PUBMEDQA_SETS, SEED_SETS, QuestionSet
+
+from assistant.answering.candidates import gather
+from assistant.answering.composition import MAX_LIST_PAPERS, MAX_SENTENCES, Composer
+from assistant.answering.features import FEATURES
+from assistant.answering.glossary import EMPTY
+from assistant.answering.triggering import trigger_features
+from assistant.answering.weights import (
+    TRIGGER_FEATURES,
+    WEIGHTS_PATH,
+    FittedWeights,
+    TriggerModel,
+)
+from assistant.conversation import Assistant, Conversation
+from assistant.metrics import sentence_matches
+from retrieval.corpus import title_key
+from retrieval.engine import Engine
+
+FIT_SETS = [*SEED_SETS, *PUBMEDQA_SETS, dataclasses.replace(CRANFIELD, fitted=True)]
+FOLDS = 2
+SENTENCE_L2 = 1e-2
+TRIGGER_L2 = 1e-3
+# Answering comes first: abstaining is worth it where the answer would lean on a wrong paper, and
+# may cost at most this share of the right first citations in any collection. A question answered
+# on weak evidence is shown as a weak match.
+MAX_LOST_CITATIONS = 0.02
+LIST_GRID = np.round(np.arange(0.30, 0.96, 0.05), 2)
+METRICS = ("cite@1", "sent@1", "phrase", "list_f1", "false_abstain", "abstain_ok")
+
+
+@dataclass
+class PaperTrace:
+    relevance: float
+    expected: bool
+    values: np.ndarray  # sentence features [sentences, FEATURES]
+    gold: np.ndarray  # bool per sentence
+    trigger: np.ndarray  # trigger features, were this paper the lead
+
+
+@dataclass
+class QuestionTrace:
+    set: str
+    collection: str
+    id: str
+    kind: str
+    answerable: bool
+    has_phrases: bool
+    pool: list[PaperTrace]  # the papers the answer may lean on, the lead first
+    listed: list[tuple[float, bool]]  # (relevance, expected) of every candidate, for lists
+    n_expected: int
+
+    @property
+    def fold(self) -> int:
+        return int(hashlib.blake2b(self.id.encode(), digest_size=2).hexdigest(), 16) % FOLDS
+
+    @property
+    def lead(self) -> PaperTrace | None:
+        return self.pool[0] if self.pool else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Tracing the pipeline: production code, up to the fitted parts
+
+
+def trace_set(qs: QuestionSet, glossary: bool) -> list[QuestionTrace]:
+    traces = []
+    with tempfile.TemporaryDirectory() as cache:
+        engine = Engine.open(list(qs.corpus), cache)
+        assistant = Assistant(engine) if glossary else Assistant(engine, glossary=EMPTY)
+        papers = engine.papers
+        for fixture in qs.fixtures():
+            conversation = Conversation()
+            for turn in (fixture.turns or [])[:-1]:
+                assistant.ask(turn, conversation)
+            question, context = assistant.understand(fixture.question, conversation)
+            candidates = gather(engine, question, context)
+            composer = Composer(engine, candidates, assistant.weights)
+            ids = set(fixture.expect_ids)
+            titles = {title_key(t) for t in fixture.expect_titles}
+
+            def expected(doc: int, ids=ids, titles=titles) -> bool:
+                return papers.ids[doc] in ids or title_key(papers.title(doc)) in titles
+
+            pool = []
+            for paper in composer.lead_pool(set()):
+                table = composer.table(paper.doc)
+                gold = [sentence_matches(t, fixture.expect_any_phrase) for t in table.texts]
+                features = trigger_features(engine, candidates, paper, table)
+                pool.append(
+                    PaperTrace(
+                        paper.relevance,
+                        expected(paper.doc),
+                        table.values.copy(),
+                        np.array(gold, dtype=bool),
+                        np.array([features[n] for n in TRIGGER_FEATURES]),
+                    )
+                )
+            traces.append(
+                QuestionTrace(
+                    qs.name,
+                    qs.collection,
+                    fixture.id,
+                    question.kind,
+                    fixture.answerable,
+                    bool(fixture.expect_any_phrase),
+                    pool,
+                    [(p.relevance, expected(p.doc)) for p in candidates.papers],
+                    len(ids) + len(titles),
+                )
+            )
+    return traces
+
+
+# ---------------------------------------------------------------------------------------------
+# The parameters, and what they give
+
+
+@dataclass
+class Params:
+    sentence: np.ndarray
+    trigger_bias: float
+    trigger_weights: np.ndarray
+    threshold: float
+    list_share: float
+
+    def probability(self, paper: PaperTrace | None) -> float:
+        if paper is None:
+            return 0.0
+        z = self.trigger_bias + float(paper.trigger @ self.trigger_weights)
+        return float(1.0 / (1.0 + np.exp(-np.clip(z, -50, 50))))
+
+
+def list_f1(trace: QuestionTrace, share: float) -> float:
+    """The F1 of the papers a list names, against the expected ones."""
+    if not trace.listed:
+        return 0.0
+    bar = share * trace.listed[0][0]
+    named = [e for r, e in trace.listed if r >= bar][:MAX_LIST_PAPERS]
+    hits = sum(named)
+    if not hits:
+        return 0.0
+    precision, recall = hits / len(named), hits / trace.n_expected
+    return 2 * precision * recall / (precision + recall)
+
+
+def outcomes(trace: QuestionTrace, params: Params) -> dict[str, float | None]:
+    """The evaluation's metrics for one question under the parameters (None: not applicable)."""
+    lead = trace.lead
+    answered = trace.kind == "compare" or params.probability(lead) >= params.threshold
+    out: dict[str, float | None] = dict.fromkeys(METRICS)
+    if not trace.answerable:
+        out["abstain_ok"] = float(not answered)
+        return out
+    out["false_abstain"] = float(not answered)
+    if trace.kind == "list":
+        out["list_f1"] = list_f1(trace, params.list_share) if answered else 0.0
+        return out
+    right = answered and lead is not None and lead.expected
+    out["cite@1"] = float(right)
+    if trace.has_phrases:
+        order = np.argsort(-(lead.values @ params.sentence), kind="stable") if right else []
+        out["sent@1"] = float(right and bool(lead.gold[order[0]]))
+        out["phrase"] = float(right and bool(lead.gold[order[:MAX_SENTENCES]].any()))
+    return out
+
+
+def report(rows: dict[str, list[dict[str, float | None]]]) -> dict[str, dict[str, float | None]]:
+    """Per set: the mean of each metric, and the precision, recall and F1 of answering."""
+    table = {}
+    for name, outs in rows.items():
+        metrics: dict[str, float | None] = {}
+        for m in METRICS:
+            values = [o[m] for o in outs if o[m] is not None]
+            metrics[m] = round(float(np.mean(values)), 3) if values else None
+        answered_ok = sum(1 - o["false_abstain"] for o in outs if o["false_abstain"] is not None)
+        answerable = sum(1 for o in outs if o["false_abstain"] is not None)
+        answered = answered_ok + sum(
+            1 - o["abstain_ok"] for o in outs if o["abstain_ok"] is not None
+        )
+        precision = answered_ok / answered if answered else 0.0
+        recall = answered_ok / answerable if answerable else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        metrics.update(
+            trigger_precision=round(precision, 3),
+            trigger_recall=round(recall, 3),
+            trigger_f1=round(f1, 3),
+            questions=len(outs),
+        )
+        table[name] = metrics
+    return table
+
+
+def collection_weights(traces: list[QuestionTrace]) -> np.ndarray:
+    """Each question's weight: every collection weighs the same, shared by its questions."""
+    counts: dict[str, int] = defaultdict(int)
+    for t in traces:
+        counts[t.collection] += 1
+    return np.array([1.0 / (counts[t.collection] * len(counts)) for t in traces])
+
+
+def collection_mean(traces: list[QuestionTrace], value: Callable[[QuestionTrace], float]) -> float:
+    """The mean over collections of the mean over each collection's questions."""
+    groups: dict[str, list[float]] = defaultdict(list)
+    for t in traces:
+        groups[t.collection].append(value(t))
+    return float(np.mean([np.mean(v) for v in groups.values()])) if groups else 0.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Fitting
+
+
+def fit_sentences(traces: list[QuestionTrace]) -> np.ndarray:
+    """Softmax regression: the gold sentences of the expected paper against its others."""
+    blocks, golds, owners = [], [], []
+    for t in traces:
+        if not (t.answerable and t.has_phrases and t.kind != "list"):
+            continue
+        paper = next((p for p in t.pool if p.expected and p.gold.any() and len(p.gold) > 1), None)
+        if paper is not None:
+            blocks.append(paper.values)
+            golds.append(paper.gold)
+            owners.append(t)
+    weights = collection_weights(owners)
+    x = np.vstack(blocks)
+    gold = np.concatenate(golds)
+    sizes = np.array([len(b) for b in blocks])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    segment = np.repeat(np.arange(len(blocks)), sizes)
+
+    def log_sum_exp(s: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per question: log Σ exp(score) over the masked sentences, and their softmax."""
+        masked = np.where(mask, s, -np.inf)
+        top = np.maximum.reduceat(masked, starts)
+        e = np.where(mask, np.exp(masked - top[segment]), 0.0)
+        total = np.add.reduceat(e, starts)
+        return top + np.log(total), e / total[segment]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        s = x @ w
+        all_lse, p_all = log_sum_exp(s, np.ones_like(gold))
+        gold_lse, p_gold = log_sum_exp(s, gold)
+        value = float(weights @ (all_lse - gold_lse)) + SENTENCE_L2 * float(w @ w)
+        grad = x.T @ (weights[segment] * (p_all - p_gold)) + 2 * SENTENCE_L2 * w
+        return value, grad
+
+    return minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B").x
+
+
+def fit_trigger(traces: list[QuestionTrace]) -> tuple[float, np.ndarray, float]:
+    """Logistic regression on the lead paper's evidence: would the answer lean on a right paper
+    (an answerable question whose lead paper is expected) or not (an unanswerable question, or
+    a wrong lead paper)? Each collection and each class weighs the same. Then the highest
+    threshold that costs at most MAX_LOST_CITATIONS of the right first citations in every
+    collection. Comparisons are answered whenever they name their papers: left out."""
+    rows = [t for t in traces if t.kind != "compare" and t.lead is not None]
+    x = np.array([t.lead.trigger for t in rows])
+    y = np.array([float(t.answerable and t.lead.expected) for t in rows])
+    weights = collection_weights(rows)
+    for label in (0.0, 1.0):
+        mass = weights[y == label].sum()
+        if mass:
+            weights[y == label] *= 0.5 / mass
+
+    def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
+        p = 1 / (1 + np.exp(-np.clip(params[0] + x @ params[1:], -50, 50)))
+        value = -float(weights @ (y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12)))
+        value += TRIGGER_L2 * float(params[1:] @ params[1:])
+        g = weights * (p - y)
+        return value, np.concatenate([[g.sum()], x.T @ g + 2 * TRIGGER_L2 * params[1:]])
+
+    fitted = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B").x
+    bias, coefficients = float(fitted[0]), fitted[1:]
+    plain = [t for t in rows if t.kind != "list"]
+    p = 1 / (
+        1
+        + np.exp(-np.clip(bias + np.array([t.lead.trigger for t in plain]) @ coefficients, -50, 50))
+    )
+    best = 0.0
+    for threshold in np.unique(np.round(p, 4)):
+        if lost_citations(plain, p, threshold) <= MAX_LOST_CITATIONS:
+            best = float(threshold)
+    return bias, coefficients, best
+
+
+def lost_citations(traces: list[QuestionTrace], p: np.ndarray, threshold: float) -> float:
+    """The share of answerable questions with a right lead paper that the threshold abstains
+    on, in the collection where it is largest."""
+    lost: dict[str, list[bool]] = defaultdict(list)
+    for t, prob in zip(traces, p, strict=True):
+        if t.answerable:
+            lost[t.collection].append(bool(prob < threshold and t.lead.expected))
+    return float(max(np.mean(v) for v in lost.values()))
+
+
+def fit_list_share(traces: list[QuestionTrace]) -> float:
+    lists = [t for t in traces if t.kind == "list" and t.answerable]
+    scores = [collection_mean(lists, lambda t, s=share: list_f1(t, s)) for share in LIST_GRID]
+    return float(LIST_GRID[int(np.argmax(scores))])
+
+
+def fit(traces: list[QuestionTrace]) -> Params:
+    bias, coefficients, threshold = fit_trigger(traces)
+    return Params(fit_sentences(traces), bias, coefficients, threshold, fit_list_share(traces))
+
+
+def to_weights(params: Params, held_out: dict) -> FittedWeights:
+    return FittedWeights(
+        sentence={n: round(float(w), 4) for n, w in zip(FEATURES, params.sentence, strict=True)},
+        list_share=params.list_share,
+        trigger=TriggerModel(
+            bias=round(params.trigger_bias, 4),
+            weights={
+                n: round(float(w), 4)
+                for n, w in zip(TRIGGER_FEATURES, params.trigger_weights, strict=True)
+            },
+            threshold=round(params.threshold, 4),
+        ),
+        fitted={
+            "by": "benchmarks/fit_answers.py",
+            "sets": [s.name for s in FIT_SETS],
+            "folds": FOLDS,
+            "threshold": f"the highest that costs at most {MAX_LOST_CITATIONS:.0%} of the right "
+            "first citations in every collection",
+            "held_out": held_out,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def print_table(table: dict[str, dict[str, float | None]], order: list[str]) -> None:
+    columns = ["questions", *METRICS, "trigger_precision", "trigger_recall", "trigger_f1"]
+    print("| set | " + " | ".join(columns) + " |")
+    print("|" + " --- |" * (len(columns) + 1))
+    for name in order:
+        row = table[name]
+        cells = ["-" if row[c] is None else str(row[c]) for c in columns]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--write", action="store_true", help=f"write {WEIGHTS_PATH.name}")
+    parser.add_argument("--no-glossary", action="store_true", help="read questions without it")
+    parser.add_argument("--traces", type=Path, help="keep the traced questions in this file")
+    args = parser.parse_args()
+    if args.traces and args.traces.exists():
+        traces = pickle.loads(args.traces.read_bytes())
+    else:
+        traces = []
+        for qs in FIT_SETS:
+            print(f"tracing {qs.name} ...", file=sys.stderr)
+            traces += trace_set(qs, glossary=not args.no_glossary)
+        if args.traces:
+            args.traces.write_bytes(pickle.dumps(traces))
+
+    # Each question scored with the parameters fitted on the other fold.
+    rows: dict[str, list[dict[str, float | None]]] = defaultdict(list)
+    for k in range(FOLDS):
+        params = fit([t for t in traces if t.fold != k])
+        print(f"fold {k}: threshold {params.threshold:.3f}, list_share {params.list_share}")
+        for t in traces:
+            if t.fold == k:
+                rows[t.set].append(outcomes(t, params))
+    held_out = report(rows)
+    print("held out (each fold scored with the parameters fitted on the other):")
+    print_table(held_out, [qs.name for qs in FIT_SETS])
+
+    # Each collection scored with the parameters fitted on the others alone: what a collection
+    # never seen can expect.
+    unseen: dict[str, list[dict[str, float | None]]] = defaultdict(list)
+    for collection in dict.fromkeys(t.collection for t in traces):
+        params = fit([t for t in traces if t.collection != collection])
+        for t in traces:
+            if t.collection == collection:
+                unseen[t.set].append(outcomes(t, params))
+    print("each collection unseen (scored with the parameters fitted on the other collections):")
+    print_table(report(unseen), [qs.name for qs in FIT_SETS])
+
+    weights = to_weights(fit(traces), held_out)
+    print(weights.model_dump_json(indent=1, exclude={"fitted"}))
+    if args.write:
+        WEIGHTS_PATH.write_text(weights.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        print(f"written to {WEIGHTS_PATH}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
