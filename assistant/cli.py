@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 
@@ -208,7 +209,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(answer.model_dump_json(indent=2))
     else:
         terms = engine.analyzer.terms(question)
-        print(answer_text(answer, terms, engine.analyzer, color=sys.stdout.isatty()))
+        terminal = sys.stdout.isatty()
+        width = shutil.get_terminal_size().columns if terminal else None
+        print(answer_text(answer, terms, engine.analyzer, color=terminal, width=width))
     return EXIT_OK
 
 
@@ -219,6 +222,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # A full-screen app with no terminal would write escape codes into a file or a pipe.
+        print("error: the chat needs a terminal; use `assistant ask`", file=sys.stderr)
+        return EXIT_INPUT
     from assistant.tui.app import run_chat
 
     return run_chat(args)

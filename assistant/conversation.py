@@ -8,6 +8,7 @@ continues with the next best sentences; "compare it with X" compares them with X
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,6 +22,8 @@ from assistant.answering.weights import FittedWeights, fitted_weights
 from retrieval.engine import Engine
 from retrieval.errors import InputError
 
+# "They", "both", "each": a follow-up about every paper of the previous answer.
+_ABOUT_BOTH = re.compile(r"\b(they|them|their|theirs|both|each)\b", re.I)
 # Longer input is not a question; it is refused at once rather than analysed for seconds.
 MAX_QUESTION_CHARS = 2000
 
@@ -93,7 +96,18 @@ class Assistant:
         if question.kind == "more" and asked is not None:
             # "Tell me more" continues the last real question, on the same papers.
             earlier = self.read(asked.question)
-            question = dataclasses.replace(earlier, text=text, kind="more", refers_back=True)
+            question = dataclasses.replace(
+                earlier, text=text, kind="more", refers_back=True, continues=earlier.kind
+            )
+        elif (
+            previous is not None
+            and previous.answer.kind == "compare"
+            and not question.named
+            and question.kind not in ("list", "more")
+            and _ABOUT_BOTH.search(text)
+        ):
+            # "Do they ...?" after a comparison asks it of each paper compared.
+            question = dataclasses.replace(question, kind="compare", refers_back=True)
         return question, context
 
     def read(self, text: str) -> Question:

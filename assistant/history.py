@@ -186,6 +186,12 @@ class History:
             for r in rows
         ]
 
+    def rename(self, conversation_id: int, title: str) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE conversations SET title = ? WHERE id = ?", (title[:120], conversation_id)
+            )
+
     def delete(self, conversation_id: int) -> None:
         with self._write() as db:
             db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
@@ -196,7 +202,8 @@ class History:
         now = time.time()
         with self._write() as db:
             db.execute(
-                "INSERT INTO turns (conversation_id, question, answer, created) VALUES (?, ?, ?, ?)",
+                "INSERT INTO turns (conversation_id, question, answer, created) "
+                "VALUES (?, ?, ?, ?)",
                 (conversation_id, question, answer.model_dump_json(), now),
             )
             db.execute(

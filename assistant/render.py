@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from retrieval.analysis import TOKEN_PATTERN, Analyzer
 
 if TYPE_CHECKING:
-    from assistant.answering.answer import Answer
+    from assistant.answering.answer import Answer, Reference
     from retrieval.engine import DocHit, Engine
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -97,26 +97,85 @@ def search_hits(
     return "\n\n".join(blocks)
 
 
-def answer_text(answer: Answer, terms: Iterable[str], analyzer: Analyzer, color: bool) -> str:
+WEAK_MATCH = "Weak match: the abstracts may not answer this well."
+
+
+def answer_text(
+    answer: Answer,
+    terms: Iterable[str],
+    analyzer: Analyzer,
+    color: bool,
+    width: int | None = None,
+) -> str:
     """An answer for the terminal: the quoted sentences with [n] markers, notes, references;
-    or the abstention with the closest papers."""
-    lines = [emphasise(answer.answer, terms, analyzer, color)]
+    or the abstention with the closest papers. Wrapped at word boundaries to `width`."""
+    terms = list(terms)
+
+    def block(text: str, indent: str = "", first: str | None = None) -> list[str]:
+        lines = wrapped(printable(text), width, indent, indent if first is None else first)
+        return [emphasise(line, terms, analyzer, color) for line in lines]
+
+    lines: list[str] = []
+    for line in answer.answer.split("\n"):
+        if line.startswith("- "):
+            lines += block(line[2:], indent="  ", first="- ")
+        else:
+            lines += block(line)
     if answer.notes:
         lines.append("")
-        lines += [_dim(f"Note: {printable(note)}", color) for note in answer.notes]
-    if answer.abstained:
+        lines += [
+            _dim(line, color)
+            for note in answer.notes
+            for line in wrapped(f"Note: {printable(note)}", width)
+        ]
+    if answer.abstained or answer.weak:
+        if answer.weak:
+            lines += ["", _dim(WEAK_MATCH, color)]
         if answer.see_also:
-            lines += ["", "See also (the closest papers; they do not answer it):"]
-            lines += [f"  - {_reference_line(r.title, r.date, r.source)}" for r in answer.see_also]
-        return "\n".join(lines)
-    lines += ["", "References"]
-    lines += [f"  [{c.n}] {_reference_line(c.title, c.date, c.source)}" for c in answer.citations]
+            heading = (
+                "See also (the closest papers; they do not answer it):"
+                if answer.abstained
+                else "The closest other papers:"
+            )
+            lines += ["", heading]
+            for r in answer.see_also:
+                lines += wrapped(_reference_line(r), width, "    ", "  - ")
+    if not answer.abstained:
+        lines += ["", "References"]
+        for c in answer.citations:
+            lines += wrapped(_reference_line(c), width, "      ", f"  [{c.n}] ")
+            details = _details(c)
+            if details:
+                lines += [_dim(line, color) for line in wrapped(details, width, "      ", "      ")]
     return "\n".join(lines)
 
 
-def _reference_line(title: str, date: str | None, source: str) -> str:
-    when = f" ({printable(date)})" if date else ""
-    return f"{printable(title)}{when} — {printable(source)}"
+def wrapped(text: str, width: int | None, indent: str = "", first: str = "") -> list[str]:
+    """`text` broken at word boundaries into lines of at most `width` (never inside a word or a
+    hyphenated compound); one line when `width` is None."""
+    if width is None:
+        return [first + text]
+    import textwrap
+
+    return textwrap.wrap(
+        text,
+        width=max(width, 20),
+        initial_indent=first,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [first]
+
+
+def _reference_line(ref: Reference) -> str:
+    when = f" ({printable(ref.date)})" if ref.date else ""
+    return f"{printable(ref.title)}{when} — {printable(ref.source)}"
+
+
+def _details(ref: Reference) -> str:
+    """The paper's id, version, authors and address, where the collection gives them."""
+    parts = [f"id {ref.doc_id}", ref.version, ref.authors, ref.url]
+    return " · ".join(printable(p) for p in parts if p)
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#$])")
@@ -145,16 +204,20 @@ def answer_markdown(answer: Answer) -> str:
     parts = [body]
     if answer.notes:
         parts.append("\n".join(f"*{escape_markdown(n)}*" for n in answer.notes))
-    if answer.abstained:
-        if answer.see_also:
-            refs = "\n".join(
-                f"- {escape_markdown(_reference_line(r.title, r.date, r.source))}"
-                for r in answer.see_also
-            )
-            parts.append(f"See also (the closest papers; they do not answer it):\n\n{refs}")
-    else:
+    if answer.weak:
+        parts.append(f"*{WEAK_MATCH}*")
+    if answer.see_also:
+        refs = "\n".join(f"- {escape_markdown(_reference_line(r))}" for r in answer.see_also)
+        heading = (
+            "See also (the closest papers; they do not answer it)"
+            if answer.abstained
+            else "The closest other papers"
+        )
+        parts.append(f"{heading}:\n\n{refs}")
+    if not answer.abstained:
         refs = "\n".join(
-            f"{c.n}. {escape_markdown(_reference_line(c.title, c.date, c.source))}"
+            f"{c.n}. {escape_markdown(_reference_line(c))}"
+            + (f"  \n   {escape_markdown(_details(c))}" if _details(c) else "")
             for c in answer.citations
         )
         parts.append(f"**References**\n\n{refs}")

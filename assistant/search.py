@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--run-file needs --queries FILE")
     if not args.query or not args.query.strip():
         raise InputError("the query is empty")
-    k = args.k or 10
+    k = 10 if args.k is None else args.k
     if k < 1:
         raise InputError("-k must be at least 1")
     engine = open_engine(args)
@@ -72,7 +72,7 @@ def hits_json(engine: Engine, query: str, hits: list[DocHit], best: dict[int, st
 
 def _run_batch(args: argparse.Namespace) -> int:
     queries = read_queries(args.queries)
-    k = args.k or 1000
+    k = 1000 if args.k is None else args.k
     if k < 1:
         raise InputError("-k must be at least 1")
     engine = open_engine(args)

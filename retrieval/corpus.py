@@ -493,10 +493,10 @@ class Collection:
         unique = f"{doc_id}~{n}"
         if record.own_id is not None:
             first = self._by_id[doc_id]
+            where = self.sources[first][0]
             self.report.warnings.append(
                 f"{record.source}:{record.line}: id '{doc_id}' is already used at "
-                f"{self.sources[first][0].path}:{self.sources[first][0].line} by a different record; "
-                f"kept as '{unique}'"
+                f"{where.path}:{where.line} by a different record; kept as '{unique}'"
             )
         return unique
 

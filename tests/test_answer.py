@@ -224,3 +224,71 @@ def test_a_paper_with_two_versions_is_suggested_once(seeds_engine, seeds_assista
     closest = Composer(seeds_engine, candidates, seeds_assistant.weights).closest()
     titles = [seeds_engine.papers.title(d) for d in closest]
     assert len(titles) == len(set(titles)) and titles[0].startswith("FuseChat")
+
+
+def test_text_output_is_wrapped_to_the_width_on_a_terminal_and_plain_when_piped():
+    from assistant.render import answer_text
+    from retrieval.analysis import Analyzer
+
+    result = run_cli("ask", "How much faster is prefill with mllm-NPU?", "--json")
+    from assistant.answering.answer import Answer
+
+    answer = Answer.model_validate_json(result.stdout)
+    text = answer_text(answer, [], Analyzer(), color=False, width=40)
+    # Lines fit, unless one word alone is longer (an id); words and compounds are never cut.
+    for line in text.splitlines():
+        assert len(line) <= 40 or len(line.split()) <= 2, line
+    assert "end-to-end" in text.split()
+    assert set(answer.answer.split()) <= set(text.split())
+    piped = run_cli("ask", "How much faster is prefill with mllm-NPU?")
+    assert piped.stdout.splitlines()[0] == answer.answer
+
+
+def test_a_weak_answer_says_so_in_text_and_json():
+    question = "How can phones run chatbots quickly?"
+    payload = json.loads(run_cli("ask", question, "--json").stdout)
+    assert payload["weak"] is True and payload["confidence"] < 0.5 and payload["see_also"]
+    text = run_cli("ask", question).stdout
+    assert "Weak match: the abstracts may not answer this well." in text
+    assert "The closest other papers:" in text
+    strong = json.loads(run_cli("ask", "What is Splitwise?", "--json").stdout)
+    assert strong["weak"] is False and strong["see_also"] == []
+
+
+def test_citations_carry_authors_address_and_version(tmp_path):
+    corpus = tmp_path / "papers.jsonl"
+    corpus.write_text(
+        json.dumps(
+            {
+                "id": "2401.1",
+                "title": "Kestrel: Fast Sparse Attention",
+                "abstract": "Kestrel is a sparse attention kernel. It runs three times faster.",
+                "authors": ["Ada Lovelace", "Alan Turing"],
+                "url": "https://example.org/kestrel",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    result = run_cli("ask", "--corpus", str(corpus), "What is Kestrel?", "--json")
+    citation = json.loads(result.stdout)["citations"][0]
+    assert citation["authors"] == "Ada Lovelace, Alan Turing"
+    assert citation["url"] == "https://example.org/kestrel" and citation["doc_id"] == "2401.1"
+    assert citation["version"] is None
+    text = run_cli("ask", "--corpus", str(corpus), "What is Kestrel?").stdout
+    assert "id 2401.1 · Ada Lovelace, Alan Turing · https://example.org/kestrel" in text
+
+
+def test_the_chat_without_a_terminal_exits_at_once(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=20,
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == "error: the chat needs a terminal; use `assistant ask`\n"

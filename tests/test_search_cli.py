@@ -87,3 +87,14 @@ def test_index_prints_counts():
         assert expected in out
     payload = json.loads(run_cli("index", "--json").stdout)
     assert payload["documents"] == 125 and payload["status"] == "loaded"
+
+
+def test_zero_or_negative_k_is_refused_like_any_bad_option(tmp_path):
+    for k in ("0", "-3"):
+        result = run_cli("search", "quantization", "-k", k)
+        assert result.returncode == 2 and result.stdout == ""
+        assert result.stderr == "error: -k must be at least 1\n"
+    queries = tmp_path / "q.tsv"
+    queries.write_text("q1\tquantization\n")
+    batch = run_cli("search", "--queries", str(queries), "-k", "0")
+    assert batch.returncode == 2 and batch.stderr == "error: -k must be at least 1\n"

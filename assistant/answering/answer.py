@@ -20,14 +20,15 @@ class Reference(BaseModel):
     title: str
     date: str | None
     source: str
+    authors: str | None = None
+    url: str | None = None
+    # For a paper with several versions in the collection: which one this is and what sets it
+    # apart ("v2 of 2, Mar 14, seeds/000_aece1beded50ae76.txt").
+    version: str | None = None
 
 
-class Citation(BaseModel):
+class Citation(Reference):
     n: int
-    doc_id: str
-    title: str
-    date: str | None
-    source: str
 
 
 class Answer(BaseModel):
@@ -40,6 +41,10 @@ class Answer(BaseModel):
     see_also: list[Reference]
     notes: list[str] = []
     confidence: float
+    # Answered on weak evidence: shown as a weak match, with the closest other papers.
+    weak: bool = False
+    # A list that stopped short: how many papers matched in all.
+    matched_papers: int | None = None
     timings_ms: dict[str, float] = {}
 
     @property

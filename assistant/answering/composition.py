@@ -30,6 +30,8 @@ MAX_LIST_PAPERS = 8
 SEE_ALSO = 3
 # Sentences sharing this much of their terms say the same thing.
 SAME_SENTENCE = 0.7
+# Below even odds that the answer leans on a right paper, an answer is shown as a weak match.
+WEAK_BELOW = 0.5
 
 NO_ANSWER = "The abstracts in this collection do not answer this question."
 
@@ -107,14 +109,18 @@ class Composer:
         return papers
 
     def compared(self) -> list[int]:
-        """The papers of a comparison, in the question's order."""
-        q = self.question
+        """The papers of a comparison, in the question's order; for a follow-up on a
+        comparison ("do they ..."), the papers compared before."""
+        q, context = self.question, self.candidates.context
         docs: list[int] = []
         for named in q.named:
             if named.docs[0] not in docs:
                 docs.append(named.docs[0])
-        if q.refers_back and self.candidates.context and self.candidates.context[0] not in docs:
-            docs.insert(0, self.candidates.context[0])
+        if q.refers_back and context:
+            if not docs:
+                return list(dict.fromkeys(context))
+            if context[0] not in docs:
+                docs.insert(0, context[0])
         return docs
 
     # -- choices ------------------------------------------------------------------------------
@@ -128,18 +134,23 @@ class Composer:
                 chosen.append(choice)
         return chosen
 
-    def list_choices(self) -> list[Choice]:
-        """The best sentence of each paper that scores close enough to the best paper."""
+    def list_choices(self, listed: set[int]) -> tuple[list[Choice], int]:
+        """The best sentence of each paper that scores close enough to the best paper, skipping
+        the papers in `listed` (named by the list this one continues); and how many papers
+        qualify in all."""
         papers = self.candidates.papers
         bar = self.weights.list_share * papers[0].relevance
+        qualifying = [p for p in papers if p.relevance >= bar]
         chosen: list[Choice] = []
-        for paper in papers:
-            if paper.relevance < bar or len(chosen) == MAX_LIST_PAPERS:
+        for paper in qualifying:
+            if len(chosen) == MAX_LIST_PAPERS:
                 break
+            if paper.doc in listed:
+                continue
             best = self.ranked(paper.doc)[:1]
             if best and not any(_similar(best[0], c) for c in chosen):
                 chosen.append(best[0])
-        return chosen
+        return chosen, len(qualifying)
 
     def compare_choices(self) -> list[Choice]:
         """The best sentence of each paper compared, side by side, in the question's order."""
@@ -184,14 +195,21 @@ class Composer:
 
     def compose(self, shown: set[tuple[int, int]]) -> Answer:
         q = self.question
+        continues_list = q.kind == "more" and q.continues == "list"
+        listed = {doc for doc, _ in shown} if continues_list else set()
         lead = self.lead(shown)
+        if continues_list:
+            lead = next((p for p in self.candidates.papers if p.doc not in listed), None)
         if lead is None:
             return abstention(self.engine, q, self.closest(), 0.0)
         trigger = self.trigger(lead)
         if not trigger.answer:
             return abstention(self.engine, q, self.closest(), trigger.confidence)
-        if q.kind == "list":
-            choices = self.list_choices()
+        matched = None
+        if q.kind == "list" or continues_list:
+            choices, qualifying = self.list_choices(listed)
+            if qualifying > len(listed) + len(choices):
+                matched = qualifying
         elif q.kind == "compare":
             choices = self.compare_choices()
         else:
@@ -199,8 +217,22 @@ class Composer:
         if not choices:
             return abstention(self.engine, q, self.closest(), trigger.confidence)
         choices, notes = self.with_versions(choices)
-        lines = q.kind in ("list", "compare")
-        return assemble(self.engine, q, choices, notes, trigger.confidence, lines)
+        if matched is not None:
+            notes.insert(
+                0,
+                f"{len(listed) + len(choices)} of {matched} matching papers so far; "
+                "“tell me more” lists the next ones.",
+            )
+        lines = q.kind in ("list", "compare") or continues_list
+        answer = assemble(self.engine, q, choices, notes, trigger.confidence, lines)
+        answer.matched_papers = matched
+        if trigger.confidence < WEAK_BELOW:
+            cited = {c.doc for c in choices}
+            answer.weak = True
+            answer.see_also = [reference(self.engine, d) for d in self.closest() if d not in cited][
+                :SEE_ALSO
+            ]
+        return answer
 
     def closest(self) -> list[int]:
         """The papers to suggest when abstaining; those the question pointed at come first."""
@@ -294,7 +326,29 @@ def reference(engine: Engine, doc: int) -> Reference:
         title=papers.heading(doc),
         date=papers.dates.optional(doc),
         source=", ".join(dict.fromkeys(display_path(s.path) for s in sources)),
+        authors=papers.authors.optional(doc),
+        url=papers.urls.optional(doc),
+        version=version_label(engine, doc),
     )
+
+
+def version_label(engine: Engine, doc: int) -> str | None:
+    """ "v2 of 3, Mar 14" for a paper with several versions in the collection: its place among
+    them and what sets it apart: its date where the dates differ, else where it was read."""
+    papers = engine.papers
+    versions = papers.versions(doc)
+    if len(versions) < 2:
+        return None
+    dates = [papers.dates.optional(v) for v in versions]
+    if len(set(dates)) == len(dates):
+        differs = dates[versions.index(doc)] or "no date"
+    else:
+        files = [[display_path(s.path) for s in papers.sources(v)] for v in versions]
+        first = papers.sources(doc)[0]
+        differs = display_path(first.path)
+        if len({tuple(f) for f in files}) < len(files):
+            differs += f", line {first.line}"
+    return f"v{versions.index(doc) + 1} of {len(versions)}, {differs}"
 
 
 def _missing_entities(question: Question, paper: PaperCandidate) -> list[str]:

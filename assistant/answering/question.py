@@ -177,6 +177,7 @@ class Question:
     concepts: list[Concept]  # what the answer must speak to
     focus: list[Focus]  # the concepts' shares of the focus
     corrections: dict[str, str] = field(default_factory=dict)
+    continues: Kind | None = None  # for "tell me more": the kind of the question it continues
 
     @property
     def unknown(self) -> list[str]:

@@ -1,18 +1,20 @@
 """The chat: a Textual app over the same conversation logic as `assistant ask`.
 
 Opening the index and answering run in thread workers that only post messages; the UI thread
-owns every widget, the conversation history and the paper panel.
+owns every widget, the conversation history and the paper panel. Questions are accepted at any
+time, also while the collection opens or an answer is being found, and answered in order.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -20,17 +22,24 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, LoadingIndicator, ProgressBar, Static
 
+from assistant import preferences
 from assistant.answering.answer import Answer
+from assistant.answering.composition import version_label
 from assistant.answering.glossary import Glossary, default_glossary
 from assistant.conversation import Assistant, Conversation, check_question
+from assistant.exit_codes import EXIT_INPUT, EXIT_OK
 from assistant.history import History
 from assistant.paths import data_dir, display_path
 from assistant.render import conversation_markdown
-from assistant.tui.screens import HelpScreen, HistoryScreen
+from assistant.tui.commands import CitationCommands, PaperCommands
+from assistant.tui.screens import ConfirmScreen, HelpScreen, HistoryScreen, collection_label
 from assistant.tui.widgets import (
+    ALT_DIGITS,
     AnswerMessage,
     CitationClicked,
     NameSuggester,
+    OpenCitation,
+    OpenPaper,
     PaperPanel,
     PaperView,
     QuestionInput,
@@ -40,23 +49,31 @@ from assistant.tui.widgets import Conversation as ConversationView
 from retrieval.analysis import Analyzer
 from retrieval.engine import Engine
 from retrieval.errors import InputError
+from retrieval.names import system_name
+
+WAITING_FOR_INDEX = "waiting for the index"
+WAITING_FOR_TURN = "waiting for the answers above"
 
 
 @dataclass
 class ChatSettings:
     corpus: list[str]  # as given on the command line; empty for the bundled seeds
     corpus_paths: list[str]  # what the engine opens
-    corpus_label: str
     index_dir: str | None
     resume: int | None
     glossary: Glossary
 
+    @property
+    def corpus_label(self) -> str:
+        return collection_label(self.corpus)
+
 
 class EngineReady(Message):
-    def __init__(self, engine: Engine, suggester: NameSuggester) -> None:
+    def __init__(self, engine: Engine, suggester: NameSuggester, example: str | None) -> None:
         super().__init__()
         self.engine = engine
         self.suggester = suggester
+        self.example = example
 
 
 class EngineFailed(Message):
@@ -73,17 +90,19 @@ class IndexProgress(Message):
 
 
 class AnswerReady(Message):
-    def __init__(self, question: str, answer: Answer) -> None:
+    def __init__(self, asked: QuestionMessage, answer: Answer, generation: int) -> None:
         super().__init__()
-        self.question = question
+        self.asked = asked
         self.answer = answer
+        self.generation = generation
 
 
 class AnswerFailed(Message):
-    def __init__(self, question: str, error: str) -> None:
+    def __init__(self, asked: QuestionMessage, error: str, generation: int) -> None:
         super().__init__()
-        self.question = question
+        self.asked = asked
         self.error = error
+        self.generation = generation
 
 
 CITATION_BINDINGS = [
@@ -98,6 +117,21 @@ CITATION_BINDINGS = [
     )
     for n in range(1, 10)
 ]
+SCROLL_BINDINGS = [
+    Binding(key, action, description, show=False, id=binding_id, tooltip=tooltip)
+    for key, action, description, binding_id, tooltip in (
+        ("pageup", "scroll_conversation('page_up')", "Page up", "page-up", "Scroll up a page"),
+        (
+            "pagedown",
+            "scroll_conversation('page_down')",
+            "Page down",
+            "page-down",
+            "Scroll down a page",
+        ),
+        ("ctrl+home", "scroll_conversation('home')", "Top", "top", "The first question"),
+        ("ctrl+end", "scroll_conversation('end')", "Bottom", "bottom", "The latest answer"),
+    )
+]
 
 
 class ChatApp(App[int]):
@@ -105,6 +139,7 @@ class ChatApp(App[int]):
 
     CSS_PATH = "chat.tcss"
     TITLE = "Abstracts assistant"
+    COMMANDS = App.COMMANDS | {CitationCommands, PaperCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave the assistant", priority=True),
         Binding("f1", "help", "Help", id="help", tooltip="Keys and how to ask"),
@@ -137,20 +172,29 @@ class ChatApp(App[int]):
             id="copy-answer",
             tooltip="Copy the last answer to the clipboard",
         ),
+        *SCROLL_BINDINGS,
         *CITATION_BINDINGS,
     ]
 
-    def __init__(self, settings: ChatSettings, history: History) -> None:
+    def __init__(
+        self, settings: ChatSettings, history: History, notices: Iterable[str] = ()
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.history = history
+        self.notices = list(notices)
         self.engine: Engine | None = None
         self.assistant: Assistant | None = None
         self.conversation = Conversation()
         self.conversation_id: int | None = None
         self.last_answer: Answer | None = None
-        self.last_question = ""
         self.error: str | None = None
+        # Questions not yet answered, in the order asked; the one being answered.
+        self.waiting: deque[QuestionMessage] = deque()
+        self.answering: QuestionMessage | None = None
+        # Answers found for an earlier conversation (before Ctrl+N) are dropped.
+        self.generation = 0
+        self._titles: list[str] | None = None
         self.sub_title = f"{settings.corpus_label} · opening…"
 
     # -- layout ----------------------------------------------------------------------------
@@ -161,18 +205,42 @@ class ChatApp(App[int]):
             yield ConversationView(id="conversation")
             yield PaperPanel(Analyzer(), id="paper-panel", classes="hidden")
         yield QuestionInput(
-            placeholder="Ask about the papers…  (F1 for help)", id="question", disabled=True
+            placeholder="Ask about the papers…  (F1 for help)",
+            id="question",
+            # Focus comes back to the box as people type; selecting its text then would let
+            # the next key replace it.
+            select_on_focus=False,
         )
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#conversation").mount(
+        saved = preferences.load().get("theme")
+        if saved in self.available_themes:
+            self.theme = saved
+        self.theme_changed_signal.subscribe(self, lambda theme: preferences.save(theme=theme.name))
+        for notice in self.notices:
+            self.notify(notice, severity="warning", markup=False, timeout=15)
+        self.query_one(QuestionInput).focus()
+        self.open_collection()
+
+    @property
+    def view(self) -> ConversationView:
+        return self.query_one("#conversation", ConversationView)
+
+    # -- opening the collection ------------------------------------------------------------
+
+    def open_collection(self) -> None:
+        """Open (or reopen, after a switch) the collection in a worker; questions typed
+        meanwhile wait for it."""
+        self.engine = None
+        self.assistant = None
+        self._titles = None
+        self.sub_title = f"{self.settings.corpus_label} · opening…"
+        self.view.mount(
             Static("Opening the collection…", id="status"),
             ProgressBar(id="progress", show_eta=False),
         )
         self.open_engine()
-
-    # -- opening the collection ------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="engine")
     def open_engine(self) -> None:
@@ -192,18 +260,20 @@ class ChatApp(App[int]):
             self.post_message(EngineFailed(f"{err.__class__.__name__}: {err}"))
             return
         # The names to suggest are read and sorted here, off the UI thread.
-        suggester = NameSuggester(engine.names.all_surfaces())
-        self.post_message(EngineReady(engine, suggester))
+        surfaces = engine.names.all_surfaces()
+        titles = (engine.papers.title(d) for d in range(min(len(engine.papers), 500)))
+        example = next((name for name in map(system_name, titles) if name), None)
+        self.post_message(EngineReady(engine, NameSuggester(surfaces), example))
 
     def on_index_progress(self, message: IndexProgress) -> None:
-        self.query_one("#progress", ProgressBar).update(
-            total=100, progress=round(message.fraction * 100)
-        )
-        self.query_one("#status", Static).update(f"Indexing the collection ({message.stage})…")
+        for bar in self.query("#progress").results(ProgressBar):
+            bar.update(total=100, progress=round(message.fraction * 100))
+        for status in self.query("#status").results(Static):
+            status.update(f"Indexing the collection ({message.stage})…")
 
     def on_engine_failed(self, message: EngineFailed) -> None:
         self.error = message.error
-        self.exit(return_code=2)
+        self.exit(return_code=EXIT_INPUT)
 
     def on_engine_ready(self, message: EngineReady) -> None:
         engine = message.engine
@@ -214,22 +284,22 @@ class ChatApp(App[int]):
             f"{self.settings.corpus_label} · {summary.documents:,} papers · "
             f"{summary.sentences:,} sentences"
         )
-        for widget_id in ("#status", "#progress"):
-            self.query_one(widget_id).remove()
-        question = self.query_one(QuestionInput)
-        question.suggester = message.suggester
-        question.disabled = False
-        question.focus()
+        for widget in self.query("#status, #progress"):
+            widget.remove()
+        self.query_one(QuestionInput).suggester = message.suggester
         if self.settings.resume is not None:
-            self.load_conversation(self.settings.resume)
-        else:
-            self._show_welcome()
+            resume, self.settings.resume = self.settings.resume, None
+            self.load_conversation(resume)
+        elif not self.view.query(QuestionMessage):
+            self._show_welcome(message.example)
+        self._next()
 
-    def _show_welcome(self) -> None:
-        self.query_one("#conversation").mount(
+    def _show_welcome(self, example: str | None) -> None:
+        hint = f", e.g. “What is {example}?”" if example else ""
+        self.view.mount(
             Static(
-                "Ask a question about the papers, e.g. “What is Splitwise?” — answers quote the "
-                "abstracts with numbered citations.",
+                f"Ask a question about the papers{hint} — answers quote the abstracts with "
+                "numbered citations.",
                 id="welcome",
                 markup=False,
             )
@@ -238,55 +308,70 @@ class ChatApp(App[int]):
     # -- asking ----------------------------------------------------------------------------
 
     def on_input_submitted(self, event: QuestionInput.Submitted) -> None:
-        text = event.value
+        if not isinstance(event.input, QuestionInput):
+            return
         try:
-            question = check_question(text)
+            question = check_question(event.value)
         except InputError as err:
             self.notify(err.problem, severity="warning", markup=False)
             return
-        if self.assistant is None:
-            return
-        box = self.query_one(QuestionInput)
-        box.remember(question)
-        box.value = ""
-        box.disabled = True
-        view = self.query_one("#conversation")
+        self.query_one(QuestionInput).remember(question)
         for welcome in self.query("#welcome"):
             welcome.remove()
-        view.mount(QuestionMessage(question))
-        view.mount(LoadingIndicator(id="thinking"))
-        view.scroll_end(animate=False)
-        self.ask(question)
+        asked = QuestionMessage(question)
+        self.view.mount(asked)
+        self.view.scroll_end(animate=False)
+        self.waiting.append(asked)
+        self._next()
 
-    @work(thread=True, exclusive=True, group="answer")
-    def ask(self, question: str) -> None:
-        assert self.assistant is not None
+    def _next(self) -> None:
+        """Start answering the first waiting question when nothing else is; tell the others
+        what they wait for."""
+        if self.assistant is not None and self.answering is None and self.waiting:
+            asked = self.waiting.popleft()
+            asked.wait_for(None)
+            self.answering = asked
+            self.view.mount(LoadingIndicator(classes="thinking"), after=asked)
+            self.ask(asked, self.generation)
+        reason = WAITING_FOR_INDEX if self.assistant is None else WAITING_FOR_TURN
+        for asked in self.waiting:
+            asked.wait_for(reason)
+
+    @work(thread=True, group="answer")
+    def ask(self, asked: QuestionMessage, generation: int) -> None:
+        assistant = self.assistant
+        assert assistant is not None
         try:
-            answer = self.assistant.ask(question, self.conversation)
+            answer = assistant.ask(asked.question, self.conversation)
         except Exception as err:
-            self.post_message(AnswerFailed(question, f"{err.__class__.__name__}: {err}"))
+            self.post_message(AnswerFailed(asked, f"{err.__class__.__name__}: {err}", generation))
             return
-        self.post_message(AnswerReady(question, answer))
+        self.post_message(AnswerReady(asked, answer, generation))
 
     def on_answer_ready(self, message: AnswerReady) -> None:
-        self._finish_answer()
+        if message.generation != self.generation:
+            return
+        self._finish(message.asked)
         self.last_answer = message.answer
-        self.last_question = message.question
-        view = self.query_one("#conversation")
-        view.mount(AnswerMessage(message.answer))
-        view.scroll_end(animate=False)
-        self._save(message.question, message.answer)
+        reply = AnswerMessage(message.answer)
+        self.view.mount(reply, after=message.asked)
+        if not self.waiting:
+            self.view.scroll_end(animate=False)
+        self._save(message.asked.question, message.answer)
+        self._next()
 
     def on_answer_failed(self, message: AnswerFailed) -> None:
-        self._finish_answer()
+        if message.generation != self.generation:
+            return
+        self._finish(message.asked)
         self.notify(f"Could not answer: {message.error}", severity="error", markup=False)
+        self._next()
 
-    def _finish_answer(self) -> None:
-        for spinner in self.query("#thinking"):
+    def _finish(self, asked: QuestionMessage) -> None:
+        for spinner in self.query(".thinking"):
             spinner.remove()
-        box = self.query_one(QuestionInput)
-        box.disabled = False
-        box.focus()
+        if self.answering is asked:
+            self.answering = None
 
     def _save(self, question: str, answer: Answer) -> None:
         try:
@@ -296,10 +381,52 @@ class ChatApp(App[int]):
         except Exception as err:
             self.notify(f"Could not save the conversation: {err}", severity="warning", markup=False)
 
+    # -- keys anywhere ---------------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys the focused widget left alone: Alt+digit, a digit in the conversation, and a
+        printable key anywhere else, which goes to the question box."""
+        if self.screen is not self.screen_stack[0]:
+            return  # a dialog is open: its keys are its own
+        box = self.query_one(QuestionInput)
+        character = event.character
+        if character in ALT_DIGITS:
+            event.stop()
+            self.action_open_citation(ALT_DIGITS[character])
+        elif character and character in "123456789" and self._in_conversation():
+            event.stop()
+            self.action_open_citation(int(character))
+        elif event.is_printable and character and self.focused is not box:
+            event.stop()
+            box.focus()
+            box.insert_text_at_cursor(character)
+
+    def _in_conversation(self) -> bool:
+        focused, view = self.focused, self.view
+        return focused is not None and (focused is view or view in focused.ancestors)
+
+    def action_scroll_conversation(self, where: str) -> None:
+        view = self.view
+        {
+            "page_up": view.scroll_page_up,
+            "page_down": view.scroll_page_down,
+            "home": view.scroll_home,
+            "end": view.scroll_end,
+        }[where](animate=False)
+
     # -- citations and the paper panel -----------------------------------------------------
 
     def on_citation_clicked(self, message: CitationClicked) -> None:
         self._open_citation(message.answer, message.n)
+
+    def on_open_citation(self, message: OpenCitation) -> None:
+        self.action_open_citation(message.n)
+
+    def on_open_paper(self, message: OpenPaper) -> None:
+        if self.engine is not None:
+            doc = self.engine.papers.position(message.doc_id)
+            if doc is not None:
+                self.show_paper(doc, message.answer)
 
     def action_open_citation(self, n: int) -> None:
         if self.last_answer is None or self.last_answer.abstained:
@@ -308,82 +435,142 @@ class ChatApp(App[int]):
         self._open_citation(self.last_answer, n)
 
     def _open_citation(self, answer: Answer, n: int) -> None:
-        engine = self.engine
         citation = next((c for c in answer.citations if c.n == n), None)
-        if engine is None or citation is None:
+        if self.engine is None or citation is None:
             self.notify(f"The last answer has no citation [{n}].", severity="warning")
             return
-        doc = engine.papers.position(citation.doc_id)
+        doc = self.engine.papers.position(citation.doc_id)
         if doc is None:
             self.notify(
                 "That paper is not in the open collection.", severity="warning", markup=False
             )
             return
+        self.show_paper(doc, answer, label=f"[{n}] ")
+
+    def show_paper(self, doc: int, answer: Answer | None = None, label: str = "") -> None:
+        """The paper in the side panel, with the answer's quotes from it highlighted."""
+        engine = self.engine
+        if engine is None:
+            return
+        papers = engine.papers
         spans = engine.sentences(doc)
         quoted = [
             (spans[s.sentence_index].start, spans[s.sentence_index].end)
-            for s in answer.sentences
-            if s.doc_id == citation.doc_id and s.sentence_index < len(spans)
+            for s in (answer.sentences if answer else [])
+            if s.doc_id == papers.ids[doc] and s.sentence_index < len(spans)
         ]
-        papers = engine.papers
         view = PaperView(
-            title=f"[{n}] {papers.title(doc)}",
+            title=f"{label}{papers.heading(doc)}",
             date=papers.dates.optional(doc),
             sources=[display_path(s.path) for s in papers.sources(doc)],
-            versions=[
-                f"{papers.ids[v]} ({papers.dates.optional(v) or 'no date'})"
-                for v in papers.versions(doc)
-            ],
+            versions=[version_label(engine, v) or "" for v in papers.versions(doc)],
             abstract=papers.abstract(doc),
             quoted=quoted,
-            terms=engine.analyzer.terms(answer.question),
+            terms=engine.analyzer.terms(answer.question) if answer else [],
+            doc_id=papers.ids[doc],
+            authors=papers.authors.optional(doc),
+            url=papers.urls.optional(doc),
+            version=version_label(engine, doc),
         )
         panel = self.query_one(PaperPanel)
         panel.remove_class("hidden")
         panel.show(view)
+
+    async def paper_titles(self) -> list[str]:
+        """Every paper's heading, read once (off the event loop) for the palette's search."""
+        if self._titles is None and self.engine is not None:
+            import asyncio
+
+            papers = self.engine.papers
+            self._titles = await asyncio.get_running_loop().run_in_executor(
+                None, lambda: [papers.heading(d) for d in range(len(papers))]
+            )
+        return self._titles or []
+
+    def action_find_paper(self) -> None:
+        self.notify("Type words of a paper's title in the command palette (Ctrl+P).")
 
     def action_toggle_panel(self) -> None:
         self.query_one(PaperPanel).toggle_class("hidden")
 
     # -- conversations ---------------------------------------------------------------------
 
-    def action_new_conversation(self) -> None:
+    def _clear(self) -> None:
+        """An empty conversation view; questions still waiting are dropped with it."""
+        self.generation += 1
+        self.waiting.clear()
+        self.answering = None
         self.conversation = Conversation()
         self.conversation_id = None
         self.last_answer = None
-        view = self.query_one("#conversation")
-        view.remove_children()
+        self.view.remove_children()
         self.query_one(PaperPanel).add_class("hidden")
+
+    def action_new_conversation(self) -> None:
+        self._clear()
         if self.engine is not None:
-            self._show_welcome()
+            self._show_welcome(None)
         self.notify("New conversation.")
 
     def action_history(self) -> None:
         def chosen(conversation_id: int | None) -> None:
             if conversation_id:
-                self.load_conversation(conversation_id)
+                self.open_saved(conversation_id)
 
-        self.push_screen(HistoryScreen(self.history.conversations()), chosen)
+        self.push_screen(HistoryScreen(self.history, self.settings.corpus), chosen)
+
+    def open_saved(self, conversation_id: int) -> None:
+        """A saved conversation; one about another collection switches to it, if asked to."""
+        info = self.history.info(conversation_id)
+        if info is None:
+            return
+        if info.corpus == self.settings.corpus:
+            self.load_conversation(conversation_id)
+            return
+
+        def switch(yes: bool | None) -> None:
+            if yes:
+                self.switch_collection(info.corpus, conversation_id)
+
+        self.push_screen(
+            ConfirmScreen(
+                f"This conversation is about another collection ({collection_label(info.corpus)})."
+                " Switch to it?"
+            ),
+            switch,
+        )
+
+    def switch_collection(self, corpus: list[str], conversation_id: int) -> None:
+        from assistant.paths import seeds_dir
+        from retrieval.corpus import LoadReport, resolve_corpus
+
+        paths = corpus or [str(seeds_dir())]
+        try:
+            resolve_corpus(paths, LoadReport())
+        except InputError as err:
+            self.notify(f"Cannot open that collection: {err.one_line()}", severity="error")
+            return
+        self._clear()
+        self.settings = replace(self.settings, corpus=corpus, corpus_paths=paths)
+        self.settings.resume = conversation_id
+        self.open_collection()
 
     def load_conversation(self, conversation_id: int) -> None:
+        self._clear()
         self.conversation = self.history.conversation(conversation_id)
         self.conversation_id = conversation_id
-        view = self.query_one("#conversation")
-        view.remove_children()
         box = self.query_one(QuestionInput)
         for turn in self.conversation.turns:
-            view.mount(QuestionMessage(turn.question))
-            view.mount(AnswerMessage(turn.answer))
+            self.view.mount(QuestionMessage(turn.question))
+            self.view.mount(AnswerMessage(turn.answer))
             box.remember(turn.question)
         last = self.conversation.turns[-1] if self.conversation.turns else None
         self.last_answer = last.answer if last else None
-        view.scroll_end(animate=False)
+        self.view.scroll_end(animate=False)
 
     def action_export(self) -> None:
-        if not self.conversation.turns:
+        if not self.conversation.turns or self.conversation_id is None:
             self.notify("Nothing to export yet.", severity="warning")
-            return
-        if self.conversation_id is None:
             return
         info = self.history.info(self.conversation_id)
         title = info.title if info else self.conversation.turns[0].question
@@ -448,12 +635,14 @@ def export_path(conversation_id: int) -> Path:
 
 
 def create_app(args: argparse.Namespace, history: History | None = None) -> ChatApp:
-    """The chat app for command-line arguments (the CLI and the tests build it the same way)."""
+    """The chat app for command-line arguments (the CLI and the tests build it the same way).
+    Notices about the history file are kept for the app to show."""
     from assistant.opening import corpus_names
     from assistant.paths import seeds_dir
     from retrieval.corpus import LoadReport, resolve_corpus
 
-    history = history or History.default()
+    notices: list[str] = []
+    history = history or History.default(on_notice=notices.append)
     resume = history.resolve(args.resume) if getattr(args, "resume", None) else None
     corpus = corpus_names(args)
     if resume is not None and not corpus:
@@ -462,11 +651,10 @@ def create_app(args: argparse.Namespace, history: History | None = None) -> Chat
     corpus_paths = corpus or [str(seeds_dir())]
     resolve_corpus(corpus_paths, LoadReport())  # a bad --corpus fails here, in one line
     glossary = default_glossary(Analyzer(), getattr(args, "synonyms", None))  # and --synonyms
-    label = "seeds" if not corpus else ", ".join(Path(c).name or c for c in corpus)
     settings = ChatSettings(
-        corpus, corpus_paths, label, getattr(args, "index_dir", None), resume, glossary
+        corpus, corpus_paths, getattr(args, "index_dir", None), resume, glossary
     )
-    return ChatApp(settings, history)
+    return ChatApp(settings, history, notices)
 
 
 def run_chat(args: argparse.Namespace) -> int:
@@ -474,5 +662,5 @@ def run_chat(args: argparse.Namespace) -> int:
     app.run()
     if app.error:
         print(f"error: {app.error}", file=sys.stderr)
-        return 2
-    return app.return_code or 0
+        return EXIT_INPUT
+    return app.return_code or EXIT_OK

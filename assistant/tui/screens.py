@@ -1,75 +1,199 @@
-"""Modal screens of the chat: saved conversations, and help."""
+"""Modal screens of the chat: saved conversations, a confirmation, a new name, and help."""
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown, OptionList, Static
+from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from assistant.history import ConversationInfo
+from assistant.history import ConversationInfo, History
 from assistant.render import printable
 
 
+def collection_label(corpus: list[str]) -> str:
+    """A short name for a collection as the command line gave it: "seeds" for the bundled one."""
+    if not corpus:
+        return "seeds"
+    return ", ".join(Path(c).name or c for c in corpus)
+
+
 class HistoryScreen(ModalScreen[int | None]):
-    """Pick a saved conversation to resume; dismissed with its id, or None."""
+    """Saved conversations, each with its collection: Enter opens one (dismissed with its id),
+    d deletes, r renames, Esc closes."""
 
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Close", id="history-close", tooltip="Back to the chat")
+        Binding("escape", "dismiss(None)", "Close", id="history-close", tooltip="Back to the chat"),
+        Binding(
+            "d,delete",
+            "delete",
+            "Delete",
+            id="history-delete",
+            tooltip="Delete the highlighted conversation",
+        ),
+        Binding("r", "rename", "Rename", id="history-rename", tooltip="Rename the highlighted one"),
     ]
 
-    def __init__(self, conversations: list[ConversationInfo]) -> None:
+    def __init__(self, history: History, current: list[str]) -> None:
         super().__init__()
-        self.conversations = conversations
+        self.history = history
+        self.current = current
 
     def compose(self) -> ComposeResult:
         with Vertical(id="history-box"):
-            yield Static("Saved conversations (Enter opens, Esc closes)", id="history-heading")
-            if not self.conversations:
-                yield Static("No saved conversations yet.")
-            options = [Option(self._label(info), id=str(info.id)) for info in self.conversations]
-            yield OptionList(*options, id="history-list")
+            yield Static(
+                "Saved conversations — Enter opens, d deletes, r renames, Esc closes",
+                id="history-heading",
+            )
+            yield OptionList(id="history-list")
+            yield Static("", id="history-empty")
 
-    @staticmethod
-    def _label(info: ConversationInfo) -> Text:
+    def on_mount(self) -> None:
+        self.refresh_list()
+
+    def refresh_list(self, highlight: int | None = None) -> None:
+        listing = self.query_one(OptionList)
+        conversations = self.history.conversations()
+        listing.clear_options()
+        listing.add_options([Option(self._label(info), id=str(info.id)) for info in conversations])
+        self.query_one("#history-empty", Static).update(
+            "" if conversations else "No saved conversations yet."
+        )
+        if conversations:
+            listing.highlighted = min(highlight or 0, len(conversations) - 1)
+        listing.focus()
+
+    def _label(self, info: ConversationInfo) -> Text:
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(info.updated))
         label = Text(f"{when}  {info.turns:>2} turns  ", style="dim")
+        style = "" if info.corpus == self.current else "italic"
+        label.append(f"[{printable(collection_label(info.corpus))}] ", style=style or "dim")
         label.append(printable(info.title or "(empty)"))
         return label
 
+    def _highlighted(self) -> tuple[int, int] | None:
+        listing = self.query_one(OptionList)
+        if listing.highlighted is None or not listing.option_count:
+            return None
+        option = listing.get_option_at_index(listing.highlighted)
+        return listing.highlighted, int(option.id or 0)
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(int(event.option.id or 0))
+
+    def action_delete(self) -> None:
+        chosen = self._highlighted()
+        if chosen is None:
+            return
+        index, conversation_id = chosen
+        info = self.history.info(conversation_id)
+        title = info.title if info and info.title else "this conversation"
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.history.delete(conversation_id)
+                self.notify("Conversation deleted.")
+                self.refresh_list(index)
+
+        self.app.push_screen(ConfirmScreen(f"Delete “{title}”?"), confirmed)
+
+    def action_rename(self) -> None:
+        chosen = self._highlighted()
+        if chosen is None:
+            return
+        index, conversation_id = chosen
+        info = self.history.info(conversation_id)
+
+        def renamed(title: str | None) -> None:
+            if title:
+                self.history.rename(conversation_id, title)
+                self.refresh_list(index)
+
+        self.app.push_screen(RenameScreen(info.title if info else ""), renamed)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes-or-no question: y or Enter says yes, n or Esc says no."""
+
+    BINDINGS = [
+        Binding("y,enter", "dismiss(True)", "Yes", id="confirm-yes", tooltip="Yes"),
+        Binding("n,escape", "dismiss(False)", "No", id="confirm-no", tooltip="No"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box"):
+            yield Static(Text(printable(self.question)))
+            yield Static("y (or Enter): yes    n (or Esc): no", classes="hint")
+
+
+class RenameScreen(ModalScreen[str | None]):
+    """A new title for a conversation: Enter keeps it, Esc leaves the old one."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel", id="rename-cancel", tooltip="Keep the name")
+    ]
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.title_now = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="rename-box"):
+            yield Static("New name (Enter keeps it, Esc cancels)")
+            yield Input(value=self.title_now, id="rename-input")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(" ".join(event.value.split()) or None)
 
 
 HELP = """\
 # Abstracts assistant
 
+*Esc or F1 closes this help; the arrow keys and Page Up / Page Down scroll it.*
+
 Ask a question about the papers in plain English. Answers quote the abstracts word for word;
 each quoted sentence ends with the number of the paper it comes from, listed under
 **References**. When the abstracts do not answer, the assistant says so and lists the closest
-papers.
+papers; an answer on weak evidence is marked *weak match* and lists the closest other papers.
 
 Follow-up questions may say *it*, *they* or *this paper* for the papers of the last answer,
-*tell me more* for more of the same, or *compare it with X*.
+*tell me more* for more of the same (after a list: the next papers), *compare it with X*, or,
+after a comparison, *do they ...* for each paper compared.
+
+Questions typed while the collection opens, or while an answer is being found, wait their
+turn and are answered in order.
 
 | Key | Action |
 |-----|--------|
 | Enter | Ask the question |
 | Up / Down | Earlier / later questions |
-| Alt+1 … Alt+9 | Open citation n of the last answer (or click its marker) |
+| Alt+1 … Alt+9 | Open citation n of the last answer |
+| 1 … 9 | The same, while the conversation has focus |
+| Click | A marker, a reference or a suggested paper opens it |
+| Page Up / Page Down | Scroll the conversation |
+| Ctrl+Home / Ctrl+End | Top / bottom of the conversation |
+| Tab | Move between the question, the conversation and the paper |
 | F2 | Show or hide the paper panel |
 | Ctrl+N | New conversation |
-| Ctrl+O | Saved conversations |
+| Ctrl+O | Saved conversations (d deletes, r renames) |
 | Ctrl+E | Export the conversation to Markdown |
 | Ctrl+Y | Copy the last answer |
-| Ctrl+P | Command palette (themes too) |
+| Ctrl+P | Command palette: open a citation or any paper by title, themes |
 | F1 | This help |
 | Ctrl+Q | Quit |
+
+Typing a letter anywhere puts it in the question box.
 """
 
 
@@ -79,5 +203,8 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="help-box"):
+        with VerticalScroll(id="help-box"):
             yield Markdown(HELP)
+
+    def on_mount(self) -> None:
+        self.query_one("#help-box").focus()

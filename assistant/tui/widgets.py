@@ -5,9 +5,11 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from urllib.parse import quote, unquote
 
 from rapidfuzz import fuzz
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
@@ -18,9 +20,23 @@ from assistant.answering.answer import Answer
 from assistant.render import answer_markdown, printable
 from retrieval.analysis import TOKEN_PATTERN, Analyzer
 
+# Alt+1 ... Alt+9 as terminals send them: ESC and the digit, which Textual reads as the
+# characters macOS types for Option+digit (its own table maps "\x1b1" to "¡").
+ALT_DIGITS = {c: n for n, c in enumerate("¡™£¢∞§¶•ª", start=1)}
+
+
+class OpenCitation(Message):
+    """Open citation `n` of the last answer."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self.n = n
+
 
 class QuestionInput(Input):
-    """The question box: Enter sends, Up and Down recall earlier questions."""
+    """The question box: Enter sends, Up and Down recall earlier questions. Several lines
+    pasted at once are several questions. Alt+digit opens a citation while the box is empty
+    (inside a question, the same key is a character: "£")."""
 
     BINDINGS = [
         Binding(
@@ -46,6 +62,41 @@ class QuestionInput(Input):
         self.asked: list[str] = []
         self._position = 0
         self._draft = ""
+
+    def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            # Sent here, in order with the characters: as a binding, Enter would run only once
+            # the key had bubbled up to the app, after characters typed behind it.
+            event.stop()
+            event.prevent_default()
+            self.submit_now()
+        elif event.character in ALT_DIGITS and not self.value:
+            event.stop()
+            event.prevent_default()
+            self.post_message(OpenCitation(ALT_DIGITS[event.character]))
+
+    def submit_now(self, text: str | None = None) -> None:
+        """Send `text` (default: what is in the box) as a question, and empty the box for the
+        next one at once."""
+        if text is None:
+            text, self.value = self.value, ""
+        self.post_message(self.Submitted(self, text))
+
+    def _on_paste(self, event: events.Paste) -> None:
+        lines = event.text.splitlines()
+        if len(lines) < 2 and not event.text.endswith(("\n", "\r")):
+            return  # one line: Input's own handler inserts it
+        event.stop()
+        event.prevent_default()
+        # Every complete line is a question, the first one joined to what is in the box.
+        complete = lines if event.text.endswith(("\n", "\r")) else lines[:-1]
+        rest = "" if complete is lines else lines[-1]
+        for i, line in enumerate(complete):
+            text = self.value + line if i == 0 else line
+            if text.strip():
+                self.submit_now(text)
+        self.value = rest
+        self.cursor_position = len(rest)
 
     def remember(self, question: str) -> None:
         if not self.asked or self.asked[-1] != question:
@@ -109,10 +160,22 @@ class NameSuggester(Suggester):
 
 
 class QuestionMessage(Static):
-    """A question as the user typed it, shown literally."""
+    """A question as the user typed it, shown literally, with what it is waiting for."""
 
-    def __init__(self, question: str) -> None:
-        super().__init__(Text(printable(question)), classes="question")
+    def __init__(self, question: str, waiting: str | None = None) -> None:
+        super().__init__(classes="question")
+        self.question = question
+        self.waiting = waiting
+
+    def render(self) -> Text:
+        text = Text(printable(self.question))
+        if self.waiting:
+            text.append(f"  ({self.waiting})", style="dim italic")
+        return text
+
+    def wait_for(self, waiting: str | None) -> None:
+        self.waiting = waiting
+        self.refresh(layout=True)
 
 
 class CitationClicked(Message):
@@ -122,24 +185,62 @@ class CitationClicked(Message):
         self.n = n
 
 
+class OpenPaper(Message):
+    """Open a paper (by its document id) in the panel."""
+
+    def __init__(self, doc_id: str, answer: Answer) -> None:
+        super().__init__()
+        self.doc_id = doc_id
+        self.answer = answer
+
+
 class AnswerMessage(Markdown):
-    """An answer as Markdown; its [n] markers are links that open the cited paper."""
+    """An answer as Markdown. Its [n] markers and its reference lines are links that open the
+    cited paper; each paper it suggests instead links to that paper."""
 
     def __init__(self, answer: Answer) -> None:
         self.answer = answer
-        text = answer_markdown(answer)
-        # Each citation marker links to its paper.
-        text = re.sub(
-            r"(?<!\\)\[(\d+)\]", lambda m: f"[\\[{m.group(1)}\\]](cite:{m.group(1)})", text
-        )
-        super().__init__(
-            text, classes="answer abstained" if answer.abstained else "answer", open_links=False
-        )
+        classes = "answer"
+        if answer.abstained:
+            classes += " abstained"
+        elif answer.weak:
+            classes += " weak"
+        super().__init__(answer_links(answer), classes=classes, open_links=False)
 
     def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
         event.stop()
-        if event.href.startswith("cite:") and event.href[5:].isdigit():
-            self.post_message(CitationClicked(self.answer, int(event.href[5:])))
+        kind, _, target = event.href.partition(":")
+        if kind == "cite" and target.isdigit():
+            self.post_message(CitationClicked(self.answer, int(target)))
+        elif kind == "paper" and target:
+            self.post_message(OpenPaper(unquote(target), self.answer))
+
+
+def answer_links(answer: Answer) -> str:
+    """The answer's Markdown with its citation markers, reference lines and suggested papers
+    turned into links."""
+    text = answer_markdown(answer)
+    # Markers in the quoted text: "[1]" (the quotes' own brackets are escaped).
+    text = re.sub(r"(?<!\\)\[(\d+)\]", lambda m: f"[\\[{m.group(1)}\\]](cite:{m.group(1)})", text)
+    lines = text.split("\n")
+    references = {f"{c.n}. " for c in answer.citations}
+    suggested = iter(answer.see_also)
+    in_suggestions = False
+    for i, line in enumerate(lines):
+        if line.startswith(("See also (", "The closest other papers")):
+            in_suggestions = True
+        elif line.startswith("**References**"):
+            in_suggestions = False
+        prefix = line[: line.find(" ") + 1] if ". " in line[:5] else ""
+        if prefix in references:
+            body = line[len(prefix) :]
+            trailing = body[len(body.rstrip()) :]  # a Markdown line break stays outside
+            lines[i] = f"{prefix}[{body.rstrip()}](cite:{prefix[:-2]}){trailing}"
+        elif in_suggestions and line.startswith("- "):
+            ref = next(suggested, None)
+            if ref is not None:
+                lines[i] = f"- [{line[2:]}](paper:{quote(ref.doc_id, safe='')})"
+    return "\n".join(lines)
 
 
 class Conversation(VerticalScroll):
@@ -157,6 +258,10 @@ class PaperView:
     abstract: str
     quoted: list[tuple[int, int]]  # character spans of the quoted sentences
     terms: list[str]  # query terms to emphasise
+    doc_id: str = ""
+    authors: str | None = None
+    url: str | None = None
+    version: str | None = None  # which version this is, for a paper with several
 
 
 class PaperPanel(VerticalScroll):
@@ -179,14 +284,22 @@ class PaperPanel(VerticalScroll):
         self.view = view
         self.query_one("#paper-title", Static).update(Text(printable(view.title), style="bold"))
         meta = Text()
+        if view.authors:
+            meta.append(f"{printable(view.authors)}\n")
         if view.date:
             meta.append(f"{printable(view.date)}\n")
+        if view.doc_id:
+            meta.append(f"id {printable(view.doc_id)}\n")
+        if view.url:
+            meta.append(f"{printable(view.url)}\n")
         for source in view.sources:
             meta.append(f"{printable(source)}\n")
         if len(view.versions) > 1:
             meta.append(f"{len(view.versions)} versions in this collection:\n", style="italic")
             for version in view.versions:
                 meta.append(f"  • {printable(version)}\n")
+            if view.version:
+                meta.append(f"Shown: {printable(view.version)}\n", style="bold")
         self.query_one("#paper-meta", Static).update(meta)
         self.query_one("#paper-abstract", Static).update(self._abstract(view))
         self.scroll_home(animate=False)
@@ -205,10 +318,11 @@ class PaperPanel(VerticalScroll):
         lines = Text(self.view.abstract).wrap(self.app.console, width)
         consumed = 0
         row = 0
-        for row, line in enumerate(lines):
+        for line in lines:
             consumed += len(line.plain) + 1  # the space the wrap dropped
             if consumed > target:
                 break
+            row += 1
         self.scroll_to(y=max(0, widget.virtual_region.y + row - 2), animate=False)
 
     def _abstract(self, view: PaperView) -> Text:
