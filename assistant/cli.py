@@ -195,10 +195,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
     question = check_question(text)
     assistant = open_assistant(args)
     engine = assistant.engine
+    history = None
     if args.session:
-        from assistant.history import History
+        from assistant.history import History, HistoryUnavailable
 
-        history = History.default()
+        try:
+            history = History.default()
+        except HistoryUnavailable as err:
+            print(f"warning: {err}; answering without the conversation", file=sys.stderr)
+    if history is not None:
         conversation_id = history.named(args.session, corpus_names(args))
         conversation = history.conversation(conversation_id)
         answer = assistant.ask(question, conversation)

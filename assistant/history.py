@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
+import shutil
 import sqlite3
+import struct
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -56,14 +59,25 @@ class ConversationInfo:
     turns: int
 
 
+class HistoryUnavailable(Exception):
+    """The history cannot be opened at all (its directory is a file, say); one line says why."""
+
+
 class History:
     """The saved conversations. Safe to use from several processes at once."""
 
     def __init__(self, path: Path, on_notice: Callable[[str], None] | None = None) -> None:
         self.path = path
         self.notice = on_notice or (lambda message: print(message, file=sys.stderr))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = self._open()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = self._open()
+        except (OSError, sqlite3.Error) as err:
+            reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+            blocked = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+            if blocked is not None:
+                reason = f"{blocked} is a file, not a directory"
+            raise HistoryUnavailable(f"cannot open the history at {path}: {reason}") from None
 
     @classmethod
     def default(cls, on_notice: Callable[[str], None] | None = None) -> History:
@@ -71,13 +85,18 @@ class History:
 
         return cls(data_dir() / HISTORY_FILE, on_notice)
 
+    @classmethod
+    def in_memory(cls) -> History:
+        """A history kept for this run only (when the saved one cannot be opened)."""
+        return cls(Path(":memory:"), on_notice=lambda _message: None)
+
     def _open(self) -> sqlite3.Connection:
+        if self.path.name != ":memory:":
+            self._check_journal()
         try:
             return self._connect()
         except sqlite3.DatabaseError as err:
-            aside = self.path.with_name(
-                f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}"
-            )
+            aside = self._aside()
             for suffix in ("", "-wal", "-shm"):
                 source = Path(f"{self.path}{suffix}")
                 if source.exists():
@@ -87,6 +106,36 @@ class History:
                 "started"
             )
             return self._connect()
+
+    def _aside(self) -> Path:
+        """A new name for a damaged copy, never one already taken."""
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        for n in itertools.count(1):
+            aside = self.path.with_name(
+                f"{self.path.name}.damaged-{stamp}" + (f"-{n}" if n > 1 else "")
+            )
+            if not any(Path(f"{aside}{s}").exists() for s in ("", "-wal", "-shm")):
+                return aside
+        raise AssertionError  # unreachable
+
+    def _check_journal(self) -> None:
+        """SQLite reads its write-ahead log up to the first damaged frame and silently drops
+        the rest. Before it does, look for saved frames beyond damage; if there are, keep a
+        copy of the files as they are and say so."""
+        wal = Path(f"{self.path}-wal")
+        lost = lost_wal_frames(wal)
+        if not lost:
+            return
+        aside = self._aside()
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(f"{self.path}{suffix}")
+            if source.exists():
+                shutil.copy2(source, Path(f"{aside}{suffix}"))
+        self.notice(
+            f"the history's journal was damaged: {lost} saved change(s) after the damage cannot "
+            f"be read, so the latest turns may be missing; a copy of the damaged files is at "
+            f"{aside}"
+        )
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
@@ -219,9 +268,84 @@ class History:
         ).fetchall()
         turns = []
         for question, answer in rows:
-            with contextlib.suppress(ValueError):
+            try:
                 turns.append(Turn(question, Answer.model_validate_json(answer)))
+            except ValueError:
+                turns.append(Turn(question, damaged_answer(question)))
         return Conversation(turns)
+
+
+DAMAGED = "(This saved answer is damaged and cannot be shown; the question is kept.)"
+
+
+def damaged_answer(question: str) -> Answer:
+    """What stands for a saved answer that cannot be read."""
+    return Answer(
+        question=question,
+        kind="damaged",
+        abstained=True,
+        answer=DAMAGED,
+        sentences=[],
+        citations=[],
+        see_also=[],
+        confidence=0.0,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# SQLite's write-ahead log (https://sqlite.org/fileformat2.html#walformat)
+
+_WAL_MAGIC = (0x377F0682, 0x377F0683)  # little- or big-endian checksums
+_WAL_HEADER = 32
+_FRAME_HEADER = 24
+
+
+def lost_wal_frames(wal: Path) -> int:
+    """How many frames of the log's current generation lie beyond damage (a frame whose
+    checksum breaks the chain): SQLite ignores them. 0 for a sound or absent log."""
+    try:
+        data = wal.read_bytes()
+    except OSError:
+        return 0
+    if len(data) <= _WAL_HEADER:
+        return 0
+    magic, _version, page_size, _seq, salt1, salt2 = struct.unpack(">6I", data[:24])
+    frame = _FRAME_HEADER + page_size
+    if magic not in _WAL_MAGIC or not 512 <= page_size <= 65536 or page_size & (page_size - 1):
+        # An unreadable header: the whole log is ignored, whatever it holds.
+        return max((len(data) - _WAL_HEADER) // 536, 1) if any(data[_WAL_HEADER:]) else 0
+    order = ">" if magic & 1 else "<"
+    s0, s1 = _wal_checksum(data[:24], 0, 0, order)
+    if (s0, s1) != struct.unpack(">2I", data[24:32]):
+        return max((len(data) - _WAL_HEADER) // frame, 1)
+    offset = _WAL_HEADER
+    while offset + frame <= len(data):
+        header = data[offset : offset + _FRAME_HEADER]
+        if struct.unpack(">2I", header[8:16]) != (salt1, salt2):
+            break  # an older generation's frame: the log ends here, soundly
+        s0, s1 = _wal_checksum(header[:8], s0, s1, order)
+        s0, s1 = _wal_checksum(data[offset + _FRAME_HEADER : offset + frame], s0, s1, order)
+        if (s0, s1) != struct.unpack(">2I", header[16:24]):
+            # Damage: count the later frames of this generation that SQLite will not read.
+            return (
+                sum(
+                    1
+                    for later in range(offset, len(data) - frame + 1, frame)
+                    if struct.unpack(">2I", data[later + 8 : later + 16]) == (salt1, salt2)
+                )
+                or 1
+            )
+        offset += frame
+    return 0
+
+
+def _wal_checksum(data: bytes, s0: int, s1: int, order: str) -> tuple[int, int]:
+    """SQLite's cumulative checksum over 32-bit words, two at a time."""
+    words = struct.unpack(f"{order}{len(data) // 4}I", data)
+    for i in range(0, len(words), 2):
+        s0 = (s0 + words[i] + s1) & 0xFFFFFFFF
+        s1 = (s1 + words[i + 1] + s0) & 0xFFFFFFFF
+    return s0, s1
 
 
 def _json_list(text: str) -> list[str]:
@@ -239,7 +363,10 @@ def _json_list(text: str) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     from assistant.render import conversation_markdown
 
-    history = History.default()
+    try:
+        history = History.default()
+    except HistoryUnavailable as err:
+        raise InputError(str(err)) from None
     if args.action == "list":
         if args.id:
             raise InputError("`history list` takes no ID")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -138,8 +139,10 @@ def resolve_corpus(specs: Iterable[str | Path], report: LoadReport) -> list[Corp
 def _resolve_one(spec: str, report: LoadReport) -> list[CorpusFile]:
     path = Path(spec).expanduser()
     if any(ch in spec for ch in "*?["):
-        matches = sorted(Path(p) for p in glob.glob(str(path), recursive=True))
-        files = [m for m in matches if m.is_file()]
+        if "**" in spec:
+            files = _recursive_matches(str(path))
+        else:
+            files = sorted(p for p in map(Path, glob.glob(str(path))) if p.is_file())
         if not files:
             raise InputError("no files match this pattern", spec)
         return _usable_files(files, spec, report)
@@ -149,14 +152,83 @@ def _resolve_one(spec: str, report: LoadReport) -> list[CorpusFile]:
         beir = path / "corpus.jsonl"
         if beir.is_file():
             return [CorpusFile(beir.resolve(), "beir")]
+        if (path / "queries.jsonl").is_file() or (path / "qrels").is_dir():
+            raise InputError("a BEIR collection without its corpus.jsonl", path)
         members = sorted(
             p
-            for p in path.rglob("*")
-            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            for p in walk_files(path)
+            if not any(part.startswith(".") for part in p.relative_to(path).parts)
         )
         return _usable_files(members, spec, report)
     fmt = detect_format(path)
     return [CorpusFile(path.resolve(), fmt)]
+
+
+def walk_files(root: Path) -> Iterator[Path]:
+    """Every file under `root`, following links to directories but entering each directory
+    once (by device and inode), so a link back to a parent never loops."""
+    seen: set[tuple[int, int]] = set()
+    pending = [root]
+    while pending:
+        directory = pending.pop()
+        try:
+            st = directory.stat()
+            if (st.st_dev, st.st_ino) in seen:
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir():
+                    pending.append(Path(entry.path))
+                elif entry.is_file():
+                    yield Path(entry.path)
+            except OSError:
+                continue
+
+
+def _recursive_matches(pattern: str) -> list[Path]:
+    """The files matching a pattern with "**", found by walking from the part before its first
+    wildcard (each directory once) and matching the whole path."""
+    parts = Path(pattern).parts
+    fixed = next(i for i, part in enumerate(parts) if any(ch in part for ch in "*?["))
+    root = Path(*parts[:fixed]) if fixed else Path(".")
+    matcher = re.compile(_glob_regex(pattern))
+
+    def name(path: Path) -> str:
+        return str(path) if fixed else os.path.relpath(path)
+
+    return sorted(p for p in walk_files(root) if matcher.fullmatch(name(p)))
+
+
+def _glob_regex(pattern: str) -> str:
+    """A regular expression for a glob pattern: "**" any depth, "*" and "?" within one name,
+    "[...]" a character class."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif pattern[i] == "[" and "]" in pattern[i + 1 :]:
+            end = pattern.index("]", i + 1)
+            body = pattern[i + 1 : end].replace("\\", "\\\\")
+            out.append(f"[{'^' + body[1:] if body.startswith('!') else body}]")
+            i = end + 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return "".join(out)
 
 
 def _usable_files(paths: list[Path], spec: str, report: LoadReport) -> list[CorpusFile]:

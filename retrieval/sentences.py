@@ -33,6 +33,12 @@ _LAST_WORD = re.compile(r"(\S+)\s*$")
 # A sentence ends with a full stop, "!" or "?", perhaps inside closing quotes or brackets.
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
+_BRACKET = re.compile(r"[()\[\]{}]")
+# The end of a piece that the end-anchored patterns look at (longer than any last word).
+_TAIL_CHARS = 120
+# Texts longer than this are split on their full stops alone, judged locally (syntok and the
+# bracket bookkeeping need seconds for them).
+SYNTOK_MAX_CHARS = 20_000
 # A piece this short is an enumerator or a stray mark ("(2)", "1)"), not a sentence.
 _MIN_SENTENCE_CHARS = 4
 
@@ -45,7 +51,10 @@ class Span:
 
 def split_sentences(text: str) -> list[Span]:
     """Sentence spans of `text`: `text[span.start:span.end]` is a whole, stripped sentence."""
-    cuts = _merge_wrong_cuts(text, _proposed_cuts(text))
+    if len(text) > SYNTOK_MAX_CHARS:
+        cuts = _long_text_cuts(text)
+    else:
+        cuts = _merge_wrong_cuts(text, _proposed_cuts(text))
     bounds = [0, *cuts, len(text)]
     spans = []
     for start, end in itertools.pairwise(bounds):
@@ -64,7 +73,8 @@ def _proposed_cuts(text: str) -> list[int]:
 
     syntok's proposals, plus every full stop before a capital, a digit or a mixed-case name
     ("kNN-LM"): syntok takes "OpenChat-3.5-7B." for an abbreviation and never cuts before a
-    lowercase letter. The filter decides on both.
+    lowercase letter. The filter decides on both. Beyond SYNTOK_MAX_CHARS (a book, not an
+    abstract) only the full stops are proposed: syntok would take seconds.
     """
     cuts = {m.end() for m in _STOP_BEFORE_CAPITAL.finditer(text)}
     try:
@@ -82,6 +92,23 @@ _INITIAL = re.compile(r"^[A-Z]\.$")
 _AFTER_NUMBER = re.compile(r"\d\s+[A-Z]\.$")
 
 
+def _long_text_cuts(text: str) -> list[int]:
+    """Boundaries of a text too long for syntok (a book, not an abstract): every full stop
+    before a new sentence, less those after an abbreviation or an initial, judged on the few
+    characters around each (brackets are not followed across a whole book)."""
+    cuts = []
+    for match in _STOP_BEFORE_CAPITAL.finditer(text):
+        cut, stop = match.end(), match.start()
+        last_word = text[text.rfind(" ", 0, stop) + 1 : stop + 1].casefold().lstrip("([\"'")
+        if last_word in ABBREVIATIONS or _INITIAL.match(last_word.upper()):
+            # The rare doubtful stop gets the whole check, on the characters around it.
+            window = text[max(0, cut - _TAIL_CHARS) : cut]
+            if not _is_real_boundary(window, text[cut : cut + _TAIL_CHARS], brackets=False):
+                continue
+        cuts.append(cut)
+    return cuts
+
+
 def _merge_wrong_cuts(text: str, cuts: list[int]) -> list[int]:
     kept: list[int] = []
     start = 0
@@ -95,19 +122,20 @@ def _merge_wrong_cuts(text: str, cuts: list[int]) -> list[int]:
     return kept
 
 
-def _is_real_boundary(before: str, after: str) -> bool:
+def _is_real_boundary(before: str, after: str, brackets: bool = True) -> bool:
     tail = before.rstrip()
     head = after.lstrip()
     if not tail or not head:
         return False
     if len(tail) < _MIN_SENTENCE_CHARS or len(head.rstrip()) < _MIN_SENTENCE_CHARS:
         return False
-    if not _SENTENCE_END.search(tail):
+    end = tail[-_TAIL_CHARS:]  # the end-anchored patterns need only the last characters
+    if not _SENTENCE_END.search(end):
         return False
-    if _open_bracket_closes_later(tail, head):
+    if brackets and _open_bracket_closes_later(tail, head):
         return False
-    last = _LAST_WORD.search(tail)
-    if last and _INITIAL.match(last.group(1)) and not _AFTER_NUMBER.search(tail):
+    last = _LAST_WORD.search(end)
+    if last and _INITIAL.match(last.group(1)) and not _AFTER_NUMBER.search(end):
         return False  # "J. Smith", but not a unit after a number: "-0.5 D. Cycloplegic ..."
     last_word = last.group(1).casefold().lstrip("([\"'") if last else ""
     if last_word in ABBREVIATIONS:
@@ -124,7 +152,8 @@ def _is_real_boundary(before: str, after: str) -> bool:
 def _open_bracket_closes_later(tail: str, head: str) -> bool:
     """The cut falls inside brackets that the following piece closes."""
     depth: dict[str, int] = {}
-    for ch in tail:
+    for match in _BRACKET.finditer(tail):  # only the brackets, not every character
+        ch = match.group()
         if ch in _OPENERS:
             depth[ch] = depth.get(ch, 0) + 1
         else:

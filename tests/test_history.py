@@ -63,8 +63,9 @@ def test_concurrent_processes_writing_at_once(tmp_path):
         h = History(__import__('pathlib').Path({str(path)!r}))
         c = h.create([])
         for i in range(30):
-            h.append(c, f"{{sys.argv[1]}}-{{i}}", Answer(question="q", kind="o", abstained=False, answer="a",
-                     sentences=[], citations=[], see_also=[], confidence=1.0))
+            h.append(c, f"{{sys.argv[1]}}-{{i}}", Answer(question="q", kind="o",
+                     abstained=False, answer="a", sentences=[], citations=[], see_also=[],
+                     confidence=1.0))
         """
     )
     procs = [
@@ -83,11 +84,12 @@ def test_a_killed_process_loses_at_most_the_message_in_flight(tmp_path):
         from assistant.history import History
         h = History(__import__('pathlib').Path({str(path)!r}))
         c = h.create([])
-        h.append(c, "saved", Answer(question="q", kind="o", abstained=False, answer="a", sentences=[],
-                 citations=[], see_also=[], confidence=1.0))
+        h.append(c, "saved", Answer(question="q", kind="o", abstained=False, answer="a",
+                 sentences=[], citations=[], see_also=[], confidence=1.0))
         db = sqlite3.connect({str(path)!r}, isolation_level=None)
         db.execute("BEGIN IMMEDIATE")
-        db.execute("INSERT INTO turns (conversation_id, question, answer, created) VALUES (?, 'in flight', '{{}}', 0)", (c,))
+        db.execute("INSERT INTO turns (conversation_id, question, answer, created) "
+                   "VALUES (?, 'in flight', '{{}}', 0)", (c,))
         os.kill(os.getpid(), signal.SIGKILL)
         """
     )

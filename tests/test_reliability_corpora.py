@@ -126,3 +126,43 @@ def test_arbitrary_bytes_raise_nothing_but_input_errors(tmp_path, data, suffix):
         return
     for paper in papers:
         assert paper.title and isinstance(paper.abstract, str)
+
+
+def test_links_that_loop_are_followed_once(tmp_path):
+    """Two links back to a parent make a recursive glob exponential; each directory is entered
+    once (by device and inode)."""
+    seeds = ROOT / "seeds"
+    top = tmp_path / "papers"
+    inner = top / "more" / "deeper"
+    inner.mkdir(parents=True)
+    (top / "a.txt").write_bytes((seeds / "000_aece1beded50ae76.txt").read_bytes())
+    (inner / "b.txt").write_bytes((seeds / "003_74e38339729dfc59.txt").read_bytes())
+    for name in ("up1", "up2", "up3"):
+        (inner / name).symlink_to(top, target_is_directory=True)
+    (top / "self").symlink_to(top, target_is_directory=True)
+    for spec in (f"{top}/**", f"{top}/**/*.txt", str(top)):
+        result = run_cli("index", "--corpus", spec, "--json", timeout=60)
+        assert result.returncode == 0, result.stderr
+        summary = json.loads(result.stdout)
+        assert summary["files"] == 2 and summary["documents"] == 125, spec
+
+
+def test_a_relative_recursive_glob_matches_from_the_working_directory(tmp_path):
+    seeds = ROOT / "seeds"
+    (tmp_path / "x" / "y").mkdir(parents=True)
+    (tmp_path / "x" / "y" / "p.txt").write_bytes((seeds / "000_aece1beded50ae76.txt").read_bytes())
+    (tmp_path / "top.txt").write_bytes((seeds / "003_74e38339729dfc59.txt").read_bytes())
+    result = run_cli("index", "--corpus", "**/*.txt", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["files"] == 2
+
+
+def test_a_beir_directory_without_its_corpus_says_so(tmp_path):
+    beir = tmp_path / "collection"
+    (beir / "qrels").mkdir(parents=True)
+    (beir / "queries.jsonl").write_text('{"_id": "1", "text": "what is x"}\n')
+    (beir / "qrels" / "test.tsv").write_text("query-id\tcorpus-id\tscore\n1\td1\t1\n")
+    for args in (("eval", "--beir", str(beir)), ("ask", "--corpus", str(beir), "x")):
+        result = run_cli(*args)
+        fails_in_one_line(result)
+        assert result.stderr == f"error: {beir}: a BEIR collection without its corpus.jsonl\n"

@@ -72,3 +72,35 @@ def test_any_unicode_question_never_raises(seeds_assistant, text):
     assert isinstance(answer.abstained, bool)
     for s in answer.sentences:
         assert s.text in answer.answer
+
+
+def test_a_paper_of_five_megabytes_is_answered_from_its_own_words(tmp_path):
+    """Splitting and scoring are bounded for a book-sized abstract (its timing is measured by
+    benchmarks/long_abstract.py); the quote is still its exact sentence, wherever it stands."""
+    from assistant.answering.features import MAX_SENTENCES
+    from assistant.conversation import Assistant
+    from retrieval.engine import Engine
+
+    filler = "Models are trained on data and evaluated on benchmarks in many settings. "
+    needle = "The Kestrel kernel runs sparse attention three times faster on GPUs."
+    text = filler * 40_000 + needle + " " + filler * 30_000
+    assert len(text) > 5_000_000
+    corpus = tmp_path / "big.jsonl"
+    records = [
+        {"id": "huge", "title": "Everything About Models", "abstract": text},
+        {"id": "small", "title": "Sparse Attention", "abstract": "Sparse attention is fast."},
+    ]
+    corpus.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    engine = Engine.open([corpus], tmp_path / "index")
+    answer = Assistant(engine).ask("How much faster does the Kestrel kernel run?", Conversation())
+    assert answer.citations[0].doc_id == "huge"
+    first = answer.sentences[0]
+    assert first.text == needle
+    span = engine.sentences(0)[first.sentence_index]
+    assert text[span.start : span.end] == needle and first.sentence_index == 40_000
+    from assistant.answering.candidates import gather
+    from assistant.answering.features import sentence_table
+
+    question, context = Assistant(engine).understand("Kestrel kernel speed", Conversation())
+    table = sentence_table(engine, question, gather(engine, question, context).docs[0])
+    assert len(table) <= MAX_SENTENCES

@@ -77,9 +77,11 @@ class Composer:
         scores = table.values @ self.vector
         order = np.lexsort((np.arange(len(table)), -scores))
         return [
-            Choice(doc, int(i), table.texts[i], float(scores[i]), frozenset(table.terms[i]))
+            Choice(
+                doc, table.positions[i], table.texts[i], float(scores[i]), frozenset(table.terms[i])
+            )
             for i in order
-            if (doc, int(i)) not in skip
+            if (doc, table.positions[i]) not in skip
         ]
 
     # -- the paper an answer leans on -----------------------------------------------------

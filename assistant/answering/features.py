@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from retrieval.analysis import STOPWORDS, TOKEN_PATTERN
 from retrieval.sentences import Span
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 # Answer sentences may be long: their length counts less against them than a document's.
 SENTENCE_B = 0.3
-# A longer abstract is scored on this many sentences at most: the work per paper is bounded.
+# A longer paper is scored on this many of its sentences at most: the work per paper is bounded.
 MAX_SENTENCES = 400
 
 # What a position in the abstract means depends on what the question wants.
@@ -148,6 +149,7 @@ class SentenceTable:
 
     doc: int
     spans: list[Span]
+    positions: list[int]  # each row's sentence position in the abstract
     texts: list[str]
     terms: list[tuple[int, ...]]  # each sentence's term ids in order (-1: unknown to the index)
     matched: list[frozenset[int]]  # the query's terms each sentence contains
@@ -161,18 +163,32 @@ class SentenceTable:
 
 
 def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTable:
-    """Every sentence of the paper (up to MAX_SENTENCES) and its features for the question."""
+    """The paper's sentences and their features for the question: every sentence, or for a
+    paper longer than MAX_SENTENCES, those where the question's words occur most."""
     index, analyzer = engine.index, engine.analyzer
     abstract = engine.papers.abstract(doc)
-    spans = engine.sentences(doc)[:MAX_SENTENCES]
+    every = engine.sentences(doc)
+    positions = (
+        list(range(len(every)))
+        if len(every) <= MAX_SENTENCES
+        else _likely_sentences(engine, question, abstract, every)
+    )
+    spans = [every[i] for i in positions]
     texts = [abstract[s.start : s.end] for s in spans]
-    terms = [tuple(index.term_id(t) for t in analyzer.terms(text)) for text in texts]
+    ids_of: dict[str, int] = {}  # each distinct term looked up once
+    terms = [
+        tuple(
+            ids_of[t] if t in ids_of else ids_of.setdefault(t, index.term_id(t))
+            for t in analyzer.terms(text)
+        )
+        for text in texts
+    ]
     query = question.weights
     matched = [frozenset(t for t in ids if t in query) for ids in terms]
     n = len(spans)
     values = np.zeros((n, len(FEATURES)), dtype=np.float64)
     if n == 0:
-        return SentenceTable(doc, spans, texts, terms, matched, values)
+        return SentenceTable(doc, spans, positions, texts, terms, matched, values)
 
     p = index.params
     avg = max(engine.summary.avg_sentence_terms, 1.0)
@@ -200,11 +216,35 @@ def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTabl
 
     family = FAMILIES.get(form)
     if family is not None:
-        place = np.arange(n, dtype=np.float64)
-        values[:, COLUMN[f"position:{family}"]] = place / (n - 1) if n > 1 else 0.0
-        values[0, COLUMN[f"first:{family}"]] = 1.0
-        values[n - 1, COLUMN[f"last:{family}"]] = 1.0
-    return SentenceTable(doc, spans, texts, terms, matched, values)
+        total = len(every)
+        place = np.asarray(positions, dtype=np.float64)
+        values[:, COLUMN[f"position:{family}"]] = place / (total - 1) if total > 1 else 0.0
+        values[:, COLUMN[f"first:{family}"]] = place == 0
+        values[:, COLUMN[f"last:{family}"]] = place == total - 1
+    return SentenceTable(doc, spans, positions, texts, terms, matched, values)
+
+
+def _likely_sentences(
+    engine: Engine, question: Question, abstract: str, spans: list[Span]
+) -> list[int]:
+    """The positions of the MAX_SENTENCES sentences where the question's words occur most
+    (and the first and last two): one case-insensitive scan of the text for the words as the
+    question writes them and for the stems of its terms, which start most of their forms."""
+    words = {w.casefold() for w in TOKEN_PATTERN.findall(question.text) if len(w) > 2}
+    words |= {engine.index.vocabulary[t] for t in question.weights}
+    words = {w for w in words if len(w) > 2 and w not in STOPWORDS}
+    ends = [s for s in (0, 1, len(spans) - 2, len(spans) - 1) if 0 <= s < len(spans)]
+    if not words:
+        return sorted(set(range(MAX_SENTENCES - len(ends))) | set(ends))
+    pattern = re.compile(
+        r"\b(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")",
+        re.IGNORECASE,
+    )
+    starts = np.fromiter((s.start for s in spans), dtype=np.int64, count=len(spans))
+    hits = np.fromiter((m.start() for m in pattern.finditer(abstract)), dtype=np.int64)
+    counts = np.bincount(np.searchsorted(starts, hits, side="right") - 1, minlength=len(spans))
+    best = np.argsort(-counts, kind="stable")[: MAX_SENTENCES - len(ends)]
+    return sorted(set(best[counts[best] > 0].tolist()) | set(ends))
 
 
 def closeness(terms: tuple[int, ...], wanted: frozenset[int]) -> float:

@@ -28,7 +28,7 @@ from assistant.answering.composition import version_label
 from assistant.answering.glossary import Glossary, default_glossary
 from assistant.conversation import Assistant, Conversation, check_question
 from assistant.exit_codes import EXIT_INPUT, EXIT_OK
-from assistant.history import History
+from assistant.history import History, HistoryUnavailable
 from assistant.paths import data_dir, display_path
 from assistant.render import conversation_markdown
 from assistant.tui.commands import CitationCommands, PaperCommands
@@ -642,7 +642,12 @@ def create_app(args: argparse.Namespace, history: History | None = None) -> Chat
     from retrieval.corpus import LoadReport, resolve_corpus
 
     notices: list[str] = []
-    history = history or History.default(on_notice=notices.append)
+    if history is None:
+        try:
+            history = History.default(on_notice=notices.append)
+        except HistoryUnavailable as err:
+            notices.append(f"{err}; this conversation will not be saved")
+            history = History.in_memory()
     resume = history.resolve(args.resume) if getattr(args, "resume", None) else None
     corpus = corpus_names(args)
     if resume is not None and not corpus:
