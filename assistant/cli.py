@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from assistant import __version__
-from assistant.exit_codes import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_SOFTWARE
+from assistant.exit_codes import EXIT_GATE, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_SOFTWARE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,8 +75,21 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--run-file", metavar="FILE", help="write a TREC run file (batch mode)")
     _engine_options(search)
 
-    index = commands.add_parser("index", parents=[corpus], help="build (or check) the index")
+    index = commands.add_parser(
+        "index",
+        parents=[corpus],
+        help="bring the index up to date, verify every byte of it, and fold its segments",
+    )
     index.add_argument("--json", action="store_true", help="print the counts as JSON")
+    index.add_argument(
+        "--verify", action="store_true", help="only check the index against its checksums"
+    )
+
+    add = commands.add_parser(
+        "add", parents=[corpus], help="add files to the collection (only they are indexed)"
+    )
+    add.add_argument("files", nargs="+", metavar="FILE", help="corpus files or directories")
+    add.add_argument("--json", action="store_true", help="print the counts as JSON")
 
     evaluate = commands.add_parser(
         "eval",
@@ -124,13 +137,26 @@ def _engine_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _run(args: argparse.Namespace) -> int:
+    """The command; if it finds the index damaged while working, the index is rebuilt once and
+    the command run again."""
+    from retrieval.persistence import CacheDamaged
+
+    try:
+        return _HANDLERS[args.command](args)
+    except CacheDamaged as err:
+        print(f"the cached index was damaged ({err}); rebuilding it", file=sys.stderr)
+        args.rebuild = True
+        return _HANDLERS[args.command](args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["chat"])
     try:
-        return _HANDLERS[args.command](args)
+        return _run(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -159,21 +185,39 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    import json
+    from assistant.opening import open_engine, rebuild_engine
+    from assistant.render import print_index
 
-    from assistant.opening import open_engine
-    from assistant.render import index_report
+    if args.verify:
+        from assistant.paths import seeds_dir
+        from retrieval.engine import Engine
 
+        home, damaged = Engine.check(args.corpus or [str(seeds_dir())], args.index_dir)
+        if damaged:
+            print(f"damaged: {', '.join(damaged)} (`assistant index` rebuilds)", file=sys.stderr)
+            return EXIT_GATE
+        print(f"verified: every byte of {home} matches its checksum")
+        return EXIT_OK
     engine = open_engine(args)
-    if args.json:
-        payload = {
-            "status": engine.status,
-            "location": str(engine.location),
-            **engine.summary.model_dump(),
-        }
-        print(json.dumps(payload, indent=2))
-    else:
-        print(index_report(engine))
+    damaged = engine.verify()
+    if damaged:
+        print(
+            f"the cached index was damaged ({', '.join(damaged)}); rebuilding it", file=sys.stderr
+        )
+        engine = rebuild_engine(args)
+    if engine.summary.segments > 1 or engine.summary.deleted:
+        status = engine.status
+        engine = engine.merge()
+        engine.status = f"{status}, segments merged"
+    print_index(engine, args.json)
+    return EXIT_OK
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from assistant.opening import open_engine
+    from assistant.render import print_index
+
+    print_index(open_engine(args, add=args.files), args.json)
     return EXIT_OK
 
 
@@ -244,6 +288,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "index": cmd_index,
+    "add": cmd_add,
     "search": cmd_search,
     "ask": cmd_ask,
     "eval": cmd_eval,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -14,18 +14,25 @@ if TYPE_CHECKING:
     from retrieval.engine import Engine
 
 
-def open_engine(args: argparse.Namespace) -> Engine:
-    """The engine over `--corpus` (default: the bundled seeds), notices on stderr."""
+def open_engine(args: argparse.Namespace, add: Sequence[str] = ()) -> Engine:
+    """The engine over `--corpus` (default: the bundled seeds), notices on stderr; rebuilt from
+    scratch when `args.rebuild` says the cache was found damaged."""
     from assistant.paths import seeds_dir
     from retrieval.engine import Engine
 
-    corpus = args.corpus or [str(seeds_dir())]
     return Engine.open(
-        corpus,
+        args.corpus or [str(seeds_dir())],
         getattr(args, "index_dir", None),
         on_progress=_progress_printer(),
         on_notice=lambda message: print(message, file=sys.stderr),
+        add=add,
+        rebuild=getattr(args, "rebuild", False),
     )
+
+
+def rebuild_engine(args: argparse.Namespace) -> Engine:
+    args.rebuild = True
+    return open_engine(args)
 
 
 def open_assistant(args: argparse.Namespace, engine: Engine | None = None) -> Assistant:

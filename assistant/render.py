@@ -50,6 +50,16 @@ def _dim(text: str, color: bool) -> str:
     return f"{DIM}{text}{RESET}" if color else text
 
 
+def print_index(engine: Engine, as_json: bool) -> None:
+    if as_json:
+        import json
+
+        payload = {"status": engine.status, "location": str(engine.location)}
+        print(json.dumps({**payload, **engine.summary.model_dump()}, indent=2))
+    else:
+        print(index_report(engine))
+
+
 def index_report(engine: Engine) -> str:
     s = engine.summary
     sentences = f"~{s.sentences:,} (estimated)" if s.sentences_estimated else f"{s.sentences:,}"
@@ -62,6 +72,8 @@ def index_report(engine: Engine) -> str:
         f"  sentences           {sentences}",
         f"  vocabulary          {s.vocabulary:,} terms",
         f"  postings            {s.postings:,}",
+        f"  segments            {s.segments:,}"
+        + (f" ({s.deleted:,} deleted documents to reclaim)" if s.deleted else ""),
         f"  skipped             {len(s.skipped_files):,} files, {s.skipped_records:,} records",
         f"  build time          {s.build_seconds:.2f} s",
     ]

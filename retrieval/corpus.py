@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from rapidfuzz.utils import default_process
@@ -506,6 +506,14 @@ def derived_id(title: str, abstract: str = "") -> str:
     return f"{slug[:40] or 'paper'}-{digest}"
 
 
+class ExistingDocuments(Protocol):
+    """Documents already indexed, which an addition is checked against."""
+
+    def duplicate(self, title: str, abstract: str, own_id: str | None) -> str | None: ...
+
+    def has_id(self, doc_id: str) -> bool: ...
+
+
 class Collection:
     """Turns records into documents, in load order, keeping only what merging needs in memory.
 
@@ -513,8 +521,11 @@ class Collection:
     source is then listed on that document). `finish` links the versions.
     """
 
-    def __init__(self, report: LoadReport) -> None:
+    def __init__(self, report: LoadReport, existing: ExistingDocuments | None = None) -> None:
         self.report = report
+        self.existing = existing
+        # Records that repeat a document already indexed: (its id, where this copy was read).
+        self.extra_sources: list[tuple[str, SourceRef]] = []
         self.sources: list[list[SourceRef]] = []
         self.duplicates_merged = 0
         self._by_content: dict[tuple[str | None, bytes], int] = {}
@@ -536,6 +547,12 @@ class Collection:
             self.sources[existing].append(source)
             self.duplicates_merged += 1
             return None
+        if self.existing is not None:
+            indexed = self.existing.duplicate(record.title, record.abstract, record.own_id)
+            if indexed is not None:
+                self.extra_sources.append((indexed, source))
+                self.duplicates_merged += 1
+                return None
         doc_id = self._unique_id(record)
         index = len(self.sources)
         sources = [source]
@@ -555,20 +572,28 @@ class Collection:
             sources=sources,
         )
 
+    def _taken(self, doc_id: str) -> bool:
+        return doc_id in self._by_id or (self.existing is not None and self.existing.has_id(doc_id))
+
     def _unique_id(self, record: PaperRecord) -> str:
         doc_id = record.own_id or derived_id(record.title, record.abstract)
-        if doc_id not in self._by_id:
+        if not self._taken(doc_id):
             return doc_id
         n = 2
-        while f"{doc_id}~{n}" in self._by_id:
+        while self._taken(f"{doc_id}~{n}"):
             n += 1
         unique = f"{doc_id}~{n}"
-        if record.own_id is not None:
+        if record.own_id is not None and doc_id in self._by_id:
             first = self._by_id[doc_id]
             where = self.sources[first][0]
             self.report.warnings.append(
                 f"{record.source}:{record.line}: id '{doc_id}' is already used at "
                 f"{where.path}:{where.line} by a different record; kept as '{unique}'"
+            )
+        elif record.own_id is not None:
+            self.report.warnings.append(
+                f"{record.source}:{record.line}: id '{doc_id}' is already used in the collection "
+                f"by a different record; kept as '{unique}'"
             )
         return unique
 

@@ -1,16 +1,22 @@
-"""The engine: a corpus opened through its cached index, searchable by documents and sentences.
+"""The engine: a corpus opened through its cached, segmented index, searchable by documents and
+sentences.
 
-`Engine.open` resolves the corpus files, finds the index keyed by their content, and builds it when
-it is missing, stale or damaged, saying so in one line.
+`Engine.open` resolves the corpus files and opens the collection's current generation. Files
+that are new, changed or gone since then are noticed (by size, time and inode, confirmed by a
+content digest) and only they are indexed: their records are written into new segments, the
+records of changed or removed files are marked deleted, and a new generation is committed. A
+damaged cache is reported in one line and rebuilt.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
-import os
+import shutil
+import tempfile
 import time
-from collections import deque
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,41 +26,48 @@ import numpy as np
 from pydantic import BaseModel
 
 from retrieval.analysis import ANALYZER_VERSION, Analyzer
+from retrieval.build import Indexer, NewSegment, processes_for, segment_name
 from retrieval.corpus import Collection, CorpusFile, LoadReport, iter_papers, resolve_corpus
 from retrieval.errors import InputError
 from retrieval.feedback import Rm3Params, rm3_expand
-from retrieval.index import (
-    INDEX_ARRAYS,
-    Bm25Index,
-    Bm25Params,
-    ChunkAnalyzer,
-    IndexBuilder,
-    analyze_in_process,
-    top_k,
+from retrieval.generation import (
+    GENERATIONS,
+    SEGMENTS,
+    FileState,
+    Generation,
+    GenerationState,
+    TermTable,
+    current_name,
+    make_current,
+    write_generation,
 )
-from retrieval.names import NameTable, NameTableBuilder, sorted_positions
-from retrieval.papers import TEXT_COLUMNS, PaperStore
+from retrieval.index import Bm25Index, Bm25Params, top_k
+from retrieval.merge import merge_segments
+from retrieval.names import NameTable
+from retrieval.papers import PaperStore
 from retrieval.persistence import (
     CacheDamaged,
-    IndexWriter,
-    StoredIndex,
-    atomic_write_text,
-    build_lock,
     cache_root,
-    corpus_fingerprint,
-    index_key,
+    exclusive_lock,
+    file_digest,
+    remove_stale,
+    temporary_name,
+    writable,
 )
+from retrieval.segment import Segment, content_hash
 from retrieval.sentences import Span, split_sentences
 
 Method = Literal["bm25", "okapi", "rank-bm25"]
 METHODS: tuple[Method, ...] = ("bm25", "okapi", "rank-bm25")
-# Larger corpora are analysed by worker processes, in chunks of this many documents.
+# Bump when the layout or the meaning of what is stored changes.
+ENGINE_FORMAT = 7
+# Larger corpora are analysed by worker processes.
 PARALLEL_BYTES = 64 << 20
-CHUNK_DOCS = 2000
-CHUNKS_IN_FLIGHT = 8
-# Sentence statistics come from this many documents, spread evenly over the corpus.
-SENTENCE_SAMPLE = 1000
-LATEST = "latest.json"
+# Above this many segments, an update folds the smaller ones into one.
+MAX_SEGMENTS = 8
+# Documents whose analysed terms are kept for reuse (candidates, feedback).
+TERM_CACHE = 512
+PRIVATE_PREFIX = "assistant-index-"
 
 ProgressFn = Callable[[str, float], None]
 NoticeFn = Callable[[str], None]
@@ -73,6 +86,8 @@ class IndexSummary(BaseModel):
     avg_sentence_terms: float
     vocabulary: int
     postings: int
+    segments: int = 1
+    deleted: int = 0
     skipped_files: list[str]
     skipped_records: int
     warnings: list[str]
@@ -85,28 +100,51 @@ class DocHit:
     score: float
 
 
+@dataclass
+class Changes:
+    """How the corpus files differ from what the current generation was built from."""
+
+    new: list[CorpusFile]
+    changed: list[CorpusFile]
+    removed: list[str]
+    restamped: dict[str, FileState]
+
+    def __bool__(self) -> bool:
+        return bool(self.new or self.changed or self.removed)
+
+    def describe(self) -> str:
+        parts = [
+            f"{len(x)} {word} file{'s' if len(x) != 1 else ''}"
+            for x, word in ((self.new, "new"), (self.changed, "changed"), (self.removed, "removed"))
+            if x
+        ]
+        return ", ".join(parts)
+
+
 class Engine:
     """Documents and their BM25 index, opened from the cache."""
 
     def __init__(
         self,
-        index: Bm25Index,
-        papers: PaperStore,
-        names: NameTable,
-        summary: IndexSummary,
-        location: Path | None,
+        home: Path,
+        generation: Generation,
+        segments: list[Segment],
+        params: Bm25Params,
         status: str,
         rm3: Rm3Params | None = None,
     ) -> None:
-        self.index = index
-        self.papers = papers
-        self.names = names
-        self.summary = summary
-        self.location = location
+        self.home = home
+        self.generation = generation
+        self.index = Bm25Index(generation, segments, params)
+        self.papers = PaperStore(self.index, generation)
+        self.names = NameTable(segments, self.index.bases, self.index.is_deleted)
+        self.summary = IndexSummary(**generation.state.summary)
+        self.location = home
         self.status = status
         self.rm3 = rm3 or Rm3Params()
         self.analyzer = Analyzer()
         self._sentences: dict[int, list[Span]] = {}
+        self._terms: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._reference = None
 
     # -- opening ---------------------------------------------------------------------------
@@ -120,102 +158,78 @@ class Engine:
         params: Bm25Params | None = None,
         on_progress: ProgressFn | None = None,
         on_notice: NoticeFn | None = None,
+        add: Sequence[str | Path] = (),
+        rebuild: bool = False,
     ) -> Engine:
+        """The engine over `corpus`, its index brought up to date with the files (and with
+        `add`, files added to the collection for good); built anew when `rebuild`."""
         params = params or Bm25Params()
         notice = on_notice or (lambda _message: None)
         report = LoadReport()
-        files = resolve_corpus(corpus, report)
+        resolve_corpus(corpus, LoadReport())  # a bad corpus fails here, in one line
         root = cache_root(index_dir)
-        writable = _writable(root)
-        fingerprint = corpus_fingerprint(
-            [(f.path, f.format) for f in files], root if writable else None
-        )
-        key = index_key(fingerprint, {"analyzer": ANALYZER_VERSION, "params": params.as_dict()})
-        if not writable:
+        if not writable(root):
             notice(f"warning: cannot write the index cache at {root}; indexing without caching")
-            return cls._build(files, report, None, key, params, on_progress, "built, not cached")
-
-        with build_lock(root, key):
-            opened = cls._try_load(root, key, notice)
-            if opened is not None:
-                return opened
-            status = "built"
-            previous = _previous_key(root, corpus)
-            if previous and previous != key and (root / previous).exists():
-                notice("the corpus or the engine changed since the index was built; rebuilding it")
-                _remove_index(root / previous)
-                status = "rebuilt: corpus or engine changed"
-            elif (root / key).exists():
-                status = "rebuilt: damaged cache"
-                _remove_index(root / key)
-            engine = cls._build(files, report, root, key, params, on_progress, status)
-            _remember_key(root, corpus, key)
+            home = _private_home()
+            with exclusive_lock(home / ".lock"):
+                return _update(home, corpus, add, params, report, on_progress, notice, private=True)
+        home = root / collection_key(corpus, params)
+        _clear_the_way(home, notice)
+        with exclusive_lock(root / f".{home.name}.lock"):
+            if rebuild:
+                _empty(home)
+            engine = _update(home, corpus, add, params, report, on_progress, notice)
+            if rebuild:
+                engine.status = "rebuilt: damaged cache"
             return engine
 
     @classmethod
-    def _try_load(cls, root: Path, key: str, notice: NoticeFn) -> Engine | None:
-        directory = root / key
-        if not directory.exists():
-            return None
-        try:
-            return cls._load(StoredIndex(directory, key), "loaded")
-        except (CacheDamaged, KeyError, ValueError, OSError, TypeError) as err:
-            notice(f"the cached index was damaged ({err}); rebuilding it")
-            return None
-
-    @classmethod
-    def _load(cls, stored: StoredIndex, status: str) -> Engine:
-        manifest = stored.manifest
-        params = Bm25Params(**manifest["params"])
-        n_docs = int(manifest["summary"]["documents"])
-        index = Bm25Index(
-            vocabulary=stored.lines("vocabulary"),
-            params=params,
-            **{name: stored.array(name) for name in INDEX_ARRAYS},
-        )
-        if (
-            index.n_docs != n_docs
-            or len(index.vocabulary) + 1 != index.post_ptr.shape[0]
-            or int(index.post_ptr[0]) != 0
-            or int(index.post_ptr[-1]) != index.post_doc.shape[0]
-            or index.doc_ptr.shape[0] != n_docs + 1
-            or int(index.doc_ptr[-1]) != index.doc_term.shape[0]
-        ):
-            raise CacheDamaged("inconsistent postings")
-        papers = PaperStore.open(stored)
-        if len(papers) != n_docs:
-            raise CacheDamaged("document count mismatch")
-        summary = IndexSummary(**manifest["summary"])
-        return cls(index, papers, NameTable.open(stored), summary, stored.dir, status)
-
-    @classmethod
-    def _build(
+    def check(
         cls,
-        files: list[CorpusFile],
-        report: LoadReport,
-        root: Path | None,
-        key: str,
-        params: Bm25Params,
-        on_progress: ProgressFn | None,
-        status: str,
-    ) -> Engine:
-        if root is None:
-            # No usable cache: the index lives in a private directory removed at exit.
-            import atexit
-            import shutil
-            import tempfile
+        corpus: Sequence[str | Path],
+        index_dir: str | Path | None = None,
+        params: Bm25Params | None = None,
+    ) -> tuple[Path, list[str]]:
+        """Verify the collection's index as it stands, changing nothing: its directory and the
+        damaged files (empty when every byte matches its checksum)."""
+        params = params or Bm25Params()
+        home = cache_root(index_dir) / collection_key(corpus, params)
+        with exclusive_lock(home.parent / f".{home.name}.lock"):
+            try:
+                engine = cls.load(home, params, "loaded")
+            except FileNotFoundError:
+                raise InputError("there is no index of this corpus yet", home) from None
+            except (CacheDamaged, OSError, ValueError, KeyError, TypeError) as err:
+                return home, [_one_line(err)]
+            return home, engine.verify()
 
-            root = Path(tempfile.mkdtemp(prefix="assistant-index-"))
-            atexit.register(shutil.rmtree, root, True)
-        started = time.perf_counter()
-        writer = IndexWriter(root, key)
-        try:
-            manifest = _write_index(writer, files, report, params, on_progress, started)
-            directory = writer.commit(manifest)
-        except BaseException:
-            writer.discard()
-            raise
-        return cls._load(StoredIndex(directory, key), status)
+    @classmethod
+    def load(cls, home: Path, params: Bm25Params, status: str) -> Engine:
+        """The committed generation of a collection directory (CacheDamaged when it cannot be
+        trusted, FileNotFoundError when there is none)."""
+        name = current_name(home)
+        if name is None:
+            raise FileNotFoundError(home)
+        generation = Generation(home / GENERATIONS / name)
+        segments = [Segment(home / SEGMENTS / s) for s in generation.state.segments]
+        return cls(home, generation, segments, params, status)
+
+    def verify(self) -> list[str]:
+        """Every stored byte against its checksum, as Lucene's CheckIndex does: the damaged
+        files (empty when all is well)."""
+        damaged = self.generation.verify()
+        for segment in self.index.segments:
+            damaged += segment.verify()
+        return damaged
+
+    def merge(self, on_progress: ProgressFn | None = None) -> Engine:
+        """Fold every segment into one (deleted documents reclaimed) in a new generation; the
+        engine over it. This engine stays usable meanwhile."""
+        with exclusive_lock(self.home.parent / f".{self.home.name}.lock"):
+            current = Engine.load(self.home, self.index.params, "merged")
+            if len(current.index.segments) < 2 and not current.summary.deleted:
+                return current
+            return _merge(current, current.index.segments, on_progress)
 
     # -- searching -------------------------------------------------------------------------
 
@@ -234,7 +248,7 @@ class Engine:
             return []
         if feedback:
             docs, doc_scores = self.index.top(weights, self.rm3.docs)
-            weights = rm3_expand(weights, self.index, docs, doc_scores, self.rm3)
+            weights = rm3_expand(weights, self, docs, doc_scores, self.rm3)
         docs, values = self.index.top(weights, k)
         return [DocHit(int(d), float(s)) for d, s in zip(docs, values, strict=True)]
 
@@ -258,9 +272,8 @@ class Engine:
             self._reference = RankBm25Reference(self)
         return self._reference
 
-    def term_ids(self, doc: int) -> list[int]:
-        """The distinct term ids of the document (title and abstract)."""
-        return self.index.document_terms(doc)[0].tolist()
+    def live_documents(self) -> list[int]:
+        return [d for d in range(self.index.n_docs) if not self.index.is_deleted(d)]
 
     def document_terms(self, doc: int) -> list[str]:
         """The document's terms as indexed: the title `title_weight` times, then the abstract."""
@@ -268,6 +281,26 @@ class Engine:
         return title * self.index.params.title_weight + self.analyzer.terms(
             self.papers.abstract(doc)
         )
+
+    def term_counts(self, doc: int) -> tuple[np.ndarray, np.ndarray]:
+        """The document's distinct term ids (sorted) and their weighted frequencies, from its
+        stored text (remembered for the last few hundred documents)."""
+        found = self._terms.get(doc)
+        if found is None:
+            ids = [self.index.term_id(t) for t in self.document_terms(doc)]
+            found = np.unique(
+                np.asarray([t for t in ids if t >= 0], dtype=np.int64), return_counts=True
+            )
+            self._terms[doc] = found
+            if len(self._terms) > TERM_CACHE:
+                self._terms.popitem(last=False)
+        else:
+            self._terms.move_to_end(doc)
+        return found
+
+    def term_ids(self, doc: int) -> list[int]:
+        """The distinct term ids of the document (title and abstract)."""
+        return self.term_counts(doc)[0].tolist()
 
     def sentences(self, doc: int) -> list[Span]:
         """Sentence spans of the document's abstract (split on first use, then remembered)."""
@@ -278,223 +311,411 @@ class Engine:
 
 
 # ---------------------------------------------------------------------------------------------
-# Building
+# Keeping the index up to date
 
 
-class ChunkPipeline:
-    """Feeds documents to the index builder in chunks: analysed in this process for small
-    corpora, in worker processes (one per core, up to four) for large ones, always added in
-    corpus order."""
-
-    def __init__(self, builder: IndexBuilder, title_weight: int, parallel: bool) -> None:
-        self.builder = builder
-        self.title_weight = title_weight
-        self.buffer: list[tuple[str, str]] = []
-        self.pending: deque = deque()
-        self.executor = None
-        self.inline = ChunkAnalyzer(title_weight)
-        if parallel and (os.cpu_count() or 1) > 1:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            workers = min(4, os.cpu_count() or 1)
-            self.executor = ProcessPoolExecutor(
-                workers, mp_context=multiprocessing.get_context("spawn")
-            )
-
-    def __enter__(self) -> ChunkPipeline:
-        return self
-
-    def add(self, title: str, abstract: str) -> None:
-        self.buffer.append((title, abstract))
-        if len(self.buffer) >= CHUNK_DOCS:
-            self._submit()
-
-    def _submit(self) -> None:
-        chunk, self.buffer = self.buffer, []
-        if self.executor is None:
-            self.builder.add_chunk(self.inline.analyze(chunk))
-            return
-        self.pending.append(self.executor.submit(analyze_in_process, chunk, self.title_weight))
-        while len(self.pending) > CHUNKS_IN_FLIGHT:
-            self.builder.add_chunk(self.pending.popleft().result())
-
-    def __exit__(self, kind, value, traceback) -> None:
-        try:
-            if kind is None:
-                if self.buffer:
-                    self._submit()
-                while self.pending:
-                    self.builder.add_chunk(self.pending.popleft().result())
-        finally:
-            if self.executor is not None:
-                self.executor.shutdown(wait=True, cancel_futures=True)
+def collection_key(corpus: Sequence[str | Path], params: Bm25Params) -> str:
+    """The cache directory of a collection: the corpus as named, the analyzer, the parameters
+    and the engine's format (not the files' content: changes are indexed into it)."""
+    payload = json.dumps(
+        {
+            "format": ENGINE_FORMAT,
+            "corpus": _corpus_signature(corpus),
+            "analyzer": ANALYZER_VERSION,
+            "params": params.as_dict(),
+        },
+        sort_keys=True,
+    )
+    return hashlib.blake2b(payload.encode(), digest_size=12).hexdigest()
 
 
-def _write_index(
-    writer: IndexWriter,
-    files: list[CorpusFile],
-    report: LoadReport,
+def _corpus_signature(corpus: Sequence[str | Path]) -> list[str]:
+    return sorted(str(Path(c).expanduser().resolve()) for c in corpus)
+
+
+def _clear_the_way(home: Path, notice: NoticeFn) -> None:
+    """A regular file where the collection's directory belongs is moved aside."""
+    if home.exists() and not home.is_dir():
+        aside = home.with_name(f"{home.name}.not-a-directory-{time.strftime('%Y%m%d-%H%M%S')}")
+        with contextlib.suppress(OSError):
+            home.rename(aside)
+            notice(f"a file stood where the index belongs; it was moved to {aside}")
+        if home.exists() and not home.is_dir():
+            home.unlink()
+
+
+def _private_home() -> Path:
+    """An index directory for this process alone (no usable cache): removed at exit, and those
+    of processes that died are removed now."""
+    import atexit
+
+    tmp = Path(tempfile.gettempdir())
+    remove_stale(tmp, PRIVATE_PREFIX)
+    home = tmp / temporary_name(PRIVATE_PREFIX)
+    home.mkdir()
+    atexit.register(shutil.rmtree, home, True)
+    return home
+
+
+def _update(
+    home: Path,
+    corpus: Sequence[str | Path],
+    add: Sequence[str | Path],
     params: Bm25Params,
+    report: LoadReport,
     on_progress: ProgressFn | None,
-    started: float,
-) -> dict:
-    collection = Collection(report)
-    total_bytes = sum(f.path.stat().st_size for f in files) or 1
-    analyzer = Analyzer()
-    builder = IndexBuilder(params)
-    names = NameTableBuilder()
-    ids: list[str] = []
-    columns = {name: writer.column(name) for name in TEXT_COLUMNS}
-    with ChunkPipeline(
-        builder, params.title_weight, parallel=total_bytes > PARALLEL_BYTES
-    ) as chunks:
-        for n, paper in enumerate(iter_papers(files, collection), start=1):
-            chunks.add(paper.title, paper.abstract)
-            names.add(n - 1, paper.title)
-            ids.append(paper.doc_id)
-            for name, value in (
-                ("ids", paper.doc_id),
-                ("titles", paper.title),
-                ("abstracts", paper.abstract),
-                ("dates", paper.date),
-                ("authors", paper.authors),
-                ("urls", paper.url),
-                ("categories", paper.categories),
-            ):
-                columns[name].append(value)
-            if on_progress is not None and n % 1000 == 0:
-                on_progress("reading", min(report.bytes_read / total_bytes, 1.0))
-    if builder.n_docs == 0:
+    notice: NoticeFn,
+    private: bool = False,
+) -> Engine:
+    home.mkdir(parents=True, exist_ok=True)
+    for part in (SEGMENTS, GENERATIONS):
+        remove_stale(home / part)
+    status = "built"
+    current: Engine | None = None
+    try:
+        current = Engine.load(home, params, "loaded")
+    except FileNotFoundError:
+        pass
+    except (CacheDamaged, OSError, ValueError, KeyError, TypeError, IndexError) as err:
+        notice(f"the cached index was damaged ({_one_line(err)}); rebuilding it")
+        _empty(home)
+        status = "rebuilt: damaged cache"
+    added = list(current.generation.state.added) if current else []
+    for path in add:
+        resolved = str(Path(path).expanduser().resolve())
+        if resolved not in added:
+            added.append(resolved)
+    files = resolve_corpus([*corpus, *added], report)
+    if current is None:
+        changes = Changes(new=files, changed=[], removed=[], restamped={})
+    else:
+        changes = _changes(current.generation.state, files)
+        if not changes and not changes.restamped and added == current.generation.state.added:
+            if private:
+                current.status = "built, not cached"
+            return current
+        if changes:
+            notice(f"the corpus changed ({changes.describe()}); indexing what changed")
+        status = "updated"
+    engine = _apply(home, current, files, changes, added, params, report, on_progress, status)
+    if private:
+        engine.status = "built, not cached"
+    return engine
+
+
+def _one_line(err: BaseException) -> str:
+    return " ".join(str(err).split()) or err.__class__.__name__
+
+
+def _empty(home: Path) -> None:
+    for part in (SEGMENTS, GENERATIONS):
+        shutil.rmtree(home / part, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        (home / "CURRENT").unlink()
+
+
+def _state_of(file: CorpusFile, previous: FileState | None = None) -> FileState:
+    st = file.path.stat()
+    digest = previous.digest if previous is not None else file_digest(file.path)
+    return FileState(str(file.path), file.format, st.st_size, st.st_mtime_ns, st.st_ino, digest)
+
+
+def _changes(state: GenerationState, files: list[CorpusFile]) -> Changes:
+    new, changed, restamped = [], [], {}
+    for file in files:
+        known = state.files.get(str(file.path))
+        if known is None:
+            new.append(file)
+            continue
+        st = file.path.stat()
+        if [st.st_size, st.st_mtime_ns, st.st_ino] == known.stamp() and file.format == known.format:
+            continue
+        digest = file_digest(file.path)
+        if digest == known.digest and file.format == known.format:
+            restamped[str(file.path)] = _state_of(file, known)  # touched, not changed
+        else:
+            changed.append(file)
+    present = {str(f.path) for f in files}
+    removed = [p for p in state.files if p not in present]
+    return Changes(new, changed, removed, restamped)
+
+
+class _Existing:
+    """The live documents an addition is checked against: their contents (duplicates become
+    extra sources) and their ids (a different record with a taken id gets "~2")."""
+
+    def __init__(self, engine: Engine | None, deleted: dict[str, set[int]]) -> None:
+        self.engine = engine
+        self.deleted = (
+            {
+                int(engine.index.bases[i]) + d
+                for i, seg in enumerate(engine.index.segments)
+                for d in deleted.get(seg.name, set())
+            }
+            if engine is not None
+            else set()
+        )
+        self._by_content: dict[tuple[int, int], int] | None = None
+
+    def _contents(self) -> dict[tuple[int, int], int]:
+        """Content hash -> live document, read on first need."""
+        if self._by_content is None:
+            self._by_content = {}
+            if self.engine is not None:
+                for s, segment in enumerate(self.engine.index.segments):
+                    base = int(self.engine.index.bases[s])
+                    for local, pair in enumerate(map(tuple, segment.content_hash.tolist())):
+                        if base + local not in self.deleted:
+                            self._by_content.setdefault(pair, base + local)
+        return self._by_content
+
+    def duplicate(self, title: str, abstract: str, own_id: str | None) -> str | None:
+        if self.engine is None:
+            return None
+        doc = self._contents().get(content_hash(title, abstract))
+        if doc is None:
+            return None
+        doc_id = self.engine.papers.ids[doc]
+        return doc_id if own_id is None or own_id == doc_id else None
+
+    def has_id(self, doc_id: str) -> bool:
+        if self.engine is None:
+            return False
+        found = self.engine.papers.position(doc_id)
+        return found is not None and found not in self.deleted
+
+
+def _apply(
+    home: Path,
+    current: Engine | None,
+    files: list[CorpusFile],
+    changes: Changes,
+    added: list[str],
+    params: Bm25Params,
+    report: LoadReport,
+    on_progress: ProgressFn | None,
+    status: str,
+) -> Engine:
+    started = time.perf_counter()
+    state = current.generation.state if current else None
+    terms = TermTable(current.generation.terms.all() if current else [])
+    gone_files = set(changes.removed) | {str(f.path) for f in changes.changed}
+    deleted = _deletions(current, gone_files)
+    extra = {
+        doc_id: [src for src in sources if src[0] not in gone_files]
+        for doc_id, sources in (state.extra_sources.items() if state else [])
+    }
+    # Documents deleted because their files went, but read elsewhere too, stay.
+    collection = Collection(report, existing=_Existing(current, deleted))
+    reading = [*changes.new, *changes.changed]
+    total_bytes = sum(f.path.stat().st_size for f in reading) or 1
+    indexer = Indexer(
+        home,
+        terms,
+        params.title_weight,
+        processes_for(total_bytes, PARALLEL_BYTES),
+        on_progress,
+    )
+    indexer.run(iter_papers(reading, collection), lambda: report.bytes_read / total_bytes)
+    for doc_id, source in collection.extra_sources:
+        extra.setdefault(doc_id, []).append([source.path, source.line, source.date])
+    extra = {k: v for k, v in extra.items() if v}
+    if current is None and not indexer.segments:
         raise InputError("the corpus is empty: no records with a title and an abstract")
-    for name, column in columns.items():
-        writer.array(f"{name}_offsets", column.close())
-    if on_progress is not None:
-        on_progress("postings", 1.0)
-    version_group = np.asarray(collection.finish(), dtype=np.int32)
-    writer.array("id_order", sorted_positions(ids))
-    del ids
-    name_max_words = names.write(writer)
-    _write_sources(writer, collection, files=[str(f.path) for f in report.files])
-    _write_versions(writer, version_group)
-    index = builder.finish()
-    writer.text("vocabulary", index.vocabulary)
-    for name in INDEX_ARRAYS:
-        writer.array(name, getattr(index, name))
-    n_sentences, avg_terms, estimated = _sentence_statistics(writer, analyzer, builder.n_docs)
-    summary = IndexSummary(
-        files=len(report.files),
-        documents=builder.n_docs,
-        duplicates_merged=collection.duplicates_merged,
-        version_groups=collection.version_groups,
-        versioned_documents=collection.versioned_documents,
-        sentences=n_sentences,
-        sentences_estimated=estimated,
-        avg_sentence_terms=avg_terms,
-        vocabulary=index.n_terms,
-        postings=index.n_postings,
+    old_segments = current.index.segments if current else []
+    live_old = [s for s in old_segments if len(deleted.get(s.name, ())) < s.n_docs]
+    file_states = {p: f for p, f in (state.files.items() if state else []) if p not in gone_files}
+    file_states.update(changes.restamped)
+    for f in reading:
+        file_states[str(f.path)] = _state_of(f)
+    new_state = GenerationState(
+        number=(state.number + 1) if state else 1,
+        segments=[s.name for s in live_old] + [s.name for s in indexer.segments],
+        files=file_states,
+        added=added,
+        extra_sources=extra,
+        summary={},
+        duplicates_merged=(state.duplicates_merged if state else 0) + collection.duplicates_merged,
+        deleted={
+            name: np.asarray(sorted(docs), dtype=np.int32)
+            for name, docs in deleted.items()
+            if docs and name in {s.name for s in live_old}
+        },
+    )
+    df, cf = _frequencies(current, terms, deleted, indexer.segments, live_old)
+    hashes = _title_hashes(live_old, new_state.deleted, indexer.segments)
+    segments = [*live_old, *(Segment(s.directory) for s in indexer.segments)]
+    new_state.summary = _summary(
+        segments, new_state, df, hashes, report, time.perf_counter() - started
+    )
+    directory = write_generation(home, new_state, terms, df, cf, hashes)
+    make_current(home, directory)
+    engine = Engine.load(home, params, status)
+    segments_now = engine.index.segments
+    if current is None and len(segments_now) > 1:
+        # A first build is written in segments of bounded size, then made one.
+        engine = _merge(engine, segments_now, on_progress)
+    elif len(segments_now) > MAX_SEGMENTS:
+        # Additions pile up small segments: fold all but the largest into one.
+        engine = _merge(engine, sorted(segments_now, key=lambda s: s.n_docs)[:-1], on_progress)
+    engine.status = status
+    return engine
+
+
+def _deletions(current: Engine | None, gone_files: set[str]) -> dict[str, set[int]]:
+    """Per segment, the documents to delete: those already deleted, and those read only from
+    files that changed or went (and not also read later from another file)."""
+    if current is None:
+        return {}
+    state = current.generation.state
+    deleted = {name: set(docs.tolist()) for name, docs in state.deleted.items()}
+    if not gone_files:
+        return deleted
+    extra_ids = {
+        d
+        for d, sources in state.extra_sources.items()
+        if any(s[0] not in gone_files for s in sources)
+    }
+    for segment in current.index.segments:
+        files_gone = np.asarray([f in gone_files for f in segment.source_files] + [False])
+        if not files_gone.any():
+            continue
+        from_gone = files_gone[segment.source_file]
+        remaining = (
+            np.add.reduceat((~from_gone).astype(np.int64), segment.source_ptr[:-1])
+            if from_gone.size
+            else np.zeros(segment.n_docs, np.int64)
+        )
+        remaining[np.diff(segment.source_ptr) == 0] = 0
+        ids = segment.columns["ids"]
+        for local in np.flatnonzero(remaining == 0).tolist():
+            if ids[local] not in extra_ids:
+                deleted.setdefault(segment.name, set()).add(local)
+    return deleted
+
+
+def _frequencies(
+    current: Engine | None,
+    terms: TermTable,
+    deleted: dict[str, set[int]],
+    new: list[NewSegment],
+    live_old: list[Segment],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Live document and collection frequency of every global term: the previous generation's,
+    less what newly deleted documents held, plus the new segments'."""
+    n = len(terms)
+    df = np.zeros(n, dtype=np.int64)
+    cf = np.zeros(n, dtype=np.int64)
+    if current is not None:
+        old = current.generation
+        df[: old.df.shape[0]] = old.df
+        cf[: old.cf.shape[0]] = old.cf
+        before = old.state.deleted
+        for s, segment in enumerate(current.index.segments):
+            fresh = deleted.get(segment.name, set()) - set(
+                before.get(segment.name, np.zeros(0)).tolist()
+            )
+            base = int(current.index.bases[s])
+            for local in sorted(fresh):
+                ids, tfs = current.term_counts(base + local)
+                df[ids] -= 1
+                cf[ids] -= tfs
+    for segment in new:
+        df[segment.terms] += segment.df
+        cf[segment.terms] += segment.cf
+    return df, cf
+
+
+def _title_hashes(
+    live_old: list[Segment], deleted: dict[str, np.ndarray], new: list[NewSegment]
+) -> np.ndarray:
+    """The title hash of every document in the new generation's numbering (0 when deleted)."""
+    parts = []
+    for segment in live_old:
+        hashes = np.asarray(segment.title_hash, dtype=np.uint64).copy()
+        hashes[deleted.get(segment.name, np.zeros(0, np.int32))] = 0
+        parts.append(hashes)
+    parts += [s.title_hash for s in new]
+    return np.concatenate(parts) if parts else np.zeros(0, np.uint64)
+
+
+def _summary(
+    segments: list[Segment],
+    state: GenerationState,
+    df: np.ndarray,
+    hashes: np.ndarray,
+    report: LoadReport,
+    seconds: float,
+) -> dict:
+    from retrieval.generation import version_groups
+
+    deleted = sum(int(d.shape[0]) for d in state.deleted.values())
+    documents = sum(s.n_docs for s in segments) - deleted
+    group, ptr, _ = version_groups(hashes)
+    sampled = sum(s.sentences[0] for s in segments)
+    sentences = sum(s.sentences[1] for s in segments)
+    sentence_terms = sum(s.sentences[2] for s in segments)
+    estimate = round(sentences * documents / sampled) if sampled else 0
+    return IndexSummary(
+        files=len(state.files),
+        documents=documents,
+        duplicates_merged=state.duplicates_merged,
+        version_groups=int(ptr.shape[0] - 1),
+        versioned_documents=int((group >= 0).sum()),
+        sentences=int(estimate),
+        sentences_estimated=sampled < documents,
+        avg_sentence_terms=round(max(sentence_terms / sentences, 1.0), 4) if sentences else 1.0,
+        vocabulary=int((df > 0).sum()),
+        postings=sum(int(s.postings.ptr[-1]) for s in segments),
+        segments=len(segments),
+        deleted=deleted,
         skipped_files=report.skipped_files,
         skipped_records=report.skipped_records,
         warnings=report.warnings,
-        build_seconds=round(time.perf_counter() - started, 3),
+        build_seconds=round(seconds, 3),
+    ).model_dump()
+
+
+def _merge(engine: Engine, chosen: list[Segment], on_progress: ProgressFn | None) -> Engine:
+    """A new generation in which the `chosen` segments are one (their deleted documents
+    dropped); the engine over it."""
+    if on_progress is not None:
+        on_progress("merging", 1.0)
+    home = engine.home
+    state = engine.generation.state
+    names = {s.name for s in chosen}
+    deleted = [state.deleted.get(s.name, np.zeros(0, np.int32)) for s in chosen]
+    merged = merge_segments(home, chosen, deleted, segment_name())
+    order: list[str] = []
+    for segment in engine.index.segments:
+        if segment.name not in names:
+            order.append(segment.name)
+        elif merged.name not in order:
+            order.append(merged.name)
+    new_state = GenerationState(
+        number=state.number + 1,
+        segments=order,
+        files=state.files,
+        added=state.added,
+        extra_sources=state.extra_sources,
+        summary={},
+        duplicates_merged=state.duplicates_merged,
+        deleted={k: v for k, v in state.deleted.items() if k not in names},
     )
-    return {
-        "params": params.as_dict(),
-        "analyzer": ANALYZER_VERSION,
-        "source_files": [str(f.path) for f in report.files],
-        "name_max_words": name_max_words,
-        "summary": summary.model_dump(),
-    }
-
-
-def _write_sources(writer: IndexWriter, collection: Collection, files: list[str]) -> None:
-    file_index = {path: i for i, path in enumerate(files)}
-    counts = np.fromiter((len(s) for s in collection.sources), dtype=np.int64)
-    ptr = np.zeros(counts.size + 1, dtype=np.int64)
-    np.cumsum(counts, out=ptr[1:])
-    refs = [ref for sources in collection.sources for ref in sources]
-    writer.array("source_ptr", ptr)
-    writer.array("source_file", np.fromiter((file_index[r.path] for r in refs), np.int32))
-    writer.array("source_line", np.fromiter((r.line for r in refs), np.int32))
-    dates = writer.column("source_dates")
-    for ref in refs:
-        dates.append(ref.date)
-    writer.array("source_dates_offsets", dates.close())
-
-
-def _write_versions(writer: IndexWriter, version_group: np.ndarray) -> None:
-    writer.array("version_group", version_group)
-    grouped = np.flatnonzero(version_group >= 0)
-    order = grouped[np.argsort(version_group[grouped], kind="stable")]
-    n_groups = int(version_group.max()) + 1 if grouped.size else 0
-    ptr = np.zeros(n_groups + 1, dtype=np.int64)
-    np.cumsum(np.bincount(version_group[grouped], minlength=n_groups), out=ptr[1:])
-    writer.array("group_ptr", ptr)
-    writer.array("group_docs", order.astype(np.int32))
-
-
-def _sentence_statistics(
-    writer: IndexWriter, analyzer: Analyzer, n_docs: int
-) -> tuple[int, float, bool]:
-    """Sentence count and mean sentence length in terms, from an even sample of abstracts."""
-    from retrieval.persistence import StringColumn
-
-    abstracts = StringColumn(
-        writer.dir / "abstracts.txt", np.load(writer.dir / "abstracts_offsets.npy")
+    segments = [Segment(home / SEGMENTS / name) for name in order]
+    hashes = _title_hashes(segments, new_state.deleted, [])
+    df = engine.generation.df
+    summary = _summary(segments, new_state, np.asarray(df), hashes, LoadReport(), 0.0)
+    summary.update(
+        skipped_files=engine.summary.skipped_files,
+        skipped_records=engine.summary.skipped_records,
+        warnings=engine.summary.warnings,
+        build_seconds=engine.summary.build_seconds,
     )
-    sample = np.unique(np.linspace(0, n_docs - 1, min(n_docs, SENTENCE_SAMPLE)).astype(np.int64))
-    sentences = terms = 0
-    for doc in sample:
-        text = abstracts[int(doc)]
-        for span in split_sentences(text):
-            sentences += 1
-            terms += len(analyzer.terms(text[span.start : span.end]))
-    estimated = sample.size < n_docs
-    total = round(sentences * n_docs / sample.size) if sample.size else 0
-    avg = terms / sentences if sentences else 1.0
-    return int(total), round(max(avg, 1.0), 4), estimated
-
-
-# ---------------------------------------------------------------------------------------------
-# Cache bookkeeping
-
-
-def _writable(root: Path) -> bool:
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        probe = root / ".write-probe"
-        probe.write_text("")
-        probe.unlink()
-        return True
-    except OSError:
-        return False
-
-
-def _corpus_signature(corpus: Sequence[str | Path]) -> str:
-    return json.dumps(sorted(str(Path(c).expanduser().resolve()) for c in corpus))
-
-
-def _previous_key(root: Path, corpus: Sequence[str | Path]) -> str | None:
-    try:
-        latest = json.loads((root / LATEST).read_text(encoding="utf-8"))
-        value = latest.get(_corpus_signature(corpus))
-        return value if isinstance(value, str) else None
-    except (OSError, ValueError, AttributeError):
-        return None
-
-
-def _remember_key(root: Path, corpus: Sequence[str | Path], key: str) -> None:
-    latest: dict = {}
-    with contextlib.suppress(OSError, ValueError):
-        loaded = json.loads((root / LATEST).read_text(encoding="utf-8"))
-        if isinstance(loaded, dict):
-            latest = loaded
-    latest[_corpus_signature(corpus)] = key
-    with contextlib.suppress(OSError):
-        atomic_write_text(root / LATEST, json.dumps(latest, indent=1))
-
-
-def _remove_index(directory: Path) -> None:
-    import shutil
-
-    shutil.rmtree(directory, ignore_errors=True)
+    new_state.summary = summary
+    terms = TermTable(engine.generation.terms.all())
+    directory = write_generation(
+        home, new_state, terms, np.asarray(df), np.asarray(engine.generation.cf), hashes
+    )
+    make_current(home, directory)
+    return Engine.load(home, engine.index.params, "merged")

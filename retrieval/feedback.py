@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from retrieval.index import Bm25Index
+    from retrieval.engine import Engine
 
 
 @dataclass(frozen=True)
@@ -38,20 +38,22 @@ class Rm3Params:
 
 def rm3_expand(
     query: Mapping[int, float],
-    index: Bm25Index,
+    engine: Engine,
     docs: np.ndarray,
     scores: np.ndarray,
     params: Rm3Params,
 ) -> dict[int, float]:
     """The interpolated query: `original_weight` of the normalised query plus the rest spread over
-    the relevance model's top terms, P(w|R) ∝ Σ_d P(w|d)·P(d|q), from the feedback documents."""
+    the relevance model's top terms, P(w|R) ∝ Σ_d P(w|d)·P(d|q), from the feedback documents
+    (their terms read from their stored text)."""
     if not query or docs.size == 0:
         return dict(query)
+    index = engine.index
     doc_weights = np.exp((scores - scores.max()) / params.temperature)
     doc_weights /= doc_weights.sum()
     parts_terms, parts_mass = [], []
     for doc, weight in zip(docs, doc_weights, strict=True):
-        terms, tf = index.document_terms(int(doc))
+        terms, tf = engine.term_counts(int(doc))
         if terms.size:
             parts_terms.append(terms)
             parts_mass.append(tf.astype(np.float64) * (weight / tf.sum()))
@@ -59,10 +61,9 @@ def rm3_expand(
         return dict(query)
     terms, inverse = np.unique(np.concatenate(parts_terms), return_inverse=True)
     relevance = np.bincount(inverse, weights=np.concatenate(parts_mass))
-    df = index.post_ptr[terms + 1] - index.post_ptr[terms]
-    relevance[df > params.max_df_share * index.n_docs] = 0.0
-    # The best terms, ties broken by term id so that the expansion is reproducible.
-    order = np.lexsort((terms, -relevance))[: params.terms]
+    df = index.generation.df[terms]
+    relevance[df > params.max_df_share * index.n_live] = 0.0
+    order = _best(terms, relevance, params.terms, index.term)
     order = order[relevance[order] > 0]
     chosen_mass = float(relevance[order].sum())
     query_mass = sum(query.values())
@@ -72,3 +73,21 @@ def rm3_expand(
             share = (1 - params.original_weight) * float(value) / chosen_mass
             expanded[int(term)] = expanded.get(int(term), 0.0) + share
     return expanded
+
+
+def _best(terms: np.ndarray, relevance: np.ndarray, n: int, spelling) -> np.ndarray:
+    """The n most relevant terms; equal relevance is decided by the terms' spelling, so the
+    expansion is reproducible however the collection numbers its terms."""
+    order = np.argsort(-relevance, kind="stable")
+    if order.size <= n:
+        cut = order
+    else:
+        edge = relevance[order[n - 1]]
+        tied = order[relevance[order] == edge]
+        above = order[relevance[order] > edge]
+        tied = sorted(tied.tolist(), key=lambda i: spelling(int(terms[i])))
+        cut = np.concatenate([above, np.asarray(tied[: n - above.size], dtype=np.int64)])
+    # Within the cut, by relevance, then spelling.
+    return np.asarray(
+        sorted(cut.tolist(), key=lambda i: (-relevance[i], spelling(int(terms[i])))), dtype=np.int64
+    )

@@ -1,24 +1,23 @@
-"""The BM25 index: a vocabulary of term ids and postings stored as compressed sparse columns.
+"""The BM25 index over a generation's segments.
 
-Column t of the document-term matrix holds the documents containing term t (int32, ascending), the
-term's weighted frequency there (uint16), and its precomputed BM25 impact (float32). A query is
-scored one term at a time, vectorised over that term's postings; the top k come from a partial
-selection. The same matrix by rows (document → terms) serves pseudo-relevance feedback.
+Statistics are collection-wide (live documents, their mean length, each term's live document
+frequency), so a document scores the same whichever segment holds it. A query is scored one
+segment at a time and, within a segment, one term at a time, vectorised over the term's
+postings, skipping what cannot reach the top k (MaxScore); the segments' top k are merged.
+Scores are computed in float32 with Lucene's BM25 formula and IDF.
 """
 
 from __future__ import annotations
 
-import bisect
 import math
-import os
-from array import array
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
 
-from retrieval.analysis import TOKEN_PATTERN, Analyzer
+from retrieval.generation import Generation
+from retrieval.persistence import CacheDamaged
+from retrieval.segment import Segment
 
 
 @dataclass(frozen=True)
@@ -39,131 +38,243 @@ def lucene_idf(df: np.ndarray | float, n_docs: int) -> np.ndarray | float:
     return np.log1p((n_docs - df + 0.5) / (df + 0.5))
 
 
-def saturation(tf: np.ndarray, length: np.ndarray, avg_length: float, p: Bm25Params) -> np.ndarray:
-    """BM25's term-frequency component, tf(k1+1) / (tf + k1(1 - b + b·len/avglen))."""
-    norm = p.k1 * (1.0 - p.b + p.b * (length / avg_length))
-    return tf * (p.k1 + 1.0) / (tf + norm)
+class SortedTerms:
+    """The vocabulary in sorted order, read through the term table's sorting permutation:
+    supports bisect and slices without reading every term."""
+
+    # Lookups remembered (a collection's frequent terms are asked for again and again).
+    MEMO = 200_000
+
+    def __init__(self, generation: Generation) -> None:
+        self.terms = generation.terms
+        self.order = generation.term_order
+        self._memo: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return int(self.order.shape[0])
+
+    def __getitem__(self, i: int) -> str:
+        return self.terms[int(self.order[i])]
+
+    def slice(self, start: int, stop: int) -> list[str]:
+        return [self.terms[int(t)] for t in self.order[start:stop]]
+
+    def position(self, term: str) -> int:
+        """The term's global id, or -1: a binary search comparing UTF-8 bytes (ordered as the
+        strings are), reading only the probed terms."""
+        found = self._memo.get(term)
+        if found is not None:
+            return found
+        target = term.encode("utf-8")
+        data, offsets, order = self.terms.data, self.terms.offsets, self.order
+        lo, hi = 0, int(order.shape[0])
+        while lo < hi:
+            mid = (lo + hi) // 2
+            t = int(order[mid])
+            if data[int(offsets[t]) : int(offsets[t + 1]) - 1] < target:
+                lo = mid + 1
+            else:
+                hi = mid
+        found = -1
+        if lo < order.shape[0]:
+            t = int(order[lo])
+            if data[int(offsets[t]) : int(offsets[t + 1]) - 1] == target:
+                found = t
+        if len(self._memo) > self.MEMO:
+            self._memo.clear()
+        self._memo[term] = found
+        return found
 
 
-# The arrays of an index, as stored and loaded (besides the vocabulary and the parameters).
-INDEX_ARRAYS = (
-    "post_ptr",
-    "post_doc",
-    "post_tf",
-    "post_impact",
-    "doc_len",
-    "doc_ptr",
-    "doc_term",
-    "doc_tf",
-    "term_max",
-)
-
-
-@dataclass
 class Bm25Index:
-    """Postings and statistics; the arrays may be memory-mapped from the cache."""
+    """Postings of every live segment under the generation's statistics."""
 
-    vocabulary: list[str]  # sorted; a term's id is its position
-    post_ptr: np.ndarray  # int64 [n_terms + 1]
-    post_doc: np.ndarray  # int32 [n_postings]
-    post_tf: np.ndarray  # uint16 [n_postings], weighted term frequency
-    post_impact: np.ndarray  # float32 [n_postings], BM25 weight with Lucene IDF
-    doc_len: np.ndarray  # float32 [n_docs], weighted length
-    doc_ptr: np.ndarray  # int64 [n_docs + 1]: the rows, document → terms
-    doc_term: np.ndarray  # int32 [n_postings]
-    doc_tf: np.ndarray  # uint16 [n_postings]
-    term_max: np.ndarray  # float32 [n_terms], each term's largest impact (for MaxScore)
-    params: Bm25Params
-
-    def __post_init__(self) -> None:
-        self.n_docs = int(self.doc_len.shape[0])
-        self.avg_len = float(self.doc_len.mean()) if self.n_docs else 0.0
-        self.total_length = float(self.doc_len.sum(dtype=np.float64))
+    def __init__(self, generation: Generation, segments: list[Segment], params: Bm25Params) -> None:
+        self.generation = generation
+        self.segments = segments
+        self.params = params
+        self.bases = np.zeros(len(segments) + 1, dtype=np.int64)
+        np.cumsum([s.n_docs for s in segments], out=self.bases[1:])
+        self.n_docs = int(self.bases[-1])  # documents, deleted ones included (their numbers stay)
+        self.deleted = [
+            generation.state.deleted.get(s.name, np.zeros(0, np.int32)) for s in segments
+        ]
+        for segment, deleted in zip(segments, self.deleted, strict=True):
+            if deleted.size and (int(deleted.min()) < 0 or int(deleted.max()) >= segment.n_docs):
+                raise CacheDamaged(f"{segment.name}: deletions point outside the segment")
+        self.n_live = self.n_docs - sum(int(d.shape[0]) for d in self.deleted)
+        self.total_length = float(
+            sum(
+                int(s.doc_len.sum(dtype=np.int64)) - int(s.doc_len[d].sum(dtype=np.int64))
+                for s, d in zip(segments, self.deleted, strict=True)
+            )
+        )
+        self.avg_len = self.total_length / self.n_live if self.n_live else 1.0
+        self.sorted_terms = SortedTerms(generation)
+        self._norms: list[np.ndarray | None] = [None] * len(segments)
         self._okapi_idf_floor: float | None = None
+
+    # -- terms ---------------------------------------------------------------------------------
 
     @property
     def n_terms(self) -> int:
-        return len(self.vocabulary)
-
-    @property
-    def n_postings(self) -> int:
-        return int(self.post_ptr[-1])
+        return len(self.sorted_terms)
 
     def term_id(self, term: str) -> int:
-        i = bisect.bisect_left(self.vocabulary, term)
-        return i if i < len(self.vocabulary) and self.vocabulary[i] == term else -1
+        """The global id of a term the collection has (live document frequency > 0), or -1."""
+        found = self.sorted_terms.position(term)
+        return found if found >= 0 and self.df(found) > 0 else -1
+
+    def term(self, term_id: int) -> str:
+        return self.generation.terms[term_id]
 
     def df(self, term_id: int) -> int:
-        return int(self.post_ptr[term_id + 1] - self.post_ptr[term_id])
+        return int(self.generation.df[term_id]) if term_id >= 0 else 0
 
     def idf(self, term_id: int) -> float:
         """Lucene IDF of a term; a term the corpus lacks gets the IDF of a term seen once."""
         df = self.df(term_id) if term_id >= 0 else 1
-        return float(lucene_idf(df, self.n_docs))
+        return float(lucene_idf(df, self.n_live))
 
     def collection_frequency(self, term_id: int) -> int:
         """How often the term occurs in the collection (weighted as document lengths are)."""
-        lo, hi = int(self.post_ptr[term_id]), int(self.post_ptr[term_id + 1])
-        return int(self.post_tf[lo:hi].sum(dtype=np.int64))
+        return int(self.generation.cf[term_id]) if term_id >= 0 else 0
 
-    def document_terms(self, doc: int) -> tuple[np.ndarray, np.ndarray]:
-        """The document's term ids and their weighted frequencies."""
-        lo, hi = int(self.doc_ptr[doc]), int(self.doc_ptr[doc + 1])
-        return self.doc_term[lo:hi], self.doc_tf[lo:hi]
+    @property
+    def n_postings(self) -> int:
+        return sum(int(s.postings.ptr[-1]) for s in self.segments)
 
-    def postings(self, term_id: int) -> tuple[np.ndarray, np.ndarray]:
-        lo, hi = int(self.post_ptr[term_id]), int(self.post_ptr[term_id + 1])
-        return self.post_doc[lo:hi], self.post_impact[lo:hi]
+    # -- locating documents --------------------------------------------------------------------
+
+    def locate(self, doc: int) -> tuple[int, int]:
+        """(segment position, local document number) of a global document number."""
+        if not 0 <= doc < self.n_docs:
+            raise IndexError(f"no document {doc}")
+        s = int(np.searchsorted(self.bases, doc, side="right")) - 1
+        return s, doc - int(self.bases[s])
+
+    def doc_length(self, doc: int) -> int:
+        s, local = self.locate(doc)
+        return int(self.segments[s].doc_len[local])
+
+    def is_deleted(self, doc: int) -> bool:
+        s, local = self.locate(doc)
+        deleted = self.deleted[s]
+        i = int(np.searchsorted(deleted, local))
+        return i < deleted.shape[0] and int(deleted[i]) == local
+
+    # -- scoring -------------------------------------------------------------------------------
+
+    def _norm(self, s: int) -> np.ndarray:
+        """k1 (1 - b + b len/avglen) per document of segment s, in float32."""
+        norm = self._norms[s]
+        if norm is None:
+            p = self.params
+            lengths = self.segments[s].doc_len.astype(np.float32)
+            norm = self._norms[s] = (p.k1 * (1.0 - p.b + p.b * (lengths / self.avg_len))).astype(
+                np.float32
+            )
+        return norm
+
+    def _terms(self, weights: Mapping[int, float]) -> list[tuple[int, float, np.float32]]:
+        """(term, weight, idf as float32) of the query terms the collection has."""
+        out = []
+        for term, weight in weights.items():
+            df = self.df(term)
+            if weight > 0 and df > 0:
+                idf = np.float32(lucene_idf(np.float64(df), self.n_live))
+                out.append((term, weight, idf))
+        return out
+
+    def _impacts(self, s: int, local: int, idf: np.float32) -> tuple[np.ndarray, np.ndarray]:
+        docs, tfs = self.segments[s].postings_of(local)
+        k1p1 = np.float32(self.params.k1 + 1.0)
+        return docs, idf * (tfs * k1p1) / (tfs + self._norm(s)[docs])
 
     def score(self, weights: Mapping[int, float]) -> np.ndarray:
-        """BM25 scores of every document for weighted query terms {term id: weight}."""
+        """BM25 scores of every document for weighted query terms {term id: weight}; 0 for
+        deleted documents."""
         scores = np.zeros(self.n_docs, dtype=np.float32)
-        for term_id, weight in weights.items():
-            docs, impact = self.postings(term_id)
-            if docs.size:
-                # A column lists each document once, so fancy-index addition is exact.
-                scores[docs] += impact if weight == 1.0 else impact * np.float32(weight)
+        terms = self._terms(weights)
+        for s, segment in enumerate(self.segments):
+            part = scores[self.bases[s] : self.bases[s + 1]]
+            for term, weight, idf in terms:
+                local = segment.local_term(term)
+                if local < 0:
+                    continue
+                docs, impact = self._impacts(s, local, idf)
+                part[docs] += impact if weight == 1.0 else impact * np.float32(weight)
+            part[self.deleted[s]] = 0.0
         return scores
 
     def top(self, weights: Mapping[int, float], k: int) -> tuple[np.ndarray, np.ndarray]:
-        """The k best documents for weighted query terms, exactly as `top_k(score(weights), k)`,
-        skipping what cannot change them (MaxScore, term at a time).
+        """The k best documents for weighted query terms, exactly as `top_k(score(weights),
+        k)`: each segment's k best (MaxScore), merged."""
+        terms = self._terms(weights)
+        if not terms or k < 1:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        found_docs, found_scores = [], []
+        for s in range(len(self.segments)):
+            docs, values = self._segment_top(s, terms, k)
+            found_docs.append(docs.astype(np.int64) + self.bases[s])
+            found_scores.append(values)
+        docs = np.concatenate(found_docs)
+        values = np.concatenate(found_scores)
+        order = np.lexsort((docs, -values))[:k]
+        return docs[order], values[order]
 
-        Terms are scored in order of their largest possible contribution. Once the k-th best
-        partial score exceeds what all the remaining terms could still add, only documents
-        within reach of it can make the top k: the remaining terms, the common ones with the
-        longest postings, are then looked up for those documents alone.
-        """
-        terms = [(t, w) for t, w in weights.items() if w > 0 and self.df(t) > 0]
-        bounds = [float(self.term_max[t]) * w for t, w in terms]
-        order = sorted(range(len(terms)), key=lambda i: -bounds[i])
-        remaining_postings = sum(self.df(t) for t, _ in terms)
-        rest = sum(bounds)
-        scores = np.zeros(self.n_docs, dtype=np.float32)
+    def _segment_top(
+        self, s: int, terms: list[tuple[int, float, np.float32]], k: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """MaxScore, term at a time: terms in order of their largest possible contribution.
+        Once the k-th best partial score exceeds what the remaining terms could still add, only
+        documents within reach of it can make the top k: the remaining terms, the common ones
+        with the longest postings, are then looked up for those documents alone."""
+        segment = self.segments[s]
+        p = self.params
+        present = []
+        for term, weight, idf in terms:
+            local = segment.local_term(term)
+            if local >= 0:
+                max_tf = float(segment.max_tf[local])
+                min_len = float(segment.min_len[local])
+                bound = (
+                    float(idf)
+                    * max_tf
+                    * (p.k1 + 1)
+                    / (max_tf + p.k1 * (1 - p.b + p.b * min_len / self.avg_len))
+                )
+                present.append((local, weight, idf, bound * weight * (1 + 1e-5)))
+        present.sort(key=lambda x: -x[3])
+        ptr = segment.postings.ptr
+        remaining_postings = sum(int(ptr[x[0] + 1] - ptr[x[0]]) for x in present)
+        rest = sum(x[3] for x in present)
+        scores = np.zeros(segment.n_docs, dtype=np.float32)
         candidates: np.ndarray | None = None
         member: np.ndarray | None = None
-        for i in order:
-            term_id, weight = terms[i]
-            docs, impact = self.postings(term_id)
-            rest -= bounds[i]
+        for local, weight, idf, bound in present:
+            docs, impact = self._impacts(s, local, idf)
+            if weight != 1.0:
+                impact = impact * np.float32(weight)
+            rest -= bound
             remaining_postings -= docs.size
-            w = np.float32(weight)
             if candidates is None:
-                scores[docs] += impact * w
+                scores[docs] += impact
+                scores[self.deleted[s]] = 0.0  # deleted documents never set the bar
                 # Worth a threshold only when much of the work is still ahead.
-                if remaining_postings > self.n_docs // 4 and rest > 0:
+                if remaining_postings > segment.n_docs // 4 and rest > 0:
                     candidates = _within_reach(scores, k, rest)
             elif candidates.size * 16 < docs.size:
-                # Few candidates, long postings: binary-search the candidates.
                 at = np.minimum(np.searchsorted(docs, candidates), docs.size - 1)
                 hit = docs[at] == candidates
-                scores[candidates[hit]] += impact[at[hit]] * w
+                scores[candidates[hit]] += impact[at[hit]]
             else:
                 if member is None:
-                    member = np.zeros(self.n_docs, dtype=bool)
+                    member = np.zeros(segment.n_docs, dtype=bool)
                     member[candidates] = True
                 keep = member[docs]
-                scores[docs[keep]] += impact[keep] * w
+                scores[docs[keep]] += impact[keep]
+        scores[self.deleted[s]] = 0.0
         return top_k(scores, k, candidates)
 
     def score_okapi(self, query_terms: Sequence[str]) -> np.ndarray:
@@ -172,28 +283,35 @@ class Bm25Index:
         Its IDF is log((N - df + 0.5) / (df + 0.5)); where that is negative it is replaced by
         0.25 times the mean IDF over the vocabulary. Each occurrence of a query term counts.
         """
-        n, p = self.n_docs, self.params
-        scores = np.zeros(n, dtype=np.float64)
+        n, p = self.n_live, self.params
+        scores = np.zeros(self.n_docs, dtype=np.float64)
+        avg = self.total_length / n
         for term in query_terms:
             term_id = self.term_id(term)
             if term_id < 0:
                 continue
-            lo, hi = int(self.post_ptr[term_id]), int(self.post_ptr[term_id + 1])
-            df = hi - lo
+            df = self.df(term_id)
             idf = math.log(n - df + 0.5) - math.log(df + 0.5)
             if idf < 0:
                 idf = self._okapi_floor()
-            docs = self.post_doc[lo:hi]
-            tf = self.post_tf[lo:hi].astype(np.float64)
-            length = self.doc_len[docs].astype(np.float64)
-            avg = float(self.doc_len.astype(np.float64).sum() / n)
-            scores[docs] += idf * (tf * (p.k1 + 1) / (tf + p.k1 * (1 - p.b + p.b * length / avg)))
+            for s, segment in enumerate(self.segments):
+                local = segment.local_term(term_id)
+                if local < 0:
+                    continue
+                docs, tfs = segment.postings_of(local)
+                tf = tfs.astype(np.float64)
+                length = segment.doc_len[docs].astype(np.float64)
+                part = scores[self.bases[s] : self.bases[s + 1]]
+                norm = p.k1 * (1 - p.b + p.b * length / avg)
+                part[docs] += idf * (tf * (p.k1 + 1) / (tf + norm))
+        for s, deleted in enumerate(self.deleted):
+            scores[self.bases[s] + deleted] = 0.0
         return scores
 
     def _okapi_floor(self) -> float:
         if self._okapi_idf_floor is None:
-            df = np.diff(self.post_ptr).astype(np.float64)
-            idf = np.log(self.n_docs - df + 0.5) - np.log(df + 0.5)
+            df = self.generation.df[self.generation.df > 0].astype(np.float64)
+            idf = np.log(self.n_live - df + 0.5) - np.log(df + 0.5)
             self._okapi_idf_floor = 0.25 * float(idf.mean())
         return self._okapi_idf_floor
 
@@ -227,187 +345,3 @@ def top_k(
     order = np.lexsort((candidates, -scores[candidates]))
     best = candidates[order]
     return best, scores[best]
-
-
-class ChunkAnalyzer:
-    """Turns chunks of documents into term ids, in whichever process runs it.
-
-    Each process keeps its own vocabulary and token cache across chunks (tokens repeat across a
-    corpus, so a distinct token is analysed once), and reports with every chunk the terms it
-    met for the first time; `IndexBuilder` maps those onto its global vocabulary.
-    """
-
-    def __init__(self, title_weight: int) -> None:
-        self.analyzer = Analyzer()
-        self.title_weight = title_weight
-        self.key = f"{os.getpid()}:{id(self)}"
-        self.terms: dict[str, int] = {}
-        self.tokens: dict[str, tuple[int, ...]] = {}
-
-    def analyze(self, docs: Sequence[tuple[str, str]]) -> AnalyzedChunk:
-        known = len(self.terms)
-        ids = array("i")
-        lengths = array("i")
-        for title, abstract in docs:
-            title_ids = self._ids(title)
-            abstract_ids = self._ids(abstract)
-            for _ in range(self.title_weight):
-                ids.extend(title_ids)
-            ids.extend(abstract_ids)
-            lengths.append(len(title_ids) * self.title_weight + len(abstract_ids))
-        new_terms = list(self.terms)[known:] if len(self.terms) > known else []
-        return AnalyzedChunk(
-            self.key,
-            new_terms,
-            np.frombuffer(lengths, dtype=np.int32),
-            np.frombuffer(ids, dtype=np.int32),
-        )
-
-    def _ids(self, text: str) -> list[int]:
-        tokens = TOKEN_PATTERN.findall(self.analyzer.normalize(text))
-        cache = self.tokens
-        try:  # the per-token mapping runs inside C (map, chain)
-            return list(chain.from_iterable(map(cache.__getitem__, tokens)))
-        except KeyError:
-            for token in set(tokens).difference(cache):
-                cache[token] = tuple(
-                    self.terms.setdefault(t, len(self.terms))
-                    for t in self.analyzer.token_terms(token)
-                )
-            return list(chain.from_iterable(map(cache.__getitem__, tokens)))
-
-
-@dataclass
-class AnalyzedChunk:
-    analyzer: str  # which ChunkAnalyzer made it (its ids are its own)
-    new_terms: list[str]  # its terms first met in this chunk, in id order
-    lengths: np.ndarray  # int32 per document (weighted length)
-    ids: np.ndarray  # int32 term ids, document after document
-
-
-_PROCESS_ANALYZER: ChunkAnalyzer | None = None
-
-
-def analyze_in_process(docs: Sequence[tuple[str, str]], title_weight: int) -> AnalyzedChunk:
-    """Entry point for worker processes: one analyzer per process, kept across chunks."""
-    global _PROCESS_ANALYZER
-    if _PROCESS_ANALYZER is None or _PROCESS_ANALYZER.title_weight != title_weight:
-        _PROCESS_ANALYZER = ChunkAnalyzer(title_weight)
-    return _PROCESS_ANALYZER.analyze(docs)
-
-
-class IndexBuilder:
-    """Builds a `Bm25Index` from analysed chunks of documents, added in corpus order."""
-
-    def __init__(self, params: Bm25Params) -> None:
-        self.params = params
-        self._term_ids: dict[str, int] = {}
-        self._maps: dict[str, array] = {}  # analyzer -> its term id -> global term id
-        self._doc_len = array("f")
-        self._parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-
-    @property
-    def n_docs(self) -> int:
-        return len(self._doc_len)
-
-    def add_chunk(self, chunk: AnalyzedChunk) -> None:
-        """The chunk's documents as unique (document, term, count) triples, global ids."""
-        mapping = self._maps.setdefault(chunk.analyzer, array("i"))
-        for term in chunk.new_terms:
-            mapping.append(self._term_ids.setdefault(term, len(self._term_ids)))
-        if chunk.lengths.size == 0:
-            return
-        terms = np.frombuffer(mapping, dtype=np.int32)[chunk.ids].astype(np.int64)
-        local_doc = np.repeat(np.arange(chunk.lengths.size, dtype=np.int64), chunk.lengths)
-        width = np.int64(max(len(self._term_ids), 1))
-        keys, counts = np.unique(local_doc * width + terms, return_counts=True)
-        unique_per_doc = np.bincount(keys // width, minlength=chunk.lengths.size)
-        self._parts.append(
-            (
-                unique_per_doc.astype(np.int64),
-                (keys % width).astype(np.int32),
-                np.minimum(counts, np.iinfo(np.uint16).max).astype(np.uint16),
-            )
-        )
-        self._doc_len.extend(chunk.lengths.astype(np.float32).tolist())
-
-    def finish(self, on_stage: Callable[[str], None] | None = None) -> Bm25Index:
-        """The index. Peak memory stays near three copies of the postings: parts are released
-        as they are joined, ids are remapped in place, and arrays are converted without copies."""
-        from scipy import sparse  # build-time only: queries never import scipy
-
-        if on_stage:
-            on_stage("postings")
-        vocabulary = sorted(self._term_ids)
-        rank = np.empty(len(vocabulary), dtype=np.int32)
-        for new_id, term in enumerate(vocabulary):
-            rank[self._term_ids[term]] = new_id
-        n_docs = self.n_docs
-        doc_ptr = np.zeros(n_docs + 1, dtype=np.int64)
-        if self._parts:
-            np.cumsum(np.concatenate([p[0] for p in self._parts]), out=doc_ptr[1:])
-            terms = np.concatenate([p[1] for p in self._parts])
-            tfs = np.concatenate([p[2] for p in self._parts])
-        else:
-            terms = np.zeros(0, dtype=np.int32)
-            tfs = np.zeros(0, dtype=np.uint16)
-        self._parts.clear()
-        np.take(rank, terms, out=terms)
-        by_doc = sparse.csr_matrix(
-            (tfs, terms, doc_ptr), shape=(n_docs, len(vocabulary)), copy=False
-        )
-        del terms, tfs
-        by_doc.sort_indices()  # rows in term order, whatever order the terms were met in
-        by_term = by_doc.tocsc()
-        by_term.sort_indices()
-        doc_len = np.frombuffer(self._doc_len, dtype=np.float32).copy()
-        post_ptr = by_term.indptr.astype(np.int64, copy=False)
-        post_doc = by_term.indices.astype(np.int32, copy=False)
-        post_tf = by_term.data.astype(np.uint16, copy=False)
-        del by_term
-        if on_stage:
-            on_stage("weights")
-        impact = compute_impacts(post_ptr, post_doc, post_tf, doc_len, self.params)
-        term_max = np.zeros(len(vocabulary), dtype=np.float32)
-        nonempty = np.flatnonzero(np.diff(post_ptr))
-        if nonempty.size:
-            term_max[nonempty] = np.maximum.reduceat(impact, post_ptr[nonempty])
-        return Bm25Index(
-            vocabulary,
-            post_ptr,
-            post_doc,
-            post_tf,
-            impact,
-            doc_len,
-            by_doc.indptr.astype(np.int64, copy=False),
-            by_doc.indices.astype(np.int32, copy=False),
-            by_doc.data.astype(np.uint16, copy=False),
-            term_max,
-            self.params,
-        )
-
-
-def compute_impacts(
-    post_ptr: np.ndarray,
-    post_doc: np.ndarray,
-    post_tf: np.ndarray,
-    doc_len: np.ndarray,
-    params: Bm25Params,
-) -> np.ndarray:
-    """Every posting's BM25 weight (Lucene IDF), computed once at build time, in slices."""
-    n_docs = doc_len.shape[0]
-    avg = float(doc_len.mean()) if n_docs else 1.0
-    df = np.diff(post_ptr)
-    idf = lucene_idf(df.astype(np.float64), n_docs).astype(np.float32)
-    # The length part of the denominator depends only on the document.
-    norm = (params.k1 * (1.0 - params.b + params.b * (doc_len / avg))).astype(np.float32)
-    impact = np.empty(post_doc.shape[0], dtype=np.float32)
-    step = 1 << 22
-    k1p1 = np.float32(params.k1 + 1.0)
-    for lo in range(0, impact.shape[0], step):
-        hi = min(lo + step, impact.shape[0])
-        # The term of each posting in the slice, from the column pointers.
-        term_of = np.searchsorted(post_ptr, np.arange(lo, hi), side="right") - 1
-        tf = post_tf[lo:hi].astype(np.float32)
-        impact[lo:hi] = idf[term_of] * (tf * k1p1) / (tf + norm[post_doc[lo:hi]])
-    return impact

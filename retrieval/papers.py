@@ -1,63 +1,67 @@
-"""Read access to the documents of an opened index: fields, sources, versions."""
+"""Read access to the documents of an opened index, across its segments: fields, sources,
+versions, lookup by id."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from retrieval.corpus import SourceRef
 from retrieval.names import bisect_sorted
-from retrieval.persistence import StoredIndex, StringColumn
+
+if TYPE_CHECKING:
+    from retrieval.generation import Generation
+    from retrieval.index import Bm25Index
 
 TEXT_COLUMNS = ("ids", "titles", "abstracts", "dates", "authors", "urls", "categories")
 # A record without a title is shown by this many opening words of its abstract.
 UNTITLED_WORDS = 12
 
 
-@dataclass
-class PaperStore:
-    """Document fields by index, backed by memory-mapped columns."""
+class Field:
+    """One text field of every document (global numbering), read from its segment."""
 
-    ids: StringColumn
-    titles: StringColumn
-    abstracts: StringColumn
-    dates: StringColumn
-    authors: StringColumn
-    urls: StringColumn
-    categories: StringColumn
-    source_files: list[str]
-    source_ptr: np.ndarray
-    source_file: np.ndarray
-    source_line: np.ndarray
-    source_dates: StringColumn
-    version_group: np.ndarray
-    group_ptr: np.ndarray
-    group_docs: np.ndarray
-    id_order: np.ndarray  # positions sorted by id, for lookups by id
+    def __init__(self, store: PaperStore, column: str) -> None:
+        self.store = store
+        self.column = column
 
-    @classmethod
-    def open(cls, stored: StoredIndex) -> PaperStore:
-        columns = {name: stored.column(name) for name in TEXT_COLUMNS}
-        return cls(
-            **columns,
-            source_files=list(stored.manifest["source_files"]),
-            source_ptr=stored.array("source_ptr"),
-            source_file=stored.array("source_file"),
-            source_line=stored.array("source_line"),
-            source_dates=stored.column("source_dates"),
-            version_group=stored.array("version_group"),
-            group_ptr=stored.array("group_ptr"),
-            group_docs=stored.array("group_docs"),
-            id_order=stored.array("id_order"),
-        )
+    def __getitem__(self, doc: int) -> str:
+        s, local = self.store.index.locate(doc)
+        return self.store.index.segments[s].columns[self.column][local]
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return self.store.index.n_docs
+
+    def optional(self, doc: int) -> str | None:
+        return self[doc] or None
+
+
+class PaperStore:
+    """Document fields by global document number."""
+
+    def __init__(self, index: Bm25Index, generation: Generation) -> None:
+        self.index = index
+        self.generation = generation
+        self.ids = Field(self, "ids")
+        self.titles = Field(self, "titles")
+        self.abstracts = Field(self, "abstracts")
+        self.dates = Field(self, "dates")
+        self.authors = Field(self, "authors")
+        self.urls = Field(self, "urls")
+        self.categories = Field(self, "categories")
+        self._live_files = set(generation.state.files)
+
+    def __len__(self) -> int:
+        return self.index.n_docs
 
     def position(self, doc_id: str) -> int | None:
-        """The document with this id (binary search over the sorted ids)."""
-        return bisect_sorted(self.ids, self.id_order, doc_id)
+        """The live document with this id (binary search over each segment's sorted ids)."""
+        for s, segment in enumerate(self.index.segments):
+            local = bisect_sorted(segment.columns["ids"], segment.id_order, doc_id)
+            if local is not None:
+                doc = int(self.index.bases[s]) + local
+                if not self.index.is_deleted(doc):
+                    return doc
+        return None
 
     def title(self, i: int) -> str:
         """The title as the record gives it (empty for a record without one)."""
@@ -75,21 +79,27 @@ class PaperStore:
     def abstract(self, i: int) -> str:
         return self.abstracts[i]
 
+    def check_abstract(self, i: int) -> None:
+        """The stored abstract matches its checksums (CacheDamaged when not)."""
+        s, local = self.index.locate(i)
+        self.index.segments[s].check_abstract(local)
+
     def sources(self, i: int) -> list[SourceRef]:
-        lo, hi = int(self.source_ptr[i]), int(self.source_ptr[i + 1])
-        return [
-            SourceRef(
-                self.source_files[int(self.source_file[j])],
-                int(self.source_line[j]),
-                self.source_dates.optional(j),
-            )
-            for j in range(lo, hi)
+        """Where the document was read: its own records in files still in the collection, and
+        the same record found later in other files."""
+        s, local = self.index.locate(i)
+        own = [r for r in self.index.segments[s].source_refs(local) if r.path in self._live_files]
+        extra = [
+            SourceRef(str(path), int(line), date)
+            for path, line, date in self.generation.state.extra_sources.get(self.ids[i], [])
         ]
+        return own + extra or self.index.segments[s].source_refs(local)
 
     def versions(self, i: int) -> list[int]:
         """Every document that is a version of the same paper as `i` (including `i`), in order."""
-        group = int(self.version_group[i])
+        g = self.generation
+        group = int(g.version_group[i]) if i < g.version_group.shape[0] else -1
         if group < 0:
             return [i]
-        lo, hi = int(self.group_ptr[group]), int(self.group_ptr[group + 1])
-        return [int(d) for d in self.group_docs[lo:hi]]
+        lo, hi = int(g.group_ptr[group]), int(g.group_ptr[group + 1])
+        return [int(d) for d in g.group_docs[lo:hi]]

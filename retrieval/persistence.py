@@ -1,9 +1,11 @@
-"""Where indexes live on disk, and how they are written and read back.
+"""Files on disk: directories of numpy arrays and string columns, each file checksummed in blocks.
 
-An index is a directory of numpy arrays (loaded memory-mapped), newline-separated string columns,
-and a manifest. It is keyed by a hash of the corpus content, the analyzer and the engine format.
-It is written into a temporary directory and renamed into place only when complete, so an
-interrupted or concurrent build never leaves a broken index; a damaged one is detected on load.
+A stored directory (a segment, a generation) is written into a private temporary directory,
+checksummed, synced and renamed into place only when complete, so an interrupted or concurrent
+write never leaves a partial one. Every file is checksummed in blocks when written, as Lucene's
+CheckIndex relies on: opening checks sizes and the small files; `verify()` reads every byte; a
+quoted sentence can be checked against the blocks of the text it comes from, at the cost of
+hashing a block or two.
 """
 
 from __future__ import annotations
@@ -14,30 +16,28 @@ import json
 import mmap
 import os
 import shutil
+import socket
 import tempfile
-import time
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-# Bump when the layout or the meaning of any stored array changes.
-FORMAT_VERSION = 6
 ENV_INDEX_DIR = "ASSISTANT_INDEX_DIR"
 APP_NAME = "abstracts-assistant"
 MANIFEST = "manifest.json"
-HASH_MEMO = "file-hashes.json"
-# Below this total size every stored byte is hashed on load; above, the ends of each file.
-FULL_CHECK_BYTES = 64 << 20
-SAMPLE_BYTES = 1 << 16
-# A temporary build directory untouched this long belongs to a process that died.
-STALE_BUILD_SECONDS = 6 * 3600
+# Files are checksummed in blocks of this many bytes; a quote is checked by its blocks.
+BLOCK_BYTES = 1 << 16
+# Files up to this size are checked whole whenever a directory is opened.
+SMALL_FILE_BYTES = 1 << 20
+# Temporary directories carry the writing process's id after this prefix.
+BUILD_PREFIX = ".build-"
 
 
 class CacheDamaged(Exception):
-    """A stored index that cannot be trusted; the caller rebuilds it."""
+    """Stored data that cannot be trusted; the caller rebuilds it."""
 
 
 def cache_root(override: str | Path | None = None) -> Path:
@@ -52,10 +52,6 @@ def cache_root(override: str | Path | None = None) -> Path:
     return Path(user_cache_dir(APP_NAME)) / "indexes"
 
 
-# ---------------------------------------------------------------------------------------------
-# Corpus fingerprints
-
-
 def file_digest(path: Path) -> str:
     h = hashlib.blake2b(digest_size=20)
     with path.open("rb") as fh:
@@ -64,43 +60,13 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def corpus_fingerprint(files: Sequence[tuple[Path, str]], root: Path | None) -> str:
-    """Hash of the content of the corpus files (path, format).
-
-    A file's content hash is remembered by (size, mtime, inode), as make and git do, so that a
-    warm start does not read a large corpus again.
-    """
-    memo: dict[str, list[Any]] = {}
-    memo_path = root / HASH_MEMO if root else None
-    if memo_path is not None:
-        with contextlib.suppress(OSError, ValueError):
-            memo = json.loads(memo_path.read_text(encoding="utf-8"))
-            if not isinstance(memo, dict):
-                memo = {}
-    changed = False
-    total = hashlib.blake2b(digest_size=20)
-    for path, fmt in files:
-        st = path.stat()
-        stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
-        entry = memo.get(str(path))
-        if isinstance(entry, list) and len(entry) == 2 and entry[0] == stamp:
-            digest = entry[1]
-        else:
-            digest = file_digest(path)
-            memo[str(path)] = [stamp, digest]
-            changed = True
-        total.update(f"{path}\0{fmt}\0{digest}\n".encode())
-    if changed and memo_path is not None:
-        with contextlib.suppress(OSError):
-            atomic_write_text(memo_path, json.dumps(memo))
-    return total.hexdigest()
-
-
-def index_key(fingerprint: str, settings: dict[str, Any]) -> str:
-    payload = json.dumps(
-        {"format": FORMAT_VERSION, "corpus": fingerprint, **settings}, sort_keys=True
-    )
-    return hashlib.blake2b(payload.encode(), digest_size=12).hexdigest()
+def block_sums(path: Path) -> list[str]:
+    """The checksum of each BLOCK_BYTES block of the file."""
+    sums = []
+    with path.open("rb") as fh:
+        while block := fh.read(BLOCK_BYTES):
+            sums.append(hashlib.blake2b(block, digest_size=12).hexdigest())
+    return sums
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -108,11 +74,56 @@ def atomic_write_text(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+# ---------------------------------------------------------------------------------------------
+# Temporary directories of processes that died
+
+
+def owner_alive(owner: str) -> bool:
+    """Whether the process named in a temporary directory's name ("PID-HOST-RANDOM", after its
+    prefix) still runs. Another host's directories (a shared cache) are not ours to judge."""
+    parts = owner.split("-")
+    try:
+        pid = int(parts[0])
+    except ValueError:
+        return True
+    if len(parts) > 1 and parts[1] != _host():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _host() -> str:
+    return socket.gethostname().replace("-", "_")[:32] or "host"
+
+
+def temporary_name(prefix: str = BUILD_PREFIX) -> str:
+    """A name for a temporary directory that says whose it is: prefix, pid, host, random."""
+    return f"{prefix}{os.getpid()}-{_host()}-{os.urandom(4).hex()}"
+
+
+def remove_stale(directory: Path, prefix: str = BUILD_PREFIX) -> list[Path]:
+    """Remove the temporary directories under `directory` whose owner process is gone."""
+    removed = []
+    with contextlib.suppress(OSError):
+        for path in directory.glob(f"{prefix}*"):
+            if not owner_alive(path.name[len(prefix) :]):
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
+    return removed
 
 
 # ---------------------------------------------------------------------------------------------
@@ -130,6 +141,12 @@ class StringColumnWriter:
         self._fh.write(data)
         self._offsets.append(self._offsets[-1] + len(data))
 
+    def append_bytes(self, data: bytes, offsets: np.ndarray) -> None:
+        """Values already joined (`data`), with their offsets from 0 (one more than values)."""
+        self._fh.write(data)
+        base = self._offsets[-1]
+        self._offsets.extend((offsets[1:] + base).tolist())
+
     def close(self) -> np.ndarray:
         self._fh.close()
         return np.frombuffer(self._offsets, dtype=np.int64).copy()
@@ -139,9 +156,10 @@ class StringColumn:
     """Read access to a string column; an empty value reads as None where `optional`."""
 
     def __init__(self, path: Path, offsets: np.ndarray) -> None:
+        self.path = path
         self.offsets = offsets
         size = path.stat().st_size
-        if size != int(offsets[-1]):
+        if offsets.shape[0] < 1 or size != int(offsets[-1]):
             raise CacheDamaged(f"{path.name} has {size} bytes, expected {int(offsets[-1])}")
         self._data: bytes | mmap.mmap
         if size == 0:
@@ -153,9 +171,31 @@ class StringColumn:
     def __len__(self) -> int:
         return int(self.offsets.shape[0]) - 1
 
-    def __getitem__(self, i: int) -> str:
+    @property
+    def data(self) -> bytes | mmap.mmap:
+        """The column's bytes (values joined by newlines), for searches over raw bytes."""
+        return self._data
+
+    def span(self, i: int) -> tuple[int, int]:
+        """The byte range of value i (without its newline)."""
+        if not 0 <= i < len(self):
+            raise CacheDamaged(f"{self.path.name}: no value {i}")
         lo, hi = int(self.offsets[i]), int(self.offsets[i + 1]) - 1
-        return self._data[lo:hi].decode("utf-8")
+        if not 0 <= lo <= hi < len(self._data) + 1:
+            raise CacheDamaged(f"{self.path.name}: offsets out of range")
+        return lo, hi
+
+    def __getitem__(self, i: int) -> str:
+        lo, hi = self.span(i)
+        try:
+            return self._data[lo:hi].decode("utf-8")
+        except UnicodeDecodeError:
+            raise CacheDamaged(f"{self.path.name}: value {i} is not UTF-8") from None
+
+    def raw(self, start: int, stop: int) -> tuple[bytes, np.ndarray]:
+        """Values start..stop-1 as joined bytes and their offsets from 0."""
+        lo, hi = int(self.offsets[start]), int(self.offsets[stop])
+        return bytes(self._data[lo:hi]), self.offsets[start : stop + 1] - lo
 
     def optional(self, i: int) -> str | None:
         return self[i] or None
@@ -169,169 +209,169 @@ class StringColumn:
         if stop <= start:
             return []
         lo, hi = int(self.offsets[start]), int(self.offsets[stop])
-        return self._data[lo:hi].decode("utf-8").split("\n")[:-1]
+        return self._data[lo:hi].decode("utf-8", errors="replace").split("\n")[:-1]
 
 
 # ---------------------------------------------------------------------------------------------
-# Writing
+# Writing a directory
 
 
-class IndexWriter:
-    """Writes one index into a private temporary directory, then moves it into place."""
+class DirectoryWriter:
+    """Writes one stored directory into a private temporary directory beside its final place,
+    then checksums it and renames it into place."""
 
-    def __init__(self, root: Path, key: str) -> None:
-        self.root = root
-        self.key = key
-        self.final = root / key
-        root.mkdir(parents=True, exist_ok=True)
-        _remove_stale_builds(root)
-        self.dir = Path(tempfile.mkdtemp(prefix=f".build-{key}-", dir=root))
+    def __init__(self, parent: Path, final_name: str) -> None:
+        parent.mkdir(parents=True, exist_ok=True)
+        self.parent = parent
+        self.final = parent / final_name
+        self.dir = parent / temporary_name()
+        self.dir.mkdir()
         self.arrays: dict[str, dict[str, Any]] = {}
-        self.columns: list[str] = []
 
     def array(self, name: str, values: np.ndarray) -> None:
         np.save(self.dir / f"{name}.npy", values, allow_pickle=False)
         self.arrays[name] = {"dtype": str(values.dtype), "shape": list(values.shape)}
 
     def column(self, name: str) -> StringColumnWriter:
-        self.columns.append(name)
         return StringColumnWriter(self.dir / f"{name}.txt")
 
-    def text(self, name: str, lines: Sequence[str]) -> None:
-        with (self.dir / f"{name}.txt").open("w", encoding="utf-8", newline="\n") as fh:
-            for line in lines:
-                fh.write(line)
-                fh.write("\n")
+    def close_column(self, name: str, column: StringColumnWriter) -> None:
+        self.array(f"{name}_offsets", column.close())
 
     def commit(self, manifest: dict[str, Any]) -> Path:
-        """Checksums, manifest, then one rename; returns the final directory."""
+        """Block checksums, manifest, sync, then one rename; returns the final directory."""
+        files = sorted(p for p in self.dir.iterdir() if p.name != MANIFEST)
         manifest = {
             **manifest,
-            "format": FORMAT_VERSION,
-            "key": self.key,
             "arrays": self.arrays,
-            "checksums": _checksums(self.dir),
+            "files": {p.name: {"size": p.stat().st_size, "blocks": block_sums(p)} for p in files},
         }
-        (self.dir / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        (self.dir / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
         for path in self.dir.iterdir():
             with path.open("rb") as fh:
                 os.fsync(fh.fileno())
-        try:
-            os.rename(self.dir, self.final)
-        except OSError:
-            # Another process finished the same index first; theirs is as good as ours.
-            self.discard()
-            if not (self.final / MANIFEST).exists():
-                raise
+        os.rename(self.dir, self.final)
+        _sync_directory(self.parent)
         return self.final
 
     def discard(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def _remove_stale_builds(root: Path) -> None:
-    now = time.time()
-    for path in root.glob(".build-*"):
-        with contextlib.suppress(OSError):
-            if now - path.stat().st_mtime > STALE_BUILD_SECONDS:
-                shutil.rmtree(path, ignore_errors=True)
-
-
-def _checksums(directory: Path) -> dict[str, Any]:
-    files = sorted(p for p in directory.iterdir() if p.name != MANIFEST)
-    total = sum(p.stat().st_size for p in files)
-    full = total <= FULL_CHECK_BYTES
-    return {
-        "mode": "full" if full else "ends",
-        "files": {p.name: [p.stat().st_size, _file_check(p, full)] for p in files},
-    }
-
-
-def _file_check(path: Path, full: bool) -> str:
-    if full:
-        return file_digest(path)
-    h = hashlib.blake2b(digest_size=20)
-    size = path.stat().st_size
-    with path.open("rb") as fh:
-        h.update(fh.read(SAMPLE_BYTES))
-        if size > SAMPLE_BYTES:
-            fh.seek(max(SAMPLE_BYTES, size - SAMPLE_BYTES))
-            h.update(fh.read(SAMPLE_BYTES))
-    return h.hexdigest()
+def _sync_directory(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 # ---------------------------------------------------------------------------------------------
-# Reading
+# Reading a directory
 
 
-class StoredIndex:
-    """A committed index directory, verified and opened memory-mapped."""
+class StoredDirectory:
+    """A committed stored directory, opened memory-mapped. Opening checks every file's size and
+    the checksums of the small ones; `verify` checks every byte."""
 
-    def __init__(self, directory: Path, expected_key: str) -> None:
+    def __init__(self, directory: Path) -> None:
         self.dir = directory
         try:
             self.manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError) as err:
-            raise CacheDamaged(f"unreadable manifest ({err.__class__.__name__})") from None
-        if not isinstance(self.manifest, dict):
-            raise CacheDamaged("unreadable manifest")
-        if self.manifest.get("format") != FORMAT_VERSION:
-            raise CacheDamaged(f"written in format {self.manifest.get('format')}")
-        if self.manifest.get("key") != expected_key:
-            raise CacheDamaged("its key does not match its corpus")
-        self._verify_files()
-
-    def _verify_files(self) -> None:
-        checks = self.manifest.get("checksums")
-        if not isinstance(checks, dict) or not isinstance(checks.get("files"), dict):
-            raise CacheDamaged("manifest without checksums")
-        full = checks.get("mode") == "full"
-        for name, (size, digest) in checks["files"].items():
-            path = self.dir / name
+            raise CacheDamaged(
+                f"{directory.name}: unreadable manifest ({err.__class__.__name__})"
+            ) from None
+        files = self.manifest.get("files") if isinstance(self.manifest, dict) else None
+        if not isinstance(files, dict) or not isinstance(self.manifest.get("arrays"), dict):
+            raise CacheDamaged(f"{directory.name}: manifest without checksums")
+        self.files: dict[str, dict[str, Any]] = files
+        # Every file is held open from here on: checks read what was opened, even if another
+        # process replaces the directory (a merge) meanwhile.
+        self._fds: dict[str, int] = {}
+        for name, spec in files.items():
             try:
-                actual = path.stat().st_size
+                fd = os.open(directory / name, os.O_RDONLY)
             except OSError:
-                raise CacheDamaged(f"{name} is missing") from None
-            if actual != size:
-                raise CacheDamaged(f"{name} has {actual} bytes, expected {size}")
-            if _file_check(path, full) != digest:
-                raise CacheDamaged(f"{name} does not match its checksum")
+                raise CacheDamaged(f"{directory.name}/{name} is missing") from None
+            self._fds[name] = fd
+            size = os.fstat(fd).st_size
+            if size != spec.get("size"):
+                raise CacheDamaged(
+                    f"{directory.name}/{name} has {size} bytes, expected {spec.get('size')}"
+                )
+            if size <= SMALL_FILE_BYTES:
+                self._check_blocks(name, 0, len(spec["blocks"]))
+
+    def __del__(self) -> None:
+        for fd in getattr(self, "_fds", {}).values():
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+    def verify(self) -> list[str]:
+        """Every byte of every file against its block checksums: the damaged files."""
+        return [
+            f"{self.dir.name}/{name}"
+            for name, spec in self.files.items()
+            if not self._blocks_match(name, 0, len(spec["blocks"]))
+        ]
+
+    def check_range(self, name: str, lo: int, hi: int) -> None:
+        """Bytes lo..hi of a file match their checksums (the blocks around them)."""
+        self._check_blocks(name, lo // BLOCK_BYTES, max(hi - 1, lo) // BLOCK_BYTES + 1)
+
+    def _check_blocks(self, name: str, first: int, last: int) -> None:
+        if not self._blocks_match(name, first, last):
+            raise CacheDamaged(f"{self.dir.name}/{name} does not match its checksum")
+
+    def _blocks_match(self, name: str, first: int, last: int) -> bool:
+        sums = self.files[name]["blocks"]
+        fd = self._fds.get(name)
+        if fd is None or not isinstance(sums, list):
+            return False
+        try:
+            for i in range(first, min(last, len(sums))):
+                block = os.pread(fd, BLOCK_BYTES, i * BLOCK_BYTES)
+                if hashlib.blake2b(block, digest_size=12).hexdigest() != sums[i]:
+                    return False
+        except OSError:
+            return False
+        return True
 
     def array(self, name: str) -> np.ndarray:
         spec = self.manifest["arrays"].get(name)
         if spec is None:
-            raise CacheDamaged(f"no array '{name}'")
+            raise CacheDamaged(f"{self.dir.name}: no array '{name}'")
         try:
             values = np.load(self.dir / f"{name}.npy", mmap_mode="r", allow_pickle=False)
         except (OSError, ValueError) as err:
-            raise CacheDamaged(f"{name}.npy: {err}") from None
+            raise CacheDamaged(f"{self.dir.name}/{name}.npy: {err}") from None
         if str(values.dtype) != spec["dtype"] or list(values.shape) != spec["shape"]:
-            raise CacheDamaged(f"{name}.npy has the wrong type or shape")
+            raise CacheDamaged(f"{self.dir.name}/{name}.npy has the wrong type or shape")
         # A plain view of the mapping: slicing np.memmap objects costs more than the work.
         return values.view(np.ndarray)
 
     def column(self, name: str) -> StringColumn:
         return StringColumn(self.dir / f"{name}.txt", self.array(f"{name}_offsets"))
 
-    def lines(self, name: str) -> list[str]:
-        text = (self.dir / f"{name}.txt").read_text(encoding="utf-8")
-        return text.split("\n")[:-1]
+
+# ---------------------------------------------------------------------------------------------
+# Locks and probes
 
 
 @contextlib.contextmanager
-def build_lock(root: Path, key: str) -> Iterator[bool]:
-    """Hold an exclusive lock while building `key`, so parallel starts build it once.
-
-    Yields False when no lock could be taken (a read-only cache); building still proceeds.
-    """
+def exclusive_lock(path: Path) -> Iterator[bool]:
+    """Hold an exclusive lock on `path` (created if needed), so parallel starts build once.
+    Yields False when no lock could be taken (a read-only cache); work still proceeds."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - non-POSIX
         yield False
         return
     try:
-        root.mkdir(parents=True, exist_ok=True)
-        fh = (root / f".{key}.lock").open("a")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fh = path.open("a")
     except OSError:
         yield False
         return
@@ -342,3 +382,16 @@ def build_lock(root: Path, key: str) -> Iterator[bool]:
         with contextlib.suppress(OSError):
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
         fh.close()
+
+
+def writable(root: Path) -> bool:
+    """Whether files can be created under `root` (a probe of this process's own name, so
+    processes starting together never trip over each other's probe)."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        probe = root / f".write-probe-{os.getpid()}-{os.urandom(4).hex()}"
+        probe.write_text("")
+        probe.unlink()
+        return True
+    except OSError:
+        return False

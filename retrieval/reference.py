@@ -18,8 +18,13 @@ class RankBm25Reference:
 
     def __init__(self, engine: Engine) -> None:
         params = engine.index.params
-        corpus = [engine.document_terms(doc) for doc in range(len(engine.papers))]
+        self.n_docs = engine.index.n_docs
+        self.live = np.asarray(engine.live_documents(), dtype=np.int64)
+        corpus = [engine.document_terms(int(doc)) for doc in self.live]
         self.model = BM25Okapi(corpus, k1=params.k1, b=params.b)
 
     def scores(self, query_terms: Sequence[str]) -> np.ndarray:
-        return np.asarray(self.model.get_scores(list(query_terms)), dtype=np.float64)
+        """Scores in the engine's document numbering (0 for deleted documents)."""
+        scores = np.zeros(self.n_docs, dtype=np.float64)
+        scores[self.live] = self.model.get_scores(list(query_terms))
+        return scores

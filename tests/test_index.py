@@ -8,9 +8,10 @@ import pytest
 from rank_bm25 import BM25Okapi
 
 from retrieval.analysis import Analyzer
+from retrieval.build import ChunkAnalyzer
 from retrieval.engine import Engine
 from retrieval.feedback import Rm3Params, rm3_expand
-from retrieval.index import INDEX_ARRAYS, Bm25Params, ChunkAnalyzer, IndexBuilder, top_k
+from retrieval.index import top_k
 from retrieval.passages import rank_passages
 
 DOCS = [
@@ -46,20 +47,26 @@ def lucene_bm25(query, docs, k1=1.2, b=0.75, title_weight=3):
     return scores
 
 
-def build(docs, params=None):
-    params = params or Bm25Params()
-    builder = IndexBuilder(params)
-    analyzer = ChunkAnalyzer(params.title_weight)
-    for start in range(0, len(docs), 2):  # several chunks, as in a real build
-        builder.add_chunk(analyzer.analyze(docs[start : start + 2]))
-    return builder.finish()
+def write(tmp_path, docs, name="c.jsonl"):
+    path = tmp_path / name
+    path.write_text(
+        "\n".join(
+            json.dumps({"id": f"d{i}", "title": t, "abstract": a}) for i, (t, a) in enumerate(docs)
+        )
+        + "\n"
+    )
+    return path
+
+
+def build(tmp_path, docs, params=None):
+    return Engine.open([write(tmp_path, docs)], tmp_path / "cache", params=params)
 
 
 @pytest.mark.parametrize(
     "query", ["sparse retrieval", "rank documents", "pasta pasta water", "nothing"]
 )
-def test_scores_equal_the_formula(query):
-    index = build(DOCS)
+def test_scores_equal_the_formula(tmp_path, query):
+    index = build(tmp_path, DOCS).index
     weights = {}
     for term in Analyzer().terms(query):
         if index.term_id(term) >= 0:
@@ -68,15 +75,37 @@ def test_scores_equal_the_formula(query):
     assert np.allclose(index.score(weights), expected, rtol=1e-5, atol=1e-6)
 
 
-def test_vocabulary_is_sorted_and_postings_consistent():
-    index = build(DOCS)
-    assert index.vocabulary == sorted(index.vocabulary)
-    assert index.post_ptr[0] == 0 and index.post_ptr[-1] == index.post_doc.shape[0]
-    assert index.post_doc.dtype == np.int32 and index.post_impact.dtype == np.float32
+def test_terms_are_found_by_their_spelling_and_postings_are_ascending(tmp_path):
+    index = build(tmp_path, DOCS).index
+    spelled = index.sorted_terms
+    assert [spelled[i] for i in range(len(spelled))] == sorted(
+        index.term(t) for t in range(len(spelled))
+    )
     for t in range(index.n_terms):
-        docs, _ = index.postings(t)
-        assert list(docs) == sorted(set(docs.tolist()))
+        assert index.term_id(index.term(t)) == t
+        segment = index.segments[0]
+        docs, tfs = segment.postings_of(segment.local_term(t))
+        assert list(docs) == sorted(set(docs.tolist())) and (tfs >= 1).all()
     assert index.term_id("zzz-not-there") == -1
+
+
+def test_analysis_in_pieces_gives_the_analyzer_s_terms():
+    """Indexing reads text through a cache of its white-space pieces; the terms are exactly
+    those the analyzer gives a query."""
+    analyzer = ChunkAnalyzer(title_weight=1)
+    texts = [
+        "GPT-3.5 beats Llama-2 (7B) on 10,000 tasks; e.g., pre-trained models.",
+        "Ünïcödé ﬁne-tuning — naïve café résumé, ΑΒΓ 3.5x faster.",
+        "the of and",  # stopwords only
+        "",
+    ]
+    chunk = analyzer.analyze([("", t) for t in texts])
+    spelled = {i: t for t, i in analyzer.terms.items()}
+    bounds = np.concatenate([[0], np.cumsum(chunk.lengths)])
+    reference = Analyzer()
+    for i, text in enumerate(texts):
+        got = [spelled[int(t)] for t in chunk.ids[bounds[i] : bounds[i + 1]]]
+        assert got == reference.terms(text)
 
 
 def test_okapi_mode_equals_rank_bm25_on_the_seeds(seeds_engine):
@@ -113,34 +142,35 @@ def test_top_k_is_partial_selection_best_first_ties_by_position():
     assert docs.tolist() == [1, 3, 4, 0]  # zero and negative scores are not hits
 
 
-def test_rm3_keeps_the_query_and_adds_feedback_terms():
+def test_rm3_keeps_the_query_and_adds_feedback_terms(tmp_path):
     # "filler" is in every document: in more than half of them, it is never added.
     docs = [(t, a + " filler") for t, a in DOCS] + [
         ("Other", f"filler number {i}") for i in range(6)
     ]
-    index = build(docs)
+    engine = build(tmp_path, docs)
+    index = engine.index
     a = Analyzer()
     sparse = index.term_id(a.term("sparse"))
     expanded = rm3_expand(
-        {sparse: 1.0}, index, np.array([0, 1]), np.array([10.0, 9.0]), Rm3Params(terms=3)
+        {sparse: 1.0}, engine, np.array([0, 1]), np.array([10.0, 9.0]), Rm3Params(terms=3)
     )
     assert sum(expanded.values()) == pytest.approx(1.0)
     assert expanded[sparse] >= 0.5
-    added = {index.vocabulary[t] for t in expanded if t != sparse}
+    added = {index.term(t) for t in expanded if t != sparse}
     assert added and added <= set(a.terms(" ".join(DOCS[0] + DOCS[1])))
     assert index.term_id(a.term("filler")) not in expanded
-    assert rm3_expand({}, index, np.array([0]), np.array([1.0]), Rm3Params()) == {}
+    assert rm3_expand({}, engine, np.array([0]), np.array([1.0]), Rm3Params()) == {}
 
 
-def test_forward_rows_match_the_postings():
-    index = build(DOCS)
+def test_term_counts_match_the_postings(tmp_path):
+    engine = build(tmp_path, DOCS)
+    segment = engine.index.segments[0]
     for doc in range(len(DOCS)):
-        terms, tfs = index.document_terms(doc)
+        terms, tfs = engine.term_counts(doc)
         for term, tf in zip(terms, tfs, strict=True):
-            docs, _ = index.postings(int(term))
-            lo = int(index.post_ptr[term])
+            docs, frequencies = segment.postings_of(segment.local_term(int(term)))
             position = int(np.searchsorted(docs, doc))
-            assert docs[position] == doc and index.post_tf[lo + position] == tf
+            assert docs[position] == doc and frequencies[position] == tf
 
 
 def test_feedback_is_measured_by_the_search(seeds_engine):
@@ -189,7 +219,7 @@ def test_maxscore_top_k_equals_exhaustive_scoring():
     for _, text in read_queries(CRANFIELD / "queries.jsonl"):
         weights = engine.query_weights(text)
         docs, scores = index.top(weights, 10)
-        weights = rm3_expand(weights, index, docs, scores, engine.rm3)
+        weights = rm3_expand(weights, engine, docs, scores, engine.rm3)
         for k in (1, 10, 100):
             expected_docs, expected_scores = top_k(index.score(weights), k)
             docs, scores = index.top(weights, k)
@@ -200,6 +230,7 @@ def test_maxscore_top_k_equals_exhaustive_scoring():
 
 
 def test_worker_processes_build_the_same_index(tmp_path, monkeypatch):
+    import retrieval.build as build_module
     import retrieval.engine as engine_module
 
     path = tmp_path / "c.jsonl"
@@ -217,8 +248,11 @@ def test_worker_processes_build_the_same_index(tmp_path, monkeypatch):
     )
     inline = Engine.open([path], tmp_path / "inline")
     monkeypatch.setattr(engine_module, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(engine_module, "CHUNK_DOCS", 300)
+    monkeypatch.setattr(build_module, "CHUNK_DOCS", 300)
     parallel = Engine.open([path], tmp_path / "parallel")
-    assert parallel.index.vocabulary == inline.index.vocabulary
-    for name in INDEX_ARRAYS:
-        assert np.array_equal(getattr(parallel.index, name), getattr(inline.index, name)), name
+    assert parallel.generation.terms.all() == inline.generation.terms.all()
+    ours, theirs = parallel.index.segments[0], inline.index.segments[0]
+    for name in ("terms", "doc_len", "max_tf", "min_len"):
+        assert np.array_equal(getattr(ours, name), getattr(theirs, name)), name
+    for name in ("ptr", "gaps", "tfs", "gap_exceptions", "tf_exceptions"):
+        assert np.array_equal(getattr(ours.postings, name), getattr(theirs.postings, name)), name

@@ -8,7 +8,7 @@ import sys
 import time
 
 from retrieval.engine import Engine
-from retrieval.persistence import MANIFEST
+from retrieval.generation import CURRENT
 
 
 def test_ctrl_c_while_indexing_leaves_no_partial_cache(tmp_path):
@@ -34,15 +34,15 @@ def test_ctrl_c_while_indexing_leaves_no_partial_cache(tmp_path):
         env={**os.environ, "ASSISTANT_INDEX_DIR": str(cache)},
     )
     deadline = time.time() + 30
-    while not list(cache.glob(".build-*")) and time.time() < deadline:
+    while not list(cache.glob("*/segments/.build-*")) and time.time() < deadline:
         time.sleep(0.05)
-    assert list(cache.glob(".build-*")), "the build never started"
+    assert list(cache.glob("*/segments/.build-*")), "the build never started"
     time.sleep(0.3)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
     assert err.strip() == "interrupted"
-    assert not list(cache.glob(".build-*"))
-    assert not [p for p in cache.iterdir() if (p / MANIFEST).exists()]
+    assert not list(cache.glob("*/*/.build-*"))
+    assert not [p for p in cache.iterdir() if (p / CURRENT).exists()]
     engine = Engine.open([corpus], cache)
     assert engine.status == "built" and engine.summary.documents == 60_000

@@ -289,6 +289,8 @@ def assemble(
     parts: list[str] = []
     for choice in choices:
         if choice.doc not in numbers:
+            # A quote is a slice of the stored abstract: its bytes are checked before use.
+            engine.papers.check_abstract(choice.doc)
             numbers[choice.doc] = len(numbers) + 1
             citations.append(
                 Citation(n=numbers[choice.doc], **reference(engine, choice.doc).model_dump())

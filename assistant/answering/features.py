@@ -231,7 +231,7 @@ def _likely_sentences(
     (and the first and last two): one case-insensitive scan of the text for the words as the
     question writes them and for the stems of its terms, which start most of their forms."""
     words = {w.casefold() for w in TOKEN_PATTERN.findall(question.text) if len(w) > 2}
-    words |= {engine.index.vocabulary[t] for t in question.weights}
+    words |= {engine.index.term(t) for t in question.weights}
     words = {w for w in words if len(w) > 2 and w not in STOPWORDS}
     ends = [s for s in (0, 1, len(spans) - 2, len(spans) - 1) if 0 <= s < len(spans)]
     if not words:

@@ -284,7 +284,7 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
         if i not in meanings and not any(t >= 0 for t in ids):
             fixed = _correct(engine, terms[0]) if len(tok) >= MIN_TYPO_CHARS else None
             if fixed is not None:
-                corrections[tok] = engine.index.vocabulary[fixed]
+                corrections[tok] = engine.index.term(fixed)
                 ids = [fixed]
         parts = tuple(t for t in ids[1:] if t >= 0)
         if len(parts) < len(ids) - 1:
@@ -504,13 +504,12 @@ def _correct(engine: Engine, term: str) -> int | None:
     if len(term) < 5 or not term.isalpha():
         return None
     index = engine.index
-    vocabulary = index.vocabulary
+    vocabulary = index.sorted_terms
     # The sorted vocabulary's run of terms with the same first letter.
-    same_letter = vocabulary[
-        bisect.bisect_left(vocabulary, term[0]) : bisect.bisect_left(
-            vocabulary, chr(ord(term[0]) + 1)
-        )
-    ]
+    same_letter = vocabulary.slice(
+        bisect.bisect_left(vocabulary, term[0]),
+        bisect.bisect_left(vocabulary, chr(ord(term[0]) + 1)),
+    )
     max_edits = 1 if len(term) <= 7 else 2
     candidates = [
         c

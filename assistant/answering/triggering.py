@@ -73,9 +73,9 @@ def _likelihood_ratio(engine: Engine, candidates: Candidates, lead: PaperCandida
         return 0.0
     total = index.total_length
     mu = index.avg_len
-    terms, tfs = index.document_terms(lead.doc)
+    terms, tfs = engine.term_counts(lead.doc)
     tf_of = dict(zip(terms.tolist(), tfs.tolist(), strict=True))
-    length = float(index.doc_len[lead.doc])
+    length = float(index.doc_length(lead.doc))
     score = 0.0
     for term, weight in weights.items():
         in_collection = max(index.collection_frequency(term), 1) / total

@@ -1,0 +1,9 @@
+"""An analysis worker process: `python -m retrieval.analysis_worker TITLE_WEIGHT` reads chunks of
+documents on stdin and writes their analysed terms on stdout (see retrieval.build)."""
+
+import sys
+
+from retrieval.build import serve_worker
+
+if __name__ == "__main__":
+    serve_worker(int(sys.argv[1]))

@@ -1,0 +1,226 @@
+"""Generations: which segments make up the collection now, and what is derived from all of them.
+
+A generation lists the live segments in order, the documents deleted from each (reclaimed when
+segments are merged), the corpus files it was built from, and collection-wide arrays: the term
+table (global term ids, append-only, so segments never change when the vocabulary grows), each
+term's live document and collection frequency, and the version groups of titles across
+segments. A generation is written into its own directory and committed by replacing the small
+file CURRENT atomically: whatever happens during an addition or a merge, even kill -9, the
+previous commit stays whole and readable until the new one is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from retrieval.persistence import (
+    CacheDamaged,
+    DirectoryWriter,
+    StoredDirectory,
+    StringColumn,
+    atomic_write_text,
+    remove_stale,
+)
+
+GENERATION_FORMAT = 1
+CURRENT = "CURRENT"
+SEGMENTS = "segments"
+GENERATIONS = "generations"
+
+
+@dataclass
+class FileState:
+    """A corpus file as the generation read it: changed files are noticed by their stamp,
+    confirmed by their content digest."""
+
+    path: str
+    format: str
+    size: int
+    mtime_ns: int
+    inode: int
+    digest: str
+
+    def stamp(self) -> list[int]:
+        return [self.size, self.mtime_ns, self.inode]
+
+
+@dataclass
+class GenerationState:
+    """What a generation records besides its arrays."""
+
+    number: int
+    segments: list[str]  # live segments, in order
+    files: dict[str, FileState]
+    added: list[str]  # corpus paths added with `assistant add`, beyond the corpus named
+    extra_sources: dict[str, list[list[Any]]]  # doc id -> [path, line, date] read later
+    summary: dict[str, Any]
+    duplicates_merged: int = 0
+    deleted: dict[str, np.ndarray] = field(default_factory=dict)  # segment -> local docs
+
+
+class TermTable:
+    """Global term ids: a term keeps its id forever; new terms are appended."""
+
+    def __init__(self, terms: list[str]) -> None:
+        self.terms = terms
+        self.ids = {t: i for i, t in enumerate(terms)}
+
+    def id(self, term: str) -> int:
+        found = self.ids.get(term)
+        if found is None:
+            found = self.ids[term] = len(self.terms)
+            self.terms.append(term)
+        return found
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+
+def write_generation(
+    root: Path,
+    state: GenerationState,
+    terms: TermTable,
+    df: np.ndarray,
+    cf: np.ndarray,
+    title_hashes: np.ndarray,
+) -> Path:
+    """Write generation `state.number` with its arrays; not yet current (see `make_current`)."""
+    writer = DirectoryWriter(root / GENERATIONS, f"gen-{state.number:06d}")
+    try:
+        column = writer.column("terms")
+        for term in terms.terms:
+            column.append(term)
+        writer.close_column("terms", column)
+        order = np.asarray(
+            sorted(range(len(terms.terms)), key=terms.terms.__getitem__), dtype=np.int32
+        )
+        writer.array("term_order", order)
+        writer.array("df", df.astype(np.int32))
+        writer.array("cf", cf.astype(np.int64))
+        for name, docs in state.deleted.items():
+            writer.array(f"deleted-{name}", np.asarray(docs, dtype=np.int32))
+        group, ptr, members = version_groups(title_hashes)
+        writer.array("version_group", group)
+        writer.array("group_ptr", ptr)
+        writer.array("group_docs", members)
+        return writer.commit(
+            {
+                "kind": "generation",
+                "format": GENERATION_FORMAT,
+                "number": state.number,
+                "segments": state.segments,
+                "deleted": sorted(state.deleted),
+                "corpus_files": {p: f.__dict__ for p, f in state.files.items()},
+                "added": state.added,
+                "extra_sources": state.extra_sources,
+                "duplicates_merged": state.duplicates_merged,
+                "summary": state.summary,
+            }
+        )
+    except BaseException:
+        writer.discard()
+        raise
+
+
+def version_groups(title_hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Documents sharing a title (hash, 0 for none) are versions of one paper: each document's
+    group (-1 for a paper with one version), and each group's documents in order."""
+    n = title_hashes.shape[0]
+    group = np.full(n, -1, dtype=np.int32)
+    titled = np.flatnonzero(title_hashes != 0)
+    if titled.size:
+        _, first, inverse, counts = np.unique(
+            title_hashes[titled], return_index=True, return_inverse=True, return_counts=True
+        )
+        shared = counts[inverse] > 1
+        # Groups numbered by the first document of each, so the numbering follows the corpus.
+        order = np.argsort(titled[first], kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = np.arange(order.size)
+        multi = np.cumsum(counts[order] > 1) - 1
+        group[titled[shared]] = multi[rank[inverse[shared]]]
+    n_groups = int(group.max()) + 1 if n and group.max() >= 0 else 0
+    grouped = np.flatnonzero(group >= 0)
+    members = grouped[np.argsort(group[grouped], kind="stable")].astype(np.int32)
+    ptr = np.zeros(n_groups + 1, dtype=np.int64)
+    np.cumsum(np.bincount(group[grouped], minlength=n_groups), out=ptr[1:])
+    return group, ptr, members
+
+
+def make_current(root: Path, directory: Path) -> None:
+    """Commit: CURRENT names the generation (one atomic replace), then what no longer belongs
+    to it is removed."""
+    atomic_write_text(root / CURRENT, directory.name + "\n")
+    collect_garbage(root, directory.name)
+
+
+def collect_garbage(root: Path, current: str) -> None:
+    """Remove generations other than the current one, segments it does not list, and the
+    temporary directories of processes that died. Readers keep what they opened: their files
+    stay mapped after removal."""
+    try:
+        manifest = json.loads((root / GENERATIONS / current / "manifest.json").read_text())
+        live = set(manifest["segments"])
+    except (OSError, ValueError, KeyError):
+        return
+    for directory, keep in ((root / GENERATIONS, {current}), (root / SEGMENTS, live)):
+        remove_stale(directory)
+        with contextlib.suppress(OSError):
+            for path in directory.iterdir():
+                if not path.name.startswith(".") and path.name not in keep:
+                    shutil.rmtree(path, ignore_errors=True)
+
+
+def current_name(root: Path) -> str | None:
+    try:
+        name = (root / CURRENT).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    if not name.startswith("gen-") or "/" in name:
+        raise CacheDamaged(f"{CURRENT} names no generation")
+    return name
+
+
+class Generation:
+    """A committed generation, memory-mapped."""
+
+    def __init__(self, directory: Path) -> None:
+        stored = StoredDirectory(directory)
+        m = stored.manifest
+        if m.get("kind") != "generation" or m.get("format") != GENERATION_FORMAT:
+            raise CacheDamaged(f"{directory.name}: not a generation of this format")
+        self.stored = stored
+        self.dir = directory
+        try:
+            self.state = GenerationState(
+                number=int(m["number"]),
+                segments=list(m["segments"]),
+                files={p: FileState(**f) for p, f in m["corpus_files"].items()},
+                added=list(m["added"]),
+                extra_sources={k: list(v) for k, v in m["extra_sources"].items()},
+                summary=dict(m["summary"]),
+                duplicates_merged=int(m["duplicates_merged"]),
+                deleted={name: stored.array(f"deleted-{name}") for name in m["deleted"]},
+            )
+        except (KeyError, TypeError, ValueError) as err:
+            raise CacheDamaged(f"{directory.name}: unreadable manifest ({err})") from None
+        self.terms: StringColumn = stored.column("terms")
+        self.term_order = stored.array("term_order")
+        self.df = stored.array("df")
+        self.cf = stored.array("cf")
+        self.version_group = stored.array("version_group")
+        self.group_ptr = stored.array("group_ptr")
+        self.group_docs = stored.array("group_docs")
+        n = len(self.terms)
+        if not (self.term_order.shape[0] == n == self.df.shape[0] == self.cf.shape[0]):
+            raise CacheDamaged(f"{directory.name}: its term arrays do not fit together")
+
+    def verify(self) -> list[str]:
+        return self.stored.verify()
