@@ -60,7 +60,7 @@ from retrieval.sentences import Span, split_sentences
 Method = Literal["bm25", "okapi", "rank-bm25"]
 METHODS: tuple[Method, ...] = ("bm25", "okapi", "rank-bm25")
 # Bump when the layout or the meaning of what is stored changes.
-ENGINE_FORMAT = 7
+ENGINE_FORMAT = 8
 # Larger corpora are analysed by worker processes.
 PARALLEL_BYTES = 64 << 20
 # Above this many segments, an update folds the smaller ones into one.
@@ -287,10 +287,8 @@ class Engine:
         stored text (remembered for the last few hundred documents)."""
         found = self._terms.get(doc)
         if found is None:
-            ids = [self.index.term_id(t) for t in self.document_terms(doc)]
-            found = np.unique(
-                np.asarray([t for t in ids if t >= 0], dtype=np.int64), return_counts=True
-            )
+            ids = self.index.term_ids(self.document_terms(doc), known=True)
+            found = np.unique(ids[ids >= 0], return_counts=True)
             self._terms[doc] = found
             if len(self._terms) > TERM_CACHE:
                 self._terms.popitem(last=False)
@@ -498,7 +496,11 @@ def _apply(
 ) -> Engine:
     started = time.perf_counter()
     state = current.generation.state if current else None
-    terms = TermTable(current.generation.terms.all() if current else [])
+    terms = (
+        TermTable(current.generation.terms.all(), current.generation.hashes_by_id())
+        if current
+        else TermTable([])
+    )
     gone_files = set(changes.removed) | {str(f.path) for f in changes.changed}
     deleted = _deletions(current, gone_files)
     extra = {
@@ -713,7 +715,7 @@ def _merge(engine: Engine, chosen: list[Segment], on_progress: ProgressFn | None
         build_seconds=engine.summary.build_seconds,
     )
     new_state.summary = summary
-    terms = TermTable(engine.generation.terms.all())
+    terms = TermTable(engine.generation.terms.all(), engine.generation.hashes_by_id())
     directory = write_generation(
         home, new_state, terms, np.asarray(df), np.asarray(engine.generation.cf), hashes
     )

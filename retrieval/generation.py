@@ -12,6 +12,7 @@ previous commit stays whole and readable until the new one is.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import shutil
 from dataclasses import dataclass, field
@@ -65,12 +66,18 @@ class GenerationState:
     deleted: dict[str, np.ndarray] = field(default_factory=dict)  # segment -> local docs
 
 
+def term_hash(term: str) -> int:
+    """A 64-bit hash of a term, the same in every process (for lookups by hash)."""
+    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "little")
+
+
 class TermTable:
     """Global term ids: a term keeps its id forever; new terms are appended."""
 
-    def __init__(self, terms: list[str]) -> None:
+    def __init__(self, terms: list[str], hashes: np.ndarray | None = None) -> None:
         self.terms = terms
         self.ids = {t: i for i, t in enumerate(terms)}
+        self.known_hashes = hashes  # of the first terms, when the previous generation had them
 
     def id(self, term: str) -> int:
         found = self.ids.get(term)
@@ -102,6 +109,10 @@ def write_generation(
             sorted(range(len(terms.terms)), key=terms.terms.__getitem__), dtype=np.int32
         )
         writer.array("term_order", order)
+        hashes = _hashes(terms)
+        by_hash = np.argsort(hashes, kind="stable")
+        writer.array("term_hashes", hashes[by_hash])
+        writer.array("hash_terms", by_hash.astype(np.int32))
         writer.array("df", df.astype(np.int32))
         writer.array("cf", cf.astype(np.int64))
         for name, docs in state.deleted.items():
@@ -127,6 +138,14 @@ def write_generation(
     except BaseException:
         writer.discard()
         raise
+
+
+def _hashes(terms: TermTable) -> np.ndarray:
+    """Every term's hash, in id order: those of the previous generation reused."""
+    known = terms.known_hashes
+    start = 0 if known is None else int(known.shape[0])
+    fresh = np.fromiter((term_hash(t) for t in terms.terms[start:]), dtype=np.uint64)
+    return fresh if known is None else np.concatenate([known, fresh])
 
 
 def version_groups(title_hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -213,14 +232,23 @@ class Generation:
             raise CacheDamaged(f"{directory.name}: unreadable manifest ({err})") from None
         self.terms: StringColumn = stored.column("terms")
         self.term_order = stored.array("term_order")
+        self.term_hashes = stored.array("term_hashes")
+        self.hash_terms = stored.array("hash_terms")
         self.df = stored.array("df")
         self.cf = stored.array("cf")
         self.version_group = stored.array("version_group")
         self.group_ptr = stored.array("group_ptr")
         self.group_docs = stored.array("group_docs")
         n = len(self.terms)
-        if not (self.term_order.shape[0] == n == self.df.shape[0] == self.cf.shape[0]):
+        sizes = {a.shape[0] for a in (self.term_order, self.df, self.cf, self.term_hashes)}
+        if sizes != {n} or self.hash_terms.shape[0] != n:
             raise CacheDamaged(f"{directory.name}: its term arrays do not fit together")
 
     def verify(self) -> list[str]:
         return self.stored.verify()
+
+    def hashes_by_id(self) -> np.ndarray:
+        """Every term's hash in id order (to reuse in the next generation)."""
+        hashes = np.empty(self.term_hashes.shape[0], dtype=np.uint64)
+        hashes[self.hash_terms] = self.term_hashes
+        return hashes

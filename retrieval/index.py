@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.generation import Generation
+from retrieval.generation import Generation, term_hash
 from retrieval.persistence import CacheDamaged
 from retrieval.segment import Segment
 
@@ -42,13 +42,14 @@ class SortedTerms:
     """The vocabulary in sorted order, read through the term table's sorting permutation:
     supports bisect and slices without reading every term."""
 
-    # Lookups remembered (a collection's frequent terms are asked for again and again).
-    MEMO = 200_000
-
     def __init__(self, generation: Generation) -> None:
         self.terms = generation.terms
         self.order = generation.term_order
-        self._memo: dict[str, int] = {}
+        self.hashes = generation.term_hashes
+        self.hash_terms = generation.hash_terms
+        # Hash values two terms share (almost never): only those need the spelling compared.
+        shared = self.hashes[1:][self.hashes[1:] == self.hashes[:-1]]
+        self.shared_hashes = set(shared.tolist())
 
     def __len__(self) -> int:
         return int(self.order.shape[0])
@@ -59,31 +60,41 @@ class SortedTerms:
     def slice(self, start: int, stop: int) -> list[str]:
         return [self.terms[int(t)] for t in self.order[start:stop]]
 
-    def position(self, term: str) -> int:
-        """The term's global id, or -1: a binary search comparing UTF-8 bytes (ordered as the
-        strings are), reading only the probed terms."""
-        found = self._memo.get(term)
-        if found is not None:
+    def positions(self, terms: Sequence[str], known: bool = False) -> np.ndarray:
+        """The global ids of many terms at once (-1 for those the table lacks): one search over
+        the sorted term hashes, hits confirmed by their spelling, unless the terms are `known`
+        to be in the table (a stored text's own terms) and their hash is theirs alone."""
+        if not terms:
+            return np.zeros(0, dtype=np.int64)
+        wanted = np.fromiter(map(term_hash, terms), dtype=np.uint64, count=len(terms))
+        at = np.searchsorted(self.hashes, wanted)
+        at = np.minimum(at, max(self.hashes.shape[0] - 1, 0))
+        found = np.full(len(terms), -1, dtype=np.int64)
+        if not self.hashes.shape[0]:
             return found
-        target = term.encode("utf-8")
-        data, offsets, order = self.terms.data, self.terms.offsets, self.order
-        lo, hi = 0, int(order.shape[0])
-        while lo < hi:
-            mid = (lo + hi) // 2
-            t = int(order[mid])
-            if data[int(offsets[t]) : int(offsets[t + 1]) - 1] < target:
-                lo = mid + 1
-            else:
-                hi = mid
-        found = -1
-        if lo < order.shape[0]:
-            t = int(order[lo])
-            if data[int(offsets[t]) : int(offsets[t + 1]) - 1] == target:
-                found = t
-        if len(self._memo) > self.MEMO:
-            self._memo.clear()
-        self._memo[term] = found
+        hit = self.hashes[at] == wanted
+        if known:
+            found[hit] = self.hash_terms[at[hit]]
+            doubtful = [
+                i for i in np.flatnonzero(hit).tolist() if int(wanted[i]) in self.shared_hashes
+            ]
+        else:
+            doubtful = np.flatnonzero(hit).tolist()
+        for i in doubtful:
+            found[i] = -1
+            # Equal hashes are side by side: the one spelt as the term is the term.
+            j = int(at[i])
+            while j < self.hashes.shape[0] and self.hashes[j] == wanted[i]:
+                candidate = int(self.hash_terms[j])
+                if self.terms[candidate] == terms[i]:
+                    found[i] = candidate
+                    break
+                j += 1
         return found
+
+    def position(self, term: str) -> int:
+        """The term's global id, or -1."""
+        return int(self.positions([term])[0])
 
 
 class Bm25Index:
@@ -124,6 +135,13 @@ class Bm25Index:
         """The global id of a term the collection has (live document frequency > 0), or -1."""
         found = self.sorted_terms.position(term)
         return found if found >= 0 and self.df(found) > 0 else -1
+
+    def term_ids(self, terms: Sequence[str], known: bool = False) -> np.ndarray:
+        """`term_id` of many terms at once (`known`: see SortedTerms.positions)."""
+        found = self.sorted_terms.positions(terms, known)
+        live = found >= 0
+        live[live] = self.generation.df[found[live]] > 0
+        return np.where(live, found, -1)
 
     def term(self, term_id: int) -> str:
         return self.generation.terms[term_id]
@@ -327,7 +345,7 @@ def _within_reach(scores: np.ndarray, k: int, rest: float) -> np.ndarray | None:
     floor = threshold - rest - 1e-4 * max(threshold, 1.0)
     if floor <= 0:
         return None
-    return np.flatnonzero(scores >= floor)
+    return np.flatnonzero(scores >= floor).astype(np.int32)  # the dtype of the postings
 
 
 def top_k(

@@ -305,7 +305,7 @@ class Segment:
 
     def local_term(self, term: int) -> int:
         """The position of a global term id among this segment's terms, or -1."""
-        i = int(np.searchsorted(self.terms, term))
+        i = int(np.searchsorted(self.terms, np.int32(term)))  # same dtype: no copy of the array
         return i if i < self.terms.shape[0] and int(self.terms[i]) == term else -1
 
     def postings_of(self, local: int) -> tuple[np.ndarray, np.ndarray]:
