@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from itertools import chain, repeat
 
+import numpy as np
 import Stemmer
 
 # Bump when the terms produced for some text change: cached indexes are keyed on it.
@@ -22,6 +25,8 @@ TOKEN_PATTERN = re.compile(r"[^\W_]+(?:(?:[-‐‑]|\.(?=\d)|(?<=\d),(?=\d{3}(?!
 PART_SEPARATOR = re.compile(r"[-‐‑]")
 THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
 
+# The analyzer forgets the tokens it has analysed beyond this many.
+MAX_CACHED_TOKENS = 100_000
 # Longer tokens are hashes, encodings or garbage; they never help ranking.
 MAX_TOKEN_CHARS = 64
 
@@ -69,6 +74,8 @@ class Analyzer:
         terms = self._token_terms.get(token)
         if terms is None:
             terms = self._analyze_token(token)
+            if len(self._token_terms) >= MAX_CACHED_TOKENS:
+                self._token_terms.clear()
             self._token_terms[token] = terms
         return terms
 
@@ -101,3 +108,119 @@ def _keep(word: str) -> bool:
         return False
     # Single letters carry nothing; single digits do ("Llama-2", "3 datasets").
     return len(word) > 1 or word.isdigit()
+
+
+# A PieceAnalyzer forgets the white-space pieces it has seen beyond this many.
+MAX_CACHED_PIECES = 1_000_000
+# Texts are joined with this piece between them (text never holds it: it is removed first).
+_SEPARATOR = "\x00"
+_SEPARATOR_CODE = np.iinfo(np.int32).min
+_NO_TERM = -1
+_UNSEEN = np.iinfo(np.int32).min + 1
+
+
+class PieceAnalyzer:
+    """Text to term numbers, fast on text that repeats its words: each distinct white-space
+    separated piece ("models," or "GPT-3.5") is analysed once, and afterwards costs one
+    dictionary lookup (a token never spans white space). Many texts are analysed together: they
+    are joined and split once, and their pieces looked up in one pass. Terms are the Analyzer's,
+    numbered by this object in order of first occurrence (`terms`, `spellings`); callers map
+    the numbers onto their own."""
+
+    def __init__(self) -> None:
+        self.analyzer = Analyzer()
+        self.terms: dict[str, int] = {}
+        self.spellings: list[str] = []
+        # piece -> its one term, _NO_TERM for none, <= -2 for several (see `several`)
+        self.pieces: dict[str, int] = {_SEPARATOR: _SEPARATOR_CODE}
+        self.several: list[tuple[int, ...]] = []
+        self._several_arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def ids(self, text: str) -> np.ndarray:
+        """The text's term numbers (int32), in order; a compound gives its whole form, then its
+        parts, as Analyzer.terms does."""
+        return self.fields([text])[0]
+
+    def fields(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The term numbers of many texts, one after another (int32), and where each text's
+        begin (int64, one more than texts)."""
+        if len(self.pieces) > MAX_CACHED_PIECES:
+            self.pieces = {_SEPARATOR: _SEPARATOR_CODE}
+            self.several.clear()
+            self._several_arrays = None
+        normal = [t.lower() if t.isascii() else self.analyzer.normalize(t) for t in texts]
+        joined = f" {_SEPARATOR} ".join(normal)
+        if joined.count(_SEPARATOR) >= len(normal):  # a text held the separator itself
+            joined = f" {_SEPARATOR} ".join(t.replace(_SEPARATOR, " ") for t in normal)
+        pieces = joined.split()
+        codes = np.fromiter(
+            map(self.pieces.get, pieces, repeat(_UNSEEN)), dtype=np.int32, count=len(pieces)
+        )
+        unseen = np.flatnonzero(codes == _UNSEEN)
+        if unseen.size:
+            # In the texts' order: terms are numbered by first occurrence.
+            for i in unseen.tolist():
+                piece = pieces[i]
+                code = self.pieces.get(piece)
+                if code is None:
+                    code = self.pieces[piece] = self._code(piece)
+                codes[i] = code
+        separator = codes == _SEPARATOR_CODE
+        field = np.cumsum(separator, dtype=np.int64)
+        several = (codes <= -2) & ~separator
+        if several.any():
+            codes, field = self._expand(codes, field, several)
+        else:
+            kept = codes >= 0
+            codes, field = codes[kept], field[kept]
+        ptr = np.zeros(len(normal) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(field, minlength=len(normal)), out=ptr[1:])
+        return codes, ptr
+
+    def _expand(
+        self, codes: np.ndarray, field: np.ndarray, several: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Codes with each piece of several terms replaced by its terms, and pieces without
+        terms (and separators) dropped."""
+        flat, starts, lengths = self._several()
+        which = -codes[several] - 2
+        counts = (codes >= 0).astype(np.int64)
+        counts[several] = lengths[which]
+        out_codes = np.repeat(codes, counts)
+        out_field = np.repeat(field, counts)
+        first = (np.cumsum(counts) - counts)[several]  # where each such piece's terms go
+        sizes = lengths[which]
+        offsets = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        out_codes[np.repeat(first, sizes) + offsets] = flat[
+            np.repeat(starts[which], sizes) + offsets
+        ]
+        return out_codes, out_field
+
+    def _several(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The terms of the pieces that have several, as flat arrays (rebuilt when they grew)."""
+        arrays = self._several_arrays
+        if arrays is None or arrays[1].shape[0] != len(self.several):
+            lengths = np.fromiter(map(len, self.several), dtype=np.int64, count=len(self.several))
+            flat = np.fromiter(chain.from_iterable(self.several), dtype=np.int32)
+            arrays = self._several_arrays = (flat, np.cumsum(lengths) - lengths, lengths)
+        return arrays
+
+    def _code(self, piece: str) -> int:
+        terms = [
+            self._number(t)
+            for token in TOKEN_PATTERN.findall(piece)
+            for t in self.analyzer.token_terms(token)
+        ]
+        if not terms:
+            return _NO_TERM
+        if len(terms) == 1:
+            return terms[0]
+        self.several.append(tuple(terms))
+        return -1 - len(self.several)
+
+    def _number(self, term: str) -> int:
+        found = self.terms.get(term)
+        if found is None:
+            found = self.terms[term] = len(self.spellings)
+            self.spellings.append(term)
+        return found

@@ -1,11 +1,13 @@
 """Building segments from corpus files: analysis (in this process, or in worker processes for
 large corpora), global term ids, and segments of bounded size.
 
-Workers are fresh interpreters running `python -m retrieval.analysis_worker`, fed chunks of
-documents over a pipe: they never import the caller's script (a script without an
+Analysis turns each chunk of documents into postings: every document's distinct terms and how
+often each occurs (the title counted `title_weight` times), plus sentence statistics of a
+sample. Workers are fresh interpreters running `python -m retrieval.analysis_worker`, fed
+chunks over a pipe: they never import the caller's script (a script without an
 `if __name__ == "__main__":` guard can open a large corpus) and need nothing of the parent's
 standard streams (the chat can index too). Segments are written once they hold SEGMENT_DOCS
-documents or SEGMENT_TOKENS terms, so memory no longer grows with the corpus.
+documents or SEGMENT_POSTINGS postings, so memory no longer grows with the corpus.
 """
 
 from __future__ import annotations
@@ -20,29 +22,38 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
-from itertools import chain
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
-from retrieval.analysis import TOKEN_PATTERN, Analyzer
-from retrieval.corpus import Paper
+from retrieval.analysis import PieceAnalyzer
+from retrieval.corpus import (
+    Collection,
+    CorpusFile,
+    LoadReport,
+    Paper,
+    PaperRecord,
+    json_lines_chunks,
+    parse_json_lines,
+    read_records,
+)
+from retrieval.errors import InputError
 from retrieval.generation import SEGMENTS, TermTable
-from retrieval.segment import SegmentDoc, SegmentWriter
+from retrieval.persistence import make_durable
+from retrieval.segment import SegmentWriter
 from retrieval.sentences import split_sentences
 
-# Documents sent to analysis at a time, and how many such chunks may be in flight.
-CHUNK_DOCS = 2000
-CHUNKS_IN_FLIGHT = 6
-# A segment is written when it holds this many documents or terms (this bounds memory).
-SEGMENT_DOCS = 50_000
-SEGMENT_TOKENS = 8_000_000
+# Documents sent to analysis at a time, and how many such chunks may be in flight (enough to
+# keep the workers busy while a segment is written).
+CHUNK_DOCS = 1000
+CHUNKS_IN_FLIGHT = 12
+# A segment is written when it holds this many documents or postings (this bounds memory).
+SEGMENT_DOCS = 100_000
+SEGMENT_POSTINGS = 2_000_000
 # Sentences are counted in the first SENTENCE_SAMPLE documents, then in one in SENTENCE_STEP.
 SENTENCE_SAMPLE = 1000
 SENTENCE_STEP = 1000
-# A worker forgets the white-space chunks it has seen beyond this many.
-MAX_CACHED_CHUNKS = 2_000_000
 
 ProgressFn = Callable[[str, float], None]
 
@@ -52,86 +63,95 @@ ProgressFn = Callable[[str, float], None]
 
 
 @dataclass
+class Work:
+    """A chunk for analysis: JSON Lines still to parse (a file and its numbered raw lines), or
+    the (title, abstract) of records already read; `first` is the number of records before it
+    (for the sample)."""
+
+    first: int
+    path: str | None = None
+    lines: list[tuple[int, bytes]] | None = None
+    docs: list[tuple[str, str]] | None = None
+
+
+@dataclass
 class AnalyzedChunk:
-    analyzer: str  # which ChunkAnalyzer made it (its ids are its own)
-    new_terms: list[str]  # its terms first met in this chunk, in id order
-    lengths: np.ndarray  # int32 per document (weighted length)
-    ids: np.ndarray  # int32 term ids, document after document
+    """A chunk's records (when parsed by the analysis) and each one's postings."""
+
+    analyzer: str  # which ChunkAnalyzer made it (its term numbers are its own)
+    new_terms: list[str]  # its terms first met in this chunk, in number order
+    lengths: np.ndarray  # int32 per record: its terms, the title weighted
+    ptr: np.ndarray  # int64 [records + 1]: each record's postings
+    terms: np.ndarray  # int32: each record's distinct terms
+    counts: np.ndarray  # int32: how often each occurs (the title weighted)
+    sample: np.ndarray  # int64 [records, 3]: sampled (0/1), its sentences, their terms
+    records: list[PaperRecord] | None = None  # parsed here from JSON Lines
+    report: LoadReport | None = None  # what parsing them saw
+    error: InputError | None = None  # the first bad line: nothing else is analysed
 
 
 class ChunkAnalyzer:
-    """Turns documents into term ids, in whichever process runs it.
-
-    Terms are the Analyzer's (the same ones a query gets), found through a cache of the text's
-    white-space separated pieces: a token never spans white space, so each distinct piece
-    ("models," or "GPT-3.5") is analysed once and afterwards costs one dictionary lookup. Each
-    process numbers terms its own way and reports those it met first with every chunk; the
-    indexer maps them onto the collection's global ids.
-    """
+    """Turns chunks of documents into postings, in whichever process runs it. Each process
+    numbers terms its own way and reports those it met first with every chunk; the indexer maps
+    them onto the collection's global ids."""
 
     def __init__(self, title_weight: int) -> None:
-        self.analyzer = Analyzer()
+        self.pieces = PieceAnalyzer()
         self.title_weight = title_weight
         self.key = f"{os.getpid()}:{id(self)}"
-        self.terms: dict[str, int] = {}
-        self.pieces: dict[str, int] = {}  # piece -> its one term, -1 for none, <= -2 several
-        self.several: list[tuple[int, ...]] = []
 
-    def analyze(self, docs: Sequence[tuple[str, str]]) -> AnalyzedChunk:
-        known = len(self.terms)
-        if len(self.pieces) > MAX_CACHED_CHUNKS:
-            self.pieces.clear()
-            self.several.clear()
-        parts: list[np.ndarray] = []
-        lengths = np.zeros(len(docs), dtype=np.int32)
-        for i, (title, abstract) in enumerate(docs):
-            title_ids = self.ids(title)
-            abstract_ids = self.ids(abstract)
-            parts.extend([title_ids] * self.title_weight)
-            parts.append(abstract_ids)
-            lengths[i] = title_ids.shape[0] * self.title_weight + abstract_ids.shape[0]
-        new_terms = list(self.terms)[known:] if len(self.terms) > known else []
-        ids = np.concatenate(parts) if parts else np.zeros(0, np.int32)
-        return AnalyzedChunk(self.key, new_terms, lengths, ids)
-
-    def ids(self, text: str) -> np.ndarray:
-        """The text's term ids (this analyzer's numbering), in order."""
-        normal = text.lower() if text.isascii() else self.analyzer.normalize(text)
-        pieces = normal.split()
-        lookup = self.pieces.__getitem__
+    def run(self, work: Work) -> AnalyzedChunk:
+        """Parse the chunk if needed, then analyse it."""
+        if work.docs is not None:
+            return self.analyze(work.docs, work.first)
+        assert work.path is not None and work.lines is not None
+        report = LoadReport()
         try:
-            codes = np.fromiter(map(lookup, pieces), dtype=np.int32, count=len(pieces))
-        except KeyError:
-            # In the text's order: terms are numbered by first occurrence, whatever the chunks.
-            for piece in pieces:
-                if piece not in self.pieces:
-                    self.pieces[piece] = self._code(piece)
-            codes = np.fromiter(map(lookup, pieces), dtype=np.int32, count=len(pieces))
-        if codes.size and codes.min() < 0:
-            if (codes <= -2).any():
-                codes = np.fromiter(
-                    chain.from_iterable(
-                        (c,) if c >= 0 else self.several[-c - 2] if c <= -2 else ()
-                        for c in codes.tolist()
-                    ),
-                    dtype=np.int32,
-                )
-            else:
-                codes = codes[codes >= 0]
-        return codes
+            records = parse_json_lines(Path(work.path), work.lines, report)
+        except InputError as err:
+            return replace(self.analyze([], work.first), error=err)
+        chunk = self.analyze([(r.title, r.abstract) for r in records], work.first)
+        return replace(chunk, records=records, report=report)
 
-    def _code(self, piece: str) -> int:
-        terms = [
-            self.terms.setdefault(t, len(self.terms))
-            for token in TOKEN_PATTERN.findall(piece)
-            for t in self.analyzer.token_terms(token)
-        ]
-        if not terms:
-            return -1
-        if len(terms) == 1:
-            return terms[0]
-        self.several.append(tuple(terms))
-        return -1 - len(self.several)
+    def analyze(self, docs: Sequence[tuple[str, str]], first: int = 0) -> AnalyzedChunk:
+        """Postings of (title, abstract) documents; sentence statistics of those whose number
+        (counting from `first`) falls in the sample."""
+        known = len(self.pieces.spellings)
+        n = len(docs)
+        codes, ptr = self.pieces.fields([text for doc in docs for text in doc])
+        sizes = np.diff(ptr)  # title, abstract, title, abstract, ...
+        field_weight = np.tile(np.array([self.title_weight, 1], dtype=np.int64), n)
+        lengths = (sizes * field_weight).reshape(n, 2).sum(axis=1).astype(np.int32)
+        # The title's terms count title_weight times: repeat them.
+        ids = np.repeat(codes, np.repeat(field_weight, sizes))
+        doc_of = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        # One sort of (document, term) keys gives every document's distinct terms and counts.
+        width = np.int64(max(len(self.pieces.spellings), 1))
+        keys, counts = np.unique(doc_of * width + ids, return_counts=True)
+        doc_ptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(keys // width, minlength=n), out=doc_ptr[1:])
+        sample = np.zeros((n, 3), dtype=np.int64)
+        for i in range(n):
+            number = first + i
+            if number < SENTENCE_SAMPLE or number % SENTENCE_STEP == 0:
+                sample[i] = (1, *self._sentences(docs[i][1]))
+        return AnalyzedChunk(
+            analyzer=self.key,
+            new_terms=self.pieces.spellings[known:],
+            lengths=lengths,
+            ptr=doc_ptr,
+            terms=(keys % width).astype(np.int32),
+            counts=counts.astype(np.int32),
+            sample=sample,
+        )
+
+    def _sentences(self, abstract: str) -> tuple[int, int]:
+        """The abstract's sentences and their terms."""
+        spans = split_sentences(abstract)
+        if not spans:
+            return 0, 0
+        _, ptr = self.pieces.fields([abstract[s.start : s.end] for s in spans])
+        return len(spans), int(ptr[-1])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -174,10 +194,10 @@ class WorkerProcess:
             env=env,
         )
 
-    def call(self, docs: Sequence[tuple[str, str]]) -> AnalyzedChunk:
+    def call(self, work: Work) -> AnalyzedChunk:
         assert self.process.stdin is not None and self.process.stdout is not None
         try:
-            _write_frame(self.process.stdin, pickle.dumps(list(docs), protocol=5))
+            _write_frame(self.process.stdin, pickle.dumps(work, protocol=5))
             payload = _read_frame(self.process.stdout)
         except (BrokenPipeError, OSError):
             payload = None
@@ -205,7 +225,7 @@ def serve_worker(title_weight: int) -> None:
         payload = _read_frame(stdin)
         if not payload:
             return
-        chunk = analyzer.analyze(pickle.loads(payload))
+        chunk = analyzer.run(pickle.loads(payload))
         _write_frame(stdout, pickle.dumps(chunk, protocol=5))
 
 
@@ -224,24 +244,24 @@ class AnalysisPool:
             self.idle.extend(self.workers)
             self.executor = ThreadPoolExecutor(processes)
 
-    def _run(self, docs: Sequence[tuple[str, str]]) -> AnalyzedChunk:
+    def _run(self, work: Work) -> AnalyzedChunk:
         with self.lock:
             worker = self.idle.popleft()
         try:
-            return worker.call(docs)
+            return worker.call(work)
         finally:
             with self.lock:
                 self.idle.append(worker)
 
-    def map(self, chunks: Iterable[Sequence[tuple[str, str]]]) -> Iterator[AnalyzedChunk]:
+    def map(self, chunks: Iterable[Work]) -> Iterator[AnalyzedChunk]:
         if self.inline is not None:
-            for docs in chunks:
-                yield self.inline.analyze(docs)
+            for work in chunks:
+                yield self.inline.run(work)
             return
         assert self.executor is not None
         pending: deque[Future] = deque()
-        for docs in chunks:
-            pending.append(self.executor.submit(self._run, docs))
+        for work in chunks:
+            pending.append(self.executor.submit(self._run, work))
             while len(pending) > CHUNKS_IN_FLIGHT:
                 yield pending.popleft().result()
         while pending:
@@ -272,7 +292,8 @@ class NewSegment:
 
 @dataclass
 class Indexer:
-    """Writes the papers it is given into new segments under `root`."""
+    """Writes the records of corpus files into new segments under `root`: each record goes
+    through the `collection` (duplicates become extra sources), then into a segment."""
 
     root: Path
     terms: TermTable
@@ -282,25 +303,22 @@ class Indexer:
     segments: list[NewSegment] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._seen = 0
         self._maps: dict[str, np.ndarray] = {}
-        self._analyzer = Analyzer()
         self._writer: SegmentWriter | None = None
-        self._sample: list[int] = [0, 0, 0]
+        # Records read here, chunk by chunk, until their analysis comes back (None for a chunk
+        # that the analysis parses).
+        self._read: deque[list[PaperRecord] | None] = deque()
 
-    def run(self, papers: Iterable[Paper], progress: Callable[[], float] | None = None) -> None:
+    def run(
+        self,
+        files: Sequence[CorpusFile],
+        collection: Collection,
+        progress: Callable[[], float] | None = None,
+    ) -> None:
         pool = AnalysisPool(self.title_weight, self.processes)
         try:
-            chunks = self._chunks(papers, progress)
-            batches: deque[list[Paper]] = deque()
-
-            def texts() -> Iterator[list[tuple[str, str]]]:
-                for batch in chunks:
-                    batches.append(batch)
-                    yield [(p.title, p.abstract) for p in batch]
-
-            for analyzed in pool.map(texts()):
-                self._add(batches.popleft(), analyzed)
+            for chunk in pool.map(self._work(files, collection.report, progress)):
+                self._add(chunk, collection)
             self._flush()
         except BaseException:
             if self._writer is not None:
@@ -309,42 +327,90 @@ class Indexer:
         finally:
             pool.close()
 
-    def _chunks(
-        self, papers: Iterable[Paper], progress: Callable[[], float] | None
-    ) -> Iterator[list[Paper]]:
-        batch: list[Paper] = []
-        for paper in papers:
-            batch.append(paper)
-            if len(batch) == CHUNK_DOCS:
-                yield batch
-                batch = []
+    def _work(
+        self, files: Sequence[CorpusFile], report: LoadReport, progress: Callable[[], float] | None
+    ) -> Iterator[Work]:
+        """The corpus in chunks: JSON Lines files as raw lines (parsed by the analysis, in
+        parallel for large corpora), other files as records read here."""
+        first = 0
+        for corpus_file in files:
+            if corpus_file.format in ("jsonl", "beir"):
+                chunks: Iterable[list] = json_lines_chunks(corpus_file.path, report, CHUNK_DOCS)
+            else:
+                chunks = _batched(read_records(corpus_file, report), CHUNK_DOCS)
+            for chunk in chunks:
+                if corpus_file.format in ("jsonl", "beir"):
+                    self._read.append(None)
+                    yield Work(first, path=str(corpus_file.path), lines=chunk)
+                else:
+                    self._read.append(chunk)
+                    yield Work(first, docs=[(r.title, r.abstract) for r in chunk])
+                first += len(chunk)
                 if self.on_progress is not None and progress is not None:
                     self.on_progress("reading", min(progress(), 1.0))
-        if batch:
-            yield batch
 
-    def _add(self, papers: list[Paper], chunk: AnalyzedChunk) -> None:
+    def _global_ids(self, chunk: AnalyzedChunk) -> np.ndarray:
+        """The chunk's terms in the collection's numbering."""
         mapping = self._maps.get(chunk.analyzer)
-        new = np.asarray([self.terms.id(t) for t in chunk.new_terms], dtype=np.int32)
+        new = np.fromiter(map(self.terms.id, chunk.new_terms), dtype=np.int32)
         mapping = new if mapping is None else np.concatenate([mapping, new])
         self._maps[chunk.analyzer] = mapping
-        ids = mapping[chunk.ids] if chunk.ids.size else chunk.ids
-        bounds = np.zeros(len(papers) + 1, dtype=np.int64)
-        np.cumsum(chunk.lengths, out=bounds[1:])
-        for i, paper in enumerate(papers):
-            writer = self._current()
-            writer.add(_segment_doc(paper), ids[bounds[i] : bounds[i + 1]])
-            if self._seen < SENTENCE_SAMPLE or self._seen % SENTENCE_STEP == 0:
-                self._count_sentences(paper.abstract)
-            self._seen += 1
-            if len(writer) >= SEGMENT_DOCS or writer.tokens >= SEGMENT_TOKENS:
-                self._flush()
+        return mapping[chunk.terms] if chunk.terms.size else chunk.terms
 
-    def _count_sentences(self, abstract: str) -> None:
-        spans = split_sentences(abstract)
-        self._sample[0] += 1
-        self._sample[1] += len(spans)
-        self._sample[2] += sum(len(self._analyzer.terms(abstract[s.start : s.end])) for s in spans)
+    def _add(self, chunk: AnalyzedChunk, collection: Collection) -> None:
+        if chunk.error is not None:
+            raise chunk.error
+        report = chunk.report
+        if report is not None:
+            collection.report.warnings.extend(report.warnings)
+            collection.report.skipped_records += report.skipped_records
+        terms = self._global_ids(chunk)  # every chunk's new terms, so the numbering follows
+        read = self._read.popleft()
+        records = read if read is not None else chunk.records or []
+        papers = [collection.add(record) for record in records]
+        kept = np.flatnonzero(np.fromiter((p is not None for p in papers), dtype=bool))
+        if kept.size < len(papers):  # duplicates: their postings go
+            rows = chunk.ptr
+            sizes = (rows[1:] - rows[:-1])[kept]
+            take = np.repeat(rows[:-1][kept] - (np.cumsum(sizes) - sizes), sizes) + np.arange(
+                int(sizes.sum())
+            )
+            ptr = np.zeros(kept.size + 1, dtype=np.int64)
+            np.cumsum(sizes, out=ptr[1:])
+            chunk = replace(
+                chunk,
+                ptr=ptr,
+                counts=chunk.counts[take],
+                lengths=chunk.lengths[kept],
+                sample=chunk.sample[kept],
+            )
+            terms = terms[take]
+        self._write([p for p in papers if p is not None], chunk, terms)
+
+    def _write(self, papers: list[Paper], chunk: AnalyzedChunk, terms: np.ndarray) -> None:
+        """Add papers with their postings to segments, a new one whenever one is full."""
+        start = 0
+        while start < len(papers):
+            writer = self._current()
+            # As many documents as the segment still has room for (at least one).
+            room = np.searchsorted(
+                chunk.ptr[start + 1 :],
+                chunk.ptr[start] + SEGMENT_POSTINGS - writer.n_postings,
+                side="right",
+            )
+            stop = min(len(papers), start + max(int(room), 1), start + SEGMENT_DOCS - len(writer))
+            lo, hi = int(chunk.ptr[start]), int(chunk.ptr[stop])
+            writer.add_documents(
+                papers[start:stop],
+                chunk.ptr[start : stop + 1] - lo,
+                terms[lo:hi],
+                chunk.counts[lo:hi],
+                chunk.lengths[start:stop],
+            )
+            writer.sample(tuple(int(x) for x in chunk.sample[start:stop].sum(axis=0)))
+            start = stop
+            if len(writer) >= SEGMENT_DOCS or writer.n_postings >= SEGMENT_POSTINGS:
+                self._flush()
 
     def _current(self) -> SegmentWriter:
         if self._writer is None:
@@ -354,37 +420,41 @@ class Indexer:
     def _flush(self) -> None:
         writer, self._writer = self._writer, None
         if writer is None or not len(writer):
+            if writer is not None:
+                writer.discard()
             return
         if self.on_progress is not None:
             self.on_progress("postings", 1.0)
-        directory, terms, df, cf = writer.commit(tuple(self._sample))
+        written = writer.commit(durable=False)  # see Indexer.make_durable
         self.segments.append(
             NewSegment(
-                directory.name,
-                directory,
+                written.directory.name,
+                written.directory,
                 len(writer),
-                terms,
-                df,
-                cf,
-                np.asarray(writer.title_hashes, dtype=np.uint64),
-                tuple(self._sample),
+                written.terms,
+                written.df,
+                written.cf,
+                written.title_hash,
+                written.sample,
             )
         )
-        self._sample = [0, 0, 0]
+
+    def make_durable(self) -> None:
+        """Sync the new segments to disk (they were written without, in case they were merged
+        at once)."""
+        for segment in self.segments:
+            make_durable(segment.directory)
 
 
-def _segment_doc(paper: Paper) -> SegmentDoc:
-    return SegmentDoc(
-        doc_id=paper.doc_id,
-        title=paper.title,
-        abstract=paper.abstract,
-        date=paper.date,
-        authors=paper.authors,
-        url=paper.url,
-        categories=paper.categories,
-        sources=paper.sources,
-        own_id=None,
-    )
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def segment_name() -> str:

@@ -12,15 +12,17 @@ import hashlib
 import json
 import os
 import re
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from rapidfuzz.utils import default_process
 
 from retrieval.errors import InputError
+from retrieval.names import title_names
 
 Format = Literal["page", "jsonl", "json", "beir"]
 
@@ -41,6 +43,8 @@ _SENTENCE_INSIDE = re.compile(r"[a-z0-9)][.!?] [A-Z]")
 
 def clean_text(value: str) -> str:
     """One line of displayable text: control characters dropped, white space collapsed."""
+    if value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":
+        return value  # already clean (the common case, checked at C speed)
     return " ".join(_CONTROL.sub(" ", value).split())
 
 
@@ -50,20 +54,53 @@ def title_key(title: str) -> str:
     return " ".join(default_process(title).split())
 
 
-class PaperRecord(BaseModel):
-    """One record as read from one corpus file."""
-
-    model_config = ConfigDict(frozen=True)
+class PaperRecord(NamedTuple):
+    """One record as read from one corpus file (already validated: a plain tuple, as millions
+    of them pass through, some across processes)."""
 
     title: str
     abstract: str
+    source: str
+    line: int
     own_id: str | None = None
     date: str | None = None
     authors: str | None = None
     url: str | None = None
     categories: str | None = None
-    source: str
-    line: int
+    # Set by `new_record`, where the record is read (in worker processes for large corpora):
+    key: str = ""  # title_key(title)
+    content: bytes = b""  # content_digest(key, abstract)
+    title_hash: int = 0  # key_hash(key)
+    names: tuple[tuple[str, str], ...] = ()  # (key, as written) of the names the title gives
+
+
+def new_record(title: str, abstract: str, source: str, line: int, **fields: Any) -> PaperRecord:
+    """A record with what indexing derives from its title and abstract."""
+    key = title_key(title)
+    names = tuple(
+        (name_key, name)
+        for name in title_names(title)
+        if (name_key := key if name == title else title_key(name))
+    )
+    return PaperRecord(
+        title,
+        abstract,
+        source,
+        line,
+        key=key,
+        content=content_digest(key, abstract),
+        title_hash=key_hash(key),
+        names=names,
+        **fields,
+    )
+
+
+def key_hash(key: str) -> int:
+    """A 63-bit hash of a title key (0 for no title): equal for versions of one paper."""
+    if not key:
+        return 0
+    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little") >> 1 or 1
 
 
 class JsonRecord(BaseModel):
@@ -327,13 +364,7 @@ def _read_page(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
         following = content[i + 2][1] if i + 2 < len(content) else None
         if _is_title_like(abstract) and following is not None and not _is_title_like(following):
             raise InputError(f"title {_quote(text)} has no abstract", path, number)
-        yield PaperRecord(
-            title=clean_text(text),
-            abstract=clean_text(abstract),
-            date=date,
-            source=str(path),
-            line=number,
-        )
+        yield new_record(clean_text(text), clean_text(abstract), str(path), number, date=date)
         i += 2
 
 
@@ -348,11 +379,49 @@ def _quote(text: str, limit: int = 60) -> str:
 
 
 def _read_json_lines(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
-    for number, text in _lines(path, report):
-        if text.strip():
-            record = _record(JsonRecord.model_validate_json, text, path, number, report)
-            if record is not None:
-                yield record
+    for lines in json_lines_chunks(path, report, 1000):
+        yield from parse_json_lines(path, lines, report)
+
+
+def json_lines_chunks(
+    path: Path, report: LoadReport, size: int
+) -> Iterator[list[tuple[int, bytes]]]:
+    """The non-blank lines of a JSON Lines file, numbered and still undecoded, `size` at a time
+    (so that they can be parsed elsewhere, by `parse_json_lines`)."""
+    chunk: list[tuple[int, bytes]] = []
+    try:
+        with path.open("rb") as fh:
+            for number, raw in enumerate(fh, start=1):
+                report.bytes_read += len(raw)
+                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+                if not _blank(raw):
+                    chunk.append((number, raw))
+                    if len(chunk) == size:
+                        yield chunk
+                        chunk = []
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror or err}", path) from None
+    if chunk:
+        yield chunk
+
+
+def _blank(raw: bytes) -> bool:
+    # Short lines may be Unicode white space only ("\u00a0"), blank too.
+    return not raw.strip() or (len(raw) < 32 and not raw.decode("utf-8", "replace").strip())
+
+
+def parse_json_lines(
+    path: Path, lines: list[tuple[int, bytes]], report: LoadReport
+) -> list[PaperRecord]:
+    """The records of numbered JSON Lines (InputError at the first bad one)."""
+    records = []
+    for number, raw in lines:
+        text = _decode(raw, path, number, report)
+        record = _record(JsonRecord.model_validate_json, text, path, number, report)
+        if record is not None:
+            records.append(record)
+    return records
 
 
 def _read_json_array(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
@@ -449,18 +518,18 @@ def _to_record(model: JsonRecord, path: Path, line: int, report: LoadReport) -> 
     own_id = None
     if model.id is not None:
         own_id = str(model.id).strip()
-        if not own_id or _CONTROL.search(own_id):
+        if not own_id or not own_id.isprintable():  # a newline or tab would break lists
             raise InputError("must be a non-empty single-line string", path, line, field="id")
-    return PaperRecord(
-        title=title,
-        abstract=abstract,
+    return new_record(
+        title,
+        abstract,
+        str(path),
+        line,
         own_id=own_id,
         date=clean_text(model.date) or None if model.date else None,
         authors=_joined(model.authors, ", "),
         url=clean_text(model.url) or None if model.url else None,
         categories=_joined(model.categories, " "),
-        source=str(path),
-        line=line,
     )
 
 
@@ -489,7 +558,16 @@ class Paper:
     url: str | None
     categories: str | None
     sources: list[SourceRef]
+    key: str  # title_key(title)
+    content: bytes  # content_digest(key, abstract)
+    title_hash: int
+    names: tuple[tuple[str, str], ...]
     version_group: int = -1
+
+
+def content_digest(key: str, abstract: str) -> bytes:
+    """The 16-byte digest that recognises a record read twice: its title key and abstract."""
+    return hashlib.blake2b(f"{key}\n{abstract}".encode(), digest_size=16).digest()
 
 
 def derived_id(title: str, abstract: str = "") -> str:
@@ -509,7 +587,7 @@ def derived_id(title: str, abstract: str = "") -> str:
 class ExistingDocuments(Protocol):
     """Documents already indexed, which an addition is checked against."""
 
-    def duplicate(self, title: str, abstract: str, own_id: str | None) -> str | None: ...
+    def duplicate(self, content: bytes, own_id: str | None) -> str | None: ...
 
     def has_id(self, doc_id: str) -> bool: ...
 
@@ -517,50 +595,65 @@ class ExistingDocuments(Protocol):
 class Collection:
     """Turns records into documents, in load order, keeping only what merging needs in memory.
 
-    `add` returns the new `Paper`, or None when the record repeats a document already added (its
-    source is then listed on that document). `finish` links the versions.
+    `add` returns the new `Paper`, or None when the record repeats a document already added or
+    indexed: that copy's source is then listed in `extra_sources` under the document's id (the
+    document may already be written). With `versions`, `finish` links the versions.
     """
 
-    def __init__(self, report: LoadReport, existing: ExistingDocuments | None = None) -> None:
+    def __init__(
+        self, report: LoadReport, existing: ExistingDocuments | None = None, versions: bool = False
+    ) -> None:
         self.report = report
         self.existing = existing
-        # Records that repeat a document already indexed: (its id, where this copy was read).
+        # Records that repeat a document: (its id, where this copy was read).
         self.extra_sources: list[tuple[str, SourceRef]] = []
-        self.sources: list[list[SourceRef]] = []
         self.duplicates_merged = 0
-        self._by_content: dict[tuple[str | None, bytes], int] = {}
+        # Compact keys (ints, not tuples of strings and bytes): a million documents fit easily.
+        self._by_content: dict[int, int] = {}
         self._by_id: dict[str, int] = {}
-        self._title_groups: dict[str, list[int]] = {}
+        self._ids: list[str] = []
+        # Where each document was read (for the warning about a reused id), as compact arrays.
+        self._file_numbers: dict[str, int] = {}
+        self._where_file = array("i")
+        self._where_line = array("q")
+        self._title_groups: dict[str, list[int]] | None = {} if versions else None
         self.version_group: list[int] = []
         self.version_groups = 0
 
     def __len__(self) -> int:
-        return len(self.sources)
+        return len(self._ids)
 
     def add(self, record: PaperRecord) -> Paper | None:
-        key = title_key(record.title)
-        content = hashlib.blake2b(f"{key}\n{record.abstract}".encode(), digest_size=16).digest()
+        normal_title = record.key
+        content = record.content
         # The same record seen again (same id, or no id, and the same content) is one document.
         source = SourceRef(record.source, record.line, record.date)
-        existing = self._by_content.get((record.own_id, content))
+        content_key = int.from_bytes(content, "little")
+        if record.own_id is not None:  # records with different ids are different documents
+            content_key ^= (hash(record.own_id) & 0xFFFFFFFFFFFFFFFF) << 1 | 1
+        existing = self._by_content.get(content_key)
         if existing is not None:
-            self.sources[existing].append(source)
+            self.extra_sources.append((self._ids[existing], source))
             self.duplicates_merged += 1
             return None
         if self.existing is not None:
-            indexed = self.existing.duplicate(record.title, record.abstract, record.own_id)
+            indexed = self.existing.duplicate(content, record.own_id)
             if indexed is not None:
                 self.extra_sources.append((indexed, source))
                 self.duplicates_merged += 1
                 return None
         doc_id = self._unique_id(record)
-        index = len(self.sources)
-        sources = [source]
-        self.sources.append(sources)
-        self._by_content[(record.own_id, content)] = index
+        index = len(self._ids)
+        self._ids.append(doc_id)
+        self._by_content[content_key] = index
         self._by_id[doc_id] = index
-        if key:  # an empty title says nothing about which paper a record is
-            self._title_groups.setdefault(key, []).append(index)
+        self._where_file.append(
+            self._file_numbers.setdefault(record.source, len(self._file_numbers))
+        )
+        self._where_line.append(record.line)
+        # An empty title says nothing about which paper a record is.
+        if self._title_groups is not None and normal_title:
+            self._title_groups.setdefault(normal_title, []).append(index)
         return Paper(
             doc_id=doc_id,
             title=record.title,
@@ -569,7 +662,11 @@ class Collection:
             authors=record.authors,
             url=record.url,
             categories=record.categories,
-            sources=sources,
+            sources=[source],
+            key=normal_title,
+            content=content,
+            title_hash=record.title_hash,
+            names=record.names,
         )
 
     def _taken(self, doc_id: str) -> bool:
@@ -585,7 +682,8 @@ class Collection:
         unique = f"{doc_id}~{n}"
         if record.own_id is not None and doc_id in self._by_id:
             first = self._by_id[doc_id]
-            where = self.sources[first][0]
+            files = list(self._file_numbers)
+            where = SourceRef(files[self._where_file[first]], self._where_line[first], None)
             self.report.warnings.append(
                 f"{record.source}:{record.line}: id '{doc_id}' is already used at "
                 f"{where.path}:{where.line} by a different record; kept as '{unique}'"
@@ -599,9 +697,9 @@ class Collection:
 
     def finish(self) -> list[int]:
         """The version group of every document (-1 when the paper has one version)."""
-        self.version_group = [-1] * len(self.sources)
+        self.version_group = [-1] * len(self._ids)
         self.version_groups = 0
-        for members in self._title_groups.values():
+        for members in (self._title_groups or {}).values():
             if len(members) > 1:
                 for index in members:
                     self.version_group[index] = self.version_groups
@@ -625,11 +723,14 @@ def iter_papers(files: Iterable[CorpusFile], collection: Collection) -> Iterator
 
 def load_papers(specs: Iterable[str | Path]) -> tuple[list[Paper], Collection]:
     """Every document of the corpus named by `specs`, in memory (small corpora and tests)."""
-    collection = Collection(LoadReport())
+    collection = Collection(LoadReport(), versions=True)
     files = resolve_corpus(specs, collection.report)
     papers = list(iter_papers(files, collection))
     if not papers:
         raise InputError("the corpus is empty: no records with a title and an abstract")
     for paper, group in zip(papers, collection.finish(), strict=True):
         paper.version_group = group
+    by_id = {paper.doc_id: paper for paper in papers}
+    for doc_id, source in collection.extra_sources:
+        by_id[doc_id].sources.append(source)
     return papers, collection

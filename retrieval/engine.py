@@ -15,9 +15,11 @@ import hashlib
 import json
 import shutil
 import tempfile
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -25,9 +27,9 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel
 
-from retrieval.analysis import ANALYZER_VERSION, Analyzer
+from retrieval.analysis import ANALYZER_VERSION, Analyzer, PieceAnalyzer
 from retrieval.build import Indexer, NewSegment, processes_for, segment_name
-from retrieval.corpus import Collection, CorpusFile, LoadReport, iter_papers, resolve_corpus
+from retrieval.corpus import Collection, CorpusFile, LoadReport, resolve_corpus
 from retrieval.errors import InputError
 from retrieval.feedback import Rm3Params, rm3_expand
 from retrieval.generation import (
@@ -54,13 +56,13 @@ from retrieval.persistence import (
     temporary_name,
     writable,
 )
-from retrieval.segment import Segment, content_hash
+from retrieval.segment import Segment
 from retrieval.sentences import Span, split_sentences
 
 Method = Literal["bm25", "okapi", "rank-bm25"]
 METHODS: tuple[Method, ...] = ("bm25", "okapi", "rank-bm25")
 # Bump when the layout or the meaning of what is stored changes.
-ENGINE_FORMAT = 8
+ENGINE_FORMAT = 9
 # Larger corpora are analysed by worker processes.
 PARALLEL_BYTES = 64 << 20
 # Above this many segments, an update folds the smaller ones into one.
@@ -143,6 +145,10 @@ class Engine:
         self.status = status
         self.rm3 = rm3 or Rm3Params()
         self.analyzer = Analyzer()
+        # Stored text is read back into terms through a cache of its white-space pieces.
+        self._pieces = PieceAnalyzer()
+        self._piece_ids = np.zeros(0, dtype=np.int64)
+        self._lock = threading.Lock()
         self._sentences: dict[int, list[Span]] = {}
         self._terms: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._reference = None
@@ -235,9 +241,9 @@ class Engine:
 
     def query_weights(self, text: str) -> dict[int, float]:
         """{term id: count} of the query's terms that the index knows."""
+        terms = self.analyzer.terms(text)
         weights: dict[int, float] = {}
-        for term in self.analyzer.terms(text):
-            term_id = self.index.term_id(term)
+        for term_id in self.index.term_ids(terms).tolist():
             if term_id >= 0:
                 weights[term_id] = weights.get(term_id, 0.0) + 1.0
         return weights
@@ -285,16 +291,48 @@ class Engine:
     def term_counts(self, doc: int) -> tuple[np.ndarray, np.ndarray]:
         """The document's distinct term ids (sorted) and their weighted frequencies, from its
         stored text (remembered for the last few hundred documents)."""
-        found = self._terms.get(doc)
-        if found is None:
-            ids = self.index.term_ids(self.document_terms(doc), known=True)
-            found = np.unique(ids[ids >= 0], return_counts=True)
-            self._terms[doc] = found
-            if len(self._terms) > TERM_CACHE:
+        return self.term_counts_of([doc])[0]
+
+    def term_counts_of(self, docs: Sequence[int]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """`term_counts` of several documents, analysed together (one pass over their text)."""
+        with self._lock:  # searches may run in several threads
+            missing = list(dict.fromkeys(d for d in docs if d not in self._terms))
+            if missing:
+                self._analyse(missing)
+            found = []
+            for doc in docs:
+                self._terms.move_to_end(doc)
+                found.append(self._terms[doc])
+            while len(self._terms) > TERM_CACHE:
                 self._terms.popitem(last=False)
-        else:
-            self._terms.move_to_end(doc)
-        return found
+            return found
+
+    def _analyse(self, docs: list[int]) -> None:
+        """Read the documents' terms back from their stored text into the cache."""
+        texts = [text for d in docs for text in (self.papers.title(d), self.papers.abstract(d))]
+        numbers, ptr = self._pieces.fields(texts)
+        ids = self._global_ids()[numbers]
+        sizes = np.diff(ptr)
+        # The title counts title_weight times, as it was indexed.
+        weight = np.tile(np.array([self.index.params.title_weight, 1], dtype=np.int64), len(docs))
+        ids = np.repeat(ids, np.repeat(weight, sizes))
+        owner = np.repeat(np.repeat(np.arange(len(docs), dtype=np.int64), 2), sizes * weight)
+        known = ids >= 0
+        width = np.int64(max(self.index.n_terms, 1))
+        keys, counts = np.unique(owner[known] * width + ids[known], return_counts=True)
+        bounds = np.searchsorted(keys // width, np.arange(len(docs) + 1))
+        for i, doc in enumerate(docs):
+            lo, hi = bounds[i], bounds[i + 1]
+            self._terms[doc] = (keys[lo:hi] % width, counts[lo:hi])
+
+    def _global_ids(self) -> np.ndarray:
+        """The collection's id of every term the piece analyzer has numbered so far."""
+        spellings = self._pieces.spellings
+        known = self._piece_ids.shape[0]
+        if known < len(spellings):
+            new = self.index.term_ids(spellings[known:], known=True)
+            self._piece_ids = np.concatenate([self._piece_ids, new.astype(np.int64)])
+        return self._piece_ids
 
     def term_ids(self, doc: int) -> list[int]:
         """The distinct term ids of the document (title and abstract)."""
@@ -453,28 +491,36 @@ class _Existing:
             if engine is not None
             else set()
         )
-        self._by_content: dict[tuple[int, int], int] | None = None
+        self._tables: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
 
-    def _contents(self) -> dict[tuple[int, int], int]:
-        """Content hash -> live document, read on first need."""
-        if self._by_content is None:
-            self._by_content = {}
-            if self.engine is not None:
-                for s, segment in enumerate(self.engine.index.segments):
-                    base = int(self.engine.index.bases[s])
-                    for local, pair in enumerate(map(tuple, segment.content_hash.tolist())):
-                        if base + local not in self.deleted:
-                            self._by_content.setdefault(pair, base + local)
-        return self._by_content
+    def _contents(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Per segment, its content hashes sorted (both halves) and their documents: built on
+        first need, by array sorts rather than a dictionary of a million entries."""
+        if self._tables is None:
+            self._tables = []
+            for segment in self.engine.index.segments if self.engine is not None else []:
+                hashes = np.asarray(segment.content_hash)
+                order = np.lexsort((hashes[:, 1], hashes[:, 0]))
+                self._tables.append(
+                    (np.ascontiguousarray(hashes[order, 0]), hashes[order, 1].copy(), order)
+                )
+        return self._tables
 
-    def duplicate(self, title: str, abstract: str, own_id: str | None) -> str | None:
+    def duplicate(self, content: bytes, own_id: str | None) -> str | None:
         if self.engine is None:
             return None
-        doc = self._contents().get(content_hash(title, abstract))
-        if doc is None:
-            return None
-        doc_id = self.engine.papers.ids[doc]
-        return doc_id if own_id is None or own_id == doc_id else None
+        low = np.uint64(int.from_bytes(content[:8], "little"))
+        high = np.uint64(int.from_bytes(content[8:], "little"))
+        for s, (lows, highs, docs) in enumerate(self._contents()):
+            base = int(self.engine.index.bases[s])
+            i = int(np.searchsorted(lows, low))
+            while i < lows.shape[0] and lows[i] == low:
+                doc = base + int(docs[i])
+                if highs[i] == high and doc not in self.deleted:
+                    doc_id = self.engine.papers.ids[doc]
+                    return doc_id if own_id is None or own_id == doc_id else None
+                i += 1
+        return None
 
     def has_id(self, doc_id: str) -> bool:
         if self.engine is None:
@@ -518,26 +564,42 @@ def _apply(
         processes_for(total_bytes, PARALLEL_BYTES),
         on_progress,
     )
-    indexer.run(iter_papers(reading, collection), lambda: report.bytes_read / total_bytes)
+    # The files' digests are taken in a thread meanwhile (hashing releases the interpreter).
+    with ThreadPoolExecutor(1) as digests:
+        states = [digests.submit(_state_of, f) for f in reading]
+        indexer.run(reading, collection, lambda: report.bytes_read / total_bytes)
+        read_states = [state.result() for state in states]
     for doc_id, source in collection.extra_sources:
         extra.setdefault(doc_id, []).append([source.path, source.line, source.date])
     extra = {k: v for k, v in extra.items() if v}
+    duplicates = collection.duplicates_merged
+    del collection  # its tables of ids and contents are not needed any more
     if current is None and not indexer.segments:
         raise InputError("the corpus is empty: no records with a title and an abstract")
+    new_segments = [Segment(s.directory) for s in indexer.segments]
+    if current is None and len(new_segments) > 1:
+        # A first build is written in segments of bounded size, then made one before it is
+        # committed.
+        if on_progress is not None:
+            on_progress("merging", 1.0)
+        nothing = [np.zeros(0, np.int32)] * len(new_segments)
+        new_segments = [Segment(merge_segments(home, new_segments, nothing, segment_name()))]
+    else:
+        indexer.make_durable()
     old_segments = current.index.segments if current else []
     live_old = [s for s in old_segments if len(deleted.get(s.name, ())) < s.n_docs]
     file_states = {p: f for p, f in (state.files.items() if state else []) if p not in gone_files}
     file_states.update(changes.restamped)
-    for f in reading:
-        file_states[str(f.path)] = _state_of(f)
+    for f, read_state in zip(reading, read_states, strict=True):
+        file_states[str(f.path)] = read_state
     new_state = GenerationState(
         number=(state.number + 1) if state else 1,
-        segments=[s.name for s in live_old] + [s.name for s in indexer.segments],
+        segments=[s.name for s in live_old] + [s.name for s in new_segments],
         files=file_states,
         added=added,
         extra_sources=extra,
         summary={},
-        duplicates_merged=(state.duplicates_merged if state else 0) + collection.duplicates_merged,
+        duplicates_merged=(state.duplicates_merged if state else 0) + duplicates,
         deleted={
             name: np.asarray(sorted(docs), dtype=np.int32)
             for name, docs in deleted.items()
@@ -546,7 +608,7 @@ def _apply(
     )
     df, cf = _frequencies(current, terms, deleted, indexer.segments, live_old)
     hashes = _title_hashes(live_old, new_state.deleted, indexer.segments)
-    segments = [*live_old, *(Segment(s.directory) for s in indexer.segments)]
+    segments = [*live_old, *new_segments]
     new_state.summary = _summary(
         segments, new_state, df, hashes, report, time.perf_counter() - started
     )
@@ -554,10 +616,7 @@ def _apply(
     make_current(home, directory)
     engine = Engine.load(home, params, status)
     segments_now = engine.index.segments
-    if current is None and len(segments_now) > 1:
-        # A first build is written in segments of bounded size, then made one.
-        engine = _merge(engine, segments_now, on_progress)
-    elif len(segments_now) > MAX_SEGMENTS:
+    if len(segments_now) > MAX_SEGMENTS:
         # Additions pile up small segments: fold all but the largest into one.
         engine = _merge(engine, sorted(segments_now, key=lambda s: s.n_docs)[:-1], on_progress)
     engine.status = status

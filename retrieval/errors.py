@@ -21,6 +21,10 @@ class InputError(Exception):
         self.field = field
         super().__init__(self.one_line())
 
+    def __reduce__(self):
+        # Rebuilt from its parts when it crosses from a worker process.
+        return InputError, (self.problem, self.path, self.line, self.field)
+
     def one_line(self) -> str:
         where = self.path or ""
         if self.line is not None:

@@ -52,8 +52,8 @@ def rm3_expand(
     doc_weights = np.exp((scores - scores.max()) / params.temperature)
     doc_weights /= doc_weights.sum()
     parts_terms, parts_mass = [], []
-    for doc, weight in zip(docs, doc_weights, strict=True):
-        terms, tf = engine.term_counts(int(doc))
+    counted = engine.term_counts_of([int(d) for d in docs])
+    for (terms, tf), weight in zip(counted, doc_weights, strict=True):
         if terms.size:
             parts_terms.append(terms)
             parts_mass.append(tf.astype(np.float64) * (weight / tf.sum()))

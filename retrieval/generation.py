@@ -102,8 +102,7 @@ def write_generation(
     writer = DirectoryWriter(root / GENERATIONS, f"gen-{state.number:06d}")
     try:
         column = writer.column("terms")
-        for term in terms.terms:
-            column.append(term)
+        column.extend(terms.terms)
         writer.close_column("terms", column)
         order = np.asarray(
             sorted(range(len(terms.terms)), key=terms.terms.__getitem__), dtype=np.int32

@@ -17,7 +17,12 @@ import numpy as np
 
 from retrieval.generation import Generation, term_hash
 from retrieval.persistence import CacheDamaged
+from retrieval.postings import FOUR_BITS
 from retrieval.segment import Segment
+
+# Segments with this many documents are searched by the compiled MaxScore; smaller ones are
+# scored exhaustively (numpy, no compiler to load: the one-shot command starts fast).
+COMPILED_DOCS = 50_000
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,7 @@ class Bm25Index:
         self.avg_len = self.total_length / self.n_live if self.n_live else 1.0
         self.sorted_terms = SortedTerms(generation)
         self._norms: list[np.ndarray | None] = [None] * len(segments)
+        self._deleted_masks: list[np.ndarray | None] = [None] * len(segments)
         self._okapi_idf_floor: float | None = None
 
     # -- terms ---------------------------------------------------------------------------------
@@ -195,45 +201,67 @@ class Bm25Index:
         return norm
 
     def _terms(self, weights: Mapping[int, float]) -> list[tuple[int, float, np.float32]]:
-        """(term, weight, idf as float32) of the query terms the collection has."""
+        """(term, weight, weighted idf as float32) of the query terms the collection has."""
         out = []
         for term, weight in weights.items():
             df = self.df(term)
             if weight > 0 and df > 0:
                 idf = np.float32(lucene_idf(np.float64(df), self.n_live))
-                out.append((term, weight, idf))
+                out.append((term, weight, idf if weight == 1.0 else idf * np.float32(weight)))
         return out
 
-    def _impacts(self, s: int, local: int, idf: np.float32) -> tuple[np.ndarray, np.ndarray]:
-        docs, tfs = self.segments[s].postings_of(local)
+    def _impacts(
+        self, s: int, docs: np.ndarray, tfs: np.ndarray | None, idf: np.float32
+    ) -> np.ndarray:
+        """BM25 contributions of a term (weighted idf) to the given documents of segment s."""
+        norm = self._norm(s)[docs]
         k1p1 = np.float32(self.params.k1 + 1.0)
-        return docs, idf * (tfs * k1p1) / (tfs + self._norm(s)[docs])
+        if tfs is None:  # every frequency 1
+            return (idf * k1p1) / (norm + np.float32(1.0))
+        return idf * (tfs * k1p1) / (tfs + norm)
+
+    def _bound(self, idf: float, max_tf: float, min_len: float) -> float:
+        """The largest contribution a term (weighted idf) can make with at most `max_tf`
+        occurrences in a document of at least `min_len` terms."""
+        p = self.params
+        norm = p.k1 * (1 - p.b + p.b * min_len / self.avg_len)
+        # float32 sums: a margin so that rounding never drops a document that belongs.
+        return float(idf) * (p.k1 + 1) * max_tf / (max_tf + norm) * (1 + 1e-5) + 1e-6
 
     def score(self, weights: Mapping[int, float]) -> np.ndarray:
         """BM25 scores of every document for weighted query terms {term id: weight}; 0 for
         deleted documents."""
-        scores = np.zeros(self.n_docs, dtype=np.float32)
         terms = self._terms(weights)
-        for s, segment in enumerate(self.segments):
-            part = scores[self.bases[s] : self.bases[s + 1]]
-            for term, weight, idf in terms:
-                local = segment.local_term(term)
-                if local < 0:
-                    continue
-                docs, impact = self._impacts(s, local, idf)
-                part[docs] += impact if weight == 1.0 else impact * np.float32(weight)
-            part[self.deleted[s]] = 0.0
+        return np.concatenate(
+            [self._segment_scores(s, terms) for s in range(len(self.segments))]
+            or [np.zeros(0, np.float32)]
+        )
+
+    def _segment_scores(self, s: int, terms: list[tuple[int, float, np.float32]]) -> np.ndarray:
+        """Every document's score in segment s, term by term (exhaustive)."""
+        segment = self.segments[s]
+        scores = np.zeros(segment.n_docs, dtype=np.float32)
+        for term, _weight, idf in terms:
+            local = segment.local_term(term)
+            if local >= 0:
+                docs, tfs = segment.postings_of(local)
+                scores[docs] += self._impacts(s, docs, tfs, idf)
+        scores[self.deleted[s]] = 0.0
         return scores
 
     def top(self, weights: Mapping[int, float], k: int) -> tuple[np.ndarray, np.ndarray]:
         """The k best documents for weighted query terms, exactly as `top_k(score(weights),
-        k)`: each segment's k best (MaxScore), merged."""
+        k)`: each segment's k best, merged. Small segments are scored exhaustively; large ones
+        by compiled block-max MaxScore (see maxscore.py)."""
         terms = self._terms(weights)
         if not terms or k < 1:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         found_docs, found_scores = [], []
-        for s in range(len(self.segments)):
-            docs, values = self._segment_top(s, terms, k)
+        for s, segment in enumerate(self.segments):
+            if segment.n_docs >= COMPILED_DOCS:
+                docs, values = self._compiled_top(s, terms, k)
+            else:
+                docs, values = top_k(self._segment_scores(s, terms), k)
             found_docs.append(docs.astype(np.int64) + self.bases[s])
             found_scores.append(values)
         docs = np.concatenate(found_docs)
@@ -241,59 +269,49 @@ class Bm25Index:
         order = np.lexsort((docs, -values))[:k]
         return docs[order], values[order]
 
-    def _segment_top(
+    def _compiled_top(
         self, s: int, terms: list[tuple[int, float, np.float32]], k: int
     ) -> tuple[np.ndarray, np.ndarray]:
-        """MaxScore, term at a time: terms in order of their largest possible contribution.
-        Once the k-th best partial score exceeds what the remaining terms could still add, only
-        documents within reach of it can make the top k: the remaining terms, the common ones
-        with the longest postings, are then looked up for those documents alone."""
+        from retrieval import maxscore
+
         segment = self.segments[s]
-        p = self.params
         present = []
-        for term, weight, idf in terms:
+        for term, _weight, idf in terms:
             local = segment.local_term(term)
             if local >= 0:
-                max_tf = float(segment.max_tf[local])
-                min_len = float(segment.min_len[local])
-                bound = (
-                    float(idf)
-                    * max_tf
-                    * (p.k1 + 1)
-                    / (max_tf + p.k1 * (1 - p.b + p.b * min_len / self.avg_len))
+                bound = self._bound(
+                    idf, float(segment.max_tf[local]), float(segment.min_len[local])
                 )
-                present.append((local, weight, idf, bound * weight * (1 + 1e-5)))
-        present.sort(key=lambda x: -x[3])
-        ptr = segment.postings.ptr
-        remaining_postings = sum(int(ptr[x[0] + 1] - ptr[x[0]]) for x in present)
-        rest = sum(x[3] for x in present)
-        scores = np.zeros(segment.n_docs, dtype=np.float32)
-        candidates: np.ndarray | None = None
-        member: np.ndarray | None = None
-        for local, weight, idf, bound in present:
-            docs, impact = self._impacts(s, local, idf)
-            if weight != 1.0:
-                impact = impact * np.float32(weight)
-            rest -= bound
-            remaining_postings -= docs.size
-            if candidates is None:
-                scores[docs] += impact
-                scores[self.deleted[s]] = 0.0  # deleted documents never set the bar
-                # Worth a threshold only when much of the work is still ahead.
-                if remaining_postings > segment.n_docs // 4 and rest > 0:
-                    candidates = _within_reach(scores, k, rest)
-            elif candidates.size * 16 < docs.size:
-                at = np.minimum(np.searchsorted(docs, candidates), docs.size - 1)
-                hit = docs[at] == candidates
-                scores[candidates[hit]] += impact[at[hit]]
-            else:
-                if member is None:
-                    member = np.zeros(segment.n_docs, dtype=bool)
-                    member[candidates] = True
-                keep = member[docs]
-                scores[docs[keep]] += impact[keep]
-        scores[self.deleted[s]] = 0.0
-        return top_k(scores, k, candidates)
+                present.append((bound, local, idf))
+        if not present:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        present.sort(key=lambda x: (x[0], x[1]))  # by bound, ascending
+        p = segment.postings
+        docs, scores = maxscore.top_k(
+            np.array([x[1] for x in present], dtype=np.int64),
+            np.array([x[2] for x in present], dtype=np.float32),
+            np.array([x[0] for x in present], dtype=np.float64),
+            k,
+            self.params.k1,
+            self.params.b,
+            self.avg_len,
+            self._norm(s),
+            self._deleted_mask(s),
+            p.ptr, p.gap_width, p.gap_at, p.tf_width, p.tf_at, p.block_ptr, p.block_last,
+            p.block_max_tf, p.block_min_len, p.gaps[1], p.gaps[2], p.gaps[4],
+            p.tfs[1], p.tfs[2], p.tfs[4], p.tfs[FOUR_BITS],
+        )  # fmt: skip
+        if docs.size and (int(docs.max()) >= segment.n_docs or int(docs.min()) < 0):
+            raise CacheDamaged(f"{segment.name}: postings point outside the segment")
+        return docs, scores
+
+    def _deleted_mask(self, s: int) -> np.ndarray:
+        mask = self._deleted_masks[s]
+        if mask is None:
+            mask = np.zeros(self.segments[s].n_docs, dtype=np.bool_)
+            mask[self.deleted[s]] = True
+            self._deleted_masks[s] = mask
+        return mask
 
     def score_okapi(self, query_terms: Sequence[str]) -> np.ndarray:
         """rank_bm25.BM25Okapi's scores (k1, b from the params, epsilon 0.25), in float64.
@@ -317,7 +335,7 @@ class Bm25Index:
                 if local < 0:
                     continue
                 docs, tfs = segment.postings_of(local)
-                tf = tfs.astype(np.float64)
+                tf = np.ones(docs.size) if tfs is None else tfs.astype(np.float64)
                 length = segment.doc_len[docs].astype(np.float64)
                 part = scores[self.bases[s] : self.bases[s + 1]]
                 norm = p.k1 * (1 - p.b + p.b * length / avg)
@@ -334,32 +352,21 @@ class Bm25Index:
         return self._okapi_idf_floor
 
 
-def _within_reach(scores: np.ndarray, k: int, rest: float) -> np.ndarray | None:
-    """The documents whose partial score plus `rest` can still reach the k-th best partial score
-    (ascending), or None when that threshold does not prune."""
-    positive = scores[scores > 0]
-    if positive.size < k:
-        return None
-    threshold = float(np.partition(positive, positive.size - k)[positive.size - k])
-    # float32 sums: keep a margin so that rounding never drops a document that belongs.
-    floor = threshold - rest - 1e-4 * max(threshold, 1.0)
-    if floor <= 0:
-        return None
-    return np.flatnonzero(scores >= floor).astype(np.int32)  # the dtype of the postings
-
-
 def top_k(
     scores: np.ndarray, k: int, candidates: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Indices and scores of the k best positive scores, best first (ties: lower index first),
-    among `candidates` when given."""
+    among `candidates` (ascending) when given."""
     if candidates is None:
         candidates = np.flatnonzero(scores > 0)
     else:
         candidates = candidates[scores[candidates] > 0]
     if candidates.size > k:
-        chosen = np.argpartition(-scores[candidates], k - 1)[:k]
-        candidates = candidates[chosen]
+        values = scores[candidates]
+        kth = values[np.argpartition(-values, k - 1)[k - 1]]
+        above = candidates[values > kth]
+        tied = candidates[values == kth]  # ascending: the lowest numbers win ties
+        candidates = np.concatenate([above, tied[: k - above.size]])
     order = np.lexsort((candidates, -scores[candidates]))
     best = candidates[order]
     return best, scores[best]

@@ -1,32 +1,35 @@
 """Merging segments into one, leaving out deleted documents.
 
-Documents keep their order. Postings are merged in batches of term ids, so memory stays bounded
-whatever the size of the collection: within a batch, each segment's postings of a term go after
-those of the segments before it, so every posting's place is computed directly, without sorting.
+Documents keep their order. Postings are merged in batches of term ids and written batch by
+batch, and stored text is copied in pieces by plain reads, so memory stays bounded whatever the
+size of the collection: within a batch, each segment's postings of a term go after those of the
+segments before it, so every posting's place is computed directly, without sorting.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from itertools import count, repeat
 from pathlib import Path
 
 import numpy as np
 
-from retrieval.corpus import title_key
 from retrieval.generation import SEGMENTS
-from retrieval.names import title_names
-from retrieval.persistence import DirectoryWriter
-from retrieval.postings import EncodedPostings, encode
+from retrieval.persistence import DirectoryWriter, StringColumn
+from retrieval.postings import encode
 from retrieval.segment import (
-    POSTING_ARRAYS,
     SEGMENT_FORMAT,
     TEXT_COLUMNS,
+    PostingsWriter,
     Segment,
     _write_names,
     sorted_positions,
 )
 
-# Postings decoded at a time while merging.
-BATCH_POSTINGS = 16_000_000
+# Postings decoded at a time while merging, and stored text copied at a time.
+BATCH_POSTINGS = 2_000_000
+COPY_BYTES = 4 << 20
 
 
 def merge_segments(
@@ -45,7 +48,10 @@ def merge_segments(
             renumber.append(numbers)
             base += kept.size
         _copy_documents(writer, segments, keep)
+        _release(segments)
         df = _merge_postings(writer, segments, renumber)
+        max_words = _names(writer, segments, renumber)
+        _release(segments)
         sample = [sum(s.sentences[i] for s in segments) for i in range(3)]
         directory = writer.commit(
             {
@@ -54,7 +60,7 @@ def merge_segments(
                 "docs": base,
                 "postings": int(df.sum()),
                 "source_files": _files(segments),
-                "name_max_words": _names(writer, segments, keep),
+                "name_max_words": max_words,
                 "sentences": sample,
             }
         )
@@ -62,6 +68,12 @@ def merge_segments(
     except BaseException:
         writer.discard()
         raise
+
+
+def _release(segments: list[Segment]) -> None:
+    """Memory stays bounded: what was read of the segments need not stay resident."""
+    for segment in segments:
+        segment.stored.release_pages()
 
 
 def _live(segment: Segment, deleted: np.ndarray) -> np.ndarray:
@@ -83,8 +95,7 @@ def _copy_documents(
         for segment, kept in zip(segments, keep, strict=True):
             source = segment.columns[name] if name != "source_dates" else segment.source_dates
             rows = kept if name != "source_dates" else _source_rows(segment, kept)
-            for run_start, run_stop in _runs(rows):
-                data, offsets = source.raw(run_start, run_stop)
+            for data, offsets in _read_rows(source, rows):
                 column.append_bytes(data, offsets)
         writer.close_column(name, column)
     ids: list[str] = []
@@ -131,94 +142,86 @@ def _runs(rows: np.ndarray) -> list[tuple[int, int]]:
     return [(int(rows[a]), int(rows[b - 1]) + 1) for a, b in zip(starts, stops, strict=True)]
 
 
-def _names(writer: DirectoryWriter, segments: list[Segment], keep: list[np.ndarray]) -> int:
-    docs: dict[str, list[int]] = {}
-    surfaces: dict[str, str] = {}
-    n = 0
-    for segment, kept in zip(segments, keep, strict=True):
-        titles = segment.columns["titles"]
-        for local in kept.tolist():
-            for name in title_names(titles[local]):
-                key = title_key(name)
-                if key:
-                    found = docs.setdefault(key, [])
-                    if not found or found[-1] != n:
-                        found.append(n)
-                    surfaces.setdefault(key, name)
-            n += 1
-    return _write_names(writer, docs, surfaces)
+def _read_rows(source: StringColumn, rows: np.ndarray) -> Iterator[tuple[bytes, np.ndarray]]:
+    """The values of ascending rows as joined bytes with their offsets, a piece of at most
+    COPY_BYTES (or one value) at a time, read from the file: a merge does not map the text."""
+    offsets = source.offsets
+    with source.path.open("rb") as fh:
+        fd = fh.fileno()
+        for run_start, run_stop in _runs(rows):
+            start = run_start
+            while start < run_stop:
+                limit = int(offsets[start]) + COPY_BYTES
+                stop = int(np.searchsorted(offsets, limit, side="right")) - 1
+                stop = min(max(stop, start + 1), run_stop)
+                lo, hi = int(offsets[start]), int(offsets[stop])
+                data = os.pread(fd, hi - lo, lo)
+                yield data, offsets[start : stop + 1] - lo
+                start = stop
+
+
+def _names(writer: DirectoryWriter, segments: list[Segment], renumber: list[np.ndarray]) -> int:
+    """The segments' name tables merged: each name's live documents in the new numbering,
+    shown as the first segment that still has it shows it."""
+    tables = []
+    entries: list[tuple[str, int, int]] = []
+    for i, segment in enumerate(segments):
+        keys = segment.name_keys.all()
+        docs = renumber[i][segment.name_docs].tolist() if segment.name_docs.size else []
+        tables.append((segment.name_surfaces.all(), segment.name_ptr.tolist(), docs))
+        entries.extend(zip(keys, repeat(i), count()))
+    entries.sort()  # each segment's keys are sorted already: the sort merges runs
+
+    def merged() -> Iterator[tuple[str, str, list[int]]]:
+        key_now = ""
+        surface = ""
+        found: list[int] = []
+        for key, i, j in entries:
+            surfaces, ptr, docs = tables[i]
+            if key != key_now:
+                if found:
+                    yield key_now, surface, found
+                key_now, surface, found = key, "", []
+            live = [d for d in docs[ptr[j] : ptr[j + 1]] if d >= 0]
+            if live:
+                surface = surface or surfaces[j]
+                found.extend(live)
+        if found:
+            yield key_now, surface, found
+
+    return _write_names(writer, merged())
 
 
 def _merge_postings(
     writer: DirectoryWriter, segments: list[Segment], renumber: list[np.ndarray]
 ) -> np.ndarray:
-    """Postings of every term over the kept documents, merged batch by batch of term ids; the
-    terms' document frequencies in the merged segment."""
+    """Postings of every term over the kept documents, merged and written batch by batch of
+    term ids; the terms' document frequencies in the merged segment."""
     vocabulary = max((int(s.terms[-1]) + 1 for s in segments if s.terms.size), default=0)
-    present: list[np.ndarray] = []
-    parts: dict[str, list[np.ndarray]] = {
-        name: [] for name in (*POSTING_ARRAYS, "post_ptr", "max_tf", "min_len")
-    }
-    totals = {"postings": 0, "gap_exc": 0, "tf_exc": 0}
-    dfs = []
     lengths = np.concatenate([s.doc_len[r >= 0] for s, r in zip(segments, renumber, strict=True)])
+    out = PostingsWriter(writer)
+    dfs = []
+    # Postings per term id over all segments: batches end where BATCH_POSTINGS are reached.
+    per_term = np.zeros(vocabulary, dtype=np.int64)
+    for s in segments:
+        per_term[s.terms] += np.diff(s.postings.ptr)
+    ends = np.cumsum(per_term)
     start = 0
     while start < vocabulary:
-        stop = _batch_end(segments, start, vocabulary)
+        before = int(ends[start - 1]) if start else 0
+        stop = max(int(np.searchsorted(ends, before + BATCH_POSTINGS, side="right")), start + 1)
         terms, ptr, docs, tfs = _batch(segments, renumber, start, stop)
         if terms.size:
-            encoded = encode(ptr, docs, tfs)
-            present.append(terms)
-            _append(parts, totals, encoded)
-            nonempty = ptr[:-1] < ptr[1:]
-            starts = ptr[:-1][nonempty]
-            max_tf = np.zeros(terms.size, np.uint32)
-            min_len = np.zeros(terms.size, np.uint32)
-            max_tf[nonempty] = np.maximum.reduceat(tfs, starts)
-            min_len[nonempty] = np.minimum.reduceat(lengths[docs], starts)
-            parts["max_tf"].append(max_tf)
-            parts["min_len"].append(min_len)
+            starts = ptr[:-1]
+            max_tf = np.maximum.reduceat(tfs, starts)
+            min_len = np.minimum.reduceat(lengths[docs], starts)
+            out.add(terms, encode(ptr, docs, tfs, lengths), max_tf, min_len)
             dfs.append(np.diff(ptr))
         start = stop
-    all_terms = np.concatenate(present) if present else np.zeros(0, np.int32)
-    writer.array("terms", all_terms.astype(np.int32))
-    ptr = np.concatenate([[0], *parts["post_ptr"]]) if parts["post_ptr"] else np.zeros(1, np.int64)
-    writer.array("post_ptr", ptr.astype(np.int64))
-    for name in POSTING_ARRAYS:
-        chunks = parts[name]
-        if name.endswith("_ptr"):
-            value = np.concatenate([[0], *chunks]) if chunks else np.zeros(1, np.int64)
-            writer.array(name, value.astype(np.int64))
-        else:
-            dtype = np.uint8 if name in ("gaps", "tfs") else np.uint32
-            writer.array(
-                name, np.concatenate(chunks).astype(dtype) if chunks else np.zeros(0, dtype)
-            )
-    for name in ("max_tf", "min_len"):
-        chunks = parts[name]
-        writer.array(name, np.concatenate(chunks) if chunks else np.zeros(0, np.uint32))
+        _release(segments)
+    out.close()
     writer.array("doc_len", lengths.astype(np.uint32))
     return np.concatenate(dfs) if dfs else np.zeros(0, np.int64)
-
-
-def _batch_end(segments: list[Segment], start: int, vocabulary: int) -> int:
-    """The end of a batch of term ids from `start` holding at most BATCH_POSTINGS postings."""
-    lo, hi = start + 1, vocabulary
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if _postings_between(segments, start, mid) <= BATCH_POSTINGS:
-            lo = mid
-        else:
-            hi = mid - 1
-    return max(lo, start + 1)
-
-
-def _postings_between(segments: list[Segment], start: int, stop: int) -> int:
-    total = 0
-    for s in segments:
-        a, b = np.searchsorted(s.terms, [start, stop])
-        total += int(s.postings.ptr[b] - s.postings.ptr[a])
-    return total
 
 
 def _batch(
@@ -231,27 +234,32 @@ def _batch(
     counts = np.zeros((len(segments), span), dtype=np.int64)
     for i, (s, numbers) in enumerate(zip(segments, renumber, strict=True)):
         a, b = (int(x) for x in np.searchsorted(s.terms, [start, stop]))
-        docs, tfs = _decode_range(s.postings, a, b)
+        docs, tfs = s.postings.decode_range(a, b)
         term_of = np.repeat(
-            s.terms[a:b].astype(np.int64) - start, np.diff(s.postings.ptr[a : b + 1])
+            (s.terms[a:b] - start).astype(np.int32), np.diff(s.postings.ptr[a : b + 1])
         )
-        new = numbers[docs] if docs.size else docs.astype(np.int64)
-        live = new >= 0
-        term_of, new, tfs = term_of[live], new[live], tfs[live]
+        if numbers.size and numbers[0] >= 0 and numbers[-1] - numbers[0] == numbers.size - 1:
+            # Nothing deleted: new numbers are the old ones shifted.
+            new = docs + int(numbers[0])
+        else:
+            new = numbers[docs]
+            live = new >= 0
+            term_of, new, tfs = term_of[live], new[live], tfs[live]
         counts[i] = np.bincount(term_of, minlength=span)
         per_segment.append((term_of, new, tfs))
     df = counts.sum(axis=0)
     ptr_full = np.zeros(span + 1, dtype=np.int64)
     np.cumsum(df, out=ptr_full[1:])
     total = int(ptr_full[-1])
-    docs_out = np.empty(total, dtype=np.int32)
+    docs_out = np.empty(total, dtype=np.int64)
     tfs_out = np.empty(total, dtype=np.int64)
     before = np.zeros(span, dtype=np.int64)  # postings of earlier segments, per term
     for i, (term_of, new, tfs) in enumerate(per_segment):
         if term_of.size:
-            first = np.concatenate([[0], np.cumsum(counts[i])[:-1]])
-            rank = np.arange(term_of.size) - first[term_of]
-            dest = ptr_full[term_of] + before[term_of] + rank
+            # A posting's place: its term's start, after earlier segments' postings of the
+            # term, plus its rank among this segment's postings of the term.
+            first = np.cumsum(counts[i]) - counts[i]
+            dest = np.arange(term_of.size) + (ptr_full[:-1] + before - first)[term_of]
             docs_out[dest] = new
             tfs_out[dest] = tfs
         before += counts[i]
@@ -259,39 +267,3 @@ def _batch(
     ptr = np.zeros(kept.size + 1, dtype=np.int64)
     np.cumsum(df[kept], out=ptr[1:])
     return (kept + start).astype(np.int32), ptr, docs_out, tfs_out
-
-
-def _decode_range(postings: EncodedPostings, a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
-    """Documents and frequencies of terms a..b-1 (positions in the segment), term after term."""
-    lo, hi = int(postings.ptr[a]), int(postings.ptr[b])
-    gaps = postings.gaps[lo:hi].astype(np.int64)
-    zero = gaps == 0
-    if zero.any():
-        elo, ehi = int(postings.gap_exception_ptr[a]), int(postings.gap_exception_ptr[b])
-        gaps[zero] = postings.gap_exceptions[elo:ehi]
-    total = np.cumsum(gaps)
-    ptr = postings.ptr[a : b + 1] - lo
-    nonempty = ptr[:-1] < ptr[1:]
-    before = np.where(ptr[:-1] > 0, total[np.maximum(ptr[:-1] - 1, 0)], 0)
-    offsets = np.repeat(before[nonempty], np.diff(ptr)[nonempty])
-    docs = (total - offsets - 1).astype(np.int64)
-    tfs = postings.tfs[lo:hi].astype(np.int64)
-    zero = tfs == 0
-    if zero.any():
-        elo, ehi = int(postings.tf_exception_ptr[a]), int(postings.tf_exception_ptr[b])
-        tfs[zero] = postings.tf_exceptions[elo:ehi]
-    return docs, tfs
-
-
-def _append(
-    parts: dict[str, list[np.ndarray]], totals: dict[str, int], encoded: EncodedPostings
-) -> None:
-    """Add an encoded batch to the output, its pointers shifted past what came before."""
-    parts["post_ptr"].append(encoded.ptr[1:] + totals["postings"])
-    parts["gap_exception_ptr"].append(encoded.gap_exception_ptr[1:] + totals["gap_exc"])
-    parts["tf_exception_ptr"].append(encoded.tf_exception_ptr[1:] + totals["tf_exc"])
-    for name in ("gaps", "gap_exceptions", "tfs", "tf_exceptions"):
-        parts[name].append(getattr(encoded, name))
-    totals["postings"] += int(encoded.ptr[-1])
-    totals["gap_exc"] += int(encoded.gap_exception_ptr[-1])
-    totals["tf_exc"] += int(encoded.tf_exception_ptr[-1])

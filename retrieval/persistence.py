@@ -18,8 +18,10 @@ import os
 import shutil
 import socket
 import tempfile
+import zlib
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import accumulate, islice
 from pathlib import Path
 from typing import Any
 
@@ -60,12 +62,18 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
+def block_sum(block: bytes) -> str:
+    """A block's checksum: CRC-32, as Lucene's file footers use (it catches damaged bytes, not
+    deliberate changes, and runs at gigabytes a second)."""
+    return f"{zlib.crc32(block):08x}"
+
+
 def block_sums(path: Path) -> list[str]:
     """The checksum of each BLOCK_BYTES block of the file."""
     sums = []
     with path.open("rb") as fh:
         while block := fh.read(BLOCK_BYTES):
-            sums.append(hashlib.blake2b(block, digest_size=12).hexdigest())
+            sums.append(block_sum(block))
     return sums
 
 
@@ -140,6 +148,21 @@ class StringColumnWriter:
         data = (value or "").encode("utf-8") + b"\n"
         self._fh.write(data)
         self._offsets.append(self._offsets[-1] + len(data))
+
+    def extend(self, values: Iterable[str | None]) -> None:
+        """Append many values with one write."""
+        texts = [value or "" for value in values]
+        joined = "\n".join(texts) + "\n" if texts else ""
+        if joined.isascii():  # one byte per character: the lengths are the strings'
+            data = joined.encode("ascii")
+            sizes = map(len, texts)
+        else:
+            encoded = [text.encode("utf-8") for text in texts]
+            data = b"\n".join(encoded) + b"\n" if encoded else b""
+            sizes = map(len, encoded)
+        self._fh.write(data)
+        ends = accumulate((size + 1 for size in sizes), initial=self._offsets[-1])
+        self._offsets.extend(islice(ends, 1, None))  # past the first: the current end
 
     def append_bytes(self, data: bytes, offsets: np.ndarray) -> None:
         """Values already joined (`data`), with their offsets from 0 (one more than values)."""
@@ -216,6 +239,42 @@ class StringColumn:
 # Writing a directory
 
 
+class ArrayAppender:
+    """A one-dimensional .npy file written in pieces: its header leaves room for any length and
+    is rewritten with the real one when closed, so memory holds one piece at a time."""
+
+    HEADER_BYTES = 128
+
+    def __init__(self, writer: DirectoryWriter, name: str, dtype: np.dtype) -> None:
+        self.writer = writer
+        self.name = name
+        self.dtype = dtype
+        self.length = 0
+        self._fh = (writer.dir / f"{name}.npy").open("wb")
+        self._fh.write(self._header())
+
+    def _header(self) -> bytes:
+        fields = {
+            "descr": np.lib.format.dtype_to_descr(self.dtype),
+            "fortran_order": False,
+            "shape": (self.length,),
+        }
+        text = repr(fields).encode("latin1")
+        magic = np.lib.format.magic(1, 0)
+        size = self.HEADER_BYTES - len(magic) - 2  # the header text, padded, after its length
+        return magic + size.to_bytes(2, "little") + text.ljust(size - 1) + b"\n"
+
+    def append(self, values: np.ndarray) -> None:
+        self._fh.write(np.ascontiguousarray(values, dtype=self.dtype).tobytes())
+        self.length += int(values.shape[0])
+
+    def close(self) -> None:
+        self._fh.seek(0)
+        self._fh.write(self._header())
+        self._fh.close()
+        self.writer.arrays[self.name] = {"dtype": str(self.dtype), "shape": [self.length]}
+
+
 class DirectoryWriter:
     """Writes one stored directory into a private temporary directory beside its final place,
     then checksums it and renames it into place."""
@@ -235,11 +294,16 @@ class DirectoryWriter:
     def column(self, name: str) -> StringColumnWriter:
         return StringColumnWriter(self.dir / f"{name}.txt")
 
+    def appender(self, name: str, dtype) -> ArrayAppender:
+        """An array written piece by piece (its length unknown until the end)."""
+        return ArrayAppender(self, name, np.dtype(dtype))
+
     def close_column(self, name: str, column: StringColumnWriter) -> None:
         self.array(f"{name}_offsets", column.close())
 
-    def commit(self, manifest: dict[str, Any]) -> Path:
-        """Block checksums, manifest, sync, then one rename; returns the final directory."""
+    def commit(self, manifest: dict[str, Any], durable: bool = True) -> Path:
+        """Block checksums, manifest, sync (unless not `durable`: see `make_durable`), then one
+        rename; returns the final directory."""
         files = sorted(p for p in self.dir.iterdir() if p.name != MANIFEST)
         manifest = {
             **manifest,
@@ -247,15 +311,25 @@ class DirectoryWriter:
             "files": {p.name: {"size": p.stat().st_size, "blocks": block_sums(p)} for p in files},
         }
         (self.dir / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-        for path in self.dir.iterdir():
-            with path.open("rb") as fh:
-                os.fsync(fh.fileno())
+        if durable:
+            make_durable(self.dir)
         os.rename(self.dir, self.final)
-        _sync_directory(self.parent)
+        if durable:
+            _sync_directory(self.parent)
         return self.final
 
     def discard(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def make_durable(directory: Path) -> None:
+    """Sync every file of a directory and the directory itself to disk. Directories written
+    only to be merged soon need not be, until they turn out to be kept."""
+    for path in directory.iterdir():
+        with path.open("rb") as fh:
+            os.fsync(fh.fileno())
+    _sync_directory(directory)
+    _sync_directory(directory.parent)
 
 
 def _sync_directory(path: Path) -> None:
@@ -287,6 +361,7 @@ class StoredDirectory:
         if not isinstance(files, dict) or not isinstance(self.manifest.get("arrays"), dict):
             raise CacheDamaged(f"{directory.name}: manifest without checksums")
         self.files: dict[str, dict[str, Any]] = files
+        self._mappings: list[mmap.mmap] = []
         # Every file is held open from here on: checks read what was opened, even if another
         # process replaces the directory (a merge) meanwhile.
         self._fds: dict[str, int] = {}
@@ -333,7 +408,7 @@ class StoredDirectory:
         try:
             for i in range(first, min(last, len(sums))):
                 block = os.pread(fd, BLOCK_BYTES, i * BLOCK_BYTES)
-                if hashlib.blake2b(block, digest_size=12).hexdigest() != sums[i]:
+                if block_sum(block) != sums[i]:
                     return False
         except OSError:
             return False
@@ -349,11 +424,24 @@ class StoredDirectory:
             raise CacheDamaged(f"{self.dir.name}/{name}.npy: {err}") from None
         if str(values.dtype) != spec["dtype"] or list(values.shape) != spec["shape"]:
             raise CacheDamaged(f"{self.dir.name}/{name}.npy has the wrong type or shape")
+        mapping = getattr(values, "_mmap", None)
+        if mapping is not None:
+            self._mappings.append(mapping)
         # A plain view of the mapping: slicing np.memmap objects costs more than the work.
         return values.view(np.ndarray)
 
     def column(self, name: str) -> StringColumn:
-        return StringColumn(self.dir / f"{name}.txt", self.array(f"{name}_offsets"))
+        column = StringColumn(self.dir / f"{name}.txt", self.array(f"{name}_offsets"))
+        if isinstance(column.data, mmap.mmap):
+            self._mappings.append(column.data)
+        return column
+
+    def release_pages(self) -> None:
+        """Let go of the mapped pages read so far (they stay in the page cache): a merge reads
+        every segment through once and need not keep it all resident."""
+        for mapping in self._mappings:
+            with contextlib.suppress(ValueError, OSError, AttributeError):
+                mapping.madvise(mmap.MADV_DONTNEED)
 
 
 # ---------------------------------------------------------------------------------------------

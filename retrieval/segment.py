@@ -11,60 +11,52 @@ ranks exactly as it would in one.
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from retrieval.corpus import SourceRef, title_key
-from retrieval.names import title_names
+from retrieval.corpus import Paper, SourceRef
 from retrieval.persistence import CacheDamaged, DirectoryWriter, StoredDirectory, StringColumn
-from retrieval.postings import EncodedPostings, decode, encode
-
-SEGMENT_FORMAT = 1
-TEXT_COLUMNS = ("ids", "titles", "abstracts", "dates", "authors", "urls", "categories")
-POSTING_ARRAYS = (
-    "gaps",
-    "gap_exceptions",
-    "gap_exception_ptr",
-    "tfs",
-    "tf_exceptions",
-    "tf_exception_ptr",
+from retrieval.postings import (
+    ARRAY_DTYPES,
+    BLOCK_ARRAYS,
+    FOUR_BITS,
+    TF_CODES,
+    WIDTHS,
+    Postings,
+    encode,
 )
 
-
-def title_hash(title: str) -> int:
-    """A 63-bit hash of the title's key (0 for no title): equal for versions of one paper."""
-    key = title_key(title)
-    if not key:
-        return 0
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little") >> 1 or 1
-
-
-def content_hash(title: str, abstract: str) -> tuple[int, int]:
-    """A 128-bit hash of a record's content: equal for the same paper read twice."""
-    digest = hashlib.blake2b(f"{title_key(title)}\n{abstract}".encode(), digest_size=16).digest()
-    return int.from_bytes(digest[:8], "little"), int.from_bytes(digest[8:], "little")
+SEGMENT_FORMAT = 2
+# Stored text columns and the Paper fields they hold.
+COLUMN_FIELDS = {
+    "ids": "doc_id",
+    "titles": "title",
+    "abstracts": "abstract",
+    "dates": "date",
+    "authors": "authors",
+    "urls": "url",
+    "categories": "categories",
+}
+TEXT_COLUMNS = tuple(COLUMN_FIELDS)
 
 
 @dataclass
-class SegmentDoc:
-    """One document as a segment writes it."""
+class WrittenSegment:
+    """A segment just written: where, and what the generation needs to know of it."""
 
-    doc_id: str
-    title: str
-    abstract: str
-    date: str | None
-    authors: str | None
-    url: str | None
-    categories: str | None
-    sources: list[SourceRef]
-    own_id: str | None  # the record's own id, before any "~2"
+    directory: Path
+    terms: np.ndarray  # global ids of its terms, ascending
+    df: np.ndarray  # their document frequencies
+    cf: np.ndarray  # their collection frequencies
+    title_hash: np.ndarray  # per document
+    sample: tuple[int, int, int]  # sentence statistics of its sampled documents
 
 
 class SegmentWriter:
-    """Writes one segment: documents are added with their analysed terms (global term ids)."""
+    """Writes one segment: documents are added with their postings (global term ids)."""
 
     def __init__(self, parent: Path, name: str) -> None:
         self.writer = DirectoryWriter(parent, name)
@@ -72,59 +64,65 @@ class SegmentWriter:
         self.source_dates = self.writer.column("source_dates")
         self.ids: list[str] = []
         self.title_hashes: list[int] = []
-        self.content_hashes: list[tuple[int, int]] = []
+        self.content_hashes: list[bytes] = []
         self.source_counts: list[int] = []
         self.source_file: list[int] = []
         self.source_line: list[int] = []
         self.files: dict[str, int] = {}
         self.names: dict[str, list[int]] = {}
         self.surfaces: dict[str, str] = {}
-        self.doc_terms: list[np.ndarray] = []  # per document: its term ids, title repeated
-        self.lengths: list[int] = []
-        self.sentence_sample: tuple[int, int] = (0, 0)
+        self.postings_per_doc: list[np.ndarray] = []
+        self.term_parts: list[np.ndarray] = []
+        self.count_parts: list[np.ndarray] = []
+        self.lengths: list[np.ndarray] = []
+        self.n_postings = 0
+        self._sample = [0, 0, 0]
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    @property
-    def tokens(self) -> int:
-        return sum(self.lengths)
+    def sample(self, sentences: tuple[int, int, int]) -> None:
+        """Count sentence statistics of sampled documents towards this segment."""
+        for i, value in enumerate(sentences):
+            self._sample[i] += value
 
-    def add(self, doc: SegmentDoc, terms: np.ndarray) -> int:
-        """Add a document and its term ids (title weighted, as indexed); its local number."""
-        n = len(self.ids)
-        self.ids.append(doc.doc_id)
-        for name, value in (
-            ("ids", doc.doc_id),
-            ("titles", doc.title),
-            ("abstracts", doc.abstract),
-            ("dates", doc.date),
-            ("authors", doc.authors),
-            ("urls", doc.url),
-            ("categories", doc.categories),
-        ):
-            self.columns[name].append(value)
-        self.title_hashes.append(title_hash(doc.title))
-        self.content_hashes.append(content_hash(doc.title, doc.abstract))
-        self.source_counts.append(len(doc.sources))
-        for ref in doc.sources:
-            self.source_file.append(self.files.setdefault(ref.path, len(self.files)))
-            self.source_line.append(ref.line)
-            self.source_dates.append(ref.date)
-        for name in title_names(doc.title):
-            key = title_key(name)
-            if key:
-                docs = self.names.setdefault(key, [])
+    def add_documents(
+        self,
+        papers: Sequence[Paper],
+        ptr: np.ndarray,
+        terms: np.ndarray,
+        counts: np.ndarray,
+        lengths: np.ndarray,
+    ) -> None:
+        """Add documents with their postings: document i holds the distinct global term ids
+        terms[ptr[i]:ptr[i+1]], each occurring counts[...] times; `lengths` are the documents'
+        lengths (the title weighted, as the counts are)."""
+        first = len(self.ids)
+        for name, field in COLUMN_FIELDS.items():
+            self.columns[name].extend([getattr(p, field) for p in papers])
+        self.ids.extend(p.doc_id for p in papers)
+        self.title_hashes.extend(p.title_hash for p in papers)
+        self.content_hashes.extend(p.content for p in papers)
+        self.source_counts.extend(len(p.sources) for p in papers)
+        refs = [ref for p in papers for ref in p.sources]
+        self.source_file.extend(self.files.setdefault(ref.path, len(self.files)) for ref in refs)
+        self.source_line.extend(ref.line for ref in refs)
+        self.source_dates.extend(ref.date for ref in refs)
+        for n, paper in enumerate(papers, start=first):
+            for name_key, name in paper.names:
+                docs = self.names.setdefault(name_key, [])
                 if not docs or docs[-1] != n:
                     docs.append(n)
-                self.surfaces.setdefault(key, name)
-        self.doc_terms.append(terms.astype(np.int32, copy=False))
-        self.lengths.append(int(terms.shape[0]))
-        return n
+                self.surfaces.setdefault(name_key, name)
+        self.postings_per_doc.append(np.diff(ptr).astype(np.int32))
+        self.term_parts.append(np.asarray(terms, dtype=np.int32))
+        self.count_parts.append(np.asarray(counts, dtype=np.int32))
+        self.lengths.append(np.asarray(lengths, dtype=np.uint32))
+        self.n_postings += int(terms.shape[0])
 
-    def commit(self, sentences: tuple[int, ...]) -> tuple[Path, np.ndarray, np.ndarray, np.ndarray]:
-        """Postings and the rest, checksummed and moved into place: the segment's directory,
-        and the global ids of its terms with their document and collection frequencies."""
+    def commit(self, durable: bool = True) -> WrittenSegment:
+        """Postings and the rest, checksummed and moved into place (synced to disk when
+        `durable`)."""
         w = self.writer
         try:
             for name, column in self.columns.items():
@@ -132,35 +130,43 @@ class SegmentWriter:
             w.close_column("source_dates", self.source_dates)
             n = len(self.ids)
             w.array("id_order", sorted_positions(self.ids))
-            w.array("title_hash", np.asarray(self.title_hashes, dtype=np.uint64).reshape(n))
-            w.array("content_hash", np.asarray(self.content_hashes, dtype=np.uint64).reshape(n, 2))
+            title_hashes = np.asarray(self.title_hashes, dtype=np.uint64).reshape(n)
+            w.array("title_hash", title_hashes)
+            content = np.frombuffer(b"".join(self.content_hashes), dtype="<u8").reshape(n, 2)
+            w.array("content_hash", content.astype(np.uint64))
             source_ptr = np.zeros(n + 1, dtype=np.int64)
             np.cumsum(np.asarray(self.source_counts, dtype=np.int64), out=source_ptr[1:])
             w.array("source_ptr", source_ptr)
             w.array("source_file", np.asarray(self.source_file, dtype=np.int32))
             w.array("source_line", np.asarray(self.source_line, dtype=np.int32))
-            max_words = _write_names(w, self.names, self.surfaces)
-            terms, postings, max_tf, min_len, df, cf = _postings(self.doc_terms, self.lengths)
-            self.doc_terms = []
-            w.array("terms", terms)
-            w.array("post_ptr", postings.ptr)
-            for name in POSTING_ARRAYS:
-                w.array(name, getattr(postings, name))
-            w.array("max_tf", max_tf)
-            w.array("min_len", min_len)
-            w.array("doc_len", np.asarray(self.lengths, dtype=np.uint32))
+            max_words = _write_names(
+                w, ((key, self.surfaces[key], self.names[key]) for key in sorted(self.names))
+            )
+            lengths = _joined(self.lengths, np.uint32)
+            terms, postings, max_tf, min_len, df, cf = _postings(
+                _joined(self.postings_per_doc, np.int32),
+                _joined(self.term_parts, np.int32),
+                _joined(self.count_parts, np.int32),
+                lengths,
+            )
+            self.term_parts, self.count_parts = [], []
+            out = PostingsWriter(w)
+            out.add(terms, postings, max_tf, min_len)
+            out.close()
+            w.array("doc_len", lengths)
             directory = w.commit(
                 {
                     "kind": "segment",
                     "format": SEGMENT_FORMAT,
                     "docs": n,
-                    "postings": int(postings.ptr[-1]),
+                    "postings": postings.n_postings,
                     "source_files": sorted(self.files, key=self.files.__getitem__),
                     "name_max_words": max_words,
-                    "sentences": list(sentences),
-                }
+                    "sentences": list(self._sample),
+                },
+                durable,
             )
-            return directory, terms, df, cf
+            return WrittenSegment(directory, terms, df, cf, title_hashes, tuple(self._sample))
         except BaseException:
             w.discard()
             raise
@@ -172,74 +178,131 @@ class SegmentWriter:
         self.writer.discard()
 
 
+class PostingsWriter:
+    """Writes a segment's postings batch after batch of terms (in ascending global id), so a
+    merge never holds more than a batch."""
+
+    def __init__(self, w: DirectoryWriter) -> None:
+        self.out = {name: w.appender(name, dtype) for name, dtype in ARRAY_DTYPES.items()}
+        for name, dtype in (("terms", np.int32), ("max_tf", np.uint32), ("min_len", np.uint32)):
+            self.out[name] = w.appender(name, dtype)
+        self.out["post_ptr"].append(np.zeros(1))
+        self.out["block_ptr"].append(np.zeros(1))
+        self.postings = 0
+        self.blocks = 0
+        # Values written so far in each width's array, indexed by width.
+        self.gap_base = np.zeros(max(WIDTHS) + 1, dtype=np.int64)
+        self.tf_base = np.zeros(max(WIDTHS) + 1, dtype=np.int64)
+
+    def add(
+        self, terms: np.ndarray, postings: Postings, max_tf: np.ndarray, min_len: np.ndarray
+    ) -> None:
+        out = self.out
+        out["terms"].append(terms)
+        out["max_tf"].append(max_tf)
+        out["min_len"].append(min_len)
+        out["post_ptr"].append(postings.ptr[1:] + self.postings)
+        out["block_ptr"].append(postings.block_ptr[1:] + self.blocks)
+        out["gap_width"].append(postings.gap_width)
+        out["gap_at"].append(postings.gap_at + self.gap_base[postings.gap_width])
+        out["tf_width"].append(postings.tf_width)
+        out["tf_at"].append(postings.tf_at + self.tf_base[postings.tf_width])
+        for name in BLOCK_ARRAYS:
+            out[name].append(getattr(postings, name))
+        for w in WIDTHS:
+            out[f"gaps{w}"].append(postings.gaps[w])
+            self.gap_base[w] += postings.gaps[w].shape[0]
+        for w in TF_CODES:
+            out[f"tfs{w}"].append(postings.tfs[w])
+            # Four-bit values are counted in values, two to a (whole) byte.
+            self.tf_base[w] += postings.tfs[w].shape[0] * (2 if w == FOUR_BITS else 1)
+        self.postings += postings.n_postings
+        self.blocks += int(postings.block_ptr[-1])
+
+    def close(self) -> None:
+        for appender in self.out.values():
+            appender.close()
+
+
+def _joined(parts: list[np.ndarray], dtype) -> np.ndarray:
+    return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
+
+
+# Postings are sorted as (term, document, frequency) packed in 64 bits.
+DOC_BITS = 17
+TF_BITS = 16
+DOC_MASK = (1 << DOC_BITS) - 1
+TF_MASK = (1 << TF_BITS) - 1
+TERM_MAX = (1 << (63 - DOC_BITS - TF_BITS)) - 1
+
+
 def _postings(
-    doc_terms: list[np.ndarray], lengths: list[int]
-) -> tuple[np.ndarray, EncodedPostings, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Term-major postings of the documents: the global ids present (sorted), their encoded
-    postings, for each its largest frequency and its shortest document (score bounds), and its
-    document and collection frequencies."""
-    from scipy import sparse  # building only: queries never import scipy
-
-    n_docs = len(doc_terms)
-    if not n_docs or not sum(lengths):
-        empty = encode(np.zeros(1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.int64))
-        none = np.zeros(0, np.int64)
-        return (
-            np.zeros(0, np.int32),
-            empty,
-            none.astype(np.uint32),
-            none.astype(np.uint32),
-            none,
-            none,
-        )
-    ids = np.concatenate(doc_terms)
-    present, local = np.unique(ids, return_inverse=True)
-    width = np.int64(max(present.shape[0], 1))
-    doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), np.asarray(lengths, dtype=np.int64))
-    keys, counts = np.unique(doc_of * width + local.astype(np.int64), return_counts=True)
-    del ids, local, doc_of
-    row_ptr = np.zeros(n_docs + 1, dtype=np.int64)
-    np.cumsum(np.bincount(keys // width, minlength=n_docs), out=row_ptr[1:])
-    by_doc = sparse.csr_matrix(
-        (counts.astype(np.int64), (keys % width).astype(np.int32), row_ptr),
-        shape=(n_docs, present.shape[0]),
-    )
-    del keys, counts
-    by_term = by_doc.tocsc()
-    by_term.sort_indices()
-    del by_doc
-    ptr = by_term.indptr.astype(np.int64)
-    docs = by_term.indices.astype(np.int32)
-    tfs = by_term.data.astype(np.int64)
-    del by_term
-    length = np.asarray(lengths, dtype=np.uint32)
-    nonempty = ptr[:-1] < ptr[1:]
-    starts = ptr[:-1][nonempty]
-    max_tf = np.zeros(present.shape[0], dtype=np.uint32)
-    min_len = np.zeros(present.shape[0], dtype=np.uint32)
-    max_tf[nonempty] = np.maximum.reduceat(tfs, starts)
-    min_len[nonempty] = np.minimum.reduceat(length[docs], starts)
-    df = np.diff(ptr)
-    cf = np.zeros(present.shape[0], dtype=np.int64)
-    cf[nonempty] = np.add.reduceat(tfs, starts)
-    return present.astype(np.int32), encode(ptr, docs, tfs), max_tf, min_len, df, cf
+    per_doc: np.ndarray, terms: np.ndarray, counts: np.ndarray, lengths: np.ndarray
+) -> tuple[np.ndarray, Postings, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Term-major postings of documents given document after document: the global ids present
+    (ascending), their encoded postings, for each its largest frequency and its shortest
+    document (score bounds), and its document and collection frequencies."""
+    n_docs = per_doc.shape[0]
+    doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), per_doc)
+    if n_docs <= DOC_MASK and (not terms.size or int(terms.max()) <= TERM_MAX):
+        # Term, document and frequency packed in one integer: sorting the values (far faster
+        # than a stable argsort) orders postings by term, then document.
+        packed = terms.astype(np.int64) << (DOC_BITS + TF_BITS)
+        packed |= doc_of << TF_BITS
+        packed |= np.minimum(counts, TF_MASK)
+        del doc_of
+        packed.sort()
+        tfs = packed & TF_MASK
+        docs = (packed >> TF_BITS) & DOC_MASK
+        large = np.flatnonzero(counts >= TF_MASK)
+        if large.size:  # frequencies too large to pack: put them back
+            large_docs = np.searchsorted(np.cumsum(per_doc), large, side="right")
+            pairs = packed >> TF_BITS  # (term, document), ascending
+            wanted = (terms[large].astype(np.int64) << DOC_BITS) | large_docs
+            tfs[np.searchsorted(pairs, wanted)] = counts[large]
+        terms = (packed >> (DOC_BITS + TF_BITS)).astype(np.int32)
+        del packed
+    else:
+        # A stable sort by term keeps each term's documents ascending.
+        order = np.argsort(terms, kind="stable")
+        docs = doc_of[order]
+        del doc_of
+        tfs = counts[order].astype(np.int64)
+        terms = terms[order]
+        del order
+    starts = np.flatnonzero(np.diff(terms, prepend=np.int32(-1)) != 0) if terms.size else terms
+    present = terms[starts].astype(np.int32)
+    del terms
+    ptr = np.append(starts, docs.shape[0]).astype(np.int64)
+    if docs.size:
+        max_tf = np.maximum.reduceat(tfs, starts)
+        min_len = np.minimum.reduceat(lengths[docs], starts)
+        cf = np.add.reduceat(tfs, starts)
+    else:
+        max_tf = min_len = cf = np.zeros(0, np.int64)
+    postings = encode(ptr, docs, tfs, lengths)
+    return present, postings, max_tf, min_len, np.diff(ptr), cf
 
 
-def _write_names(w: DirectoryWriter, docs: dict[str, list[int]], surfaces: dict[str, str]) -> int:
-    keys = sorted(docs)
-    key_column, surface_column = w.column("name_keys"), w.column("name_surfaces")
-    ptr = np.zeros(len(keys) + 1, dtype=np.int64)
+def _write_names(w: DirectoryWriter, names: Iterable[tuple[str, str, list[int]]]) -> int:
+    """Write the name table from (key, surface, documents) in ascending key order; the most
+    words in a key."""
+    keys: list[str] = []
+    surfaces: list[str] = []
+    ptr = [0]
     flat: list[int] = []
-    for i, key in enumerate(keys):
-        key_column.append(key)
-        surface_column.append(surfaces[key])
-        flat.extend(docs[key])
-        ptr[i + 1] = len(flat)
-    w.close_column("name_keys", key_column)
-    w.close_column("name_surfaces", surface_column)
-    w.array("name_ptr", ptr)
+    for key, surface, docs in names:
+        keys.append(key)
+        surfaces.append(surface)
+        flat.extend(docs)
+        ptr.append(len(flat))
+    for name, values in (("name_keys", keys), ("name_surfaces", surfaces)):
+        column = w.column(name)
+        column.extend(values)
+        w.close_column(name, column)
+    w.array("name_ptr", np.asarray(ptr, dtype=np.int64))
     w.array("name_docs", np.asarray(flat, dtype=np.int32))
-    return max((len(k.split()) for k in keys), default=0)
+    return max((key.count(" ") + 1 for key in keys), default=0)
 
 
 def sorted_positions(values: list[str]) -> np.ndarray:
@@ -267,9 +330,7 @@ class Segment:
         self.name_max_words = int(manifest["name_max_words"])
         self.sentences = tuple(manifest["sentences"])
         self.terms = stored.array("terms")
-        self.postings = EncodedPostings(
-            stored.array("post_ptr"), *(stored.array(name) for name in POSTING_ARRAYS)
-        )
+        self.postings = Postings.load(stored.array)
         self.max_tf = stored.array("max_tf")
         self.min_len = stored.array("min_len")
         self.doc_len = stored.array("doc_len")
@@ -295,9 +356,7 @@ class Segment:
             and self.id_order.shape[0] == n
             and self.source_ptr.shape[0] == n + 1
             and p.ptr.shape[0] == t + 1
-            and int(p.ptr[-1]) == p.gaps.shape[0] == p.tfs.shape[0]
-            and int(p.gap_exception_ptr[-1]) == p.gap_exceptions.shape[0]
-            and int(p.tf_exception_ptr[-1]) == p.tf_exceptions.shape[0]
+            and p.consistent()
             and self.max_tf.shape[0] == t == self.min_len.shape[0]
         )
         if not consistent:
@@ -308,13 +367,24 @@ class Segment:
         i = int(np.searchsorted(self.terms, np.int32(term)))  # same dtype: no copy of the array
         return i if i < self.terms.shape[0] and int(self.terms[i]) == term else -1
 
-    def postings_of(self, local: int) -> tuple[np.ndarray, np.ndarray]:
-        """Documents (int32, ascending) and frequencies (float32) of a term, checked to lie in
-        the segment: a damaged array is reported, never used."""
-        docs, tfs = decode(self.postings, local)
+    def postings_of(self, local: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """Documents (int32, ascending) and frequencies (float32, None when all are 1) of a
+        term, checked to lie in the segment: a damaged array is reported, never used."""
+        docs, tfs = self.postings.decode(local)
+        self._check_docs(docs)
+        return docs, tfs
+
+    def postings_in_blocks(
+        self, local: int, blocks: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """`postings_of` for some of the term's blocks only."""
+        docs, tfs = self.postings.decode_blocks(local, blocks)
+        self._check_docs(docs)
+        return docs, tfs
+
+    def _check_docs(self, docs: np.ndarray) -> None:
         if docs.size and (int(docs[0]) < 0 or int(docs[-1]) >= self.n_docs):
             raise CacheDamaged(f"{self.name}: postings point outside the segment")
-        return docs, tfs
 
     def verify(self) -> list[str]:
         return self.stored.verify()

@@ -54,19 +54,19 @@ def test_second_open_loads_the_cache_memory_mapped(tmp_path):
     assert second.location == first.location
     import numpy as np
 
-    assert isinstance(second.index.segments[0].postings.gaps.base, np.memmap)  # mapped, not read
+    assert isinstance(second.index.segments[0].postings.block_last.base, np.memmap)  # mapped
     assert second.search("alpha7", 1)[0].doc == 7
 
 
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda d: (d / "gaps.npy").write_bytes((d / "gaps.npy").read_bytes()[:100]),  # truncated
-        lambda d: (d / "tfs.npy").write_bytes(b"garbage" * 10),
+        lambda d: (d / "gaps1.npy").write_bytes((d / "gaps1.npy").read_bytes()[:100]),  # truncated
+        lambda d: (d / "tfs1.npy").write_bytes(b"garbage" * 10),
         lambda d: (d / "manifest.json").write_text("{not json"),
         lambda d: (d / "titles.txt").unlink(),
         # same size, other bytes: caught by the checksums of a small file
-        lambda d: (d / "gaps.npy").write_bytes((d / "gaps.npy").read_bytes()[:-4] + b"\xff" * 4),
+        lambda d: (d / "gaps1.npy").write_bytes((d / "gaps1.npy").read_bytes()[:-4] + b"\xff" * 4),
     ],
 )
 def test_damage_seen_on_opening_is_reported_and_rebuilt(tmp_path, damage):
@@ -125,7 +125,7 @@ def test_ids_out_of_range_in_a_damaged_array_are_reported_never_a_crash(tmp_path
     monkeypatch.setattr(persistence, "SMALL_FILE_BYTES", 64)
     corpus = small_corpus(tmp_path)
     cache = tmp_path / "cache"
-    gaps = segment_dir(open_engine(corpus, cache)) / "gaps.npy"
+    gaps = segment_dir(open_engine(corpus, cache)) / "gaps1.npy"
     array = np.load(gaps)
     array[:] = 250  # documents far beyond the segment
     np.save(gaps, array)
