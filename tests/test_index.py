@@ -117,7 +117,8 @@ def test_analysed_chunks_count_each_document_s_terms_with_the_title_weighted():
     for i, (title, abstract) in enumerate(docs):
         expected = reference.terms(title) * 3 + reference.terms(abstract)
         lo, hi = chunk.ptr[i], chunk.ptr[i + 1]
-        got = {spelled[int(t)]: int(c) for t, c in zip(chunk.terms[lo:hi], chunk.counts[lo:hi])}
+        pairs = zip(chunk.terms[lo:hi], chunk.counts[lo:hi], strict=True)
+        got = {spelled[int(t)]: int(c) for t, c in pairs}
         assert got == {t: expected.count(t) for t in expected}
         assert chunk.lengths[i] == len(expected)
     assert chunk.sample.tolist() == [[1, 1, len(reference.terms(docs[0][1]))], [0, 0, 0], [0, 0, 0]]
