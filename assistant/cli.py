@@ -237,7 +237,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     else:
         text = args.question
     question = check_question(text)
-    assistant = open_assistant(args)
+    assistant = open_assistant(args, one_question=True)
     engine = assistant.engine
     history = None
     if args.session:

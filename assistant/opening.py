@@ -14,13 +14,16 @@ if TYPE_CHECKING:
     from retrieval.engine import Engine
 
 
-def open_engine(args: argparse.Namespace, add: Sequence[str] = ()) -> Engine:
+def open_engine(
+    args: argparse.Namespace, add: Sequence[str] = (), one_question: bool = False
+) -> Engine:
     """The engine over `--corpus` (default: the bundled seeds), notices on stderr; rebuilt from
-    scratch when `args.rebuild` says the cache was found damaged."""
+    scratch when `args.rebuild` says the cache was found damaged. For `one_question`, large
+    segments are scored without the compiled kernel, which takes longer to load than it saves."""
     from assistant.paths import seeds_dir
     from retrieval.engine import Engine
 
-    return Engine.open(
+    engine = Engine.open(
         args.corpus or [str(seeds_dir())],
         getattr(args, "index_dir", None),
         on_progress=_progress_printer(),
@@ -28,6 +31,8 @@ def open_engine(args: argparse.Namespace, add: Sequence[str] = ()) -> Engine:
         add=add,
         rebuild=getattr(args, "rebuild", False),
     )
+    engine.index.compiled = not one_question
+    return engine
 
 
 def rebuild_engine(args: argparse.Namespace) -> Engine:
@@ -35,7 +40,9 @@ def rebuild_engine(args: argparse.Namespace) -> Engine:
     return open_engine(args)
 
 
-def open_assistant(args: argparse.Namespace, engine: Engine | None = None) -> Assistant:
+def open_assistant(
+    args: argparse.Namespace, engine: Engine | None = None, one_question: bool = False
+) -> Assistant:
     """The assistant over `--corpus`, reading questions with `--synonyms` when given. The
     phrase file is read first, so a bad one is reported before any indexing."""
     from assistant.answering.glossary import default_glossary
@@ -43,7 +50,7 @@ def open_assistant(args: argparse.Namespace, engine: Engine | None = None) -> As
     from retrieval.analysis import Analyzer
 
     glossary = default_glossary(Analyzer(), getattr(args, "synonyms", None))
-    return Assistant(engine or open_engine(args), glossary=glossary)
+    return Assistant(engine or open_engine(args, one_question=one_question), glossary=glossary)
 
 
 def corpus_names(args: argparse.Namespace) -> list[str]:

@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     k = 10 if args.k is None else args.k
     if k < 1:
         raise InputError("-k must be at least 1")
-    engine = open_engine(args)
+    engine = open_engine(args, one_question=True)
     hits = engine.search(args.query, k, args.engine, feedback=not args.no_feedback)
     best = best_sentences(engine, args.query, hits)
     if args.json:

@@ -152,7 +152,8 @@ def main() -> int:
 
 
 def _rm3(p: Rm3Params) -> str:
-    return f"RM3 {p.docs} docs, {p.terms} terms, weight {p.original_weight}, temperature {p.temperature}"
+    weights = f"weight {p.original_weight}, temperature {p.temperature}"
+    return f"RM3 {p.docs} docs, {p.terms} terms, {weights}"
 
 
 def _grid(queries, qrels, cache):

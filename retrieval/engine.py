@@ -228,14 +228,21 @@ class Engine:
             damaged += segment.verify()
         return damaged
 
-    def merge(self, on_progress: ProgressFn | None = None) -> Engine:
-        """Fold every segment into one (deleted documents reclaimed) in a new generation; the
-        engine over it. This engine stays usable meanwhile."""
+    def merge(self, on_progress: ProgressFn | None = None, small_only: bool = False) -> Engine:
+        """Fold segments together in a new generation (their deleted documents reclaimed): all
+        of them, or with `small_only` the small ones that additions leave behind the largest.
+        The engine over the result; this engine stays usable meanwhile (its files stay open)."""
         with exclusive_lock(self.home.parent / f".{self.home.name}.lock"):
             current = Engine.load(self.home, self.index.params, "merged")
-            if len(current.index.segments) < 2 and not current.summary.deleted:
+            segments = current.index.segments
+            chosen = small_segments(segments) if small_only else segments
+            if len(chosen) < 2 and not (chosen and current.summary.deleted):
                 return current
-            return _merge(current, current.index.segments, on_progress)
+            return _merge(current, chosen, on_progress)
+
+    def has_small_segments(self) -> bool:
+        """Whether additions have left two or more small segments to fold together."""
+        return len(small_segments(self.index.segments)) >= 2
 
     # -- searching -------------------------------------------------------------------------
 
@@ -617,8 +624,7 @@ def _apply(
     engine = Engine.load(home, params, status)
     segments_now = engine.index.segments
     if len(segments_now) > MAX_SEGMENTS:
-        # Additions pile up small segments: fold all but the largest into one.
-        engine = _merge(engine, sorted(segments_now, key=lambda s: s.n_docs)[:-1], on_progress)
+        engine = _merge(engine, small_segments(segments_now), on_progress)
     engine.status = status
     return engine
 
@@ -735,6 +741,15 @@ def _summary(
         warnings=report.warnings,
         build_seconds=round(seconds, 3),
     ).model_dump()
+
+
+def small_segments(segments: list[Segment]) -> list[Segment]:
+    """Every segment but the largest: additions pile up small segments beside one large one,
+    and folding them together costs little next to rewriting the large one."""
+    if len(segments) < 2:
+        return []
+    largest = max(range(len(segments)), key=lambda i: segments[i].n_docs)
+    return [s for i, s in enumerate(segments) if i != largest]
 
 
 def _merge(engine: Engine, chosen: list[Segment], on_progress: ProgressFn | None) -> Engine:

@@ -3,8 +3,10 @@
 Statistics are collection-wide (live documents, their mean length, each term's live document
 frequency), so a document scores the same whichever segment holds it. A query is scored one
 segment at a time and, within a segment, one term at a time, vectorised over the term's
-postings, skipping what cannot reach the top k (MaxScore); the segments' top k are merged.
-Scores are computed in float32 with Lucene's BM25 formula and IDF.
+postings; large segments by compiled block-max MaxScore; the segments' top k are merged.
+Each term's contribution is computed in float32 with Lucene's BM25 formula and IDF, and a
+document's contributions are summed in float64, so its score does not depend on the order in
+which terms are visited (which differs between segments).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from retrieval.segment import Segment
 # Segments with this many documents are searched by the compiled MaxScore; smaller ones are
 # scored exhaustively (numpy, no compiler to load: the one-shot command starts fast).
 COMPILED_DOCS = 50_000
+# Loading the compiled kernel (numba and its cached machine code) takes about half a second,
+# more than exhaustive scoring costs for one question even at a million abstracts.
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,9 @@ class Bm25Index:
         self._norms: list[np.ndarray | None] = [None] * len(segments)
         self._deleted_masks: list[np.ndarray | None] = [None] * len(segments)
         self._okapi_idf_floor: float | None = None
+        # Whether large segments use the compiled kernel. Commands that answer one question
+        # turn it off; the chat turns it on once `load_compiled` has loaded it in the background.
+        self.compiled = True
 
     # -- terms ---------------------------------------------------------------------------------
 
@@ -225,7 +232,7 @@ class Bm25Index:
         occurrences in a document of at least `min_len` terms."""
         p = self.params
         norm = p.k1 * (1 - p.b + p.b * min_len / self.avg_len)
-        # float32 sums: a margin so that rounding never drops a document that belongs.
+        # A margin so that rounding never drops a document that belongs.
         return float(idf) * (p.k1 + 1) * max_tf / (max_tf + norm) * (1 + 1e-5) + 1e-6
 
     def score(self, weights: Mapping[int, float]) -> np.ndarray:
@@ -234,13 +241,13 @@ class Bm25Index:
         terms = self._terms(weights)
         return np.concatenate(
             [self._segment_scores(s, terms) for s in range(len(self.segments))]
-            or [np.zeros(0, np.float32)]
+            or [np.zeros(0, np.float64)]
         )
 
     def _segment_scores(self, s: int, terms: list[tuple[int, float, np.float32]]) -> np.ndarray:
         """Every document's score in segment s, term by term (exhaustive)."""
         segment = self.segments[s]
-        scores = np.zeros(segment.n_docs, dtype=np.float32)
+        scores = np.zeros(segment.n_docs, dtype=np.float64)
         for term, _weight, idf in terms:
             local = segment.local_term(term)
             if local >= 0:
@@ -255,10 +262,10 @@ class Bm25Index:
         by compiled block-max MaxScore (see maxscore.py)."""
         terms = self._terms(weights)
         if not terms or k < 1:
-            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+            return np.zeros(0, np.int64), np.zeros(0, np.float64)
         found_docs, found_scores = [], []
         for s, segment in enumerate(self.segments):
-            if segment.n_docs >= COMPILED_DOCS:
+            if self.compiled and segment.n_docs >= COMPILED_DOCS:
                 docs, values = self._compiled_top(s, terms, k)
             else:
                 docs, values = top_k(self._segment_scores(s, terms), k)
@@ -272,8 +279,6 @@ class Bm25Index:
     def _compiled_top(
         self, s: int, terms: list[tuple[int, float, np.float32]], k: int
     ) -> tuple[np.ndarray, np.ndarray]:
-        from retrieval import maxscore
-
         segment = self.segments[s]
         present = []
         for term, _weight, idf in terms:
@@ -284,8 +289,25 @@ class Bm25Index:
                 )
                 present.append((bound, local, idf))
         if not present:
-            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+            return np.zeros(0, np.int64), np.zeros(0, np.float64)
         present.sort(key=lambda x: (x[0], x[1]))  # by bound, ascending
+        return self._run_compiled(s, present, k)
+
+    def load_compiled(self) -> None:
+        """Load the compiled kernel now, with one small search of each large segment, and use
+        it from here on."""
+        for s, segment in enumerate(self.segments):
+            if segment.n_docs >= COMPILED_DOCS and segment.terms.shape[0]:
+                self._run_compiled(s, [(1.0, 0, np.float32(1.0))], 1)
+        self.compiled = True
+
+    def _run_compiled(
+        self, s: int, present: list[tuple[float, int, np.float32]], k: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """maxscore.top_k over segment s for (bound, local term, weighted idf), by bound."""
+        from retrieval import maxscore
+
+        segment = self.segments[s]
         p = segment.postings
         docs, scores = maxscore.top_k(
             np.array([x[1] for x in present], dtype=np.int64),

@@ -6,7 +6,7 @@ term holds it, and a non-essential term is looked up for a document only while t
 the blocks that would hold it (their largest frequency, their shortest document) could still
 lift it above the k-th best. Blocks are decoded as they are reached; whole blocks are skipped
 by their last document. The result equals exhaustive scoring: the same documents, the same
-float32 scores, ties to the lower document number.
+scores (float32 contributions summed in float64), ties to the lower document number.
 
 Compiled with numba (imported only when a segment is large enough to need it: small ones are
 scored exhaustively with numpy, which starts faster).
@@ -19,7 +19,7 @@ from numba import njit
 
 from retrieval.postings import BLOCK, NO_TF, SATURATED
 
-# A bound's safety margin: float32 sums never drop a document that belongs.
+# A bound's safety margin: rounding never drops a document that belongs.
 MARGIN = np.float32(1e-5)
 
 
@@ -113,10 +113,10 @@ def top_k(
     others = np.empty(q, dtype=np.float64)  # what the other terms can add, at most
     for j in range(q):
         others[j] = prefix[q] - bounds[j]
-    heap_scores = np.full(k, -1.0, dtype=np.float32)
+    heap_scores = np.full(k, -1.0, dtype=np.float64)
     heap_docs = np.full(k, -1, dtype=np.int64)
     size = 0
-    threshold = np.float32(0.0)  # the k-th best score once there are k
+    threshold = 0.0  # the k-th best score once there are k
     first = 0
 
     # Position every term on its first document.
@@ -138,7 +138,7 @@ def top_k(
                 doc = current[j]
         if doc >= end:
             break
-        score = np.float32(0.0)
+        score = 0.0  # float64: the same sum in any order of the terms, to 1e-12
         for j in range(q - 1, first - 1, -1):  # essential terms, largest bound first
             if current[j] == doc:
                 tf = buf_tfs[j, pos[j]]

@@ -12,7 +12,6 @@ if TYPE_CHECKING:
     from retrieval.generation import Generation
     from retrieval.index import Bm25Index
 
-TEXT_COLUMNS = ("ids", "titles", "abstracts", "dates", "authors", "urls", "categories")
 # A record without a title is shown by this many opening words of its abstract.
 UNTITLED_WORDS = 12
 

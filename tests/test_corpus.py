@@ -177,6 +177,11 @@ def test_globs_and_directories_skip_what_is_not_a_corpus(tmp_path):
             "dangling.txt:17: title 'Gamma: Left Alone' has no abstract",
         ),
         ("nodate.txt", "Title\n\nAbstract text here.\n", "nodate.txt: not a papers-listing page"),
+        (
+            "newline-id.jsonl",
+            '{"id": "x\\ny", "title": "t", "abstract": "b"}\n',
+            "newline-id.jsonl:1: field 'id': must be a non-empty single-line string",
+        ),
     ],
 )
 def test_bad_input_is_one_line_naming_file_line_and_field(tmp_path, name, content, expected):

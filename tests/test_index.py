@@ -2,6 +2,7 @@
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -291,3 +292,25 @@ def test_worker_processes_build_the_same_index(tmp_path, monkeypatch):
         assert np.array_equal(getattr(ours, name), getattr(theirs, name)), name
     for name, values in ours.postings.arrays().items():
         assert np.array_equal(values, theirs.postings.arrays()[name]), name
+
+
+def test_a_duplicate_read_chunks_later_keeps_both_sources(tmp_path, monkeypatch):
+    """Worker processes see one chunk at a time: a record repeated far into a later file is
+    still one paper, read from both places."""
+    import retrieval.build as build_module
+    import retrieval.engine as engine_module
+
+    monkeypatch.setattr(engine_module, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(build_module, "CHUNK_DOCS", 50)
+    records = [
+        json.dumps({"id": f"d{i}", "title": f"Title {i}", "abstract": f"Text about w{i}."})
+        for i in range(300)
+    ]
+    (tmp_path / "a.jsonl").write_text("\n".join(records) + "\n")
+    (tmp_path / "b.jsonl").write_text("\n".join(records[250:] + records[:3]) + "\n")
+    engine = Engine.open([tmp_path], tmp_path / "cache")
+    assert engine.summary.documents == 300
+    doc = engine.papers.position("d1")
+    sources = [(Path(s.path).name, s.line) for s in engine.papers.sources(doc)]
+    assert sources == [("a.jsonl", 2), ("b.jsonl", 52)]
+    assert engine.search("w1", 1)[0].doc == doc

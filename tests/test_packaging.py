@@ -63,3 +63,25 @@ def test_one_shot_commands_never_import_textual():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("CLEAN 0")
+
+
+def test_one_question_never_loads_the_compiled_kernel_while_batches_do():
+    """Loading numba takes longer than it saves for one question: `ask` and a single `search`
+    score even large segments with numpy; a batch of queries uses the kernel."""
+    code = (
+        "import sys\n"
+        "import retrieval.index\n"
+        "retrieval.index.COMPILED_DOCS = 1  # every segment counts as large\n"
+        "from assistant.cli import main\n"
+        "rc = main(['ask', 'What is Splitwise?', '--json'])\n"
+        "rc |= main(['search', 'splitwise', '-k', '1'])\n"
+        "print('numba' in sys.modules, rc)\n"
+        "rc = main(['search', '--queries', sys.argv[1], '-k', '1'])\n"
+        "print('numba' in sys.modules, rc)\n"
+    )
+    queries = ROOT / "benchmarks" / "cranfield" / "queries.jsonl"
+    command = [sys.executable, "-c", code, str(queries)]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines[-1] == "True 0" and "False 0" in lines

@@ -1,8 +1,10 @@
 """The chat: a Textual app over the same conversation logic as `assistant ask`.
 
-Opening the index and answering run in thread workers that only post messages; the UI thread
-owns every widget, the conversation history and the paper panel. Questions are accepted at any
-time, also while the collection opens or an answer is being found, and answered in order.
+Opening the index, answering, and looking after the index once it is open (verifying every byte
+against its checksums, folding small segments together) run in thread workers that only post
+messages; the UI thread owns every widget, the conversation history and the paper panel.
+Questions are accepted at any time, also while the collection opens or an answer is being
+found, and answered in order.
 """
 
 from __future__ import annotations
@@ -87,6 +89,20 @@ class IndexProgress(Message):
         super().__init__()
         self.stage = stage
         self.fraction = fraction
+
+
+class IndexDamaged(Message):
+    def __init__(self, engine: Engine, damaged: list[str]) -> None:
+        super().__init__()
+        self.engine = engine
+        self.damaged = damaged
+
+
+class IndexMerged(Message):
+    def __init__(self, before: Engine, after: Engine) -> None:
+        super().__init__()
+        self.before = before
+        self.after = after
 
 
 class AnswerReady(Message):
@@ -229,9 +245,9 @@ class ChatApp(App[int]):
 
     # -- opening the collection ------------------------------------------------------------
 
-    def open_collection(self) -> None:
+    def open_collection(self, rebuild: bool = False) -> None:
         """Open (or reopen, after a switch) the collection in a worker; questions typed
-        meanwhile wait for it."""
+        meanwhile wait for it. `rebuild` indexes it anew (its cache was found damaged)."""
         self.engine = None
         self.assistant = None
         self._titles = None
@@ -240,10 +256,10 @@ class ChatApp(App[int]):
             Static("Opening the collection…", id="status"),
             ProgressBar(id="progress", show_eta=False),
         )
-        self.open_engine()
+        self.open_engine(rebuild)
 
     @work(thread=True, exclusive=True, group="engine")
-    def open_engine(self) -> None:
+    def open_engine(self, rebuild: bool = False) -> None:
         try:
             engine = Engine.open(
                 self.settings.corpus_paths,
@@ -252,6 +268,7 @@ class ChatApp(App[int]):
                     IndexProgress(stage, fraction)
                 ),
                 on_notice=lambda message: self.call_from_thread(self.notify, message, markup=False),
+                rebuild=rebuild,
             )
         except InputError as err:
             self.post_message(EngineFailed(err.one_line()))
@@ -259,6 +276,7 @@ class ChatApp(App[int]):
         except Exception as err:
             self.post_message(EngineFailed(f"{err.__class__.__name__}: {err}"))
             return
+        engine.index.compiled = False  # until look_after_index has loaded the kernel
         # The names to suggest are read and sorted here, off the UI thread.
         surfaces = engine.names.all_surfaces()
         titles = (engine.papers.title(d) for d in range(min(len(engine.papers), 500)))
@@ -290,9 +308,58 @@ class ChatApp(App[int]):
         if self.settings.resume is not None:
             resume, self.settings.resume = self.settings.resume, None
             self.load_conversation(resume)
-        elif not self.view.query(QuestionMessage):
+        elif not self.view.query(QuestionMessage) and not self.view.query("#welcome"):
             self._show_welcome(message.example)
         self._next()
+        self.look_after_index(engine)
+
+    # -- looking after the index -----------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="index-care")
+    def look_after_index(self, engine: Engine) -> None:
+        """Load the compiled search kernel; verify every stored byte (opening checked only
+        sizes and small files); then fold the small segments that additions left, so later
+        searches read fewer of them."""
+        try:
+            engine.index.load_compiled()
+            damaged = engine.verify()
+            if damaged:
+                self.post_message(IndexDamaged(engine, damaged))
+            elif engine.has_small_segments():
+                self.post_message(IndexMerged(engine, engine.merge(small_only=True)))
+        except Exception as err:  # the chat goes on with the index it has
+            message = f"could not look after the index: {err.__class__.__name__}: {err}"
+            self.call_from_thread(self.notify, message, severity="warning", markup=False)
+
+    def on_index_damaged(self, message: IndexDamaged) -> None:
+        if message.engine is not self.engine:
+            return
+        files = ", ".join(message.damaged[:3]) + (", …" if len(message.damaged) > 3 else "")
+
+        def chosen(rebuild: bool | None) -> None:
+            if rebuild and message.engine is self.engine:
+                self.open_collection(rebuild=True)
+            elif not rebuild:
+                self.notify(
+                    "Answers may quote damaged text; `assistant index` rebuilds the index.",
+                    severity="warning",
+                    timeout=15,
+                    markup=False,
+                )
+
+        self.push_screen(
+            ConfirmScreen(
+                f"The index does not match its checksums ({files}). Rebuild it now? "
+                "Questions asked meanwhile wait for it."
+            ),
+            chosen,
+        )
+
+    def on_index_merged(self, message: IndexMerged) -> None:
+        # Conversations refer to papers by id, so the merged index serves them as it is.
+        if message.before is self.engine:
+            self.engine = message.after
+            self.assistant = Assistant(message.after, glossary=self.settings.glossary)
 
     def _show_welcome(self, example: str | None) -> None:
         hint = f", e.g. “What is {example}?”" if example else ""
