@@ -67,8 +67,26 @@ NAMES = {
     "bm25s": "bm25s (numba)",
     "rank-bm25": "rank-bm25 (BM25Okapi)",
 }
-# Segment files of the stored text: the fields the answers quote, not needed to rank.
-STORED_TEXT = ("titles", "abstracts", "dates", "authors", "urls", "categories", "source_dates")
+# Segment files of stored text, kept to show papers and quote them, not to rank: the fields,
+# the listing dates of each source, and the names as titles write them ("name_surfaces"; the
+# normalised names that questions are matched against, "name_keys", are counted).
+STORED_TEXT = (
+    "titles",
+    "abstracts",
+    "dates",
+    "authors",
+    "urls",
+    "categories",
+    "source_dates",
+    "name_surfaces",
+)
+# Files PISA's build leaves beside the index it queries (the uncompressed inverted and forward
+# indexes it compresses from): not counted, as peers are compared by what a search reads.
+PISA_BUILD_FILES = {"fwd", "fwd.terms", "fwd.urls", "inv.docs", "inv.freqs", "inv.sizes"}
+LEFT_OUT = {
+    "engine": lambda name: name.startswith(STORED_TEXT),
+    "pisa": lambda name: name in PISA_BUILD_FILES,
+}
 SINGLE_THREAD = {
     "OMP_NUM_THREADS": "1",
     "OPENBLAS_NUM_THREADS": "1",
@@ -214,9 +232,9 @@ def ask_seconds(corpus: Path, queries: Path, store: Path) -> float:
     return best
 
 
-def du(path: Path, skip: tuple[str, ...] = ()) -> float:
-    """MB of the files under `path`, leaving out those whose names start with `skip`."""
-    files = (f for f in path.rglob("*") if f.is_file() and not f.name.startswith(skip))
+def du(path: Path, left_out=lambda name: False) -> float:
+    """MB of the files under `path`, leaving out those whose names `left_out` says."""
+    files = (f for f in path.rglob("*") if f.is_file() and not left_out(f.name))
     return sum(f.stat().st_size for f in files) / 2**20
 
 
@@ -267,13 +285,12 @@ def run_size(label: str, size: int, systems: list[str], peers: Path) -> dict:
             rows[NAMES[system]] = {
                 "build_s": build["seconds"],
                 "peak_mb": build["peak_mb"],
-                "index_mb": du(Path(store)),
+                "index_mb": du(Path(store), LEFT_OUT.get(system, lambda name: False)),
                 "load_s": query["seconds"],
                 **_q(query),
             }
             if system == "engine":
                 ours = rows[NAMES[system]]
-                ours["index_mb"] = du(Path(store), STORED_TEXT)
                 ours["with_text_mb"] = du(Path(store))
                 rm3 = measure("engine+rm3", "query", python, {**spec, "store": store})
                 rows["this engine, BM25 + RM3 (default)"] = {"load_s": rm3["seconds"], **_q(rm3)}

@@ -127,7 +127,7 @@ class PieceAnalyzer:
     numbered by this object in order of first occurrence (`terms`, `spellings`); callers map
     the numbers onto their own."""
 
-    def __init__(self) -> None:
+    def __init__(self, compiled: bool = False) -> None:
         self.analyzer = Analyzer()
         self.terms: dict[str, int] = {}
         self.spellings: list[str] = []
@@ -135,6 +135,16 @@ class PieceAnalyzer:
         self.pieces: dict[str, int] = {_SEPARATOR: _SEPARATOR_CODE}
         self.several: list[tuple[int, ...]] = []
         self._several_arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        # The same mapping in a compiled hash table (see piece_table.py), when asked for.
+        self.table = self._new_table() if compiled else None
+
+    @staticmethod
+    def _new_table():
+        from retrieval.piece_table import PieceTable
+
+        table = PieceTable()
+        table.add(_SEPARATOR.encode(), _SEPARATOR_CODE)
+        return table
 
     def ids(self, text: str) -> np.ndarray:
         """The text's term numbers (int32), in order; a compound gives its whole form, then its
@@ -144,27 +154,17 @@ class PieceAnalyzer:
     def fields(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """The term numbers of many texts, one after another (int32), and where each text's
         begin (int64, one more than texts)."""
-        if len(self.pieces) > MAX_CACHED_PIECES:
+        cached = self.table.size if self.table is not None else len(self.pieces)
+        if cached > MAX_CACHED_PIECES:
             self.pieces = {_SEPARATOR: _SEPARATOR_CODE}
+            self.table = self._new_table() if self.table is not None else None
             self.several.clear()
             self._several_arrays = None
         normal = [t.lower() if t.isascii() else self.analyzer.normalize(t) for t in texts]
         joined = f" {_SEPARATOR} ".join(normal)
         if joined.count(_SEPARATOR) >= len(normal):  # a text held the separator itself
             joined = f" {_SEPARATOR} ".join(t.replace(_SEPARATOR, " ") for t in normal)
-        pieces = joined.split()
-        codes = np.fromiter(
-            map(self.pieces.get, pieces, repeat(_UNSEEN)), dtype=np.int32, count=len(pieces)
-        )
-        unseen = np.flatnonzero(codes == _UNSEEN)
-        if unseen.size:
-            # In the texts' order: terms are numbered by first occurrence.
-            for i in unseen.tolist():
-                piece = pieces[i]
-                code = self.pieces.get(piece)
-                if code is None:
-                    code = self.pieces[piece] = self._code(piece)
-                codes[i] = code
+        codes = self._codes(joined) if self.table is None else self._compiled_codes(joined)
         separator = codes == _SEPARATOR_CODE
         field = np.cumsum(separator, dtype=np.int64)
         several = (codes <= -2) & ~separator
@@ -176,6 +176,38 @@ class PieceAnalyzer:
         ptr = np.zeros(len(normal) + 1, dtype=np.int64)
         np.cumsum(np.bincount(field, minlength=len(normal)), out=ptr[1:])
         return codes, ptr
+
+    def _codes(self, joined: str) -> np.ndarray:
+        """The code of every white-space piece of the text."""
+        pieces = joined.split()
+        codes = np.fromiter(
+            map(self.pieces.get, pieces, repeat(_UNSEEN)), dtype=np.int32, count=len(pieces)
+        )
+        # In the texts' order: terms are numbered by first occurrence.
+        for i in np.flatnonzero(codes == _UNSEEN).tolist():
+            piece = pieces[i]
+            code = self.pieces.get(piece)
+            if code is None:
+                code = self.pieces[piece] = self._code(piece)
+            codes[i] = code
+        return codes
+
+    def _compiled_codes(self, joined: str) -> np.ndarray:
+        """The same codes, looked up by the compiled table."""
+        from retrieval.piece_table import spaces_as_python_splits
+
+        assert self.table is not None
+        data = spaces_as_python_splits(joined).encode("utf-8", "surrogatepass")
+        codes, starts, ends = self.table.lookup(data)
+        fresh: dict[bytes, int] = {}  # new pieces met twice in this text
+        for i in np.flatnonzero(codes == _UNSEEN).tolist():
+            piece = data[starts[i] : ends[i]]
+            code = fresh.get(piece)
+            if code is None:
+                code = fresh[piece] = self._code(piece.decode("utf-8", "surrogatepass"))
+                self.table.add(piece, code)
+            codes[i] = code
+        return codes
 
     def _expand(
         self, codes: np.ndarray, field: np.ndarray, several: np.ndarray

@@ -47,7 +47,7 @@ from retrieval.sentences import split_sentences
 # Documents sent to analysis at a time, and how many such chunks may be in flight (enough to
 # keep the workers busy while a segment is written).
 CHUNK_DOCS = 1000
-CHUNKS_IN_FLIGHT = 12
+CHUNKS_IN_FLIGHT = 6
 # A segment is written when it holds this many documents or postings (this bounds memory).
 SEGMENT_DOCS = 100_000
 SEGMENT_POSTINGS = 2_000_000
@@ -95,8 +95,8 @@ class ChunkAnalyzer:
     numbers terms its own way and reports those it met first with every chunk; the indexer maps
     them onto the collection's global ids."""
 
-    def __init__(self, title_weight: int) -> None:
-        self.pieces = PieceAnalyzer()
+    def __init__(self, title_weight: int, compiled: bool = False) -> None:
+        self.pieces = PieceAnalyzer(compiled=compiled)
         self.title_weight = title_weight
         self.key = f"{os.getpid()}:{id(self)}"
 
@@ -176,9 +176,9 @@ def _read_frame(stream) -> bytes | None:
 
 
 class WorkerProcess:
-    """One analysis worker: `python -m retrieval.analysis_worker TITLE_WEIGHT`."""
+    """One analysis worker: `python -m retrieval.analysis_worker TITLE_WEIGHT compiled|plain`."""
 
-    def __init__(self, title_weight: int) -> None:
+    def __init__(self, title_weight: int, compiled: bool) -> None:
         package_root = str(Path(__file__).resolve().parent.parent)
         env = {
             **os.environ,
@@ -187,7 +187,13 @@ class WorkerProcess:
             ),
         }
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "retrieval.analysis_worker", str(title_weight)],
+            [
+                sys.executable,
+                "-m",
+                "retrieval.analysis_worker",
+                str(title_weight),
+                "compiled" if compiled else "plain",
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -217,9 +223,9 @@ class WorkerProcess:
             self.process.wait()
 
 
-def serve_worker(title_weight: int) -> None:
+def serve_worker(title_weight: int, compiled: bool) -> None:
     """A worker's loop: chunks of documents in, analysed chunks out, until an empty frame."""
-    analyzer = ChunkAnalyzer(title_weight)
+    analyzer = ChunkAnalyzer(title_weight, compiled)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     while True:
         payload = _read_frame(stdin)
@@ -233,14 +239,14 @@ class AnalysisPool:
     """Analyses chunks of documents, results in submission order: in this process, or in
     `processes` worker processes."""
 
-    def __init__(self, title_weight: int, processes: int) -> None:
+    def __init__(self, title_weight: int, processes: int, compiled: bool = False) -> None:
         self.inline = ChunkAnalyzer(title_weight) if processes < 2 else None
         self.workers: list[WorkerProcess] = []
         self.idle: deque[WorkerProcess] = deque()
         self.lock = threading.Lock()
         self.executor: ThreadPoolExecutor | None = None
         if processes >= 2:
-            self.workers = [WorkerProcess(title_weight) for _ in range(processes)]
+            self.workers = [WorkerProcess(title_weight, compiled) for _ in range(processes)]
             self.idle.extend(self.workers)
             self.executor = ThreadPoolExecutor(processes)
 
@@ -300,6 +306,8 @@ class Indexer:
     title_weight: int
     processes: int = 0
     on_progress: ProgressFn | None = None
+    # Whether worker processes look pieces up in the compiled table (see piece_table.py).
+    compiled: bool = False
     segments: list[NewSegment] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -315,7 +323,7 @@ class Indexer:
         collection: Collection,
         progress: Callable[[], float] | None = None,
     ) -> None:
-        pool = AnalysisPool(self.title_weight, self.processes)
+        pool = AnalysisPool(self.title_weight, self.processes, self.compiled)
         try:
             for chunk in pool.map(self._work(files, collection.report, progress)):
                 self._add(chunk, collection)

@@ -252,8 +252,9 @@ def _postings(
         packed |= np.minimum(counts, TF_MASK)
         del doc_of
         packed.sort()
-        tfs = packed & TF_MASK
-        docs = (packed >> TF_BITS) & DOC_MASK
+        # int32 from here on: these arrays are what a build holds at its peak.
+        tfs = (packed & TF_MASK).astype(np.int32)
+        docs = ((packed >> TF_BITS) & DOC_MASK).astype(np.int32)
         large = np.flatnonzero(counts >= TF_MASK)
         if large.size:  # frequencies too large to pack: put them back
             large_docs = np.searchsorted(np.cumsum(per_doc), large, side="right")
@@ -265,9 +266,9 @@ def _postings(
     else:
         # A stable sort by term keeps each term's documents ascending.
         order = np.argsort(terms, kind="stable")
-        docs = doc_of[order]
+        docs = doc_of[order].astype(np.int32)
         del doc_of
-        tfs = counts[order].astype(np.int64)
+        tfs = counts[order].astype(np.int32)
         terms = terms[order]
         del order
     starts = np.flatnonzero(np.diff(terms, prepend=np.int32(-1)) != 0) if terms.size else terms
@@ -277,7 +278,7 @@ def _postings(
     if docs.size:
         max_tf = np.maximum.reduceat(tfs, starts)
         min_len = np.minimum.reduceat(lengths[docs], starts)
-        cf = np.add.reduceat(tfs, starts)
+        cf = np.add.reduceat(tfs, starts, dtype=np.int64)
     else:
         max_tf = min_len = cf = np.zeros(0, np.int64)
     postings = encode(ptr, docs, tfs, lengths)

@@ -1,4 +1,6 @@
-from retrieval.analysis import Analyzer
+import numpy as np
+
+from retrieval.analysis import Analyzer, PieceAnalyzer
 
 
 def test_scientific_forms_match_as_a_whole_and_as_parts():
@@ -39,3 +41,23 @@ def test_garbage_tokens_are_dropped_and_markup_is_just_text():
     assert a.terms("x" * 500) == []
     assert a.terms("[bold]red[/bold]") == ["bold", "red", "bold"]
     assert a.terms("") == []
+
+
+def test_the_compiled_piece_table_gives_the_codes_of_the_python_path():
+    """Worker processes look pieces up in a compiled table: the same pieces (Python's own
+    white space, Unicode included), the same codes, the same term numbering, also after the
+    table has grown many times."""
+    tricky = [
+        "Naïve  Bayes\u00a0beats\u2028GPT-3.5,\u3000or\x85not;\x1cseparated\tby\x0bodd\x0cspace",
+        "A text with the separator \x00 inside, and a lone surrogate \ud800 too.",
+        "Ünïcödé wörds: straße, ΣΊΣΥΦΟΣ, 東京 and emoji 🙂 models models, models.",
+        "",
+        "   ",
+    ]
+    generated = [" ".join(f"w{i}x{j}, W{i}-{j}." for j in range(40)) for i in range(2000)]
+    python, compiled = PieceAnalyzer(), PieceAnalyzer(compiled=True)
+    for batch in [tricky, generated[:700], tricky + generated[700:], tricky]:
+        expected, got = python.fields(batch), compiled.fields(batch)
+        assert np.array_equal(expected[0], got[0]) and np.array_equal(expected[1], got[1])
+    assert python.spellings == compiled.spellings
+    assert compiled.table.size > 1 << 15  # grown past its first slots and arena

@@ -265,7 +265,10 @@ def test_compiled_maxscore_skips_deleted_documents_and_breaks_ties_by_number(tmp
     assert got.tolist() == [0, 2, 4, 5, 6]
 
 
-def test_worker_processes_build_the_same_index(tmp_path, monkeypatch):
+@pytest.mark.parametrize("compiled", [False, True], ids=["python", "compiled"])
+def test_worker_processes_build_the_same_index(tmp_path, monkeypatch, compiled):
+    """Worker processes (with their compiled lookup of words, or without) index exactly as
+    one process does."""
     import retrieval.build as build_module
     import retrieval.engine as engine_module
 
@@ -276,7 +279,8 @@ def test_worker_processes_build_the_same_index(tmp_path, monkeypatch):
                 {
                     "id": f"d{i}",
                     "title": f"Title {i} alpha{i % 7}",
-                    "abstract": f"Words w{i % 13} and w{i % 5}, pre-trained {i}.",
+                    "abstract": f"Words w{i % 13} and w{i % 5}, pre-trained {i}. Naïve\u00a0"
+                    f"Bayes-{i % 7} straße\u2028{i % 11}.",
                 }
             )
             for i in range(5000)
@@ -284,6 +288,7 @@ def test_worker_processes_build_the_same_index(tmp_path, monkeypatch):
     )
     inline = Engine.open([path], tmp_path / "inline")
     monkeypatch.setattr(engine_module, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(engine_module, "COMPILED_ANALYSIS_BYTES", 0 if compiled else 1 << 40)
     monkeypatch.setattr(build_module, "CHUNK_DOCS", 300)
     parallel = Engine.open([path], tmp_path / "parallel")
     assert parallel.generation.terms.all() == inline.generation.terms.all()
