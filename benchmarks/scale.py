@@ -292,6 +292,7 @@ def run_size(label: str, size: int, systems: list[str], peers: Path) -> dict:
             if system == "engine":
                 ours = rows[NAMES[system]]
                 ours["with_text_mb"] = du(Path(store))
+                ours["check_us"] = query["check_us"]
                 rm3 = measure("engine+rm3", "query", python, {**spec, "store": store})
                 rows["this engine, BM25 + RM3 (default)"] = {"load_s": rm3["seconds"], **_q(rm3)}
                 extra["ask_s"] = ask_seconds(corpus, queries, Path(store))
@@ -377,7 +378,9 @@ def report(results: list[dict], started: str, peers: Path) -> str:
         "queries after a warm-up pass (ten for the JVM); builds and queries run in fresh",
         "processes; peak memory counts every process of the build (worker processes, the JVM).",
         "Index MB for this engine leaves out the stored text (titles, abstracts and other",
-        "fields, which the answers quote); with it, the total is given in the notes.",
+        "fields, the listing dates of each source, names as titles write them), which answers",
+        "quote and show; with it, the total is given in the notes. For PISA it leaves out the",
+        "uncompressed inverted and forward indexes its build keeps beside the compressed one.",
         "",
     ]
     for r in results:
@@ -406,7 +409,8 @@ def _notes(r: dict) -> list[str]:
         notes.append(
             f"- This engine: {ours['with_text_mb']:,.0f} MB on disk with the stored text; peak "
             f"memory {ours['peak_mb'] / r['input_mb']:.2f}x the input; `assistant ask` end to end "
-            f"{r['ask_s']:.2f} s."
+            f"{r['ask_s']:.2f} s; checking a quoted abstract against its checksums "
+            f"{ours['check_us']:.0f} µs (beside a load of {ours['load_s'] * 1000:.0f} ms)."
         )
         notes.append(
             f"- Adding {ADDED:,} abstracts: {r['add_s']:.2f} s until searches see them; against a "

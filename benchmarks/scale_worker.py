@@ -96,6 +96,12 @@ def engine(spec: dict, queries: list[str]) -> dict:
     if spec["phase"] == "query":
         feedback = spec["system"] == "engine+rm3"
         out |= latency(lambda q: opened.search(q, 10, feedback=feedback), queries, 1)
+        # What checking a quoted abstract against its checksums costs, per abstract.
+        docs = [h.doc for q in queries for h in opened.search(q, 3, feedback=False)]
+        started = time.perf_counter()
+        for doc in docs:
+            opened.papers.check_abstract(doc)
+        out["check_us"] = (time.perf_counter() - started) * 1e6 / max(len(docs), 1)
     if spec.get("results"):
         with open(spec["results"], "w", encoding="utf-8") as fh:
             for q in queries:

@@ -50,9 +50,10 @@ class Analyzer:
 
     version = ANALYZER_VERSION
 
-    def __init__(self) -> None:
+    def __init__(self, max_cached_tokens: int = MAX_CACHED_TOKENS) -> None:
         self._stemmer = Stemmer.Stemmer("english")
         self._token_terms: dict[str, tuple[str, ...]] = {}
+        self._max_cached_tokens = max_cached_tokens
 
     @staticmethod
     def normalize(text: str) -> str:
@@ -74,7 +75,7 @@ class Analyzer:
         terms = self._token_terms.get(token)
         if terms is None:
             terms = self._analyze_token(token)
-            if len(self._token_terms) >= MAX_CACHED_TOKENS:
+            if len(self._token_terms) >= self._max_cached_tokens:
                 self._token_terms.clear()
             self._token_terms[token] = terms
         return terms
@@ -112,6 +113,7 @@ def _keep(word: str) -> bool:
 
 # A PieceAnalyzer forgets the white-space pieces it has seen beyond this many.
 MAX_CACHED_PIECES = 1_000_000
+PIECE_TOKEN_CACHE = 5_000
 # Texts are joined with this piece between them (text never holds it: it is removed first).
 _SEPARATOR = "\x00"
 _SEPARATOR_CODE = np.iinfo(np.int32).min
@@ -128,7 +130,8 @@ class PieceAnalyzer:
     the numbers onto their own."""
 
     def __init__(self, compiled: bool = False) -> None:
-        self.analyzer = Analyzer()
+        # Its pieces are cached here already: the analyzer's own cache need only be small.
+        self.analyzer = Analyzer(max_cached_tokens=PIECE_TOKEN_CACHE)
         self.terms: dict[str, int] = {}
         self.spellings: list[str] = []
         # piece -> its one term, _NO_TERM for none, <= -2 for several (see `several`)

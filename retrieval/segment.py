@@ -143,13 +143,18 @@ class SegmentWriter:
                 w, ((key, self.surfaces[key], self.names[key]) for key in sorted(self.names))
             )
             lengths = _joined(self.lengths, np.uint32)
+            # Each part list is dropped as soon as it is joined: sorting the postings is when
+            # a build holds the most.
+            per_doc = _joined(self.postings_per_doc, np.int32)
+            self.postings_per_doc = []
+            all_terms = _joined(self.term_parts, np.int32)
+            self.term_parts = []
+            all_counts = _joined(self.count_parts, np.int32)
+            self.count_parts = []
             terms, postings, max_tf, min_len, df, cf = _postings(
-                _joined(self.postings_per_doc, np.int32),
-                _joined(self.term_parts, np.int32),
-                _joined(self.count_parts, np.int32),
-                lengths,
+                per_doc, all_terms, all_counts, lengths
             )
-            self.term_parts, self.count_parts = [], []
+            del per_doc, all_terms, all_counts
             out = PostingsWriter(w)
             out.add(terms, postings, max_tf, min_len)
             out.close()
