@@ -7,7 +7,7 @@ from pathlib import Path
 from test_tui import SIZE, ask, make_app, settle
 
 import retrieval.persistence as persistence
-from assistant.tui.screens import ConfirmScreen
+from assistant.tui.widgets import QuestionInput
 from retrieval.engine import Engine
 
 
@@ -39,7 +39,7 @@ async def until(pilot, condition, rounds: int = 100) -> None:
     raise AssertionError("the chat never reached the expected state")
 
 
-async def test_damage_found_after_opening_offers_a_rebuild_and_answers_from_it(
+async def test_damage_found_after_opening_is_shown_and_ctrl_r_rebuilds_and_answers_from_it(
     tmp_path, monkeypatch
 ):
     monkeypatch.setattr(persistence, "SMALL_FILE_BYTES", 64)  # opening checks sizes only
@@ -50,31 +50,33 @@ async def test_damage_found_after_opening_offers_a_rebuild_and_answers_from_it(
     abstracts.write_bytes(data[:at] + b"87" + data[at + 2 :])  # same size, other bytes
     app = make_app("--corpus", str(corpus))
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        assert "abstracts.txt" in app.screen.question
+        assert not app.check_action("rebuild_index", ())  # not offered on a sound index
+        await until(pilot, lambda: bool(app.damaged))
+        notices = [n.message for n in app._notifications]
+        assert any("abstracts.txt" in n and "Ctrl+R" in n for n in notices)
         damaged = app.engine
-        await pilot.press("y")
+        await pilot.press("ctrl+r")
         await until(pilot, lambda: app.engine is not None and app.engine is not damaged)
         assert app.engine.status == "rebuilt: damaged cache"
-        assert app.engine.verify() == []
+        assert app.engine.verify() == [] and not app.damaged
         await ask(pilot, "What accuracy does paper 7 reach on task7?")
         quoted = " ".join(s.text for s in app.last_answer.sentences)
         assert "97% accuracy" in quoted and "87%" not in quoted
 
 
-async def test_declining_the_rebuild_keeps_the_chat_and_says_how_to_rebuild(tmp_path, monkeypatch):
+async def test_typing_goes_on_while_the_damage_is_shown(tmp_path, monkeypatch):
+    """The notice takes no keys: a question typed as it appears keeps every character."""
     monkeypatch.setattr(persistence, "SMALL_FILE_BYTES", 64)
     corpus = write_papers(tmp_path / "papers.jsonl", 0, 30)
     titles = Engine.open([corpus]).index.segments[0].dir / "titles.txt"
     titles.write_bytes(titles.read_bytes()[:-3] + b"zzz")
     app = make_app("--corpus", str(corpus))
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await until(pilot, lambda: bool(app.damaged))
         kept = app.engine
-        await pilot.press("n")
-        await settle(pilot)
-        assert app.engine is kept
-        assert any("assistant index" in n.message for n in app._notifications)
+        await pilot.press(*"yes no")
+        assert app.query_one(QuestionInput).value == "yes no"
+        assert app.engine is kept and app.damaged
 
 
 async def test_small_segments_left_by_additions_are_folded_together_while_chatting(tmp_path):

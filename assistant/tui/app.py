@@ -188,6 +188,14 @@ class ChatApp(App[int]):
             id="copy-answer",
             tooltip="Copy the last answer to the clipboard",
         ),
+        # Offered only once the index has been found damaged (see check_action).
+        Binding(
+            "ctrl+r",
+            "rebuild_index",
+            "Rebuild index",
+            id="rebuild-index",
+            tooltip="Index the collection anew: its stored index does not match its checksums",
+        ),
         *SCROLL_BINDINGS,
         *CITATION_BINDINGS,
     ]
@@ -205,6 +213,8 @@ class ChatApp(App[int]):
         self.conversation_id: int | None = None
         self.last_answer: Answer | None = None
         self.error: str | None = None
+        # Files of the open index found not to match their checksums.
+        self.damaged: list[str] = []
         # Questions not yet answered, in the order asked; the one being answered.
         self.waiting: deque[QuestionMessage] = deque()
         self.answering: QuestionMessage | None = None
@@ -332,28 +342,32 @@ class ChatApp(App[int]):
             self.call_from_thread(self.notify, message, severity="warning", markup=False)
 
     def on_index_damaged(self, message: IndexDamaged) -> None:
+        # A notice, not a dialog: keys typed meanwhile belong to the question being written.
         if message.engine is not self.engine:
             return
+        self.damaged = message.damaged
         files = ", ".join(message.damaged[:3]) + (", …" if len(message.damaged) > 3 else "")
-
-        def chosen(rebuild: bool | None) -> None:
-            if rebuild and message.engine is self.engine:
-                self.open_collection(rebuild=True)
-            elif not rebuild:
-                self.notify(
-                    "Answers may quote damaged text; `assistant index` rebuilds the index.",
-                    severity="warning",
-                    timeout=15,
-                    markup=False,
-                )
-
-        self.push_screen(
-            ConfirmScreen(
-                f"The index does not match its checksums ({files}). Rebuild it now? "
-                "Questions asked meanwhile wait for it."
-            ),
-            chosen,
+        self.notify(
+            f"The index does not match its checksums ({files}): answers could quote damaged "
+            "text. Ctrl+R rebuilds it; questions asked meanwhile wait.",
+            title="Damaged index",
+            severity="error",
+            timeout=60,
+            markup=False,
         )
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "rebuild_index":
+            return bool(self.damaged)
+        return True
+
+    def action_rebuild_index(self) -> None:
+        if self.damaged and self.engine is not None:
+            self.damaged = []
+            self.clear_notifications()
+            self.refresh_bindings()
+            self.open_collection(rebuild=True)
 
     def on_index_merged(self, message: IndexMerged) -> None:
         # Conversations refer to papers by id, so the merged index serves them as it is.

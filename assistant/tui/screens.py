@@ -189,6 +189,7 @@ turn and are answered in order.
 | Ctrl+O | Saved conversations (d deletes, r renames) |
 | Ctrl+E | Export the conversation to Markdown |
 | Ctrl+Y | Copy the last answer |
+| Ctrl+R | Rebuild the index (offered when it is found damaged) |
 | Ctrl+P | Command palette: open a citation or any paper by title, themes |
 | F1 | This help |
 | Ctrl+Q | Quit |
