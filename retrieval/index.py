@@ -25,8 +25,6 @@ from retrieval.segment import Segment
 # Segments with this many documents are searched by the compiled MaxScore; smaller ones are
 # scored exhaustively (numpy, no compiler to load: the one-shot command starts fast).
 COMPILED_DOCS = 50_000
-# Loading the compiled kernel (numba and its cached machine code) takes about half a second,
-# more than exhaustive scoring costs for one question even at a million abstracts.
 
 
 @dataclass(frozen=True)
@@ -134,8 +132,10 @@ class Bm25Index:
         self._norms: list[np.ndarray | None] = [None] * len(segments)
         self._deleted_masks: list[np.ndarray | None] = [None] * len(segments)
         self._okapi_idf_floor: float | None = None
-        # Whether large segments use the compiled kernel. Commands that answer one question
-        # turn it off; the chat turns it on once `load_compiled` has loaded it in the background.
+        # Whether large segments use the compiled kernel. Loading it (numba and its cached
+        # machine code) takes about half a second, more than exhaustive scoring costs for one
+        # question even at a million abstracts: commands that answer one question turn it off,
+        # and the chat turns it on once `load_compiled` has loaded it in the background.
         self.compiled = True
 
     # -- terms ---------------------------------------------------------------------------------
