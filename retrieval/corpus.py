@@ -327,17 +327,23 @@ def _decode(raw: bytes, path: Path, line: int, report: LoadReport) -> str:
         return raw.decode("utf-8", errors="replace")
 
 
-def _lines(path: Path, report: LoadReport) -> Iterator[tuple[int, str]]:
-    """(line number, text) for each line, streamed; invalid UTF-8 is replaced and reported."""
+def _raw_lines(path: Path, report: LoadReport) -> Iterator[tuple[int, bytes]]:
+    """(line number, undecoded line) for each line, streamed, without a byte-order mark."""
     try:
         with path.open("rb") as fh:
             for number, raw in enumerate(fh, start=1):
                 report.bytes_read += len(raw)
                 if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                     raw = raw[3:]
-                yield number, _decode(raw, path, number, report)
+                yield number, raw
     except OSError as err:
         raise InputError(f"cannot read: {err.strerror or err}", path) from None
+
+
+def _lines(path: Path, report: LoadReport) -> Iterator[tuple[int, str]]:
+    """(line number, text) for each line, streamed; invalid UTF-8 is replaced and reported."""
+    for number, raw in _raw_lines(path, report):
+        yield number, _decode(raw, path, number, report)
 
 
 def _read_page(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
@@ -389,19 +395,12 @@ def json_lines_chunks(
     """The non-blank lines of a JSON Lines file, numbered and still undecoded, `size` at a time
     (so that they can be parsed elsewhere, by `parse_json_lines`)."""
     chunk: list[tuple[int, bytes]] = []
-    try:
-        with path.open("rb") as fh:
-            for number, raw in enumerate(fh, start=1):
-                report.bytes_read += len(raw)
-                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                    raw = raw[3:]
-                if not _blank(raw):
-                    chunk.append((number, raw))
-                    if len(chunk) == size:
-                        yield chunk
-                        chunk = []
-    except OSError as err:
-        raise InputError(f"cannot read: {err.strerror or err}", path) from None
+    for number, raw in _raw_lines(path, report):
+        if not _blank(raw):
+            chunk.append((number, raw))
+            if len(chunk) == size:
+                yield chunk
+                chunk = []
     if chunk:
         yield chunk
 

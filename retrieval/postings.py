@@ -31,7 +31,6 @@ FOUR_BITS = 3
 # as unbounded; a length that large is still a valid lower bound).
 SATURATED = 65535
 
-_ROW = np.arange(BLOCK, dtype=np.int64)
 TERM_ARRAYS = ("post_ptr", "gap_width", "gap_at", "tf_width", "tf_at", "block_ptr")
 BLOCK_ARRAYS = ("block_last", "block_max_tf", "block_min_len")
 TF_CODES = (*WIDTHS, FOUR_BITS)
@@ -146,26 +145,6 @@ class Postings:
         docs -= 1
         return docs, self._all_tfs(term, hi - lo)
 
-    def decode_blocks(self, term: int, blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        """The documents and frequencies of some of a term's blocks (positions among its
-        blocks, ascending, at least one)."""
-        n = int(self.ptr[term + 1] - self.ptr[term])
-        first = int(self.block_ptr[term])
-        # One row per block: every block is full but the term's last, whose row is cut.
-        positions = (blocks.astype(np.int64) * BLOCK)[:, None] + _ROW
-        tail = n - int(blocks[-1]) * BLOCK  # postings in the last chosen block, if fewer
-        if tail < BLOCK:
-            positions[-1, tail:] = positions[-1, 0]
-        gaps = self.gaps[int(self.gap_width[term])][int(self.gap_at[term]) + positions]
-        if tail < BLOCK:
-            gaps[-1, tail:] = 0
-        docs = np.cumsum(gaps, axis=1, dtype=np.int32)
-        previous = np.where(blocks > 0, self.block_last[first + blocks - 1], -1)
-        docs += previous.astype(np.int32)[:, None]
-        docs = docs.ravel()
-        cut = docs.size - max(BLOCK - tail, 0)
-        return docs[:cut], self._some_tfs(term, positions.ravel()[:cut])
-
     def _all_tfs(self, term: int, n: int) -> np.ndarray | None:
         """The term's n frequencies (float32), None when all are 1."""
         code = int(self.tf_width[term])
@@ -175,18 +154,6 @@ class Postings:
         if code == FOUR_BITS:
             return _nibbles(self.tfs[FOUR_BITS], at, n).astype(np.float32)
         return self.tfs[code][at : at + n].astype(np.float32)
-
-    def _some_tfs(self, term: int, positions: np.ndarray) -> np.ndarray | None:
-        """The term's frequencies at some positions of its postings (float32), None when all
-        are 1."""
-        code = int(self.tf_width[term])
-        if code == NO_TF:
-            return None
-        places = int(self.tf_at[term]) + positions
-        if code == FOUR_BITS:
-            packed = self.tfs[FOUR_BITS][places >> 1]
-            return ((packed >> ((places & 1) << 2).astype(np.uint8)) & 15).astype(np.float32)
-        return self.tfs[code][places].astype(np.float32)
 
     def decode_range(self, a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
         """Documents and frequencies (int64) of terms a..b-1, term after term (for merging)."""

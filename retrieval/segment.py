@@ -380,14 +380,6 @@ class Segment:
         self._check_docs(docs)
         return docs, tfs
 
-    def postings_in_blocks(
-        self, local: int, blocks: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray | None]:
-        """`postings_of` for some of the term's blocks only."""
-        docs, tfs = self.postings.decode_blocks(local, blocks)
-        self._check_docs(docs)
-        return docs, tfs
-
     def _check_docs(self, docs: np.ndarray) -> None:
         if docs.size and (int(docs[0]) < 0 or int(docs[-1]) >= self.n_docs):
             raise CacheDamaged(f"{self.name}: postings point outside the segment")

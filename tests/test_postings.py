@@ -4,7 +4,7 @@ blocks and by ranges of terms; block bounds hold."""
 import numpy as np
 import pytest
 
-from retrieval.postings import BLOCK, FOUR_BITS, NO_TF, SATURATED, Postings, encode
+from retrieval.postings import FOUR_BITS, NO_TF, SATURATED, Postings, encode
 
 
 def random_postings(rng, n_docs, n_terms):
@@ -47,21 +47,6 @@ def test_each_term_decodes_to_its_documents_and_frequencies(sample):
             assert (expected == 1).all()
         else:
             assert got_tfs.tolist() == expected.tolist()
-
-
-def test_chosen_blocks_decode_to_their_slices(sample):
-    ptr, docs, tfs, _, postings = sample
-    rng = np.random.default_rng(1)
-    for t in range(len(ptr) - 1):
-        n_blocks = int(postings.block_ptr[t + 1] - postings.block_ptr[t])
-        blocks = np.unique(rng.integers(0, n_blocks, 3))
-        got_docs, got_tfs = postings.decode_blocks(t, blocks)
-        positions = np.concatenate(
-            [np.arange(b * BLOCK, min((b + 1) * BLOCK, ptr[t + 1] - ptr[t])) for b in blocks]
-        )
-        assert got_docs.tolist() == docs[ptr[t] + positions].tolist()
-        if got_tfs is not None:
-            assert got_tfs.tolist() == tfs[ptr[t] + positions].tolist()
 
 
 def test_ranges_of_terms_decode_for_merging(sample):

@@ -7,22 +7,9 @@ import textwrap
 from pathlib import Path
 
 from conftest import ROOT, run_cli
+from test_history import an_answer as answer
 
-from assistant.answering.answer import Answer
 from assistant.history import DAMAGED, History, HistoryUnavailable, lost_wal_frames
-
-
-def answer(text: str = "a") -> Answer:
-    return Answer(
-        question="q",
-        kind="other",
-        abstained=False,
-        answer=text,
-        sentences=[],
-        citations=[],
-        see_also=[],
-        confidence=1.0,
-    )
 
 
 def test_damaged_twice_within_a_second_keeps_both_copies(tmp_path):

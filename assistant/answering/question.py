@@ -184,10 +184,6 @@ class Question:
         """Content words the corpus lacks."""
         return [c.word for c in self.concepts if not c.known]
 
-    @property
-    def focus_terms(self) -> set[int]:
-        return {t for c in self.concepts for t in c.term_ids}
-
     def coverage(self, terms: set[int] | frozenset[int]) -> float:
         """The share of the focus (IDF-weighted) that a text with these terms speaks to."""
         if not self.focus:
