@@ -266,7 +266,7 @@ class Engine:
             docs, doc_scores = self.index.top(weights, self.rm3.docs)
             weights = rm3_expand(weights, self, docs, doc_scores, self.rm3)
         docs, values = self.index.top(weights, k)
-        return [DocHit(int(d), float(s)) for d, s in zip(docs, values, strict=True)]
+        return [DocHit(d, s) for d, s in zip(docs.tolist(), values.tolist(), strict=True)]
 
     def search(
         self, text: str, k: int = 10, method: Method = "bm25", feedback: bool = True

@@ -71,33 +71,27 @@ class SortedTerms:
         """The global ids of many terms at once (-1 for those the table lacks): one search over
         the sorted term hashes, hits confirmed by their spelling, unless the terms are `known`
         to be in the table (a stored text's own terms) and their hash is theirs alone."""
-        if not terms:
-            return np.zeros(0, dtype=np.int64)
-        wanted = np.fromiter(map(term_hash, terms), dtype=np.uint64, count=len(terms))
-        at = np.searchsorted(self.hashes, wanted)
-        at = np.minimum(at, max(self.hashes.shape[0] - 1, 0))
-        found = np.full(len(terms), -1, dtype=np.int64)
-        if not self.hashes.shape[0]:
-            return found
-        hit = self.hashes[at] == wanted
-        if known:
-            found[hit] = self.hash_terms[at[hit]]
-            doubtful = [
-                i for i in np.flatnonzero(hit).tolist() if int(wanted[i]) in self.shared_hashes
-            ]
-        else:
-            doubtful = np.flatnonzero(hit).tolist()
-        for i in doubtful:
-            found[i] = -1
+        wanted = [term_hash(t) for t in terms]
+        hashes = self.hashes
+        n = hashes.shape[0]
+        at = hashes.searchsorted(np.array(wanted, dtype=np.uint64)).tolist()
+        found = []
+        # Python scalars from here: a question has a handful of terms, and numpy's per-call
+        # cost would be most of the time.
+        for term, wanted_hash, j in zip(terms, wanted, at, strict=True):
+            term_id = -1
             # Equal hashes are side by side: the one spelt as the term is the term.
-            j = int(at[i])
-            while j < self.hashes.shape[0] and self.hashes[j] == wanted[i]:
-                candidate = int(self.hash_terms[j])
-                if self.terms[candidate] == terms[i]:
-                    found[i] = candidate
+            while j < n and hashes.item(j) == wanted_hash:
+                candidate = self.hash_terms.item(j)
+                if known and wanted_hash not in self.shared_hashes:
+                    term_id = candidate
+                    break
+                if self.terms[candidate] == term:
+                    term_id = candidate
                     break
                 j += 1
-        return found
+            found.append(term_id)
+        return np.array(found, dtype=np.int64)
 
     def position(self, term: str) -> int:
         """The term's global id, or -1."""
@@ -151,10 +145,9 @@ class Bm25Index:
 
     def term_ids(self, terms: Sequence[str], known: bool = False) -> np.ndarray:
         """`term_id` of many terms at once (`known`: see SortedTerms.positions)."""
-        found = self.sorted_terms.positions(terms, known)
-        live = found >= 0
-        live[live] = self.generation.df[found[live]] > 0
-        return np.where(live, found, -1)
+        df = self.generation.df
+        found = self.sorted_terms.positions(terms, known).tolist()
+        return np.array([t if t >= 0 and df.item(t) > 0 else -1 for t in found], dtype=np.int64)
 
     def term(self, term_id: int) -> str:
         return self.generation.terms[term_id]
@@ -271,6 +264,8 @@ class Bm25Index:
                 docs, values = top_k(self._segment_scores(s, terms), k)
             found_docs.append(docs.astype(np.int64) + self.bases[s])
             found_scores.append(values)
+        if len(found_docs) == 1:  # already best first, ties to the lower number
+            return found_docs[0], found_scores[0]
         docs = np.concatenate(found_docs)
         values = np.concatenate(found_scores)
         order = np.lexsort((docs, -values))[:k]
@@ -323,7 +318,8 @@ class Bm25Index:
             p.block_max_tf, p.block_min_len, p.gaps[1], p.gaps[2], p.gaps[4],
             p.tfs[1], p.tfs[2], p.tfs[4], p.tfs[FOUR_BITS],
         )  # fmt: skip
-        if docs.size and (int(docs.max()) >= segment.n_docs or int(docs.min()) < 0):
+        found = docs.tolist()  # at most k: cheaper checked in Python than by numpy
+        if found and (max(found) >= segment.n_docs or min(found) < 0):
             raise CacheDamaged(f"{segment.name}: postings point outside the segment")
         return docs, scores
 

@@ -90,6 +90,19 @@ def test_terms_are_found_by_their_spelling_and_postings_are_ascending(tmp_path):
     assert index.term_id("zzz-not-there") == -1
 
 
+def test_terms_whose_hashes_collide_are_told_apart_by_their_spelling(tmp_path, monkeypatch):
+    # A hash with a handful of values: most terms share theirs with others.
+    weak = lambda term: len(term) % 3  # noqa: E731
+    monkeypatch.setattr("retrieval.generation.term_hash", weak)
+    monkeypatch.setattr("retrieval.index.term_hash", weak)
+    index = build(tmp_path, DOCS).index
+    spellings = [index.term(t) for t in range(index.n_terms)]
+    assert len(spellings) > 3
+    assert index.term_ids(spellings).tolist() == list(range(index.n_terms))
+    assert index.term_ids(spellings, known=True).tolist() == list(range(index.n_terms))
+    assert index.term_ids(["zzz-not-there", spellings[0]]).tolist() == [-1, 0]
+
+
 def test_analysis_in_pieces_gives_the_analyzer_s_terms():
     """Indexing reads text through a cache of its white-space pieces; the terms are exactly
     those the analyzer gives a query."""
