@@ -83,10 +83,8 @@ class SortedTerms:
             # Equal hashes are side by side: the one spelt as the term is the term.
             while j < n and hashes.item(j) == wanted_hash:
                 candidate = self.hash_terms.item(j)
-                if known and wanted_hash not in self.shared_hashes:
-                    term_id = candidate
-                    break
-                if self.terms[candidate] == term:
+                unique = known and wanted_hash not in self.shared_hashes
+                if unique or self.terms[candidate] == term:
                     term_id = candidate
                     break
                 j += 1
