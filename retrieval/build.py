@@ -31,12 +31,15 @@ from retrieval.analysis import PieceAnalyzer
 from retrieval.corpus import (
     Collection,
     CorpusFile,
+    LineSpan,
     LoadReport,
     Paper,
     PaperRecord,
-    json_lines_chunks,
+    json_lines_spans,
+    numbered_lines,
     parse_json_lines,
     read_records,
+    read_span,
 )
 from retrieval.errors import InputError
 from retrieval.generation import SEGMENTS, TermTable
@@ -44,9 +47,10 @@ from retrieval.persistence import make_durable
 from retrieval.segment import SegmentWriter
 from retrieval.sentences import split_sentences
 
-# Documents sent to analysis at a time, and how many such chunks may be in flight (enough to
-# keep the workers busy while a segment is written).
+# Documents (or bytes of JSON Lines) sent to analysis at a time, and how many such chunks may be
+# in flight (enough to keep the workers busy while a segment is written).
 CHUNK_DOCS = 1000
+CHUNK_BYTES = 1 << 20
 CHUNKS_IN_FLIGHT = 6
 # A segment is written when it holds this many documents or postings (this bounds memory).
 SEGMENT_DOCS = 100_000
@@ -64,13 +68,13 @@ ProgressFn = Callable[[str, float], None]
 
 @dataclass
 class Work:
-    """A chunk for analysis: JSON Lines still to parse (a file and its numbered raw lines), or
-    the (title, abstract) of records already read; `first` is the number of records before it
-    (for the sample)."""
+    """A chunk for analysis: JSON Lines still to read and parse (a span of a file's lines: the
+    analysis reads them itself, so the file's text is not passed around), or the (title,
+    abstract) of records already read; `first` numbers its first record (for the sample)."""
 
     first: int
     path: str | None = None
-    lines: list[tuple[int, bytes]] | None = None
+    span: LineSpan | None = None
     docs: list[tuple[str, str]] | None = None
 
 
@@ -104,10 +108,12 @@ class ChunkAnalyzer:
         """Parse the chunk if needed, then analyse it."""
         if work.docs is not None:
             return self.analyze(work.docs, work.first)
-        assert work.path is not None and work.lines is not None
+        assert work.path is not None and work.span is not None
+        path = Path(work.path)
         report = LoadReport()
         try:
-            records = parse_json_lines(Path(work.path), work.lines, report)
+            lines = numbered_lines(work.span, read_span(path, work.span))
+            records = parse_json_lines(path, lines, report)
         except InputError as err:
             return replace(self.analyze([], work.first), error=err)
         chunk = self.analyze([(r.title, r.abstract) for r in records], work.first)
@@ -338,24 +344,28 @@ class Indexer:
     def _work(
         self, files: Sequence[CorpusFile], report: LoadReport, progress: Callable[[], float] | None
     ) -> Iterator[Work]:
-        """The corpus in chunks: JSON Lines files as raw lines (parsed by the analysis, in
-        parallel for large corpora), other files as records read here."""
+        """The corpus in chunks: JSON Lines files as spans of lines (read and parsed by the
+        analysis, in parallel for large corpora), other files as records read here. Records
+        are numbered by line in JSON Lines (blank lines count), else one by one."""
         first = 0
         for corpus_file in files:
+            path = corpus_file.path
             if corpus_file.format in ("jsonl", "beir"):
-                chunks: Iterable[list] = json_lines_chunks(corpus_file.path, report, CHUNK_DOCS)
-            else:
-                chunks = _batched(read_records(corpus_file, report), CHUNK_DOCS)
-            for chunk in chunks:
-                if corpus_file.format in ("jsonl", "beir"):
+                for span, _ in json_lines_spans(path, report, CHUNK_BYTES):
                     self._read.append(None)
-                    yield Work(first, path=str(corpus_file.path), lines=chunk)
-                else:
+                    yield Work(first, path=str(path), span=span)
+                    first += span.lines
+                    self._progress(progress)
+            else:
+                for chunk in _batched(read_records(corpus_file, report), CHUNK_DOCS):
                     self._read.append(chunk)
                     yield Work(first, docs=[(r.title, r.abstract) for r in chunk])
-                first += len(chunk)
-                if self.on_progress is not None and progress is not None:
-                    self.on_progress("reading", min(progress(), 1.0))
+                    first += len(chunk)
+                    self._progress(progress)
+
+    def _progress(self, progress: Callable[[], float] | None) -> None:
+        if self.on_progress is not None and progress is not None:
+            self.on_progress("reading", min(progress(), 1.0))
 
     def _global_ids(self, chunk: AnalyzedChunk) -> np.ndarray:
         """The chunk's terms in the collection's numbering."""

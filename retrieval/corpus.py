@@ -385,24 +385,66 @@ def _quote(text: str, limit: int = 60) -> str:
 
 
 def _read_json_lines(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
-    for lines in json_lines_chunks(path, report, 1000):
-        yield from parse_json_lines(path, lines, report)
+    for span, data in json_lines_spans(path, report, SPAN_BYTES):
+        yield from parse_json_lines(path, numbered_lines(span, data), report)
 
 
-def json_lines_chunks(
-    path: Path, report: LoadReport, size: int
-) -> Iterator[list[tuple[int, bytes]]]:
-    """The non-blank lines of a JSON Lines file, numbered and still undecoded, `size` at a time
-    (so that they can be parsed elsewhere, by `parse_json_lines`)."""
-    chunk: list[tuple[int, bytes]] = []
-    for number, raw in _raw_lines(path, report):
-        if not _blank(raw):
-            chunk.append((number, raw))
-            if len(chunk) == size:
-                yield chunk
-                chunk = []
-    if chunk:
-        yield chunk
+# JSON Lines are read in spans of whole lines of about this many bytes.
+SPAN_BYTES = 1 << 20
+_BOM = b"\xef\xbb\xbf"
+
+
+class LineSpan(NamedTuple):
+    """Whole lines of a file: bytes start..stop, the first of them numbered `first_line`."""
+
+    start: int
+    stop: int
+    first_line: int
+    lines: int
+
+
+def json_lines_spans(path: Path, report: LoadReport, size: int) -> Iterator[tuple[LineSpan, bytes]]:
+    """A JSON Lines file in spans of whole lines of about `size` bytes, with their bytes (so
+    that they can be parsed elsewhere: `read_span` reads a span again, `numbered_lines` cuts
+    it into lines, `parse_json_lines` parses them)."""
+    start, line, carried = 0, 1, b""
+    try:
+        with path.open("rb") as fh:
+            while block := fh.read(size):
+                report.bytes_read += len(block)
+                cut = block.rfind(b"\n") + 1
+                if not cut:  # no line ends here: the span goes on
+                    carried += block
+                    continue
+                data = carried + block[:cut]
+                lines = block.count(b"\n")
+                yield LineSpan(start, start + len(data), line, lines), data
+                start, line, carried = start + len(data), line + lines, block[cut:]
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror or err}", path) from None
+    if carried:
+        yield LineSpan(start, start + len(carried), line, 1), carried
+
+
+def read_span(path: Path, span: LineSpan) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            data = os.pread(fh.fileno(), span.stop - span.start, span.start)
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror or err}", path) from None
+    if len(data) != span.stop - span.start:
+        raise InputError("the file changed while it was read", path)
+    return data
+
+
+def numbered_lines(span: LineSpan, data: bytes) -> list[tuple[int, bytes]]:
+    """The non-blank lines of a span, numbered, undecoded, without a byte-order mark."""
+    if span.start == 0 and data.startswith(_BOM):
+        data = data[len(_BOM) :]
+    lines = data.split(b"\n")
+    if not lines[-1]:
+        lines.pop()
+    return [(number, raw) for number, raw in enumerate(lines, span.first_line) if not _blank(raw)]
 
 
 def _blank(raw: bytes) -> bool:

@@ -1,35 +1,34 @@
 """Merging segments into one, leaving out deleted documents.
 
 Documents keep their order. Postings are merged in batches of term ids and written batch by
-batch, and stored text is copied in pieces by plain reads, so memory stays bounded whatever the
-size of the collection: within a batch, each segment's postings of a term go after those of the
+batch, and stored text is copied from file to file, so memory stays bounded whatever the size
+of the collection: within a batch, each segment's postings of a term go after those of the
 segments before it, so every posting's place is computed directly, without sorting.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from itertools import count, repeat
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 
 from retrieval.generation import SEGMENTS
-from retrieval.persistence import DirectoryWriter, StringColumn
+from retrieval.persistence import DirectoryWriter, StringColumn, StringColumnWriter
 from retrieval.postings import encode
 from retrieval.segment import (
     SEGMENT_FORMAT,
     TEXT_COLUMNS,
     PostingsWriter,
     Segment,
-    _write_names,
     sorted_positions,
+    write_name_table,
 )
 
-# Postings decoded at a time while merging, and stored text copied at a time.
+# Postings decoded at a time while merging.
 BATCH_POSTINGS = 2_000_000
-COPY_BYTES = 4 << 20
 
 
 def merge_segments(
@@ -47,10 +46,12 @@ def merge_segments(
             numbers[kept] = base + np.arange(kept.size)
             renumber.append(numbers)
             base += kept.size
-        _copy_documents(writer, segments, keep)
-        _release(segments)
-        df = _merge_postings(writer, segments, renumber)
-        max_words = _names(writer, segments, renumber)
+        # The stored text is copied meanwhile: file copies leave the interpreter free.
+        with ThreadPoolExecutor(1) as copying:
+            copied = copying.submit(_copy_documents, writer, segments, keep)
+            df = _merge_postings(writer, segments, renumber)
+            max_words = _names(writer, segments, renumber)
+            copied.result()
         _release(segments)
         sample = [sum(s.sentences[i] for s in segments) for i in range(3)]
         directory = writer.commit(
@@ -95,8 +96,7 @@ def _copy_documents(
         for segment, kept in zip(segments, keep, strict=True):
             source = segment.columns[name] if name != "source_dates" else segment.source_dates
             rows = kept if name != "source_dates" else _source_rows(segment, kept)
-            for data, offsets in _read_rows(source, rows):
-                column.append_bytes(data, offsets)
+            _copy_rows(source, rows, column)
         writer.close_column(name, column)
     ids: list[str] = []
     for segment, kept in zip(segments, keep, strict=True):
@@ -142,54 +142,59 @@ def _runs(rows: np.ndarray) -> list[tuple[int, int]]:
     return [(int(rows[a]), int(rows[b - 1]) + 1) for a, b in zip(starts, stops, strict=True)]
 
 
-def _read_rows(source: StringColumn, rows: np.ndarray) -> Iterator[tuple[bytes, np.ndarray]]:
-    """The values of ascending rows as joined bytes with their offsets, a piece of at most
-    COPY_BYTES (or one value) at a time, read from the file: a merge does not map the text."""
+def _copy_rows(source: StringColumn, rows: np.ndarray, column: StringColumnWriter) -> None:
+    """Append the values of ascending rows to `column`, run by run of consecutive rows, copied
+    from file to file: a merge neither maps nor reads the text."""
     offsets = source.offsets
     with source.path.open("rb") as fh:
-        fd = fh.fileno()
         for run_start, run_stop in _runs(rows):
-            start = run_start
-            while start < run_stop:
-                limit = int(offsets[start]) + COPY_BYTES
-                stop = int(np.searchsorted(offsets, limit, side="right")) - 1
-                stop = min(max(stop, start + 1), run_stop)
-                lo, hi = int(offsets[start]), int(offsets[stop])
-                data = os.pread(fd, hi - lo, lo)
-                yield data, offsets[start : stop + 1] - lo
-                start = stop
+            lo = int(offsets[run_start])
+            column.copy_values(fh.fileno(), lo, offsets[run_start : run_stop + 1] - lo)
 
 
 def _names(writer: DirectoryWriter, segments: list[Segment], renumber: list[np.ndarray]) -> int:
     """The segments' name tables merged: each name's live documents in the new numbering,
     shown as the first segment that still has it shows it."""
-    tables = []
-    entries: list[tuple[str, int, int]] = []
-    for i, segment in enumerate(segments):
-        keys = segment.name_keys.all()
-        docs = renumber[i][segment.name_docs].tolist() if segment.name_docs.size else []
-        tables.append((segment.name_surfaces.all(), segment.name_ptr.tolist(), docs))
-        entries.extend(zip(keys, repeat(i), count()))
-    entries.sort()  # each segment's keys are sorted already: the sort merges runs
-
-    def merged() -> Iterator[tuple[str, str, list[int]]]:
-        key_now = ""
-        surface = ""
-        found: list[int] = []
-        for key, i, j in entries:
-            surfaces, ptr, docs = tables[i]
-            if key != key_now:
-                if found:
-                    yield key_now, surface, found
-                key_now, surface, found = key, "", []
-            live = [d for d in docs[ptr[j] : ptr[j + 1]] if d >= 0]
-            if live:
-                surface = surface or surfaces[j]
-                found.extend(live)
-        if found:
-            yield key_now, surface, found
-
-    return _write_names(writer, merged())
+    keys: list[str] = []
+    surfaces: list[str] = []
+    counts, docs = [], []
+    for segment, numbers in zip(segments, renumber, strict=True):
+        keys.extend(segment.name_keys.all())
+        surfaces.extend(segment.name_surfaces.all())
+        counts.append(np.diff(segment.name_ptr))
+        docs.append(numbers[segment.name_docs])
+    # Entries: every segment's names, one after another; their live documents.
+    entry_of = np.repeat(np.arange(len(keys)), np.concatenate(counts))
+    all_docs = np.concatenate(docs)
+    live = all_docs >= 0
+    entry_of, all_docs = entry_of[live], all_docs[live]
+    live_count = np.bincount(entry_of, minlength=len(keys))
+    # Entries by key, segments in order within a key (a stable sort; each segment's keys are
+    # sorted already, so it merges runs), those without live documents left out.
+    order = np.asarray(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)
+    order = order[live_count[order] > 0]
+    in_order = [keys[i] for i in order.tolist()]
+    new_key = np.fromiter(
+        (a != b for a, b in pairwise(in_order)), dtype=bool, count=max(order.size - 1, 0)
+    )
+    firsts = np.flatnonzero(np.concatenate([[order.size > 0], new_key]))
+    # Each entry's live documents, entry after entry in key order.
+    starts = np.zeros(len(keys), dtype=np.int64)
+    np.cumsum(live_count[:-1], out=starts[1:])
+    sizes = live_count[order]
+    offsets = np.cumsum(sizes) - sizes
+    gathered = all_docs[np.repeat(starts[order] - offsets, sizes) + np.arange(int(sizes.sum()))]
+    ptr = np.zeros(firsts.size + 1, dtype=np.int64)
+    if firsts.size:
+        np.cumsum(np.add.reduceat(sizes, firsts), out=ptr[1:])
+    first_entries = order[firsts].tolist()
+    return write_name_table(
+        writer,
+        [keys[i] for i in first_entries],
+        [surfaces[i] for i in first_entries],
+        ptr,
+        gathered,
+    )
 
 
 def _merge_postings(
@@ -201,27 +206,52 @@ def _merge_postings(
     lengths = np.concatenate([s.doc_len[r >= 0] for s, r in zip(segments, renumber, strict=True)])
     out = PostingsWriter(writer)
     dfs = []
-    # Postings per term id over all segments: batches end where BATCH_POSTINGS are reached.
+
+    # Batches are gathered and encoded by two threads (numpy leaves the interpreter free for
+    # most of it) and written in order; at most three are held at once.
+    def gathered_and_encoded(bounds: tuple[int, int]):
+        terms, ptr, docs, tfs = _batch(segments, renumber, *bounds)
+        if not terms.size:
+            return None
+        starts = ptr[:-1]
+        max_tf = np.maximum.reduceat(tfs, starts)
+        min_len = np.minimum.reduceat(lengths[docs], starts)
+        return terms, encode(ptr, docs, tfs, lengths), max_tf, min_len, np.diff(ptr)
+
+    def write(done) -> None:
+        if done is not None:
+            *batch, df = done
+            out.add(*batch)
+            dfs.append(df)
+        _release(segments)
+
+    with ThreadPoolExecutor(2) as encoding:
+        pending: deque[Future] = deque()
+        for batch_bounds in _batch_bounds(segments, vocabulary):
+            pending.append(encoding.submit(gathered_and_encoded, batch_bounds))
+            if len(pending) > 2:
+                write(pending.popleft().result())
+        while pending:
+            write(pending.popleft().result())
+    out.close()
+    writer.array("doc_len", lengths.astype(np.uint32))
+    return np.concatenate(dfs) if dfs else np.zeros(0, np.int64)
+
+
+def _batch_bounds(segments: list[Segment], vocabulary: int) -> list[tuple[int, int]]:
+    """Ranges of term ids whose postings, over all segments, come to about BATCH_POSTINGS."""
     per_term = np.zeros(vocabulary, dtype=np.int64)
     for s in segments:
         per_term[s.terms] += np.diff(s.postings.ptr)
     ends = np.cumsum(per_term)
+    bounds = []
     start = 0
     while start < vocabulary:
         before = int(ends[start - 1]) if start else 0
         stop = max(int(np.searchsorted(ends, before + BATCH_POSTINGS, side="right")), start + 1)
-        terms, ptr, docs, tfs = _batch(segments, renumber, start, stop)
-        if terms.size:
-            starts = ptr[:-1]
-            max_tf = np.maximum.reduceat(tfs, starts)
-            min_len = np.minimum.reduceat(lengths[docs], starts)
-            out.add(terms, encode(ptr, docs, tfs, lengths), max_tf, min_len)
-            dfs.append(np.diff(ptr))
+        bounds.append((start, stop))
         start = stop
-        _release(segments)
-    out.close()
-    writer.array("doc_len", lengths.astype(np.uint32))
-    return np.concatenate(dfs) if dfs else np.zeros(0, np.int64)
+    return bounds
 
 
 def _batch(

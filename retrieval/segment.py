@@ -302,12 +302,22 @@ def _write_names(w: DirectoryWriter, names: Iterable[tuple[str, str, list[int]]]
         surfaces.append(surface)
         flat.extend(docs)
         ptr.append(len(flat))
+    return write_name_table(
+        w, keys, surfaces, np.asarray(ptr, dtype=np.int64), np.asarray(flat, dtype=np.int32)
+    )
+
+
+def write_name_table(
+    w: DirectoryWriter, keys: list[str], surfaces: list[str], ptr: np.ndarray, docs: np.ndarray
+) -> int:
+    """Write the name table: keys ascending, each shown as its surface, its documents
+    docs[ptr[i]:ptr[i+1]]; the most words in a key."""
     for name, values in (("name_keys", keys), ("name_surfaces", surfaces)):
         column = w.column(name)
         column.extend(values)
         w.close_column(name, column)
-    w.array("name_ptr", np.asarray(ptr, dtype=np.int64))
-    w.array("name_docs", np.asarray(flat, dtype=np.int32))
+    w.array("name_ptr", ptr.astype(np.int64))
+    w.array("name_docs", docs.astype(np.int32))
     return max((key.count(" ") + 1 for key in keys), default=0)
 
 

@@ -252,3 +252,20 @@ def test_an_untitled_paper_is_shown_by_its_opening_words(tmp_path):
     assert engine.papers.heading(0) == (
         "(untitled) Telephone counseling raised screening rates in women aged fifty and over, a…"
     )
+
+
+@pytest.mark.parametrize("size", [1, 7, 64, 1 << 20])
+def test_json_lines_spans_hold_every_line_once_with_its_number(tmp_path, size):
+    from retrieval.corpus import LoadReport, json_lines_spans, numbered_lines, read_span
+
+    lines = [b'{"a": 1}', b"", b"   ", b'{"b": "' + b"x" * 150 + b'"}\r', b'{"c": 3}']
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + b"\n".join(lines))  # no final line end
+    report = LoadReport()
+    spans = list(json_lines_spans(path, report, size))
+    got = [pair for span, data in spans for pair in numbered_lines(span, data)]
+    assert got == [(1, b'{"a": 1}'), (4, lines[3]), (5, b'{"c": 3}')]
+    assert all(read_span(path, span) == data for span, data in spans)
+    assert [s.start for s, _ in spans[1:]] == [s.stop for s, _ in spans[:-1]]
+    assert spans[-1][0].stop == report.bytes_read == path.stat().st_size
+    assert sum(s.lines for s, _ in spans) == 5

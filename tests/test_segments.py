@@ -131,6 +131,47 @@ def test_a_corpus_directory_is_watched_for_new_changed_and_removed_files(tmp_pat
     assert Engine.open([folder], cache).status == "loaded"
 
 
+def named_papers(start: int, n: int, systems: list[str]) -> list[dict]:
+    """Papers whose titles name a system ("Orca: ..."), the names shared between batches."""
+    return [
+        {**paper, "title": f"{systems[i % len(systems)]}: {paper['title']}"}
+        for i, paper in enumerate(papers(start, n))
+    ]
+
+
+def names_by_id(engine: Engine) -> dict[str, tuple[str | None, list[str]]]:
+    """Every name key: its surface and the ids of the live papers it names."""
+    from retrieval.corpus import title_key
+
+    keys = {title_key(surface) for surface in engine.names.all_surfaces()}
+    table = {}
+    for key in keys:
+        ids = sorted(engine.papers.ids[d] for d in engine.names.documents(key))
+        if ids:
+            table[key] = (engine.names.surface(key), ids)
+    return table
+
+
+def test_merged_segments_name_the_same_papers_as_a_rebuild(tmp_path):
+    folder = tmp_path / "papers"
+    a = write(folder / "a.jsonl", named_papers(0, 60, ["Orca", "Heron", "Gone Away"]))
+    write(folder / "b.jsonl", named_papers(60, 60, ["Heron", "Kestrel", "Orca"]))
+    cache = tmp_path / "cache"
+    Engine.open([folder], cache)
+    write(folder / "c.jsonl", named_papers(120, 30, ["Kestrel", "Wren"]))
+    Engine.open([folder], cache)
+    a.unlink()  # "Gone Away" names only papers of a: it goes with them
+    merged = Engine.open([folder], cache).merge()
+    assert merged.summary.segments == 1
+    rebuilt = Engine.open(sorted(folder.glob("*.jsonl")), tmp_path / "fresh")
+    table = names_by_id(merged)
+    assert table == names_by_id(rebuilt)
+    assert {"heron", "kestrel", "orca", "wren"} <= set(table)
+    assert merged.names.all_surfaces() == rebuilt.names.all_surfaces()
+    assert "Gone Away" not in merged.names.all_surfaces()
+    assert len(table["orca"][1]) == 20 and table["orca"][0] == "Orca"
+
+
 def test_touching_a_file_without_changing_it_indexes_nothing(tmp_path):
     a = write(tmp_path / "a.jsonl", papers(0, 40))
     cache = tmp_path / "cache"
