@@ -10,11 +10,15 @@ import time
 from retrieval.engine import Engine
 from retrieval.generation import CURRENT
 
+DOCUMENTS = 200_000
+
 
 def test_ctrl_c_while_indexing_leaves_no_partial_cache(tmp_path):
     corpus = tmp_path / "corpus.jsonl"
+    # Large enough that the build still runs well after it starts, even on a busy machine (and
+    # below the size that starts worker processes).
     with corpus.open("w") as out:
-        for i in range(60_000):
+        for i in range(DOCUMENTS):
             out.write(
                 json.dumps(
                     {
@@ -45,4 +49,4 @@ def test_ctrl_c_while_indexing_leaves_no_partial_cache(tmp_path):
     assert not list(cache.glob("*/*/.build-*"))
     assert not [p for p in cache.iterdir() if (p / CURRENT).exists()]
     engine = Engine.open([corpus], cache)
-    assert engine.status == "built" and engine.summary.documents == 60_000
+    assert engine.status == "built" and engine.summary.documents == DOCUMENTS
