@@ -351,7 +351,7 @@ class Indexer:
         for corpus_file in files:
             path = corpus_file.path
             if corpus_file.format in ("jsonl", "beir"):
-                for span, _ in json_lines_spans(path, report, CHUNK_BYTES):
+                for span in json_lines_spans(path, report, CHUNK_BYTES):
                     self._read.append(None)
                     yield Work(first, path=str(path), span=span)
                     first += span.lines

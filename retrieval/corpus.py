@@ -385,8 +385,8 @@ def _quote(text: str, limit: int = 60) -> str:
 
 
 def _read_json_lines(path: Path, report: LoadReport) -> Iterator[PaperRecord]:
-    for span, data in json_lines_spans(path, report, SPAN_BYTES):
-        yield from parse_json_lines(path, numbered_lines(span, data), report)
+    for span in json_lines_spans(path, report, SPAN_BYTES):
+        yield from parse_json_lines(path, numbered_lines(span, read_span(path, span)), report)
 
 
 # JSON Lines are read in spans of whole lines of about this many bytes.
@@ -403,27 +403,25 @@ class LineSpan(NamedTuple):
     lines: int
 
 
-def json_lines_spans(path: Path, report: LoadReport, size: int) -> Iterator[tuple[LineSpan, bytes]]:
-    """A JSON Lines file in spans of whole lines of about `size` bytes, with their bytes (so
-    that they can be parsed elsewhere: `read_span` reads a span again, `numbered_lines` cuts
-    it into lines, `parse_json_lines` parses them)."""
-    start, line, carried = 0, 1, b""
+def json_lines_spans(path: Path, report: LoadReport, size: int) -> Iterator[LineSpan]:
+    """A JSON Lines file in spans of whole lines of about `size` bytes (so that they can be
+    read and parsed elsewhere: `read_span`, `numbered_lines`, `parse_json_lines`). The file is
+    read here only to find where lines end."""
+    start, line, read = 0, 1, 0
     try:
         with path.open("rb") as fh:
             while block := fh.read(size):
                 report.bytes_read += len(block)
                 cut = block.rfind(b"\n") + 1
-                if not cut:  # no line ends here: the span goes on
-                    carried += block
-                    continue
-                data = carried + block[:cut]
-                lines = block.count(b"\n")
-                yield LineSpan(start, start + len(data), line, lines), data
-                start, line, carried = start + len(data), line + lines, block[cut:]
+                if cut:  # else no line ends here: the span goes on
+                    lines = block.count(b"\n")
+                    yield LineSpan(start, read + cut, line, lines)
+                    start, line = read + cut, line + lines
+                read += len(block)
     except OSError as err:
         raise InputError(f"cannot read: {err.strerror or err}", path) from None
-    if carried:
-        yield LineSpan(start, start + len(carried), line, 1), carried
+    if start < read:
+        yield LineSpan(start, read, line, 1)
 
 
 def read_span(path: Path, span: LineSpan) -> bytes:
