@@ -7,14 +7,19 @@ held-out folds.
 What is fitted (every collection weighs the same, however many questions it has):
 - the sentence weights: softmax regression over the sentences of the expected paper, the gold
   sentences being those that hold an expected phrase, L2-regularised;
-- the trigger: logistic regression on the evidence for the paper an answer would lean on (would
-  the answer cite a right paper first?), each class weighing the same, and the highest threshold
-  that costs at most 2% of the right first citations in any collection;
+- the trigger: logistic regression on the evidence for the engine's first paper (would the answer
+  cite a right paper first?), each class weighing the same;
+- lead_share and the threshold: for each share on a grid, the papers among the engine's first
+  three that score at least that share of its best may lead, the one the trigger rates likeliest
+  leads, and the threshold is the highest that costs at most 2% of the right first citations in
+  any collection; the share kept is the one with the most right outcomes (a right first citation,
+  or an abstention where the collection does not answer), averaged over collections;
 - list_share: grid search for the F1 of the papers a list names.
 
 Two folds: questions are split by a hash of their id (a PubMed question falls in the same fold in
-both PubMedQA sets). The numbers printed for each fold come from parameters fitted on the other;
-the file written holds parameters fitted on both.
+both PubMedQA sets), in SPLITS different ways. The numbers printed for each fold come from
+parameters fitted on the other, averaged over the splits; the file written holds parameters fitted
+on every question.
 """
 
 from __future__ import annotations
@@ -37,7 +42,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from question_sets import CRANFIELD, PUBMEDQA_SETS, SEED_SETS, QuestionSet
 
 from assistant.answering.candidates import gather
-from assistant.answering.composition import MAX_LIST_PAPERS, MAX_SENTENCES, Composer
+from assistant.answering.composition import (
+    MAX_LIST_PAPERS,
+    MAX_SENTENCES,
+    Composer,
+)
 from assistant.answering.features import FEATURES
 from assistant.answering.glossary import EMPTY
 from assistant.answering.triggering import trigger_features
@@ -54,6 +63,8 @@ from retrieval.engine import Engine
 
 FIT_SETS = [*SEED_SETS, *PUBMEDQA_SETS, dataclasses.replace(CRANFIELD, fitted=True)]
 FOLDS = 2
+# Two folds are few questions each: the held-out numbers are the mean over several splits.
+SPLITS = 6
 SENTENCE_L2 = 1e-2
 TRIGGER_L2 = 1e-3
 # Answering comes first: abstaining is worth it where the answer would lean on a wrong paper, and
@@ -61,6 +72,7 @@ TRIGGER_L2 = 1e-3
 # on weak evidence is shown as a weak match.
 MAX_LOST_CITATIONS = 0.02
 LIST_GRID = np.round(np.arange(0.30, 0.96, 0.05), 2)
+LEAD_GRID = np.round(np.arange(0.5, 1.01, 0.1), 2)
 METRICS = ("cite@1", "sent@1", "phrase", "list_f1", "false_abstain", "abstain_ok")
 
 
@@ -81,16 +93,18 @@ class QuestionTrace:
     kind: str
     answerable: bool
     has_phrases: bool
-    pool: list[PaperTrace]  # the papers the answer may lean on, the lead first
+    pool: list[PaperTrace]  # the papers the answer may lean on: the lead choices first
+    choices: int  # how many of the pool's first papers may lead (Composer.lead_choices)
     listed: list[tuple[float, bool]]  # (relevance, expected) of every candidate, for lists
     n_expected: int
 
-    @property
-    def fold(self) -> int:
-        return int(hashlib.blake2b(self.id.encode(), digest_size=2).hexdigest(), 16) % FOLDS
+    def fold(self, split: int) -> int:
+        """The question's fold in the given split of the questions in two."""
+        key = self.id if split == 0 else f"{self.id}/{split}"
+        return int(hashlib.blake2b(key.encode(), digest_size=2).hexdigest(), 16) % FOLDS
 
     @property
-    def lead(self) -> PaperTrace | None:
+    def first(self) -> PaperTrace | None:
         return self.pool[0] if self.pool else None
 
 
@@ -117,8 +131,10 @@ def trace_set(qs: QuestionSet, glossary: bool) -> list[QuestionTrace]:
             def expected(doc: int, ids=ids, titles=titles) -> bool:
                 return papers.ids[doc] in ids or title_key(papers.title(doc)) in titles
 
+            papers_in_pool = composer.lead_pool(set())
+            contenders = composer.contenders(papers_in_pool)
             pool = []
-            for paper in composer.lead_pool(set()):
+            for paper in contenders + [p for p in papers_in_pool if p not in contenders]:
                 table = composer.table(paper.doc)
                 gold = [sentence_matches(t, fixture.expect_any_phrase) for t in table.texts]
                 features = trigger_features(engine, candidates, paper, table)
@@ -140,6 +156,7 @@ def trace_set(qs: QuestionSet, glossary: bool) -> list[QuestionTrace]:
                     fixture.answerable,
                     bool(fixture.expect_any_phrase),
                     pool,
+                    len(contenders),
                     [(p.relevance, expected(p.doc)) for p in candidates.papers],
                     len(ids) + len(titles),
                 )
@@ -158,12 +175,18 @@ class Params:
     trigger_weights: np.ndarray
     threshold: float
     list_share: float
+    lead_share: float = 1.0
 
     def probability(self, paper: PaperTrace | None) -> float:
         if paper is None:
             return 0.0
         z = self.trigger_bias + float(paper.trigger @ self.trigger_weights)
         return float(1.0 / (1.0 + np.exp(-np.clip(z, -50, 50))))
+
+    def lead(self, trace: QuestionTrace) -> PaperTrace | None:
+        """The paper the answer leans on, chosen as Composer.lead chooses it."""
+        choices = [p for p in trace.pool[: trace.choices] if p.relevance >= self.lead_share]
+        return max(choices or trace.pool[:1], key=self.probability, default=None)
 
 
 def list_f1(trace: QuestionTrace, share: float) -> float:
@@ -181,7 +204,7 @@ def list_f1(trace: QuestionTrace, share: float) -> float:
 
 def outcomes(trace: QuestionTrace, params: Params) -> dict[str, float | None]:
     """The evaluation's metrics for one question under the parameters (None: not applicable)."""
-    lead = trace.lead
+    lead = params.lead(trace)
     answered = trace.kind == "compare" or params.probability(lead) >= params.threshold
     out: dict[str, float | None] = dict.fromkeys(METRICS)
     if not trace.answerable:
@@ -200,8 +223,11 @@ def outcomes(trace: QuestionTrace, params: Params) -> dict[str, float | None]:
     return out
 
 
-def report(rows: dict[str, list[dict[str, float | None]]]) -> dict[str, dict[str, float | None]]:
-    """Per set: the mean of each metric, and the precision, recall and F1 of answering."""
+def report(
+    rows: dict[str, list[dict[str, float | None]]], splits: int = 1
+) -> dict[str, dict[str, float | None]]:
+    """Per set: the mean of each metric, and the precision, recall and F1 of answering (each
+    question is scored once per split)."""
     table = {}
     for name, outs in rows.items():
         metrics: dict[str, float | None] = {}
@@ -220,7 +246,7 @@ def report(rows: dict[str, list[dict[str, float | None]]]) -> dict[str, dict[str
             trigger_precision=round(precision, 3),
             trigger_recall=round(recall, 3),
             trigger_f1=round(f1, 3),
-            questions=len(outs),
+            questions=len(outs) // splits,
         )
         table[name] = metrics
     return table
@@ -283,15 +309,14 @@ def fit_sentences(traces: list[QuestionTrace]) -> np.ndarray:
     return minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B").x
 
 
-def fit_trigger(traces: list[QuestionTrace]) -> tuple[float, np.ndarray, float]:
-    """Logistic regression on the lead paper's evidence: would the answer lean on a right paper
-    (an answerable question whose lead paper is expected) or not (an unanswerable question, or
-    a wrong lead paper)? Each collection and each class weighs the same. Then the highest
-    threshold that costs at most MAX_LOST_CITATIONS of the right first citations in every
-    collection. Comparisons are answered whenever they name their papers: left out."""
-    rows = [t for t in traces if t.kind != "compare" and t.lead is not None]
-    x = np.array([t.lead.trigger for t in rows])
-    y = np.array([float(t.answerable and t.lead.expected) for t in rows])
+def fit_trigger(traces: list[QuestionTrace]) -> tuple[float, np.ndarray]:
+    """Logistic regression on the evidence for the engine's first paper: would the answer lean
+    on a right paper (an answerable question whose first paper is expected) or not (an
+    unanswerable question, or a wrong first paper)? Each collection and each class weighs the
+    same. Comparisons are answered whenever they name their papers: left out."""
+    rows = [t for t in traces if t.kind != "compare" and t.first is not None]
+    x = np.array([t.first.trigger for t in rows])
+    y = np.array([float(t.answerable and t.first.expected) for t in rows])
     weights = collection_weights(rows)
     for label in (0.0, 1.0):
         mass = weights[y == label].sum()
@@ -306,27 +331,60 @@ def fit_trigger(traces: list[QuestionTrace]) -> tuple[float, np.ndarray, float]:
         return value, np.concatenate([[g.sum()], x.T @ g + 2 * TRIGGER_L2 * params[1:]])
 
     fitted = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B").x
-    bias, coefficients = float(fitted[0]), fitted[1:]
-    plain = [t for t in rows if t.kind != "list"]
-    p = 1 / (
-        1
-        + np.exp(-np.clip(bias + np.array([t.lead.trigger for t in plain]) @ coefficients, -50, 50))
-    )
+    return float(fitted[0]), fitted[1:]
+
+
+def fit_threshold(traces: list[QuestionTrace], params: Params) -> float:
+    """The highest threshold that costs at most MAX_LOST_CITATIONS of the right first citations
+    in every collection, the leads chosen with `params`."""
+    plain = [t for t in traces if t.kind not in ("compare", "list") and t.first is not None]
+    leads = [params.lead(t) for t in plain]
+    p = np.array([params.probability(lead) for lead in leads])
     best = 0.0
     for threshold in np.unique(np.round(p, 4)):
-        if lost_citations(plain, p, threshold) <= MAX_LOST_CITATIONS:
+        if lost_citations(plain, leads, p, threshold) <= MAX_LOST_CITATIONS:
             best = float(threshold)
-    return bias, coefficients, best
+    return best
 
 
-def lost_citations(traces: list[QuestionTrace], p: np.ndarray, threshold: float) -> float:
+def lost_citations(
+    traces: list[QuestionTrace], leads: list[PaperTrace], p: np.ndarray, threshold: float
+) -> float:
     """The share of answerable questions with a right lead paper that the threshold abstains
     on, in the collection where it is largest."""
     lost: dict[str, list[bool]] = defaultdict(list)
-    for t, prob in zip(traces, p, strict=True):
+    for t, lead, prob in zip(traces, leads, p, strict=True):
         if t.answerable:
-            lost[t.collection].append(bool(prob < threshold and t.lead.expected))
+            lost[t.collection].append(bool(prob < threshold and lead.expected))
     return float(max(np.mean(v) for v in lost.values()))
+
+
+def right_outcomes(traces: list[QuestionTrace], params: Params) -> float:
+    """The share of questions answered from a right paper or rightly abstained on, averaged
+    over collections (lists and comparisons aside)."""
+    plain = [t for t in traces if t.kind not in ("compare", "list") and t.first is not None]
+
+    def right(t: QuestionTrace) -> float:
+        lead = params.lead(t)
+        answered = params.probability(lead) >= params.threshold
+        return float(
+            (answered and t.answerable and lead.expected) or not (answered or t.answerable)
+        )
+
+    return collection_mean(plain, right)
+
+
+def fit_lead_choice(traces: list[QuestionTrace], params: Params) -> None:
+    """Sets the lead share and its threshold: the share with the most right outcomes."""
+    best: tuple[float, float, float] | None = None
+    for share in LEAD_GRID:
+        params.lead_share = float(share)
+        params.threshold = fit_threshold(traces, params)
+        score = right_outcomes(traces, params)
+        if best is None or score > best[0]:
+            best = (score, params.lead_share, params.threshold)
+    assert best is not None
+    _, params.lead_share, params.threshold = best
 
 
 def fit_list_share(traces: list[QuestionTrace]) -> float:
@@ -336,14 +394,17 @@ def fit_list_share(traces: list[QuestionTrace]) -> float:
 
 
 def fit(traces: list[QuestionTrace]) -> Params:
-    bias, coefficients, threshold = fit_trigger(traces)
-    return Params(fit_sentences(traces), bias, coefficients, threshold, fit_list_share(traces))
+    bias, coefficients = fit_trigger(traces)
+    params = Params(fit_sentences(traces), bias, coefficients, 0.0, fit_list_share(traces))
+    fit_lead_choice(traces, params)
+    return params
 
 
 def to_weights(params: Params, held_out: dict) -> FittedWeights:
     return FittedWeights(
         sentence={n: round(float(w), 4) for n, w in zip(FEATURES, params.sentence, strict=True)},
         list_share=params.list_share,
+        lead_share=params.lead_share,
         trigger=TriggerModel(
             bias=round(params.trigger_bias, 4),
             weights={
@@ -356,6 +417,7 @@ def to_weights(params: Params, held_out: dict) -> FittedWeights:
             "by": "benchmarks/fit_answers.py",
             "sets": [s.name for s in FIT_SETS],
             "folds": FOLDS,
+            "splits": SPLITS,
             "threshold": f"the highest that costs at most {MAX_LOST_CITATIONS:.0%} of the right "
             "first citations in every collection",
             "held_out": held_out,
@@ -381,6 +443,12 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help=f"write {WEIGHTS_PATH.name}")
     parser.add_argument("--no-glossary", action="store_true", help="read questions without it")
     parser.add_argument("--traces", type=Path, help="keep the traced questions in this file")
+    parser.add_argument(
+        "--splits",
+        type=int,
+        default=SPLITS,
+        help="splits in two folds (default: %(default)s)",
+    )
     args = parser.parse_args()
     if args.traces and args.traces.exists():
         traces = pickle.loads(args.traces.read_bytes())
@@ -392,16 +460,23 @@ def main() -> int:
         if args.traces:
             args.traces.write_bytes(pickle.dumps(traces))
 
-    # Each question scored with the parameters fitted on the other fold.
+    # Each question scored with the parameters fitted on the other fold, in several splits.
     rows: dict[str, list[dict[str, float | None]]] = defaultdict(list)
-    for k in range(FOLDS):
-        params = fit([t for t in traces if t.fold != k])
-        print(f"fold {k}: threshold {params.threshold:.3f}, list_share {params.list_share}")
-        for t in traces:
-            if t.fold == k:
-                rows[t.set].append(outcomes(t, params))
-    held_out = report(rows)
-    print("held out (each fold scored with the parameters fitted on the other):")
+    for split in range(args.splits):
+        for k in range(FOLDS):
+            params = fit([t for t in traces if t.fold(split) != k])
+            print(
+                f"split {split}, fold {k}: threshold {params.threshold:.3f}, "
+                f"lead_share {params.lead_share}, list_share {params.list_share}"
+            )
+            for t in traces:
+                if t.fold(split) == k:
+                    rows[t.set].append(outcomes(t, params))
+    held_out = report(rows, args.splits)
+    print(
+        f"held out (each fold scored with the parameters fitted on the other; the mean over "
+        f"{args.splits} splits):"
+    )
     print_table(held_out, [qs.name for qs in FIT_SETS])
 
     # Each collection scored with the parameters fitted on the others alone: what a collection

@@ -47,7 +47,11 @@ def gather(
     k: int = CANDIDATE_PAPERS,
     feedback: bool = True,
 ) -> Candidates:
-    """The candidate papers for the question, best first."""
+    """The candidate papers for the question, best first. A list ranks on the question's own
+    words: feedback terms come from the first papers and would push papers unlike them below the
+    list's bar."""
+    if question.kind == "list" or question.continues == "list":
+        feedback = False
     hits = engine.rank(question.weights, k, feedback=feedback) if question.weights else []
     best = hits[0].score if hits else 1.0
     found = {h.doc: (rank, h.score / best) for rank, h in enumerate(hits)}

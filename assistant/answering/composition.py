@@ -27,6 +27,8 @@ from retrieval.names import system_name
 # Sentences quoted from the paper an answer leans on.
 MAX_SENTENCES = 2
 MAX_LIST_PAPERS = 8
+# The engine's first papers, any of which may lead an answer.
+LEAD_CHOICES = 3
 SEE_ALSO = 3
 # Sentences sharing this much of their terms say the same thing.
 SAME_SENTENCE = 0.7
@@ -86,9 +88,41 @@ class Composer:
 
     # -- the paper an answer leans on -----------------------------------------------------
 
-    def lead(self, shown: set[tuple[int, int]]) -> PaperCandidate | None:
+    def lead(self, shown: set[tuple[int, int]]) -> tuple[PaperCandidate, Trigger] | None:
+        """The paper the answer leans on, with the decision whether to answer at all: of the
+        lead choices, the one the trigger rates likeliest to answer (the engine's order breaks
+        ties)."""
+        judged = [(p, self.trigger(p)) for p in self.lead_choices(shown)]
+        return max(judged, key=lambda pair: pair[1].confidence) if judged else None
+
+    def lead_choices(self, shown: set[tuple[int, int]]) -> list[PaperCandidate]:
+        """The papers that may lead: the contenders scoring at least the fitted share of the
+        engine's best."""
         pool = self.lead_pool(shown)
-        return pool[0] if pool else None
+        share = self.weights.lead_share
+        return [p for p in self.contenders(pool) if p.relevance >= share] or pool[:1]
+
+    def contenders(self, pool: list[PaperCandidate]) -> list[PaperCandidate]:
+        """For a question of its own, one version of each of the engine's first LEAD_CHOICES
+        papers (versions are quoted together); otherwise the first of the pool."""
+        if not pool or not self.chooses_lead():
+            return pool[:1]
+        found: list[PaperCandidate] = []
+        versions: set[int] = set()
+        for paper in pool[:LEAD_CHOICES]:
+            if paper.doc not in versions:
+                found.append(paper)
+                versions.update(self.engine.papers.versions(paper.doc))
+        return found
+
+    def chooses_lead(self) -> bool:
+        """Whether the lead is chosen among the engine's first papers: for a question of its own
+        (not a list, a comparison, "tell me more", or a question about the previous answer's
+        papers)."""
+        q = self.question
+        if q.kind in ("list", "compare", "more"):
+            return False
+        return not (q.refers_back and self.candidates.context and not self._own_subject())
 
     def lead_pool(self, shown: set[tuple[int, int]]) -> list[PaperCandidate]:
         """The papers an answer may lean on, best first: every candidate; for a question that
@@ -101,14 +135,18 @@ class Composer:
         if q.kind == "compare":
             compared = [candidates.of(d) for d in self.compared()[:1]]
             return [p for p in compared if p is not None]
-        if q.refers_back and candidates.context:
-            context = [p for p in papers if p.doc in candidates.context]
-            own_subject = q.kind != "more" and all(_missing_entities(q, p) for p in context)
-            if not own_subject:
-                papers = context
+        if q.refers_back and candidates.context and not self._own_subject():
+            papers = [p for p in papers if p.doc in candidates.context]
         if q.kind == "more":
             papers = [p for p in papers if self.ranked(p.doc, shown)]
         return papers
+
+    def _own_subject(self) -> bool:
+        """A question saying "it" brings its own subject when it names something none of the
+        previous answer's papers mention."""
+        q, candidates = self.question, self.candidates
+        context = [p for p in candidates.papers if p.doc in candidates.context]
+        return q.kind != "more" and all(_missing_entities(q, p) for p in context)
 
     def compared(self) -> list[int]:
         """The papers of a comparison, in the question's order; for a follow-up on a
@@ -199,12 +237,14 @@ class Composer:
         q = self.question
         continues_list = q.kind == "more" and q.continues == "list"
         listed = {doc for doc, _ in shown} if continues_list else set()
-        lead = self.lead(shown)
         if continues_list:
-            lead = next((p for p in self.candidates.papers if p.doc not in listed), None)
-        if lead is None:
+            following = next((p for p in self.candidates.papers if p.doc not in listed), None)
+            chosen = None if following is None else (following, self.trigger(following))
+        else:
+            chosen = self.lead(shown)
+        if chosen is None:
             return abstention(self.engine, q, self.closest(), 0.0)
-        trigger = self.trigger(lead)
+        lead, trigger = chosen
         if not trigger.answer:
             return abstention(self.engine, q, self.closest(), trigger.confidence)
         matched = None

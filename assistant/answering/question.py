@@ -84,6 +84,15 @@ _YESNO = re.compile(
     r"(^|:\s*)(does|do|did|is|are|can|could|was|were|will|would|has|have|should)\b", re.I
 )
 _WHY = re.compile(r"^\s*why\b", re.I)
+# What a wh-question asks about: the words between "how many", "what" or "which" and the verb or
+# preposition that follows them ("How many GPUs were used", "What learning rate was used",
+# "Which GPU did it use"). An answer states it beside the answer itself.
+_ASKED = re.compile(
+    r"^\s*(?:how many|what|which)\s+(?P<asked>(?:[\w'-]+\s+){1,4}?)"
+    r"(?=(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|might|in|on|"
+    r"for|to|by|with|from|at|that|the|a|an)\b)",
+    re.I,
+)
 _WHEN = re.compile(r"^\s*(when|in what year|what year|what date)\b", re.I)
 _WHERE = re.compile(r"^\s*(where|in what (country|city|place))\b", re.I)
 _WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
@@ -140,6 +149,13 @@ class Concept:
     def meanings_in_terms(self, terms: set[int] | frozenset[int]) -> list[bool]:
         return [all(t in terms for t in meaning) for meaning in self.meanings]
 
+    def same_word(self, other: Concept) -> bool:
+        """Both stand for the same word: the same terms, or, unknown, the same spelling."""
+        if self.known or other.known:
+            mine = (self.whole, self.parts, self.meanings)
+            return mine == (other.whole, other.parts, other.meanings)
+        return self.word.casefold() == other.word.casefold()
+
     @property
     def known(self) -> bool:
         return self.whole >= 0 or bool(self.parts) or bool(self.meanings)
@@ -178,6 +194,13 @@ class Question:
     focus: list[Focus]  # the concepts' shares of the focus
     corrections: dict[str, str] = field(default_factory=dict)
     continues: Kind | None = None  # for "tell me more": the kind of the question it continues
+    # What a "how many" or "what" question asks about ("GPUs"): positions in `concepts`.
+    asked: frozenset[int] = frozenset()
+
+    @property
+    def asked_terms(self) -> frozenset[int]:
+        """Every term of the question's focus, research phrases for its plain words included."""
+        return frozenset(t for c in self.concepts for t in c.term_ids) | frozenset(self.weights)
 
     @property
     def unknown(self) -> list[str]:
@@ -261,6 +284,9 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
     weights: dict[int, float] = {}
     concepts: list[Concept] = []
     corrections: dict[str, str] = {}
+    asked_span = _ASKED.match(text)
+    asked_range = range(*asked_span.span("asked")) if asked_span else range(0)
+    asked: set[int] = set()
     for i, (tok, start, _) in enumerate(tokens):
         if i in name_of:
             paper = name_of[i]
@@ -285,15 +311,19 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
         parts = tuple(t for t in ids[1:] if t >= 0)
         if len(parts) < len(ids) - 1:
             parts = ()  # a part the corpus lacks: only the whole form can match
-        concepts.append(
-            Concept(
-                tok,
-                ids[0],
-                parts,
-                _looks_like_name(tok, start, any(t >= 0 for t in ids)),
-                meanings.get(i, ()),
-            )
+        concept = Concept(
+            tok,
+            ids[0],
+            parts,
+            _looks_like_name(tok, start, any(t >= 0 for t in ids)),
+            meanings.get(i, ()),
         )
+        # A word the question repeats ("PSA and free PSA") is still one idea of its focus.
+        position = next((j for j, c in enumerate(concepts) if c.same_word(concept)), len(concepts))
+        if position == len(concepts):
+            concepts.append(concept)
+        if start in asked_range:
+            asked.add(position)
         _add_weights(weights, ids)
     for found in meanings.values():
         for meaning in found:
@@ -301,7 +331,17 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
                 weights.setdefault(term_id, GLOSSARY_WEIGHT)
     refers_back = refers_back or kind == "more"
     focus = focus_shares(engine, concepts)
-    return Question(text, kind, named, refers_back, weights, concepts, focus, corrections)
+    return Question(
+        text,
+        kind,
+        named,
+        refers_back,
+        weights,
+        concepts,
+        focus,
+        corrections,
+        asked=frozenset(asked),
+    )
 
 
 def _add_weights(weights: dict[int, float], ids: list[int], once: bool = False) -> None:

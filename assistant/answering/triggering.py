@@ -3,10 +3,11 @@
 The decision rests on the evidence for the paper the answer would lean on, measured against the
 question's focus with corpus statistics: how much of the focus (by IDF) the paper and its best
 sentence contain, the largest rare part of it the paper lacks, whether the question's neighbouring
-ideas meet in one sentence, how much of the question the corpus has never seen, and how clearly the
-paper stands out from the next one. A fitted logistic model turns these into the probability that
-the collection answers; below the fitted threshold the assistant says it does not.
-"""
+ideas meet in one sentence, how much of the question the corpus has never seen, how much of what
+the paper itself is about (its most distinctive terms) the question asks, the tf-idf cosine of
+the two, and for "how many" questions whether the thing counted stands beside a number. A fitted
+logistic model turns these into the probability that the collection answers; below the fitted
+threshold the assistant says it does not."""
 
 from __future__ import annotations
 
@@ -14,13 +15,18 @@ import itertools
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from assistant.answering.candidates import Candidates, PaperCandidate
 from assistant.answering.features import SentenceTable
+from assistant.answering.question import Question
 from assistant.answering.weights import TriggerModel
 from retrieval.engine import Engine
 
 # The number of focus concepts that counts as long (the length feature is 1 there).
 LONG_QUESTION = 16
+# The paper's most distinctive terms, which say what it is about.
+SUBJECT_TERMS = 8
 # Forms whose answer is a particular kind of fact.
 TYPED_FORMS = frozenset({"quantity", "when", "where", "who"})
 
@@ -59,6 +65,9 @@ def trigger_features(
         ),
         "likelihood": _likelihood_ratio(engine, candidates, lead),
         "missing_rarity": _missing_rarity(engine, candidates, lead),
+        "subject": _subject_asked(engine, candidates, lead),
+        "cosine": _cosine(engine, candidates, lead),
+        "asked_missing": _asked_missing(question, table),
     }
 
 
@@ -82,6 +91,54 @@ def _likelihood_ratio(engine: Engine, candidates: Candidates, lead: PaperCandida
         in_paper = (tf_of.get(term, 0) + mu * in_collection) / (length + mu)
         score += weight * math.log(in_paper / in_collection)
     return score / sum(weights.values()) / math.log(max(total, 2.0))
+
+
+def _subject_asked(engine: Engine, candidates: Candidates, lead: PaperCandidate) -> float:
+    """How much of what the paper is about the question asks: the share, by tf-idf, of the
+    paper's SUBJECT_TERMS most distinctive terms that are the question's own. A neighbour on a
+    related topic shares some of the question's words, but its own subject lies elsewhere."""
+    weights = _tf_idf(engine, lead.doc)
+    top = sorted(weights.items(), key=lambda item: -item[1])[:SUBJECT_TERMS]
+    total = sum(w for _, w in top)
+    asked = candidates.question.asked_terms
+    return sum(w for t, w in top if t in asked) / total if total else 0.0
+
+
+def _cosine(engine: Engine, candidates: Candidates, lead: PaperCandidate) -> float:
+    """The cosine of the question and the paper as tf-idf vectors (each question term weighed by
+    its IDF): high when the paper's words are mostly the question's."""
+    index = engine.index
+    weights = _tf_idf(engine, lead.doc)
+    question = {t: index.idf(t) for t in candidates.question.weights}
+    dot = sum(w * question[t] for t, w in weights.items() if t in question)
+    norms = math.hypot(*weights.values()) * math.hypot(*question.values())
+    return dot / norms if norms else 0.0
+
+
+def _tf_idf(engine: Engine, doc: int) -> dict[int, float]:
+    """Each term of the paper weighed by (1 + log tf) * IDF."""
+    index = engine.index
+    terms, tfs = engine.term_counts(doc)
+    return {
+        t: (1.0 + math.log(tf)) * index.idf(t)
+        for t, tf in zip(terms.tolist(), tfs.tolist(), strict=True)
+        if tf > 0
+    }
+
+
+def _asked_missing(question: Question, table: SentenceTable) -> float:
+    """For a question asking for a quantity, the share of its focus that what it counts ("how
+    many GPUs") takes and that no sentence of the paper holding a number also holds: a number
+    the paper gives about something else does not answer it."""
+    if question.form != "quantity" or not question.asked:
+        return 0.0
+    asked = [question.focus[i] for i in sorted(question.asked) if i < len(question.focus)]
+    rows = np.flatnonzero(table.column("answer_type") > 0)
+    told = max(
+        (sum(f.share * f.credit(frozenset(table.terms[r])) for f in asked) for r in rows),
+        default=0.0,
+    )
+    return sum(f.share for f in asked) - told
 
 
 def _missing_rarity(engine: Engine, candidates: Candidates, lead: PaperCandidate) -> float:

@@ -31,6 +31,9 @@ TRIGGER_FEATURES: tuple[str, ...] = (
     "missing_names",
     "plain_words",
     "length",
+    "subject",
+    "cosine",
+    "asked_missing",
 )
 
 
@@ -62,6 +65,8 @@ class FittedWeights(BaseModel):
 
     sentence: dict[str, float]  # feature name -> weight
     list_share: float = Field(gt=0.0, le=1.0)  # lists keep papers scoring this share of the best
+    # Papers scoring this share of the engine's best may lead an answer (see composition.py).
+    lead_share: float = Field(gt=0.0, le=1.0)
     trigger: TriggerModel
     fitted: dict[str, Any] = {}  # how and on what the numbers were fitted
 

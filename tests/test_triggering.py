@@ -1,0 +1,153 @@
+"""Answer triggering and the choice of the lead paper, on a small collection built here: what the
+paper is about against what the question asks, the thing a "how many" question counts, repeated
+words, lists ranked on the question's own words, and the lead chosen among the engine's first
+papers."""
+
+import json
+
+import pytest
+
+from assistant.answering.candidates import gather
+from assistant.answering.composition import Composer
+from assistant.answering.question import read_question
+from assistant.answering.triggering import trigger_features
+from assistant.answering.weights import TRIGGER_FEATURES, TriggerModel, fitted_weights
+from assistant.conversation import Assistant, Conversation
+from retrieval.engine import Engine
+
+REEFS = [
+    (
+        "bleach",
+        "Coral Bleaching under Marine Heatwaves",
+        "Marine heatwaves bleach corals across whole reefs. We followed 40 reefs through three "
+        "heatwaves with divers and drones. Bleaching began after four weeks of warm water. Reefs "
+        "shaded by turbid water bleached less. We conclude that turbid water protects corals "
+        "from heatwaves.",
+    ),
+    (
+        "larvae",
+        "How Coral Larvae Choose Where to Settle",
+        "Coral larvae drift for days before they settle. We filmed larvae in tanks with tiles of "
+        "crustose algae. Most larvae settled on algae that release a chemical cue. Larvae ignored "
+        "tiles coated with bleached algae. Settlement cues could guide reef restoration.",
+    ),
+    (
+        "fishcount",
+        "Counting Reef Fish with Underwater Cameras",
+        "Divers count reef fish slowly and with bias. We placed cameras on reefs and counted fish "
+        "with a detector. The detector ran on cameras powered by batteries. It counted 1200 fish "
+        "per hour, close to trained divers. Cameras make fish surveys cheap.",
+    ),
+    (
+        "sponges",
+        "Sponges Filter Reef Water at Night",
+        "Sponges pump water through their bodies. We measured pumping in twelve sponges by day "
+        "and by night. Sponges pumped twice as much water at night. Night filtering returns "
+        "nutrients to the reef.",
+    ),
+    (
+        "zodiacal",
+        "Zodiacal Light Notes",
+        "Zodiacal light. Zodiacal light again. Zodiacal zodiacal light.",
+    ),
+    (
+        "polar",
+        "Observing Campaigns at a Mountain Observatory",
+        "We report ten years of observing campaigns at a mountain observatory, with notes on "
+        "weather, seeing, instruments, staffing and the many programmes the site hosted, from "
+        "variable stars and comets to meteor showers and satellite tracking. Among the smaller "
+        "programmes, a wide-field polarimeter showed that the zodiacal light is polarised, "
+        "while most of the time went to photometry of faint galaxies and to teaching.",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def reefs(tmp_path_factory):
+    base = tmp_path_factory.mktemp("reefs")
+    corpus = base / "reefs.jsonl"
+    corpus.write_text(
+        "\n".join(json.dumps({"id": i, "title": t, "abstract": a}) for i, t, a in REEFS) + "\n",
+        encoding="utf-8",
+    )
+    return Assistant(Engine.open([corpus], base / "index"))
+
+
+def features(assistant, question, doc_id):
+    """The trigger's features for `question`, were the paper `doc_id` the lead."""
+    engine = assistant.engine
+    read = read_question(engine, assistant.names, question, assistant.glossary)
+    candidates = gather(engine, read, [])
+    composer = Composer(engine, candidates, assistant.weights)
+    paper = candidates.of(engine.papers.position(doc_id))
+    assert paper is not None, f"{doc_id} is not a candidate"
+    return trigger_features(engine, candidates, paper, composer.table(paper.doc))
+
+
+def test_the_paper_about_the_question_covers_more_of_its_own_subject(reefs):
+    question = "Does turbid water protect corals from bleaching during heatwaves?"
+    about = features(reefs, question, "bleach")
+    neighbour = features(reefs, question, "larvae")  # mentions bleached algae, is about larvae
+    assert about["subject"] > neighbour["subject"]
+    assert about["cosine"] > neighbour["cosine"]
+    assert 0.0 <= neighbour["subject"] <= about["subject"] <= 1.0
+
+
+def test_a_count_needs_the_counted_thing_beside_a_number(reefs):
+    # "cameras" stand beside no number in the fish-count abstract; "fish" stand beside 1200.
+    cameras = features(reefs, "How many cameras counted the reef fish?", "fishcount")
+    fish = features(reefs, "How many fish did the cameras count per hour?", "fishcount")
+    assert cameras["asked_missing"] > 0.0
+    assert fish["asked_missing"] == 0.0
+    # Only questions asking for a quantity are judged so.
+    assert features(reefs, "What detector counted fish?", "fishcount")["asked_missing"] == 0.0
+
+
+def test_a_repeated_word_is_one_idea_of_the_focus(reefs):
+    engine = reefs.engine
+    read = read_question(
+        engine, reefs.names, "Do sponges pump water, and do sponges pump at night?", reefs.glossary
+    )
+    words = [c.word.casefold() for c in read.concepts]
+    assert words.count("sponges") == 1 and words.count("pump") == 1
+    assert sum(f.share for f in read.focus) == pytest.approx(1.0)
+
+
+def test_a_list_ranks_on_the_question_s_own_words(reefs):
+    engine = reefs.engine
+    read = read_question(engine, reefs.names, "Which papers study coral reefs?", reefs.glossary)
+    assert read.kind == "list"
+    plain = engine.rank(read.weights, 15, feedback=False)
+    candidates = gather(engine, read, [])
+    assert [p.doc for p in candidates.papers] == [h.doc for h in plain]
+    assert candidates.papers[-1].relevance == pytest.approx(plain[-1].score / plain[0].score)
+
+
+def coverage_only(share: float):
+    """The shipped weights, with a trigger that trusts coverage alone and lets papers scoring
+    `share` of the engine's best lead."""
+    shipped = fitted_weights()
+    trigger = TriggerModel(
+        bias=-5.0,
+        weights={n: 10.0 if n == "coverage" else 0.0 for n in TRIGGER_FEATURES},
+        threshold=0.0,
+    )
+    return shipped.model_copy(update={"trigger": trigger, "lead_share": share})
+
+
+def test_the_lead_is_the_likeliest_of_the_engine_s_first_papers(reefs):
+    engine = reefs.engine
+    question = "Is the zodiacal light polarised?"
+    first = engine.papers.ids[engine.search(question, 1)[0].doc]
+    assert first == "zodiacal"  # repeats the rarest words, lacks the rest
+    chosen = Assistant(engine, weights=coverage_only(0.01)).ask(question, Conversation())
+    assert chosen.citations[0].doc_id == "polar"
+    # Held to the engine's best alone, the answer leans on the engine's first paper.
+    held = Assistant(engine, weights=coverage_only(1.0)).ask(question, Conversation())
+    assert held.citations[0].doc_id == "zodiacal"
+
+
+def test_the_fitted_file_sets_how_close_a_paper_must_score_to_lead():
+    shipped = fitted_weights()
+    assert 0.0 < shipped.lead_share <= 1.0
+    assert shipped.fitted["splits"] >= 2
