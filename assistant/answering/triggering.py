@@ -42,6 +42,7 @@ def trigger_features(
     engine: Engine, candidates: Candidates, lead: PaperCandidate, table: SentenceTable
 ) -> dict[str, float]:
     question = candidates.question
+    paper_terms = _tf_idf(engine, lead.doc)
     coverage = table.column("coverage")
     sentence_coverage = float(coverage.max()) if len(table) else 0.0
     typed = table.column("answer_type") > 0
@@ -65,8 +66,8 @@ def trigger_features(
         ),
         "likelihood": _likelihood_ratio(engine, candidates, lead),
         "missing_rarity": _missing_rarity(engine, candidates, lead),
-        "subject": _subject_asked(engine, candidates, lead),
-        "cosine": _cosine(engine, candidates, lead),
+        "subject": _subject_asked(question, paper_terms),
+        "cosine": _cosine(engine, question, paper_terms),
         "asked_missing": _asked_missing(question, table),
     }
 
@@ -93,25 +94,22 @@ def _likelihood_ratio(engine: Engine, candidates: Candidates, lead: PaperCandida
     return score / sum(weights.values()) / math.log(max(total, 2.0))
 
 
-def _subject_asked(engine: Engine, candidates: Candidates, lead: PaperCandidate) -> float:
+def _subject_asked(question: Question, paper_terms: dict[int, float]) -> float:
     """How much of what the paper is about the question asks: the share, by tf-idf, of the
     paper's SUBJECT_TERMS most distinctive terms that are the question's own. A neighbour on a
     related topic shares some of the question's words, but its own subject lies elsewhere."""
-    weights = _tf_idf(engine, lead.doc)
-    top = sorted(weights.items(), key=lambda item: -item[1])[:SUBJECT_TERMS]
+    top = sorted(paper_terms.items(), key=lambda item: -item[1])[:SUBJECT_TERMS]
     total = sum(w for _, w in top)
-    asked = candidates.question.asked_terms
+    asked = question.asked_terms
     return sum(w for t, w in top if t in asked) / total if total else 0.0
 
 
-def _cosine(engine: Engine, candidates: Candidates, lead: PaperCandidate) -> float:
+def _cosine(engine: Engine, question: Question, paper_terms: dict[int, float]) -> float:
     """The cosine of the question and the paper as tf-idf vectors (each question term weighed by
     its IDF): high when the paper's words are mostly the question's."""
-    index = engine.index
-    weights = _tf_idf(engine, lead.doc)
-    question = {t: index.idf(t) for t in candidates.question.weights}
-    dot = sum(w * question[t] for t, w in weights.items() if t in question)
-    norms = math.hypot(*weights.values()) * math.hypot(*question.values())
+    asked = {t: engine.index.idf(t) for t in question.weights}
+    dot = sum(w * asked[t] for t, w in paper_terms.items() if t in asked)
+    norms = math.hypot(*paper_terms.values()) * math.hypot(*asked.values())
     return dot / norms if norms else 0.0
 
 
