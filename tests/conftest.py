@@ -3,6 +3,7 @@ does reaches the user's real ones, and tests can run in any order."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -52,6 +53,16 @@ def seeds_assistant(seeds_engine):
     from assistant.conversation import Assistant
 
     return Assistant(seeds_engine)
+
+
+def small_collection(base: Path, name: str, records) -> Path:
+    """A JSON Lines collection of (id, title, abstract) records, written under `base`."""
+    corpus = base / f"{name}.jsonl"
+    corpus.write_text(
+        "\n".join(json.dumps({"id": i, "title": t, "abstract": a}) for i, t, a in records) + "\n",
+        encoding="utf-8",
+    )
+    return corpus
 
 
 def run_cli(

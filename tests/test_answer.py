@@ -4,7 +4,7 @@ versions, and literal text."""
 import json
 
 import pytest
-from conftest import run_cli
+from conftest import run_cli, small_collection
 
 from assistant.conversation import Assistant, Conversation
 from retrieval.engine import Engine
@@ -53,12 +53,7 @@ TELESCOPES = [
 def telescopes(tmp_path_factory):
     """A small collection the answer pipeline was never fitted on."""
     base = tmp_path_factory.mktemp("telescopes")
-    corpus = base / "telescopes.jsonl"
-    corpus.write_text(
-        "\n".join(json.dumps({"id": i, "title": t, "abstract": a}) for i, t, a in TELESCOPES)
-        + "\n",
-        encoding="utf-8",
-    )
+    corpus = small_collection(base, "telescopes", TELESCOPES)
     return Assistant(Engine.open([corpus], base / "index"))
 
 

@@ -3,9 +3,8 @@ paper is about against what the question asks, the thing a "how many" question c
 words, lists ranked on the question's own words, and the lead chosen among the engine's first
 papers."""
 
-import json
-
 import pytest
+from conftest import small_collection
 
 from assistant.answering.candidates import gather
 from assistant.answering.composition import Composer
@@ -65,11 +64,7 @@ REEFS = [
 @pytest.fixture(scope="module")
 def reefs(tmp_path_factory):
     base = tmp_path_factory.mktemp("reefs")
-    corpus = base / "reefs.jsonl"
-    corpus.write_text(
-        "\n".join(json.dumps({"id": i, "title": t, "abstract": a}) for i, t, a in REEFS) + "\n",
-        encoding="utf-8",
-    )
+    corpus = small_collection(base, "reefs", REEFS)
     return Assistant(Engine.open([corpus], base / "index"))
 
 
