@@ -16,7 +16,7 @@ from functools import cached_property
 from assistant.answering.answer import Answer
 from assistant.answering.candidates import gather
 from assistant.answering.composition import compose
-from assistant.answering.glossary import Glossary, default_glossary
+from assistant.answering.glossary import EMPTY, Glossary, default_glossary
 from assistant.answering.question import NameIndex, Question, read_question
 from assistant.answering.weights import FittedWeights, fitted_weights
 from retrieval.engine import Engine
@@ -57,9 +57,12 @@ class Assistant:
         engine: Engine,
         glossary: Glossary | None = None,
         weights: FittedWeights | None = None,
+        synonyms: Glossary = EMPTY,
     ) -> None:
         self.engine = engine
-        self.glossary = glossary if glossary is not None else default_glossary(engine.analyzer)
+        if glossary is None:
+            glossary = default_glossary(engine, synonyms)
+        self.glossary = glossary
         self.weights = weights if weights is not None else fitted_weights()
 
     @cached_property

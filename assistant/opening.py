@@ -45,12 +45,12 @@ def open_assistant(
 ) -> Assistant:
     """The assistant over `--corpus`, reading questions with `--synonyms` when given. The
     phrase file is read first, so a bad one is reported before any indexing."""
-    from assistant.answering.glossary import default_glossary
+    from assistant.answering.glossary import read_synonyms
     from assistant.conversation import Assistant
     from retrieval.analysis import Analyzer
 
-    glossary = default_glossary(Analyzer(), getattr(args, "synonyms", None))
-    return Assistant(engine or open_engine(args, one_question=one_question), glossary=glossary)
+    synonyms = read_synonyms(Analyzer(), getattr(args, "synonyms", None))
+    return Assistant(engine or open_engine(args, one_question=one_question), synonyms=synonyms)
 
 
 def corpus_names(args: argparse.Namespace) -> list[str]:

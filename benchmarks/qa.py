@@ -117,7 +117,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as cache:
             engine = Engine.open(list(qs.corpus), cache)
             plain = Assistant(engine, glossary=EMPTY)
-            shipped = Assistant(engine, glossary=default_glossary(engine.analyzer))
+            shipped = Assistant(engine, glossary=default_glossary(engine))
             systems = [
                 ("naive baseline", lambda f, e=engine: baseline_answer(e, f.question)),
                 ("assistant, glossary off", lambda f, a=plain: assistant_answer(a, f)),

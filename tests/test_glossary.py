@@ -11,6 +11,8 @@ from assistant.answering.glossary import (
     GlossaryMatch,
     bundled_glossary,
     default_glossary,
+    read_synonyms,
+    speaks_field,
 )
 from assistant.answering.question import GLOSSARY_WEIGHT, read_question
 from retrieval.analysis import Analyzer
@@ -143,10 +145,10 @@ def test_a_plain_word_the_collection_itself_uses_is_not_translated(tmp_path):
     assert not any(c.meanings for c in question.concepts)
 
 
-def test_users_add_their_own_phrases(tmp_path):
+def test_users_add_their_own_phrases(tmp_path, seeds_engine):
     phrases = tmp_path / "phrases.txt"
     phrases.write_text("# mine\ndriverless car = autonomous vehicle\n", encoding="utf-8")
-    glossary = default_glossary(Analyzer(), phrases)
+    glossary = default_glossary(seeds_engine, read_synonyms(Analyzer(), phrases))
     # The bundled entries stay, and the user's join them.
     assert len(glossary.entries) == len(bundled_glossary(Analyzer.version).entries) + 1
     [match] = glossary.find(terms("driverless cars"))
@@ -190,3 +192,41 @@ def test_synonyms_reach_the_answer_through_the_entry_point(tmp_path):
     payload = json.loads(with_synonyms.stdout)
     assert payload["citations"][0]["doc_id"] == "av"
     assert payload["confidence"] > plain["confidence"]
+
+
+def test_the_bundled_glossary_keeps_out_of_collections_of_another_field(tmp_path, seeds_engine):
+    """Among clinical abstracts "testes" is analysed as "test", which the bundled glossary of
+    machine-learning words would read as "evaluation": there it is left out, and the user's own
+    phrases still apply."""
+    from assistant.conversation import Assistant
+    from retrieval.engine import Engine
+
+    corpus = tmp_path / "clinic.jsonl"
+    abstracts = [
+        "Undescended testes were treated by orchiopexy in 40 boys; testicular volume was measured.",
+        "We tested serum markers in patients with testicular cancer before surgery.",
+        "An evaluation of hospital stay after hernia repair in children.",
+    ]
+    corpus.write_text(
+        "\n".join(
+            json.dumps({"id": f"c{i}", "title": "", "abstract": a}) for i, a in enumerate(abstracts)
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    engine = Engine.open([corpus], tmp_path / "index")
+    bundled = bundled_glossary(Analyzer.version)
+    assert speaks_field(bundled, seeds_engine.index)
+    assert not speaks_field(bundled, engine.index)
+
+    question = "Does age at orchiopexy affect survival of the testes?"
+    assert not any(c.meanings for c in read(engine, Assistant(engine), question).concepts)
+    on_seeds = Assistant(seeds_engine)
+    assert any(
+        c.meanings for c in read(seeds_engine, on_seeds, "Which tests do chatbots fail?").concepts
+    )
+
+    phrases = tmp_path / "phrases.txt"
+    phrases.write_text("undescended testes = cryptorchidism\n", encoding="utf-8")
+    mine = Assistant(engine, synonyms=read_synonyms(Analyzer(), phrases))
+    assert mine.glossary.find(terms("undescended testes"))

@@ -13,10 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from retrieval.analysis import Analyzer
 from retrieval.corpus import read_text_lines
 from retrieval.errors import InputError
+
+if TYPE_CHECKING:
+    from retrieval.engine import Engine
+    from retrieval.index import Bm25Index
 
 GLOSSARY_PATH = Path(__file__).with_name("glossary.txt")
 
@@ -101,10 +106,32 @@ def bundled_glossary(analyzer_version: str) -> Glossary:
 BUNDLED_BY_DEFAULT = True
 
 
-def default_glossary(analyzer: Analyzer, synonyms: str | Path | None = None) -> Glossary:
-    """The glossary questions are read with: the bundled one when it is on by default, with the
-    user's phrase file merged in when one is given."""
-    base = bundled_glossary(analyzer.version) if BUNDLED_BY_DEFAULT else EMPTY
-    if synonyms is None:
-        return base
-    return base.merged(Glossary.read(synonyms, analyzer))
+def read_synonyms(analyzer: Analyzer, path: str | Path | None) -> Glossary:
+    """The user's phrase file (`--synonyms`), or no phrases."""
+    return EMPTY if path is None else Glossary.read(path, analyzer)
+
+
+def speaks_field(glossary: Glossary, index: Bm25Index) -> bool:
+    """Whether the collection is of the field the glossary was written for: its abstracts use
+    the glossary's research phrases more than its everyday ones. Elsewhere its entries misread
+    the collection's own words (among clinical abstracts "testes" is analysed as "test", which
+    a glossary of machine-learning terms reads as "evaluation")."""
+    meanings = {m for ms in glossary.entries.values() for m in ms}
+    research = sum(_phrase_df(index, m) for m in meanings)
+    plain = sum(_phrase_df(index, k) for k in glossary.entries)
+    return research > plain
+
+
+def _phrase_df(index: Bm25Index, phrase: tuple[str, ...]) -> int:
+    """The papers that may hold the phrase: those holding its rarest term."""
+    ids = [index.term_id(t) for t in phrase]
+    return min((index.df(t) if t >= 0 else 0) for t in ids)
+
+
+def default_glossary(engine: Engine, synonyms: Glossary = EMPTY) -> Glossary:
+    """The glossary a collection's questions are read with: the bundled one, when it is on by
+    default and the collection is of its field, joined by the user's own phrases."""
+    base = bundled_glossary(engine.analyzer.version)
+    if not (BUNDLED_BY_DEFAULT and speaks_field(base, engine.index)):
+        base = EMPTY
+    return base.merged(synonyms) if synonyms.entries else base

@@ -27,7 +27,7 @@ from textual.widgets import Footer, Header, LoadingIndicator, ProgressBar, Stati
 from assistant import preferences
 from assistant.answering.answer import Answer
 from assistant.answering.composition import version_label
-from assistant.answering.glossary import Glossary, default_glossary
+from assistant.answering.glossary import Glossary, read_synonyms
 from assistant.conversation import Assistant, Conversation, check_question
 from assistant.exit_codes import EXIT_INPUT, EXIT_OK
 from assistant.history import History, HistoryUnavailable
@@ -63,7 +63,7 @@ class ChatSettings:
     corpus_paths: list[str]  # what the engine opens
     index_dir: str | None
     resume: int | None
-    glossary: Glossary
+    synonyms: Glossary  # the user's own phrases
 
     @property
     def corpus_label(self) -> str:
@@ -306,7 +306,7 @@ class ChatApp(App[int]):
     def on_engine_ready(self, message: EngineReady) -> None:
         engine = message.engine
         self.engine = engine
-        self.assistant = Assistant(engine, glossary=self.settings.glossary)
+        self.assistant = Assistant(engine, synonyms=self.settings.synonyms)
         summary = engine.summary
         self.sub_title = (
             f"{self.settings.corpus_label} · {summary.documents:,} papers · "
@@ -373,7 +373,7 @@ class ChatApp(App[int]):
         # Conversations refer to papers by id, so the merged index serves them as it is.
         if message.before is self.engine:
             self.engine = message.after
-            self.assistant = Assistant(message.after, glossary=self.settings.glossary)
+            self.assistant = Assistant(message.after, synonyms=self.settings.synonyms)
 
     def _show_welcome(self, example: str | None) -> None:
         hint = f", e.g. “What is {example}?”" if example else ""
@@ -736,9 +736,9 @@ def create_app(args: argparse.Namespace, history: History | None = None) -> Chat
         corpus = info.corpus if info else []
     corpus_paths = corpus or [str(seeds_dir())]
     resolve_corpus(corpus_paths, LoadReport())  # a bad --corpus fails here, in one line
-    glossary = default_glossary(Analyzer(), getattr(args, "synonyms", None))  # and --synonyms
+    synonyms = read_synonyms(Analyzer(), getattr(args, "synonyms", None))  # and --synonyms
     settings = ChatSettings(
-        corpus, corpus_paths, getattr(args, "index_dir", None), resume, glossary
+        corpus, corpus_paths, getattr(args, "index_dir", None), resume, synonyms
     )
     return ChatApp(settings, history, notices)
 
