@@ -117,15 +117,16 @@ def speaks_field(glossary: Glossary, index: Bm25Index) -> bool:
     the collection's own words (among clinical abstracts "testes" is analysed as "test", which
     a glossary of machine-learning terms reads as "evaluation")."""
     meanings = {m for ms in glossary.entries.values() for m in ms}
-    research = sum(_phrase_df(index, m) for m in meanings)
-    plain = sum(_phrase_df(index, k) for k in glossary.entries)
+    words = sorted({t for phrase in (*meanings, *glossary.entries) for t in phrase})
+    df = dict(zip(words, map(index.df, index.term_ids(words).tolist()), strict=True))
+
+    def papers(phrase: tuple[str, ...]) -> int:
+        """The papers that may hold the phrase: those holding its rarest term."""
+        return min(df[t] for t in phrase)
+
+    research = sum(map(papers, meanings))
+    plain = sum(map(papers, glossary.entries))
     return research > plain
-
-
-def _phrase_df(index: Bm25Index, phrase: tuple[str, ...]) -> int:
-    """The papers that may hold the phrase: those holding its rarest term."""
-    ids = [index.term_id(t) for t in phrase]
-    return min((index.df(t) if t >= 0 else 0) for t in ids)
 
 
 def default_glossary(engine: Engine, synonyms: Glossary = EMPTY) -> Glossary:
