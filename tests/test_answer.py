@@ -131,6 +131,20 @@ def test_a_name_the_paper_never_mentions_means_no_answer(seeds_assistant):
     answer = ask(seeds_assistant, "What BLEURT score does Splitwise reach on WMT?")
     assert answer.abstained
     assert answer.see_also[0].title.startswith("Splitwise")
+    # The question was about Splitwise: the answer says whose abstract does not say.
+    assert answer.answer.startswith("The abstract of “Splitwise: ")
+    assert answer.answer.endswith("” does not answer this question.")
+
+
+def test_a_follow_up_the_previous_paper_does_not_answer_names_that_paper(seeds_assistant):
+    conversation = Conversation()
+    first = seeds_assistant.ask("What is Splitwise?", conversation)
+    assert first.citations[0].title.startswith("Splitwise")
+    answer = seeds_assistant.ask("What learning rate does it use?", conversation)
+    assert answer.abstained
+    assert answer.answer.startswith("The abstract of “Splitwise: ")
+    off_topic = ask(seeds_assistant, "Who won the 1998 Tour de France?")
+    assert off_topic.answer == "The abstracts in this collection do not answer this question."
 
 
 def test_markup_in_questions_is_just_text(seeds_assistant):

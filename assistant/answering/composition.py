@@ -36,6 +36,7 @@ SAME_SENTENCE = 0.7
 WEAK_BELOW = 0.5
 
 NO_ANSWER = "The abstracts in this collection do not answer this question."
+NO_ANSWER_IN = "The abstract of “{title}” does not answer this question."
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +247,8 @@ class Composer:
             return abstention(self.engine, q, self.closest(), 0.0)
         lead, trigger = chosen
         if not trigger.answer:
-            return abstention(self.engine, q, self.closest(), trigger.confidence)
+            about = lead.doc if lead.doc in self.pointed() else None
+            return abstention(self.engine, q, self.closest(), trigger.confidence, about)
         matched = None
         if q.kind == "list" or continues_list:
             choices, qualifying = self.list_choices(listed)
@@ -276,13 +278,18 @@ class Composer:
             ]
         return answer
 
+    def pointed(self) -> list[int]:
+        """The papers the question is about: those it names, or for "it" and "they" those of
+        the previous answer."""
+        q = self.question
+        return q.named_docs or (self.candidates.context if q.refers_back else [])
+
     def closest(self) -> list[int]:
         """The papers to suggest when abstaining; those the question pointed at come first."""
-        q, candidates = self.question, self.candidates
-        pointed = q.named_docs or (candidates.context if q.refers_back else [])
+        candidates = self.candidates
         closest: list[int] = []
         seen: set[int] = set()
-        for doc in [d for d in pointed if candidates.of(d) is not None] + candidates.docs:
+        for doc in [d for d in self.pointed() if candidates.of(d) is not None] + candidates.docs:
             if doc not in seen:  # one entry per paper, whichever of its versions comes first
                 closest.append(doc)
                 seen.update(self.engine.papers.versions(doc))
@@ -301,13 +308,20 @@ def compose(
 
 
 def abstention(
-    engine: Engine, question: Question, papers: Iterable[int], confidence: float
+    engine: Engine,
+    question: Question,
+    papers: Iterable[int],
+    confidence: float,
+    about: int | None = None,
 ) -> Answer:
+    """The answer saying the collection does not answer; `about`: the paper the question asked
+    about, whose abstract was read and does not say."""
+    said = NO_ANSWER if about is None else NO_ANSWER_IN.format(title=engine.papers.heading(about))
     return Answer(
         question=question.text,
         kind=question.kind,
         abstained=True,
-        answer=NO_ANSWER,
+        answer=said,
         sentences=[],
         citations=[],
         see_also=[reference(engine, doc) for doc in list(papers)[:SEE_ALSO]],
