@@ -42,6 +42,19 @@ def test_a_question_with_its_own_subject_is_not_a_follow_up(seeds_assistant):
     assert answer.citations[0].title.startswith("Adaptive Draft-Verification")
 
 
+def test_they_as_the_subject_stays_with_the_previous_papers(seeds_assistant):
+    """ "GPUs" is a name-like word the previous paper never mentions; the question still asks
+    about that paper, not about another that mentions GPUs."""
+    conversation = Conversation()
+    first = seeds_assistant.ask(
+        "Which paper gets LLMs to write outputs longer than 10,000 words?", conversation
+    )
+    assert first.citations[0].title.startswith("LongWriter")
+    answer = seeds_assistant.ask("How many GPUs did they use?", conversation)
+    assert answer.abstained
+    assert answer.answer.startswith("The abstract of “LongWriter: ")
+
+
 def test_sessions_keep_the_conversation_between_calls():
     first = run_cli("ask", "What is LightSeq?", "--session", "reading", "--json")
     assert first.returncode == 0, first.stderr
