@@ -4,7 +4,6 @@ first, each with a numbered citation; one line per paper for lists and compariso
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -36,11 +35,6 @@ SAME_SENTENCE = 0.7
 # Below even odds that the answer leans on a right paper, an answer is shown as a weak match.
 WEAK_BELOW = 0.5
 
-# "it" or "they" as the subject of the question's verb: "does it", "did they", "can it".
-_PRONOUN_SUBJECT = re.compile(
-    r"\b(?:do|does|did|is|are|was|were|can|could|will|would|should|has|have|had)\s+(?:it|they)\b",
-    re.I,
-)
 NO_ANSWER = "The abstracts in this collection do not answer this question."
 NO_ANSWER_IN = "The abstract of “{title}” does not answer this question."
 
@@ -154,7 +148,7 @@ class Composer:
         is "it" or "they" ("How many GPUs did they use?") asks about those papers, whatever it
         names."""
         q, candidates = self.question, self.candidates
-        if q.kind == "more" or _PRONOUN_SUBJECT.search(q.text):
+        if q.kind == "more" or q.back_reference_is_subject:
             return False
         context = [p for p in candidates.papers if p.doc in candidates.context]
         return all(_missing_entities(q, p) for p in context)

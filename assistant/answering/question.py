@@ -97,6 +97,11 @@ _WHEN = re.compile(r"^\s*(when|in what year|what year|what date)\b", re.I)
 _WHERE = re.compile(r"^\s*(where|in what (country|city|place))\b", re.I)
 _WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
 # Back-references to the papers of the previous answer.
+# "it" or "they" as the subject of the question's verb: "does it", "did they", "can it".
+_PRONOUN_SUBJECT = re.compile(
+    r"\b(?:do|does|did|is|are|was|were|can|could|will|would|should|has|have|had)\s+(?:it|they)\b",
+    re.I,
+)
 _BACK_REFERENCE = re.compile(
     r"\b(it|its|it's|they|their|them|theirs)\b|\b(this|these|those|the same) "
     r"(paper|papers|work|study|method|approach|model|system|dataset|framework|technique|one)\b"
@@ -201,6 +206,13 @@ class Question:
     def asked_terms(self) -> frozenset[int]:
         """Every term of the question's focus, research phrases for its plain words included."""
         return frozenset(t for c in self.concepts for t in c.term_ids) | frozenset(self.weights)
+
+    @property
+    def back_reference_is_subject(self) -> bool:
+        """Whether "it" or "they" is what the question asks about ("How many GPUs did they
+        use?"), not a possessive beside a subject of its own ("How does ADED build its
+        drafts?")."""
+        return bool(_PRONOUN_SUBJECT.search(self.text))
 
     @property
     def unknown(self) -> list[str]:
