@@ -15,6 +15,7 @@ from assistant.answering.features import SentenceTable, sentence_table
 from assistant.answering.question import Question
 from assistant.answering.triggering import (
     Trigger,
+    counts_elsewhere,
     decide,
     named_comparison,
     trigger_features,
@@ -235,8 +236,9 @@ class Composer:
     def trigger(self, lead: PaperCandidate) -> Trigger:
         if self.question.kind == "compare":
             return named_comparison(self.candidates)
-        features = trigger_features(self.engine, self.candidates, lead, self.table(lead.doc))
-        return decide(features, self.weights.trigger)
+        table = self.table(lead.doc)
+        features = trigger_features(self.engine, self.candidates, lead, table)
+        return decide(features, self.weights.trigger, counts_elsewhere(self.question, table))
 
     def compose(self, shown: set[tuple[int, int]]) -> Answer:
         q = self.question

@@ -7,7 +7,11 @@ ideas meet in one sentence, how much of the question the corpus has never seen, 
 the paper itself is about (its most distinctive terms) the question asks, the tf-idf cosine of
 the two, and for "how many" questions whether the thing counted stands beside a number. A fitted
 logistic model turns these into the probability that the collection answers; below the fitted
-threshold the assistant says it does not."""
+threshold the assistant says it does not.
+
+One piece of evidence stands on its own: a paper none of whose sentences holding a number names
+what a "how many" question counts cannot answer it, whatever else it shares with the question
+(its numbers count something else)."""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ import numpy as np
 
 from assistant.answering.candidates import Candidates, PaperCandidate
 from assistant.answering.features import SentenceTable
-from assistant.answering.question import Question
+from assistant.answering.question import Focus, Question
 from assistant.answering.weights import TriggerModel
 from retrieval.engine import Engine
 
@@ -124,19 +128,37 @@ def _tf_idf(engine: Engine, doc: int) -> dict[int, float]:
     }
 
 
-def _asked_missing(question: Question, table: SentenceTable) -> float:
-    """For a question asking for a quantity, the share of its focus that what it counts ("how
-    many GPUs") takes and that no sentence of the paper holding a number also holds: a number
-    the paper gives about something else does not answer it."""
-    if question.form != "quantity" or not question.asked:
-        return 0.0
-    asked = [question.focus[i] for i in sorted(question.asked) if i < len(question.focus)]
+def _counted(question: Question) -> list[Focus]:
+    """What a question asking for a quantity counts ("how many GPUs"), by its focus."""
+    if question.form != "quantity":
+        return []
+    return [question.focus[i] for i in sorted(question.asked) if i < len(question.focus)]
+
+
+def _counted_told(counted: list[Focus], table: SentenceTable) -> float:
+    """The largest share of the focus that what is counted takes in one sentence of the paper
+    holding a number."""
     rows = np.flatnonzero(table.column("answer_type") > 0)
-    told = max(
-        (sum(f.share * f.credit(frozenset(table.terms[r])) for f in asked) for r in rows),
+    return max(
+        (sum(f.share * f.credit(frozenset(table.terms[r])) for f in counted) for r in rows),
         default=0.0,
     )
-    return sum(f.share for f in asked) - told
+
+
+def _asked_missing(question: Question, table: SentenceTable) -> float:
+    """For a question asking for a quantity, the share of its focus that what it counts takes
+    and that no sentence of the paper holding a number also holds: a number the paper gives
+    about something else does not answer it."""
+    counted = _counted(question)
+    return sum(f.share for f in counted) - _counted_told(counted, table) if counted else 0.0
+
+
+def counts_elsewhere(question: Question, table: SentenceTable) -> bool:
+    """Whether the paper's numbers all count something else: the question asks how many of
+    something (by the words the collection weighs), and no sentence of the paper holding a
+    number names any of it."""
+    counted = [f for f in _counted(question) if f.share > 0]
+    return bool(counted) and _counted_told(counted, table) == 0.0
 
 
 def _missing_rarity(engine: Engine, candidates: Candidates, lead: PaperCandidate) -> float:
@@ -166,9 +188,9 @@ def _pairs_together(candidates: Candidates, table: SentenceTable, fallback: floa
     return together / len(pairs)
 
 
-def decide(features: dict[str, float], model: TriggerModel) -> Trigger:
-    confidence = model.probability(features)
-    return Trigger(features, confidence, confidence >= model.threshold)
+def decide(features: dict[str, float], model: TriggerModel, counted_elsewhere: bool) -> Trigger:
+    confidence = 0.0 if counted_elsewhere else model.probability(features)
+    return Trigger(features, confidence, confidence >= model.threshold and not counted_elsewhere)
 
 
 def named_comparison(candidates: Candidates) -> Trigger:
