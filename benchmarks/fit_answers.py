@@ -49,7 +49,7 @@ from assistant.answering.composition import (
 )
 from assistant.answering.features import FEATURES
 from assistant.answering.glossary import EMPTY
-from assistant.answering.triggering import counts_elsewhere, trigger_features
+from assistant.answering.triggering import never_names_counted, trigger_features
 from assistant.answering.weights import (
     TRIGGER_FEATURES,
     WEIGHTS_PATH,
@@ -83,7 +83,7 @@ class PaperTrace:
     values: np.ndarray  # sentence features [sentences, FEATURES]
     gold: np.ndarray  # bool per sentence
     trigger: np.ndarray  # trigger features, were this paper the lead
-    counts_elsewhere: bool  # its numbers all count something else than the question asks
+    counted_unnamed: bool  # it never names what the question counts
 
 
 @dataclass
@@ -146,7 +146,7 @@ def trace_set(qs: QuestionSet, glossary: bool) -> list[QuestionTrace]:
                         table.values.copy(),
                         np.array(gold, dtype=bool),
                         np.array([features[n] for n in TRIGGER_FEATURES]),
-                        counts_elsewhere(question, table),
+                        never_names_counted(question, paper.terms),
                     )
                 )
             traces.append(
@@ -180,7 +180,7 @@ class Params:
     lead_share: float = 1.0
 
     def probability(self, paper: PaperTrace | None) -> float:
-        if paper is None or paper.counts_elsewhere:
+        if paper is None or paper.counted_unnamed:
             return 0.0
         z = self.trigger_bias + float(paper.trigger @ self.trigger_weights)
         return float(1.0 / (1.0 + np.exp(-np.clip(z, -50, 50))))
@@ -315,8 +315,8 @@ def fit_trigger(traces: list[QuestionTrace]) -> tuple[float, np.ndarray]:
     """Logistic regression on the evidence for the engine's first paper: would the answer lean
     on a right paper (an answerable question whose first paper is expected) or not (an
     unanswerable question, or a wrong first paper)? Each collection and each class weighs the
-    same. Comparisons are answered whenever they name their papers: left out. (A paper whose
-    numbers count something else than the question asks never answers, whatever the model.)"""
+    same. Comparisons are answered whenever they name their papers: left out. (A paper that
+    never names what a "how many" question counts never answers it, whatever the model.)"""
     rows = [t for t in traces if t.kind != "compare" and t.first is not None]
     x = np.array([t.first.trigger for t in rows])
     y = np.array([float(t.answerable and t.first.expected) for t in rows])

@@ -9,7 +9,7 @@ from conftest import small_collection
 from assistant.answering.candidates import gather
 from assistant.answering.composition import Composer
 from assistant.answering.question import read_question
-from assistant.answering.triggering import counts_elsewhere, trigger_features
+from assistant.answering.triggering import never_names_counted, trigger_features
 from assistant.answering.weights import TRIGGER_FEATURES, TriggerModel, fitted_weights
 from assistant.conversation import Assistant, Conversation
 from retrieval.engine import Engine
@@ -88,34 +88,34 @@ def test_the_paper_about_the_question_covers_more_of_its_own_subject(reefs):
     assert 0.0 <= neighbour["subject"] <= about["subject"] <= 1.0
 
 
-def counted_elsewhere(assistant, question, doc_id):
-    """Whether the paper `doc_id`'s numbers all count something other than `question` asks."""
+def counted_unnamed(assistant, question, doc_id):
+    """Whether the paper `doc_id` never names what `question` counts."""
     engine = assistant.engine
     read = read_question(engine, assistant.names, question, assistant.glossary)
-    composer = Composer(engine, gather(engine, read, []), assistant.weights)
-    return counts_elsewhere(read, composer.table(engine.papers.position(doc_id)))
+    return never_names_counted(read, frozenset(engine.term_ids(engine.papers.position(doc_id))))
 
 
 def test_a_count_needs_the_counted_thing_beside_a_number(reefs):
     # "cameras" stand beside no number in the fish-count abstract; "fish" stand beside 1200.
-    assert counted_elsewhere(reefs, "How many cameras were placed on the reefs?", "fishcount")
-    fish = "How many fish did the cameras count per hour?"
-    assert not counted_elsewhere(reefs, fish, "fishcount")
-    # Only questions asking for a quantity are judged so.
-    assert not counted_elsewhere(reefs, "What detector counted fish?", "fishcount")
-    # The model weighs the share of the focus counted and stated beside no number.
     cameras = features(reefs, "How many cameras counted the reef fish?", "fishcount")
+    fish = "How many fish did the cameras count per hour?"
     assert cameras["asked_missing"] > 0.0
     assert features(reefs, fish, "fishcount")["asked_missing"] == 0.0
+    # Only questions asking for a quantity are judged so.
     assert features(reefs, "What detector counted fish?", "fishcount")["asked_missing"] == 0.0
 
 
-def test_a_paper_whose_numbers_count_something_else_does_not_answer(reefs):
+def test_a_paper_that_never_names_what_is_counted_does_not_answer(reefs):
+    # The larvae abstract has tanks; the fish-count abstract has cameras, fish and a number.
+    tanks = "How many tanks held the fish cameras?"
+    assert counted_unnamed(reefs, tanks, "fishcount")
+    assert not counted_unnamed(reefs, tanks, "larvae")
+    assert not counted_unnamed(reefs, "How many cameras were placed on the reefs?", "fishcount")
+    assert not counted_unnamed(reefs, "Which tanks held the fish cameras?", "fishcount")
     answered = reefs.ask("How many fish did the cameras count per hour?", Conversation())
     assert answered.citations[0].doc_id == "fishcount"
     assert "1200 fish per hour" in answered.answer
-    # The fish-count abstract is about cameras, and gives a number, but not one of cameras.
-    abstained = reefs.ask("How many cameras were placed on the reefs?", Conversation())
+    abstained = reefs.ask(tanks, Conversation())
     assert abstained.abstained
     assert abstained.confidence == 0.0
 

@@ -15,9 +15,9 @@ from assistant.answering.features import SentenceTable, sentence_table
 from assistant.answering.question import Question
 from assistant.answering.triggering import (
     Trigger,
-    counts_elsewhere,
     decide,
     named_comparison,
+    never_names_counted,
     trigger_features,
 )
 from assistant.answering.weights import FittedWeights
@@ -236,9 +236,9 @@ class Composer:
     def trigger(self, lead: PaperCandidate) -> Trigger:
         if self.question.kind == "compare":
             return named_comparison(self.candidates)
-        table = self.table(lead.doc)
-        features = trigger_features(self.engine, self.candidates, lead, table)
-        return decide(features, self.weights.trigger, counts_elsewhere(self.question, table))
+        features = trigger_features(self.engine, self.candidates, lead, self.table(lead.doc))
+        unnamed = never_names_counted(self.question, lead.terms)
+        return decide(features, self.weights.trigger, unnamed)
 
     def compose(self, shown: set[tuple[int, int]]) -> Answer:
         q = self.question

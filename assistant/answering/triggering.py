@@ -9,9 +9,8 @@ the two, and for "how many" questions whether the thing counted stands beside a 
 logistic model turns these into the probability that the collection answers; below the fitted
 threshold the assistant says it does not.
 
-One piece of evidence stands on its own: a paper none of whose sentences holding a number names
-what a "how many" question counts cannot answer it, whatever else it shares with the question
-(its numbers count something else)."""
+One piece of evidence stands on its own: a paper that never names what a "how many" question
+counts cannot say how many there are, whatever else it shares with the question."""
 
 from __future__ import annotations
 
@@ -153,12 +152,12 @@ def _asked_missing(question: Question, table: SentenceTable) -> float:
     return sum(f.share for f in counted) - _counted_told(counted, table) if counted else 0.0
 
 
-def counts_elsewhere(question: Question, table: SentenceTable) -> bool:
-    """Whether the paper's numbers all count something else: the question asks how many of
-    something (by the words the collection weighs), and no sentence of the paper holding a
-    number names any of it."""
+def never_names_counted(question: Question, paper_terms: frozenset[int]) -> bool:
+    """Whether the paper never names what the question counts: the question asks how many of
+    something (by the words the collection weighs: "how many GPUs"), and the paper's text holds
+    none of it, so it cannot say how many."""
     counted = [f for f in _counted(question) if f.share > 0]
-    return bool(counted) and _counted_told(counted, table) == 0.0
+    return bool(counted) and not any(f.credit(paper_terms) for f in counted)
 
 
 def _missing_rarity(engine: Engine, candidates: Candidates, lead: PaperCandidate) -> float:
@@ -188,9 +187,9 @@ def _pairs_together(candidates: Candidates, table: SentenceTable, fallback: floa
     return together / len(pairs)
 
 
-def decide(features: dict[str, float], model: TriggerModel, counted_elsewhere: bool) -> Trigger:
-    confidence = 0.0 if counted_elsewhere else model.probability(features)
-    return Trigger(features, confidence, confidence >= model.threshold and not counted_elsewhere)
+def decide(features: dict[str, float], model: TriggerModel, counted_unnamed: bool) -> Trigger:
+    confidence = 0.0 if counted_unnamed else model.probability(features)
+    return Trigger(features, confidence, confidence >= model.threshold and not counted_unnamed)
 
 
 def named_comparison(candidates: Candidates) -> Trigger:
