@@ -28,7 +28,8 @@ REEFS = [
         "How Coral Larvae Choose Where to Settle",
         "Coral larvae drift for days before they settle. We filmed larvae in tanks with tiles of "
         "crustose algae. Most larvae settled on algae that release a chemical cue. Larvae ignored "
-        "tiles coated with bleached algae. Settlement cues could guide reef restoration.",
+        "tiles coated with bleached algae. Settlement cues could guide reef restoration. Two "
+        "ROVs filmed larvae on the reef.",
     ),
     (
         "fishcount",
@@ -106,16 +107,17 @@ def test_a_count_needs_the_counted_thing_beside_a_number(reefs):
 
 
 def test_a_paper_that_never_names_what_is_counted_does_not_answer(reefs):
-    # The larvae abstract has tanks; the fish-count abstract has cameras, fish and a number.
-    tanks = "How many tanks held the fish cameras?"
-    assert counted_unnamed(reefs, tanks, "fishcount")
-    assert not counted_unnamed(reefs, tanks, "larvae")
-    assert not counted_unnamed(reefs, "How many cameras were placed on the reefs?", "fishcount")
-    assert not counted_unnamed(reefs, "Which tanks held the fish cameras?", "fishcount")
+    # The larvae abstract names the ROVs; the fish-count abstract has cameras, fish and a number.
+    rovs = "How many ROVs carried the fish cameras?"
+    assert counted_unnamed(reefs, rovs, "fishcount")
+    assert not counted_unnamed(reefs, rovs, "larvae")
+    # A plain word may be counted in other words: left to the model.
+    assert not counted_unnamed(reefs, "How many boats carried the fish cameras?", "fishcount")
+    assert not counted_unnamed(reefs, "Which ROVs carried the fish cameras?", "fishcount")
     answered = reefs.ask("How many fish did the cameras count per hour?", Conversation())
     assert answered.citations[0].doc_id == "fishcount"
     assert "1200 fish per hour" in answered.answer
-    abstained = reefs.ask(tanks, Conversation())
+    abstained = reefs.ask("How many ROVs carried the fish counting cameras?", Conversation())
     assert abstained.abstained
     assert abstained.confidence == 0.0
 

@@ -10,7 +10,8 @@ logistic model turns these into the probability that the collection answers; bel
 threshold the assistant says it does not.
 
 One piece of evidence stands on its own: a paper that never names what a "how many" question
-counts cannot say how many there are, whatever else it shares with the question."""
+counts, when that is a name ("GPUs"), cannot say how many there are, whatever else it shares
+with the question."""
 
 from __future__ import annotations
 
@@ -153,11 +154,14 @@ def _asked_missing(question: Question, table: SentenceTable) -> float:
 
 
 def never_names_counted(question: Question, paper_terms: frozenset[int]) -> bool:
-    """Whether the paper never names what the question counts: the question asks how many of
-    something (by the words the collection weighs: "how many GPUs"), and the paper's text holds
-    none of it, so it cannot say how many."""
+    """Whether the paper never names what the question counts, when that is or holds a name
+    ("how many GPUs", "what HumanEval score"): the paper cannot say how many. Plain words are
+    left to the model, since a paper may count them in other words ("how many people" and "a
+    population of 709,037")."""
     counted = [f for f in _counted(question) if f.share > 0]
-    return bool(counted) and not any(f.credit(paper_terms) for f in counted)
+    return any(f.concept.entity for f in counted) and not any(
+        f.credit(paper_terms) for f in counted
+    )
 
 
 def _missing_rarity(engine: Engine, candidates: Candidates, lead: PaperCandidate) -> float:
