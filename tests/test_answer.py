@@ -199,6 +199,11 @@ def test_a_question_about_a_named_system_is_answered_from_it(telescopes):
     assert quantity.sentences[0].text == "It consists of 64 dishes linked by optical fibre."
 
 
+def test_a_number_written_in_words_answers_how_many(telescopes):
+    answer = ask(telescopes, "How many phone spectrometers were built in a week?")
+    assert answer.sentences[0].text == "Students built forty of them in a week."
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -22,6 +22,8 @@ from retrieval.names import system_name
         ("Is there a test of how often chatbots make things up?", "yesno"),
         ("How does model size affect how well it generalises?", "method"),
         ("How much faster is prefill with mllm-NPU?", "quantity"),
+        ("How tall is the Pathfinder mast?", "quantity"),
+        ("How old is the oldest pulsar?", "quantity"),
         ("Why do nearest neighbor LMs work?", "why"),
         ("tell me more", "more"),
         ("What are the stages of its training scheme?", "other"),

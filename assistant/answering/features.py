@@ -62,8 +62,9 @@ FEATURES: tuple[str, ...] = (
 COLUMN = {name: i for i, name in enumerate(FEATURES)}
 
 _NUMBER = re.compile(
-    r"\d|\b(twice|thrice|half|double|triple|once|one|two|three|four|five|six|"
-    r"seven|eight|nine|ten|hundred|thousand|million|billion|trillion)\b",
+    r"\d|\b(twice|thrice|half|double|triple|once|one|two|three|four|five|six|seven|eight|nine|"
+    r"ten|eleven|twelve|(thir|four|fif|six|seven|eigh|nine)teen|(twen|thir|for|fif|six|seven|"
+    r"eigh|nine)ty|dozens?|hundreds?|thousands?|millions?|billions?|trillions?)\b",
     re.I,
 )
 _DATE = re.compile(

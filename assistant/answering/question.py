@@ -66,7 +66,7 @@ _MORE = re.compile(
     re.I,
 )
 _QUANTITY = re.compile(
-    r"\bhow (many|much|large|big|fast|long|small|often|well)\b|\b(number|size|sizes|score|scores|"
+    r"\bhow (many|much|large|big|fast|long|small|often|well|tall|high|far|old|deep|wide|heavy)\b|\b(number|size|sizes|score|scores|"
     r"accuracy|perplexity|rate|rates|percent|percentage|speedup|improvement|improvements|gain|"
     r"gains|faster|cost|latency|throughput|bleu|rouge|f1)\b",
     re.I,
