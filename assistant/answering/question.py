@@ -66,9 +66,9 @@ _MORE = re.compile(
     re.I,
 )
 _QUANTITY = re.compile(
-    r"\bhow (many|much|large|big|fast|long|small|often|well|tall|high|far|old|deep|wide|heavy)\b|\b(number|size|sizes|score|scores|"
-    r"accuracy|perplexity|rate|rates|percent|percentage|speedup|improvement|improvements|gain|"
-    r"gains|faster|cost|latency|throughput|bleu|rouge|f1)\b",
+    r"\bhow (many|much|large|big|fast|long|small|often|well|tall|high|far|old|deep|wide|heavy)\b"
+    r"|\b(number|size|sizes|score|scores|accuracy|perplexity|rate|rates|percent|percentage|"
+    r"speedup|improvement|improvements|gain|gains|faster|cost|latency|throughput|bleu|rouge|f1)\b",
     re.I,
 )
 # "What is X?" with a short X, "Tell me about X", "What's the paper on X about?".

@@ -135,22 +135,19 @@ def _counted(question: Question) -> list[Focus]:
     return [question.focus[i] for i in sorted(question.asked) if i < len(question.focus)]
 
 
-def _counted_told(counted: list[Focus], table: SentenceTable) -> float:
-    """The largest share of the focus that what is counted takes in one sentence of the paper
-    holding a number."""
-    rows = np.flatnonzero(table.column("answer_type") > 0)
-    return max(
-        (sum(f.share * f.credit(frozenset(table.terms[r])) for f in counted) for r in rows),
-        default=0.0,
-    )
-
-
 def _asked_missing(question: Question, table: SentenceTable) -> float:
     """For a question asking for a quantity, the share of its focus that what it counts takes
     and that no sentence of the paper holding a number also holds: a number the paper gives
     about something else does not answer it."""
     counted = _counted(question)
-    return sum(f.share for f in counted) - _counted_told(counted, table) if counted else 0.0
+    if not counted:
+        return 0.0
+    rows = np.flatnonzero(table.column("answer_type") > 0)
+    told = max(
+        (sum(f.share * f.credit(frozenset(table.terms[r])) for f in counted) for r in rows),
+        default=0.0,
+    )
+    return sum(f.share for f in counted) - told
 
 
 def never_names_counted(question: Question, paper_terms: frozenset[int]) -> bool:
