@@ -97,15 +97,15 @@ _WHEN = re.compile(r"^\s*(when|in what year|what year|what date)\b", re.I)
 _WHERE = re.compile(r"^\s*(where|in what (country|city|place))\b", re.I)
 _WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
 # Back-references to the papers of the previous answer.
-# "it" or "they" as the subject of the question's verb: "does it", "did they", "can it".
-_PRONOUN_SUBJECT = re.compile(
-    r"\b(?:do|does|did|is|are|was|were|can|could|will|would|should|has|have|had)\s+(?:it|they)\b",
-    re.I,
-)
 _BACK_REFERENCE = re.compile(
     r"\b(it|its|it's|they|their|them|theirs)\b|\b(this|these|those|the same) "
     r"(paper|papers|work|study|method|approach|model|system|dataset|framework|technique|one)\b"
     r"|\bthe (paper|authors)\b",
+    re.I,
+)
+# "it" or "they" as the subject of the question's verb: "does it", "did they", "can it".
+_PRONOUN_SUBJECT = re.compile(
+    r"\b(?:do|does|did|is|are|was|were|can|could|will|would|should|has|have|had)\s+(?:it|they)\b",
     re.I,
 )
 
