@@ -65,6 +65,23 @@ def test_one_shot_commands_never_import_textual():
     assert result.stdout.strip().endswith("CLEAN 0")
 
 
+def test_english_word_frequencies_load_only_for_a_word_the_collection_lacks():
+    """wordfreq takes a fifth of a second to import: a question whose words the collection all
+    knows never loads it."""
+    code = (
+        "import sys\n"
+        "from assistant.cli import main\n"
+        "rc = main(['ask', 'What is Splitwise?', '--json'])\n"
+        "print('wordfreq' in sys.modules, rc)\n"
+        "rc = main(['ask', 'Does Splitwise reduce xerostomia?', '--json'])\n"
+        "print('wordfreq' in sys.modules, rc)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    marks = [line for line in result.stdout.splitlines() if line in ("False 0", "True 0")]
+    assert marks == ["False 0", "True 0"]
+
+
 def test_one_question_never_loads_the_compiled_kernel_while_batches_do():
     """Loading numba takes longer than it saves for one question: `ask` and a single `search`
     score even large segments with numpy; a batch of queries uses the kernel."""

@@ -1,13 +1,14 @@
 """Answer triggering and the choice of the lead paper, on a small collection built here: what the
 paper is about against what the question asks, the thing a "how many" question counts, repeated
-words, lists ranked on the question's own words, and the lead chosen among the engine's first
-papers."""
+words, specialist terms no abstract uses, lists ranked on the question's own words, and the lead
+chosen among the engine's first papers."""
 
 import pytest
 from conftest import small_collection
 
 from assistant.answering.candidates import gather
 from assistant.answering.composition import Composer
+from assistant.answering.english import rare_in_english
 from assistant.answering.question import read_question
 from assistant.answering.triggering import never_names_counted, trigger_features
 from assistant.answering.weights import TRIGGER_FEATURES, TriggerModel, fitted_weights
@@ -130,6 +131,29 @@ def test_a_repeated_word_is_one_idea_of_the_focus(reefs):
     words = [c.word.casefold() for c in read.concepts]
     assert words.count("sponges") == 1 and words.count("pump") == 1
     assert sum(f.share for f in read.focus) == pytest.approx(1.0)
+
+
+def test_english_rarity_tells_specialist_terms_from_plain_words():
+    assert rare_in_english("xerostomia") and rare_in_english("ciguatoxin")
+    assert not rare_in_english("cheaply") and not rare_in_english("everything")
+
+
+def test_a_specialist_term_no_abstract_uses_counts_against_answering(reefs):
+    engine = reefs.engine
+    specialist = "Do sponges filter ciguatoxin at night?"
+    plain = "Do sponges filter cheaply at night?"  # the same question with a plain word
+    read = {q: read_question(engine, reefs.names, q, reefs.glossary) for q in (specialist, plain)}
+    share = {q: {f.concept.word: f.share for f in read[q].focus} for q in read}
+    # Neither word is in the collection; the specialist term weighs like its rarest word, the
+    # plain word, which paraphrases are full of, much less.
+    assert [c.word for c in read[specialist].concepts if c.rare] == ["ciguatoxin"]
+    assert not any(c.rare for c in read[plain].concepts)
+    assert share[specialist]["ciguatoxin"] == pytest.approx(max(share[specialist].values()))
+    assert share[plain]["cheaply"] < 0.5 * min(s for w, s in share[plain].items() if w != "cheaply")
+    assert features(reefs, specialist, "sponges")["unseen_term"] == 1.0
+    assert features(reefs, plain, "sponges")["unseen_term"] == 0.0
+    confidence = {q: reefs.ask(q, Conversation()).confidence for q in read}
+    assert confidence[specialist] < confidence[plain]
 
 
 def test_a_list_ranks_on_the_question_s_own_words(reefs):

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel
 
+from assistant.answering.english import rare_in_english
 from assistant.answering.glossary import Glossary
 from retrieval.analysis import TOKEN_PATTERN
 from retrieval.corpus import title_key
@@ -141,6 +142,9 @@ class Concept:
     entity: bool  # looks like a name ("HumanEval", "GPUs")
     # Research phrases the glossary gives for the plain words this one belongs to.
     meanings: tuple[tuple[int, ...], ...] = ()
+    # A word the corpus lacks that English rarely uses ("xerostomia"): a specialist term, not
+    # a plain word of a paraphrase ("cheaply").
+    rare: bool = False
 
     def in_terms(self, terms: set[int] | frozenset[int]) -> bool:
         return self.own_in_terms(terms) or any(self.meanings_in_terms(terms))
@@ -323,12 +327,14 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
         parts = tuple(t for t in ids[1:] if t >= 0)
         if len(parts) < len(ids) - 1:
             parts = ()  # a part the corpus lacks: only the whole form can match
+        known_word = any(t >= 0 for t in ids)
         concept = Concept(
             tok,
             ids[0],
             parts,
-            _looks_like_name(tok, start, any(t >= 0 for t in ids)),
+            _looks_like_name(tok, start, known_word),
             meanings.get(i, ()),
+            rare=not known_word and i not in meanings and rare_in_english(tok),
         )
         # A word the question repeats ("PSA and free PSA") is still one idea of its focus.
         position = next((j for j, c in enumerate(concepts) if c.same_word(concept)), len(concepts))
@@ -387,9 +393,9 @@ def _name_concept(engine: Engine, paper: NamedPaper) -> tuple[Concept | None, li
 
 def focus_shares(engine: Engine, concepts: list[Concept]) -> list[Focus]:
     """Each concept's share of the question's focus, by IDF. A word the corpus lacks weighs like
-    the rarest term when it looks like a name ("HumanEval", "Everest"), like its rarest research
-    phrase when the glossary has one, and much less when it is a plain word ("giant"), since
-    paraphrases are full of those."""
+    the rarest term when it looks like a name ("HumanEval", "Everest") or English rarely uses it
+    ("xerostomia"), like its rarest research phrase when the glossary has one, and much less when
+    it is a plain word ("giant"), since paraphrases are full of those."""
     index = engine.index
     rare = index.idf(-1)
     # Plain unknown words only weigh beside words the corpus knows: alone ("What is [bold]X?")
@@ -406,7 +412,7 @@ def focus_shares(engine: Engine, concepts: list[Concept]) -> list[Focus]:
         elif meaning_mass:
             mass = max(meaning_mass)
         else:
-            mass = rare if c.entity else plain_unknown
+            mass = rare if c.entity or c.rare else plain_unknown
         masses.append(mass)
         meaning_masses.append(meaning_mass)
     total = sum(masses)

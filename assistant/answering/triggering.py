@@ -3,9 +3,10 @@
 The decision rests on the evidence for the paper the answer would lean on, measured against the
 question's focus with corpus statistics: how much of the focus (by IDF) the paper and its best
 sentence contain, the largest rare part of it the paper lacks, whether the question's neighbouring
-ideas meet in one sentence, how much of the question the corpus has never seen, how much of what
-the paper itself is about (its most distinctive terms) the question asks, the tf-idf cosine of
-the two, and for "how many" questions whether the thing counted stands beside a number. A fitted
+ideas meet in one sentence, how much of the question the corpus has never seen and whether that
+holds a specialist term (a word English rarely uses), how much of what the paper itself is about
+(its most distinctive terms) the question asks, the tf-idf cosine of the two, and for "how many"
+questions whether the thing counted stands beside a number. A fitted
 logistic model turns these into the probability that the collection answers; below the fitted
 threshold the assistant says it does not.
 
@@ -60,6 +61,8 @@ def trigger_features(
         "sentence_coverage": sentence_coverage,
         "missing": question.missing_share(lead.terms),
         "unknown": sum(f.share for f in question.focus if not f.concept.known),
+        # A specialist term no abstract uses: the question is about a paper the collection lacks.
+        "unseen_term": float(any(c.rare for c in question.concepts)),
         "pairs": _pairs_together(candidates, table, sentence_coverage),
         "answer_type": answer_type,
         "plain_words": sum(f.share for f in question.focus if f.concept.meanings),

@@ -24,6 +24,7 @@ TRIGGER_FEATURES: tuple[str, ...] = (
     "sentence_coverage",
     "missing",
     "unknown",
+    "unseen_term",
     "pairs",
     "answer_type",
     "likelihood",

@@ -1,0 +1,21 @@
+"""How common a word is in English at large.
+
+A collection of a few hundred abstracts lacks most words of the language, so it cannot tell an
+everyday word it happens not to use ("cheaply", which a question in plain words is full of) from
+a specialist term it never mentions ("xerostomia", which says the question is about a paper it
+does not hold). wordfreq's frequencies, gathered from large and varied English corpora, can.
+Only words the collection lacks are looked up, and wordfreq is imported on the first of them.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+
+@cache
+def rare_in_english(word: str) -> bool:
+    """Whether the word is outside wordfreq's list of common English words (its "small" list:
+    about 29,000 words, each used at least once per million words)."""
+    import wordfreq  # a fifth of a second: only for questions with a word the collection lacks
+
+    return wordfreq.zipf_frequency(word, "en", wordlist="small") == 0.0
