@@ -3,6 +3,7 @@
 import pytest
 
 from assistant.answering.question import question_kind, read_question
+from assistant.conversation import Conversation
 from retrieval.names import system_name
 
 
@@ -94,6 +95,20 @@ def test_typos_are_corrected_only_where_the_vocabulary_lacks_the_word(
     # Known words stay as they are; short unknown words are more often real words than typos.
     q = read(seeds_engine, seeds_assistant, "can models reach the moon")
     assert q.corrections == {} and "reach" in q.unknown
+
+
+def test_a_short_slip_of_the_keyboard_is_no_specialist_term(seeds_engine, seeds_assistant):
+    """A short unknown word that is not English ("splt") is more often a typo than a term the
+    collection lacks: it weighs as a plain word, and the answer stands as it would without it."""
+    slip = "How does Splitwise splt the phases?"
+    q = read(seeds_engine, seeds_assistant, slip)
+    assert "splt" in q.unknown and not any(c.rare for c in q.concepts)
+    term = read(seeds_engine, seeds_assistant, "How does Splitwise affect xerostomia?")
+    assert [c.word for c in term.concepts if c.rare] == ["xerostomia"]
+    typed = seeds_assistant.ask(slip, Conversation())
+    clean = seeds_assistant.ask("How does Splitwise split the phases?", Conversation())
+    assert not typed.abstained and not typed.weak
+    assert typed.citations[0].doc_id == clean.citations[0].doc_id
 
 
 def test_back_references_and_names_in_the_question(seeds_engine, seeds_assistant):

@@ -328,13 +328,14 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
         if len(parts) < len(ids) - 1:
             parts = ()  # a part the corpus lacks: only the whole form can match
         known_word = any(t >= 0 for t in ids)
+        entity = _looks_like_name(tok, start, known_word)
         concept = Concept(
             tok,
             ids[0],
             parts,
-            _looks_like_name(tok, start, known_word),
+            entity,
             meanings.get(i, ()),
-            rare=not known_word and i not in meanings and rare_in_english(tok),
+            rare=not known_word and i not in meanings and _specialist(tok, entity),
         )
         # A word the question repeats ("PSA and free PSA") is still one idea of its focus.
         position = next((j for j, c in enumerate(concepts) if c.same_word(concept)), len(concepts))
@@ -485,6 +486,13 @@ def sentence_form(text: str) -> Kind:
     if _WHO.match(text):
         return "who"
     return "other"
+
+
+def _specialist(token: str, entity: bool) -> bool:
+    """Whether a word the corpus lacks is a specialist term: English rarely uses it, and it is
+    a name ("COPD") or long enough to have been checked for a typo (a short unknown word that
+    is not English, "splt" or "mny", is more often a slip of the keyboard)."""
+    return (entity or len(token) >= MIN_TYPO_CHARS) and rare_in_english(token)
 
 
 def _looks_like_name(token: str, start: int, known: bool) -> bool:
