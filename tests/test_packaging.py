@@ -40,6 +40,14 @@ def test_ci_runs_the_readme_test_command():
     assert test_command.strip() in ci
 
 
+def python_output(code: str, *args: str) -> str:
+    """What `code` prints, run in a fresh interpreter from the project's root."""
+    command = [sys.executable, "-c", code, *args]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 def test_retrieval_never_imports_textual():
     code = (
         "import sys, retrieval.engine, retrieval.corpus, retrieval.index, retrieval.persistence, "
@@ -47,9 +55,7 @@ def test_retrieval_never_imports_textual():
         "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'assistant')]\n"
         "print(','.join(bad))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == ""
+    assert python_output(code).strip() == ""
 
 
 def test_one_shot_commands_never_import_textual():
@@ -60,14 +66,12 @@ def test_one_shot_commands_never_import_textual():
         "rc |= main(['search', 'splitwise', '-k', '1'])\n"
         "print('TEXTUAL' if any(m.startswith('textual') for m in sys.modules) else 'CLEAN', rc)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().endswith("CLEAN 0")
+    assert python_output(code).strip().endswith("CLEAN 0")
 
 
 def test_english_word_frequencies_load_only_for_a_word_the_collection_lacks():
-    """wordfreq takes a fifth of a second to import: a question whose words the collection all
-    knows never loads it."""
+    """wordfreq takes about 0.15 s to import: a question whose words the collection all knows
+    never loads it."""
     code = (
         "import sys\n"
         "from assistant.cli import main\n"
@@ -76,9 +80,7 @@ def test_english_word_frequencies_load_only_for_a_word_the_collection_lacks():
         "rc = main(['ask', 'Does Splitwise reduce xerostomia?', '--json'])\n"
         "print('wordfreq' in sys.modules, rc)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode == 0, result.stderr
-    marks = [line for line in result.stdout.splitlines() if line in ("False 0", "True 0")]
+    marks = [line for line in python_output(code).splitlines() if line in ("False 0", "True 0")]
     assert marks == ["False 0", "True 0"]
 
 
@@ -97,8 +99,5 @@ def test_one_question_never_loads_the_compiled_kernel_while_batches_do():
         "print('numba' in sys.modules, rc)\n"
     )
     queries = ROOT / "benchmarks" / "cranfield" / "queries.jsonl"
-    command = [sys.executable, "-c", code, str(queries)]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.strip().splitlines()
+    lines = python_output(code, str(queries)).strip().splitlines()
     assert lines[-1] == "True 0" and "False 0" in lines

@@ -16,6 +16,6 @@ from functools import cache
 def rare_in_english(word: str) -> bool:
     """Whether the word is outside wordfreq's list of common English words (its "small" list:
     about 29,000 words, each used at least once per million words)."""
-    import wordfreq  # a fifth of a second: only for questions with a word the collection lacks
+    import wordfreq  # about 0.15 s: only for questions with a word the collection lacks
 
     return wordfreq.zipf_frequency(word, "en", wordlist="small") == 0.0
