@@ -36,6 +36,9 @@ def test_ctrl_c_while_indexing_leaves_no_partial_cache(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "ASSISTANT_INDEX_DIR": str(cache)},
+        # As from a terminal: a test run started in the background ignores SIGINT, and a child
+        # would inherit that.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.time() + 30
     while not list(cache.glob("*/segments/.build-*")) and time.time() < deadline:
