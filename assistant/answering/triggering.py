@@ -6,9 +6,9 @@ sentence contain, the largest rare part of it the paper lacks, whether the quest
 ideas meet in one sentence, how much of the question the corpus has never seen and whether that
 holds a specialist term (a word English rarely uses), how much of what the paper itself is about
 (its most distinctive terms) the question asks, the tf-idf cosine of the two, and for "how many"
-questions whether the thing counted stands beside a number. A fitted
-logistic model turns these into the probability that the collection answers; below the fitted
-threshold the assistant says it does not.
+questions whether the thing counted stands beside a number. A fitted logistic model turns these
+into the probability that the collection answers; below the fitted threshold the assistant says
+it does not.
 
 One piece of evidence stands on its own: a paper that never names what a "how many" question
 counts, when that is a name ("GPUs"), cannot say how many there are, whatever else it shares
@@ -61,7 +61,7 @@ def trigger_features(
         "sentence_coverage": sentence_coverage,
         "missing": question.missing_share(lead.terms),
         "unknown": sum(f.share for f in question.focus if not f.concept.known),
-        # A specialist term no abstract uses: the question is about a paper the collection lacks.
+        # A specialist term no abstract uses: most often, the paper asked about is not here.
         "unseen_term": float(any(c.rare for c in question.concepts)),
         "pairs": _pairs_together(candidates, table, sentence_coverage),
         "answer_type": answer_type,
