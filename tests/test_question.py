@@ -102,9 +102,9 @@ def test_a_short_slip_of_the_keyboard_is_no_specialist_term(seeds_engine, seeds_
     collection lacks: it weighs as a plain word, and the answer stands as it would without it."""
     slip = "How does Splitwise splt the phases?"
     q = read(seeds_engine, seeds_assistant, slip)
-    assert "splt" in q.unknown and not any(c.rare for c in q.concepts)
+    assert "splt" in q.unknown and not any(c.specialist for c in q.concepts)
     term = read(seeds_engine, seeds_assistant, "How does Splitwise affect xerostomia?")
-    assert [c.word for c in term.concepts if c.rare] == ["xerostomia"]
+    assert [c.word for c in term.concepts if c.specialist] == ["xerostomia"]
     typed = seeds_assistant.ask(slip, Conversation())
     clean = seeds_assistant.ask("How does Splitwise split the phases?", Conversation())
     assert not typed.abstained and not typed.weak

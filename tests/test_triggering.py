@@ -146,8 +146,8 @@ def test_a_specialist_term_no_abstract_uses_counts_against_answering(reefs):
     share = {q: {f.concept.word: f.share for f in read[q].focus} for q in read}
     # Neither word is in the collection; the specialist term weighs like its rarest word, the
     # plain word, which paraphrases are full of, much less.
-    assert [c.word for c in read[specialist].concepts if c.rare] == ["ciguatoxin"]
-    assert not any(c.rare for c in read[plain].concepts)
+    assert [c.word for c in read[specialist].concepts if c.specialist] == ["ciguatoxin"]
+    assert not any(c.specialist for c in read[plain].concepts)
     assert share[specialist]["ciguatoxin"] == pytest.approx(max(share[specialist].values()))
     assert share[plain]["cheaply"] < 0.5 * min(s for w, s in share[plain].items() if w != "cheaply")
     assert features(reefs, specialist, "sponges")["unseen_term"] == 1.0

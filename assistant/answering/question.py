@@ -144,7 +144,7 @@ class Concept:
     meanings: tuple[tuple[int, ...], ...] = ()
     # A word the corpus lacks that English rarely uses ("xerostomia"): a specialist term, not
     # a plain word of a paraphrase ("cheaply").
-    rare: bool = False
+    specialist: bool = False
 
     def in_terms(self, terms: set[int] | frozenset[int]) -> bool:
         return self.own_in_terms(terms) or any(self.meanings_in_terms(terms))
@@ -335,7 +335,7 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
             parts,
             entity,
             meanings.get(i, ()),
-            rare=not known_word and i not in meanings and _specialist(tok, entity),
+            specialist=not known_word and i not in meanings and _is_specialist(tok, entity),
         )
         # A word the question repeats ("PSA and free PSA") is still one idea of its focus.
         position = next((j for j, c in enumerate(concepts) if c.same_word(concept)), len(concepts))
@@ -413,7 +413,7 @@ def focus_shares(engine: Engine, concepts: list[Concept]) -> list[Focus]:
         elif meaning_mass:
             mass = max(meaning_mass)
         else:
-            mass = rare if c.entity or c.rare else plain_unknown
+            mass = rare if c.entity or c.specialist else plain_unknown
         masses.append(mass)
         meaning_masses.append(meaning_mass)
     total = sum(masses)
@@ -488,7 +488,7 @@ def sentence_form(text: str) -> Kind:
     return "other"
 
 
-def _specialist(token: str, entity: bool) -> bool:
+def _is_specialist(token: str, entity: bool) -> bool:
     """Whether a word the corpus lacks is a specialist term: English rarely uses it, and it is
     a name ("COPD") or long enough to have been checked for a typo (a short unknown word that
     is not English, "splt" or "mny", is more often a slip of the keyboard)."""

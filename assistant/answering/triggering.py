@@ -62,7 +62,7 @@ def trigger_features(
         "missing": question.missing_share(lead.terms),
         "unknown": sum(f.share for f in question.focus if not f.concept.known),
         # A specialist term no abstract uses: most often, the paper asked about is not here.
-        "unseen_term": float(any(c.rare for c in question.concepts)),
+        "unseen_term": float(any(c.specialist for c in question.concepts)),
         "pairs": _pairs_together(candidates, table, sentence_coverage),
         "answer_type": answer_type,
         "plain_words": sum(f.share for f in question.focus if f.concept.meanings),
