@@ -227,6 +227,12 @@ def test_the_two_best_sentences_are_quoted_best_first(telescopes):
     assert answer.sentences[0].sentence_index > answer.sentences[1].sentence_index
 
 
+def test_a_yes_no_question_after_its_topic_is_answered_by_the_conclusion(telescopes):
+    answer = ask(telescopes, "Phone camera spectrometers. Do they suit teaching?")
+    assert answer.cited_ids == ["phonespec"]
+    assert answer.sentences[0].text == "We conclude that phone spectrometers suit teaching."
+
+
 def test_a_paper_with_two_versions_is_suggested_once(seeds_engine, seeds_assistant):
     from assistant.answering.candidates import gather
     from assistant.answering.composition import Composer

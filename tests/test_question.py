@@ -30,6 +30,14 @@ from retrieval.names import system_name
         ("What are the stages of its training scheme?", "other"),
         # A study's title asks yes or no after its topic.
         ("Double balloon enteroscopy: is it efficacious and safe?", "yesno"),
+        ("Multidisciplinary breast cancer clinics. Do they work?", "yesno"),
+        ("Injury among young men--are there common factors?", "yesno"),
+        ("May student examiners replace faculty examiners?", "yesno"),
+        # Without a question word, a question asks yes or no.
+        ("Aripiprazole: a new risk factor for pathological gambling?", "yesno"),
+        ("Gradient boosting for flare forecasts?", "yesno"),
+        ("Gradient boosting for flare forecasts", "other"),
+        ("Boosting for flares: which data does it use?", "other"),
         ("When was the Dolma corpus released?", "when"),
         ("Where were the patients recruited?", "where"),
         ("Who proposed speculative decoding first?", "who"),

@@ -79,11 +79,15 @@ _DEFINITION = re.compile(
     re.I,
 )
 _METHOD = re.compile(r"^\s*how (does|do|did|is|are|can|could|would|was|were)\b", re.I)
-# A yes/no question opens with an auxiliary verb, also after a topic and a colon ("Drug X: is it
-# safe?"), as titles of studies often ask.
+# A yes/no question opens with an auxiliary verb, also after a topic and a colon, a dash or a
+# full stop ("Drug X: is it safe?", "Drug X. Is it safe?"), as titles of studies often ask.
 _YESNO = re.compile(
-    r"(^|:\s*)(does|do|did|is|are|can|could|was|were|will|would|has|have|should)\b", re.I
+    r"(^|[:.;]\s+|:|--\s*|\u2014\s*)"
+    r"(does|do|did|is|are|can|could|was|were|will|would|has|have|had|should|may|might|must)\b",
+    re.I,
 )
+# A question without a question word asks yes or no ("Drug X: a new risk factor?").
+_WH_WORD = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b", re.I)
 _WHY = re.compile(r"^\s*why\b", re.I)
 # What a wh-question asks about: the words between "how many", "what" or "which" and the verb or
 # preposition that follows them ("How many GPUs were used", "What learning rate was used",
@@ -485,6 +489,8 @@ def sentence_form(text: str) -> Kind:
         return "definition"
     if _WHO.match(text):
         return "who"
+    if text.rstrip().endswith("?") and not _WH_WORD.search(text):
+        return "yesno"
     return "other"
 
 
