@@ -82,7 +82,7 @@ _METHOD = re.compile(r"^\s*how (does|do|did|is|are|can|could|would|was|were)\b",
 # A yes/no question opens with an auxiliary verb, also after a topic and a colon, a dash or a
 # full stop ("Drug X: is it safe?", "Drug X. Is it safe?"), as titles of studies often ask.
 _YESNO = re.compile(
-    r"(^|[:.;]\s+|:|--\s*|\u2014\s*)"
+    r"(^|:\s*|[.;]\s+|--\s*|\u2014\s*)"
     r"(does|do|did|is|are|can|could|was|were|will|would|has|have|had|should|may|might|must)\b",
     re.I,
 )
