@@ -233,6 +233,23 @@ def test_a_yes_no_question_after_its_topic_is_answered_by_the_conclusion(telesco
     assert answer.sentences[0].text == "We conclude that phone spectrometers suit teaching."
 
 
+@pytest.mark.parametrize(
+    ("sentence", "states_a_finding"),
+    [
+        ("We conclude that phone spectrometers suit teaching.", True),
+        ("Using this analysis, we find that effective cutoffs often differ.", True),
+        ("Our core finding is that small models struggle with impossible languages.", True),
+        ("We release the filter and the simulated curves.", False),
+        ("We train small models on impossible languages.", False),
+        ("Dust dims and reddens starlight.", False),
+    ],
+)
+def test_a_yes_no_question_looks_for_a_stated_finding(sentence, states_a_finding):
+    from assistant.answering.features import answer_type
+
+    assert answer_type("yesno", sentence, []) == states_a_finding
+
+
 def test_a_paper_with_two_versions_is_suggested_once(seeds_engine, seeds_assistant):
     from assistant.answering.candidates import gather
     from assistant.answering.composition import Composer

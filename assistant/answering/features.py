@@ -4,10 +4,10 @@ Every feature rests on corpus statistics or on the sentence's own form, never on
 questions: the sentence's BM25 score with the corpus's IDF, the IDF-weighted share of the question's
 focus it covers, how close together the question's terms stand in it, its length, its position in
 the abstract, and whether it holds the kind of answer the question asks for (a number for "how
-many", a year or date for "when", a place or a person for "where" and "who", a conclusion for yes/no
-and "why", the work's own introduction for "what is" and "how does"). Position means different
-things for different questions (conclusions come last, introductions early), so it is read
-separately for three families of question forms.
+many", a year or date for "when", a place or a person for "where" and "who", a conclusion or a
+stated finding for yes/no and "why", the work's own introduction for "what is" and "how does").
+Position means different things for different questions (conclusions come last, introductions
+early), so it is read separately for three families of question forms.
 
 A sentence's score is the weighted sum of its features; the weights are fitted by
 benchmarks/fit_answers.py and read from weights.json (see weights.py).
@@ -81,7 +81,8 @@ _CONCLUSION = re.compile(
     r"\b(we conclude|in conclusion|to conclude|conclusions?|overall|taken together|in summary|"
     r"(these|our|the|this) (findings|results|data|observations|study|studies|analysis|trial) "
     r"(suggest|indicate|show|demonstrate|support|confirm|provide|highlight)\w*|"
-    r"(suggest|indicate|demonstrate|support|confirm)s? that|"
+    r"(suggest|indicate|demonstrate|support|confirm|find)s? that|(found|finding) that|"
+    r"(core|main|key) (finding|result)s?|"
     r"should be|may be|might be|appears? to)\b",
     re.I,
 )
