@@ -36,6 +36,8 @@ from retrieval.names import system_name
         # Without a question word, a question asks yes or no.
         ("Aripiprazole: a new risk factor for pathological gambling?", "yesno"),
         ("Gradient boosting for flare forecasts?", "yesno"),
+        ("Splitwise?", "other"),
+        ("Dolma dataset?", "other"),
         ("Gradient boosting for flare forecasts", "other"),
         ("Boosting for flares: which data does it use?", "other"),
         ("When was the Dolma corpus released?", "when"),

@@ -86,8 +86,10 @@ _YESNO = re.compile(
     r"(does|do|did|is|are|can|could|was|were|will|would|has|have|had|should|may|might|must)\b",
     re.I,
 )
-# A question without a question word asks yes or no ("Drug X: a new risk factor?").
+# A question without a question word that states something asks yes or no ("Drug X: a new risk
+# factor?"); a name or two with a question mark ("Splitwise?") asks what it is.
 _WH_WORD = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b", re.I)
+CLAIM_WORDS = 4
 _WHY = re.compile(r"^\s*why\b", re.I)
 # What a wh-question asks about: the words between "how many", "what" or "which" and the verb or
 # preposition that follows them ("How many GPUs were used", "What learning rate was used",
@@ -489,7 +491,11 @@ def sentence_form(text: str) -> Kind:
         return "definition"
     if _WHO.match(text):
         return "who"
-    if text.rstrip().endswith("?") and not _WH_WORD.search(text):
+    if (
+        text.rstrip().endswith("?")
+        and not _WH_WORD.search(text)
+        and len(text.split()) >= CLAIM_WORDS
+    ):
         return "yesno"
     return "other"
 
