@@ -250,6 +250,14 @@ def test_a_yes_no_question_looks_for_a_stated_finding(sentence, states_a_finding
     assert answer_type("yesno", sentence, []) == states_a_finding
 
 
+def test_a_yes_no_question_is_not_answered_by_where_the_code_is(telescopes):
+    """The study's last word is its last sentence that does not point to its code or data."""
+    answer = ask(telescopes, "Does denoising help find small planets in noisy light curves?")
+    assert answer.cited_ids == ["exoplanets"]
+    assert answer.sentences[0].text == "On simulated data the search finds twice as many planets."
+    assert all("We release" not in s.text for s in answer.sentences)
+
+
 def test_a_paper_with_two_versions_is_suggested_once(seeds_engine, seeds_assistant):
     from assistant.answering.candidates import gather
     from assistant.answering.composition import Composer

@@ -3,11 +3,12 @@
 Every feature rests on corpus statistics or on the sentence's own form, never on particular
 questions: the sentence's BM25 score with the corpus's IDF, the IDF-weighted share of the question's
 focus it covers, how close together the question's terms stand in it, its length, its position in
-the abstract, and whether it holds the kind of answer the question asks for (a number for "how
-many", a year or date for "when", a place or a person for "where" and "who", a conclusion or a
-stated finding for yes/no and "why", the work's own introduction for "what is" and "how does").
-Position means different things for different questions (conclusions come last, introductions
-early), so it is read separately for three families of question forms.
+the abstract, whether it points to code or data, and whether it holds the kind of answer the
+question asks for (a number for "how many", a year or date for "when", a place or a person for
+"where" and "who", a conclusion or a stated finding for yes/no and "why", the work's own
+introduction for "what is" and "how does"). Position means different things for different
+questions (conclusions come last, introductions early), so it is read separately for three
+families of question forms.
 
 A sentence's score is the weighted sum of its features; the weights are fitted by
 benchmarks/fit_answers.py and read from weights.json (see weights.py).
@@ -57,6 +58,7 @@ FEATURES: tuple[str, ...] = (
     "result",
     "background",
     "reporting",
+    "pointer",
     *(f"{p}:{f}" for f in FAMILY_NAMES for p in POSITION_FEATURES),
 )
 COLUMN = {name: i for i, name in enumerate(FEATURES)}
@@ -104,10 +106,16 @@ _RESULT = re.compile(
     re.I,
 )
 _BACKGROUND = re.compile(r"^(recent|however|despite|while|although|with the|as )", re.I)
-# Sentences that report results or point to code rather than say how something works.
+# Sentences that report results rather than say how something works.
 _REPORTING = re.compile(
-    r"^(experiment|extensive|empirical|evaluation|results?|code|our (experiment|result|evaluation|"
-    r"code|model|data)|we (evaluate|validate|show|demonstrate|conduct|release|find|test))|https?://",
+    r"^(experiment|extensive|empirical|evaluation|results?|our (experiment|result|evaluation|"
+    r"model)|we (evaluate|validate|show|demonstrate|conduct|find|test))",
+    re.I,
+)
+# Sentences that say where the code or data are: they answer "where", not what the work found.
+_POINTER = re.compile(
+    r"https?://|\bgithub\b|\b(code|data|dataset|models?|weights)\b[^.]{0,60}\b(is|are) "
+    r"(publicly |openly |freely )?(available|accessible|released)\b|^(code|our code|we release)",
     re.I,
 )
 
@@ -215,6 +223,7 @@ def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTabl
     values[:, COLUMN["result"]] = [bool(_RESULT.search(t)) for t in texts]
     values[:, COLUMN["background"]] = [bool(_BACKGROUND.match(t)) for t in texts]
     values[:, COLUMN["reporting"]] = [bool(_REPORTING.search(t)) for t in texts]
+    values[:, COLUMN["pointer"]] = [bool(_POINTER.search(t)) for t in texts]
 
     family = FAMILIES.get(form)
     if family is not None:
@@ -222,7 +231,12 @@ def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTabl
         place = np.asarray(positions, dtype=np.float64)
         values[:, COLUMN[f"position:{family}"]] = place / (total - 1) if total > 1 else 0.0
         values[:, COLUMN[f"first:{family}"]] = place == 0
-        values[:, COLUMN[f"last:{family}"]] = place == total - 1
+        # The work's last word is its last sentence that is not a pointer to its code or data.
+        pointers = values[:, COLUMN["pointer"]] > 0
+        closing = total - 1
+        while closing > 0 and closing in positions and pointers[positions.index(closing)]:
+            closing -= 1
+        values[:, COLUMN[f"last:{family}"]] = place == closing
     return SentenceTable(doc, spans, positions, texts, terms, matched, values)
 
 
