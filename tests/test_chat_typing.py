@@ -1,6 +1,7 @@
 """The chat as people type into it: nothing typed is lost, questions wait their turn, and keys
 arrive as real terminals send them (bursts, pastes, ESC + digit)."""
 
+import os
 import threading
 
 import pytest
@@ -59,6 +60,51 @@ async def test_a_question_typed_while_the_collection_opens_is_answered(held_engi
         await settle(pilot)
         assert answered(app) == questions(app)
         assert all(m.waiting is None for m in app.query(QuestionMessage))
+
+
+def test_a_question_typed_as_the_chat_starts_is_answered(tmp_path):
+    """The real entry point in a pseudo-terminal, typed into before the chat has taken over
+    the terminal: the letters wait there in order, and Enter arrives as a line feed."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import subprocess
+    import sys
+    import termios
+    import time
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "XDG_CONFIG_HOME": str(tmp_path)}
+    chat = subprocess.Popen(
+        [sys.executable, "-m", "assistant"],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(follower)
+    os.write(leader, b"What is Dolma?\r")
+    shown, deadline = b"", time.monotonic() + 30
+    try:
+        while b"trillion" not in shown and time.monotonic() < deadline:
+            if select.select([leader], [], [], 0.5)[0]:
+                shown += os.read(leader, 65536)
+        assert b"trillion" in shown, "the question typed at start was not answered"
+        os.write(leader, b"\x11")  # Ctrl+Q
+        while chat.poll() is None and time.monotonic() < deadline:
+            if select.select([leader], [], [], 0.2)[0]:
+                try:
+                    os.read(leader, 65536)
+                except OSError:  # the chat has closed the terminal: it is quitting
+                    break
+        assert chat.wait(timeout=20) == 0
+    finally:
+        if chat.poll() is None:
+            chat.kill()
+        os.close(leader)
 
 
 async def test_a_burst_of_keys_is_two_questions_not_one():

@@ -154,6 +154,9 @@ class ChatApp(App[int]):
     """Ask questions about a collection of abstracts; read cited answers."""
 
     CSS_PATH = "chat.tcss"
+    # The question box has the keys from the start: a question typed while the chat opens goes
+    # to it, in order, and is not lost to the conversation view.
+    AUTO_FOCUS = "#question"
     TITLE = "Abstracts assistant"
     COMMANDS = App.COMMANDS | {CitationCommands, PaperCommands}
     BINDINGS = [

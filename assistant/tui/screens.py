@@ -139,6 +139,8 @@ class ConfirmScreen(ModalScreen[bool]):
 class RenameScreen(ModalScreen[str | None]):
     """A new title for a conversation: Enter keeps it, Esc leaves the old one."""
 
+    AUTO_FOCUS = "#rename-input"
+
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="rename-cancel", tooltip="Keep the name")
     ]

@@ -64,9 +64,10 @@ class QuestionInput(Input):
         self._draft = ""
 
     def _on_key(self, event: events.Key) -> None:
-        if event.key == "enter":
+        if event.key in ("enter", "ctrl+j"):
             # Sent here, in order with the characters: as a binding, Enter would run only once
-            # the key had bubbled up to the app, after characters typed behind it.
+            # the key had bubbled up to the app, after characters typed behind it. Enter typed
+            # before the chat took over the terminal arrives as a line feed (ctrl+j).
             event.stop()
             event.prevent_default()
             self.submit_now()
