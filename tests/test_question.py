@@ -30,11 +30,11 @@ from retrieval.names import system_name
         ("What are the stages of its training scheme?", "other"),
         # A study's title asks yes or no after its topic.
         ("Double balloon enteroscopy: is it efficacious and safe?", "yesno"),
-        ("Multidisciplinary breast cancer clinics. Do they work?", "yesno"),
-        ("Injury among young men--are there common factors?", "yesno"),
-        ("May student examiners replace faculty examiners?", "yesno"),
+        ("Night shifts for junior doctors. Do they raise error rates?", "yesno"),
+        ("Falls in older adults--are there warning signs?", "yesno"),
+        ("May nurses replace doctors at triage?", "yesno"),
         # Without a question word, a question asks yes or no.
-        ("Aripiprazole: a new risk factor for pathological gambling?", "yesno"),
+        ("Coffee: a new risk factor for migraine?", "yesno"),
         ("Gradient boosting for flare forecasts?", "yesno"),
         ("Splitwise?", "other"),
         ("Dolma dataset?", "other"),
