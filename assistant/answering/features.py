@@ -231,13 +231,20 @@ def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTabl
         place = np.asarray(positions, dtype=np.float64)
         values[:, COLUMN[f"position:{family}"]] = place / (total - 1) if total > 1 else 0.0
         values[:, COLUMN[f"first:{family}"]] = place == 0
-        # The work's last word is its last sentence that is not a pointer to its code or data.
-        pointers = values[:, COLUMN["pointer"]] > 0
-        closing = total - 1
-        while closing > 0 and closing in positions and pointers[positions.index(closing)]:
-            closing -= 1
+        closing = _closing_position(positions, values[:, COLUMN["pointer"]] > 0, total)
         values[:, COLUMN[f"last:{family}"]] = place == closing
     return SentenceTable(doc, spans, positions, texts, terms, matched, values)
+
+
+def _closing_position(positions: list[int], pointers: np.ndarray, total: int) -> int:
+    """The work's last word: its last sentence that is not a pointer to its code or data. The
+    rows run in abstract order, so the closing pointers are the trailing rows."""
+    closing = total - 1
+    for row in range(len(positions) - 1, -1, -1):
+        if closing == 0 or positions[row] != closing or not pointers[row]:
+            break
+        closing -= 1
+    return closing
 
 
 def _likely_sentences(
