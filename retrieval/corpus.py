@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, Protocol
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from rapidfuzz.utils import default_process
 
 from retrieval.errors import InputError
 from retrieval.names import title_names
+from retrieval.versions import version_groups
 
 Format = Literal["page", "jsonl", "json", "beir"]
 
@@ -636,12 +638,10 @@ class Collection:
 
     `add` returns the new `Paper`, or None when the record repeats a document already added or
     indexed: that copy's source is then listed in `extra_sources` under the document's id (the
-    document may already be written). With `versions`, `finish` links the versions.
+    document may already be written).
     """
 
-    def __init__(
-        self, report: LoadReport, existing: ExistingDocuments | None = None, versions: bool = False
-    ) -> None:
+    def __init__(self, report: LoadReport, existing: ExistingDocuments | None = None) -> None:
         self.report = report
         self.existing = existing
         # Records that repeat a document: (its id, where this copy was read).
@@ -655,15 +655,11 @@ class Collection:
         self._file_numbers: dict[str, int] = {}
         self._where_file = array("i")
         self._where_line = array("q")
-        self._title_groups: dict[str, list[int]] | None = {} if versions else None
-        self.version_group: list[int] = []
-        self.version_groups = 0
 
     def __len__(self) -> int:
         return len(self._ids)
 
     def add(self, record: PaperRecord) -> Paper | None:
-        normal_title = record.key
         content = record.content
         # The same record seen again (same id, or no id, and the same content) is one document.
         source = SourceRef(record.source, record.line, record.date)
@@ -682,17 +678,12 @@ class Collection:
                 self.duplicates_merged += 1
                 return None
         doc_id = self._unique_id(record)
-        index = len(self._ids)
+        self._by_content[content_key] = self._by_id[doc_id] = len(self._ids)
         self._ids.append(doc_id)
-        self._by_content[content_key] = index
-        self._by_id[doc_id] = index
         self._where_file.append(
             self._file_numbers.setdefault(record.source, len(self._file_numbers))
         )
         self._where_line.append(record.line)
-        # An empty title says nothing about which paper a record is.
-        if self._title_groups is not None and normal_title:
-            self._title_groups.setdefault(normal_title, []).append(index)
         return Paper(
             doc_id=doc_id,
             title=record.title,
@@ -702,7 +693,7 @@ class Collection:
             url=record.url,
             categories=record.categories,
             sources=[source],
-            key=normal_title,
+            key=record.key,
             content=content,
             title_hash=record.title_hash,
             names=record.names,
@@ -734,25 +725,9 @@ class Collection:
             )
         return unique
 
-    def finish(self) -> list[int]:
-        """The version group of every document (-1 when the paper has one version)."""
-        self.version_group = [-1] * len(self._ids)
-        self.version_groups = 0
-        for members in (self._title_groups or {}).values():
-            if len(members) > 1:
-                for index in members:
-                    self.version_group[index] = self.version_groups
-                self.version_groups += 1
-        return self.version_group
-
-    @property
-    def versioned_documents(self) -> int:
-        return sum(1 for g in self.version_group if g >= 0)
-
 
 def iter_papers(files: Iterable[CorpusFile], collection: Collection) -> Iterator[Paper]:
-    """The new documents of the corpus files, streamed; call `collection.finish()` after the
-    last one."""
+    """The new documents of the corpus files, streamed."""
     for corpus_file in files:
         for record in read_records(corpus_file, collection.report):
             paper = collection.add(record)
@@ -762,12 +737,14 @@ def iter_papers(files: Iterable[CorpusFile], collection: Collection) -> Iterator
 
 def load_papers(specs: Iterable[str | Path]) -> tuple[list[Paper], Collection]:
     """Every document of the corpus named by `specs`, in memory (small corpora and tests)."""
-    collection = Collection(LoadReport(), versions=True)
+    collection = Collection(LoadReport())
     files = resolve_corpus(specs, collection.report)
     papers = list(iter_papers(files, collection))
     if not papers:
         raise InputError("the corpus is empty: no records with a title and an abstract")
-    for paper, group in zip(papers, collection.finish(), strict=True):
+    title_hashes = np.asarray([p.title_hash for p in papers], dtype=np.uint64)
+    versions = version_groups(title_hashes, lambda i: papers[i].abstract)
+    for paper, group in zip(papers, versions.group.tolist(), strict=True):
         paper.version_group = group
     by_id = {paper.doc_id: paper for paper in papers}
     for doc_id, source in collection.extra_sources:

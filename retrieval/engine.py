@@ -58,11 +58,12 @@ from retrieval.persistence import (
 )
 from retrieval.segment import Segment
 from retrieval.sentences import Span, split_sentences
+from retrieval.versions import VersionGroups, version_groups
 
 Method = Literal["bm25", "okapi", "rank-bm25"]
 METHODS: tuple[Method, ...] = ("bm25", "okapi", "rank-bm25")
 # Bump when the layout or the meaning of what is stored changes.
-ENGINE_FORMAT = 9
+ENGINE_FORMAT = 10
 # Larger corpora are analysed by worker processes.
 PARALLEL_BYTES = 64 << 20
 # Above this, the workers look words up in a compiled table: a quarter faster, at about 130 MB
@@ -618,12 +619,12 @@ def _apply(
         },
     )
     df, cf = _frequencies(current, terms, deleted, indexer.segments, live_old)
-    hashes = _title_hashes(live_old, new_state.deleted, indexer.segments)
     segments = [*live_old, *new_segments]
+    versions = _versions(segments, new_state.deleted)
     new_state.summary = _summary(
-        segments, new_state, df, hashes, report, time.perf_counter() - started
+        segments, new_state, df, versions, report, time.perf_counter() - started
     )
-    directory = write_generation(home, new_state, terms, df, cf, hashes)
+    directory = write_generation(home, new_state, terms, df, cf, versions)
     make_current(home, directory)
     engine = Engine.load(home, params, status)
     segments_now = engine.index.segments
@@ -697,32 +698,33 @@ def _frequencies(
     return df, cf
 
 
-def _title_hashes(
-    live_old: list[Segment], deleted: dict[str, np.ndarray], new: list[NewSegment]
-) -> np.ndarray:
-    """The title hash of every document in the new generation's numbering (0 when deleted)."""
-    parts = []
-    for segment in live_old:
-        hashes = np.asarray(segment.title_hash, dtype=np.uint64).copy()
-        hashes[deleted.get(segment.name, np.zeros(0, np.int32))] = 0
-        parts.append(hashes)
-    parts += [s.title_hash for s in new]
-    return np.concatenate(parts) if parts else np.zeros(0, np.uint64)
+def _versions(segments: list[Segment], deleted: dict[str, np.ndarray]) -> VersionGroups:
+    """Which documents of the new generation's numbering are versions of one paper (a deleted
+    document is no one's version)."""
+    hashes = []
+    for segment in segments:
+        title_hash = np.asarray(segment.title_hash, dtype=np.uint64).copy()
+        title_hash[deleted.get(segment.name, np.zeros(0, np.int32))] = 0
+        hashes.append(title_hash)
+    bases = np.cumsum([0] + [s.n_docs for s in segments])
+
+    def abstract(doc: int) -> str:
+        s = int(np.searchsorted(bases, doc, side="right")) - 1
+        return segments[s].columns["abstracts"][doc - int(bases[s])]
+
+    return version_groups(np.concatenate(hashes) if hashes else np.zeros(0, np.uint64), abstract)
 
 
 def _summary(
     segments: list[Segment],
     state: GenerationState,
     df: np.ndarray,
-    hashes: np.ndarray,
+    versions: VersionGroups,
     report: LoadReport,
     seconds: float,
 ) -> dict:
-    from retrieval.generation import version_groups
-
     deleted = sum(int(d.shape[0]) for d in state.deleted.values())
     documents = sum(s.n_docs for s in segments) - deleted
-    group, ptr, _ = version_groups(hashes)
     sampled = sum(s.sentences[0] for s in segments)
     sentences = sum(s.sentences[1] for s in segments)
     sentence_terms = sum(s.sentences[2] for s in segments)
@@ -731,8 +733,8 @@ def _summary(
         files=len(state.files),
         documents=documents,
         duplicates_merged=state.duplicates_merged,
-        version_groups=int(ptr.shape[0] - 1),
-        versioned_documents=int((group >= 0).sum()),
+        version_groups=versions.count,
+        versioned_documents=versions.documents,
         sentences=int(estimate),
         sentences_estimated=sampled < documents,
         avg_sentence_terms=round(max(sentence_terms / sentences, 1.0), 4) if sentences else 1.0,
@@ -783,9 +785,9 @@ def _merge(engine: Engine, chosen: list[Segment], on_progress: ProgressFn | None
         deleted={k: v for k, v in state.deleted.items() if k not in names},
     )
     segments = [Segment(home / SEGMENTS / name) for name in order]
-    hashes = _title_hashes(segments, new_state.deleted, [])
+    versions = _versions(segments, new_state.deleted)
     df = engine.generation.df
-    summary = _summary(segments, new_state, np.asarray(df), hashes, LoadReport(), 0.0)
+    summary = _summary(segments, new_state, np.asarray(df), versions, LoadReport(), 0.0)
     summary.update(
         skipped_files=engine.summary.skipped_files,
         skipped_records=engine.summary.skipped_records,
@@ -795,7 +797,7 @@ def _merge(engine: Engine, chosen: list[Segment], on_progress: ProgressFn | None
     new_state.summary = summary
     terms = TermTable(engine.generation.terms.all(), engine.generation.hashes_by_id())
     directory = write_generation(
-        home, new_state, terms, np.asarray(df), np.asarray(engine.generation.cf), hashes
+        home, new_state, terms, np.asarray(df), np.asarray(engine.generation.cf), versions
     )
     make_current(home, directory)
     return Engine.load(home, engine.index.params, "merged")

@@ -3,7 +3,7 @@
 A generation lists the live segments in order, the documents deleted from each (reclaimed when
 segments are merged), the corpus files it was built from, and collection-wide arrays: the term
 table (global term ids, append-only, so segments never change when the vocabulary grows), each
-term's live document and collection frequency, and the version groups of titles across
+term's live document and collection frequency, and which documents are versions of one paper across
 segments. A generation is written into its own directory and committed by replacing the small
 file CURRENT atomically: whatever happens during an addition or a merge, even kill -9, the
 previous commit stays whole and readable until the new one is.
@@ -29,6 +29,7 @@ from retrieval.persistence import (
     atomic_write_text,
     remove_stale,
 )
+from retrieval.versions import VersionGroups
 
 GENERATION_FORMAT = 1
 CURRENT = "CURRENT"
@@ -96,7 +97,7 @@ def write_generation(
     terms: TermTable,
     df: np.ndarray,
     cf: np.ndarray,
-    title_hashes: np.ndarray,
+    versions: VersionGroups,
 ) -> Path:
     """Write generation `state.number` with its arrays; not yet current (see `make_current`)."""
     writer = DirectoryWriter(root / GENERATIONS, f"gen-{state.number:06d}")
@@ -116,10 +117,9 @@ def write_generation(
         writer.array("cf", cf.astype(np.int64))
         for name, docs in state.deleted.items():
             writer.array(f"deleted-{name}", np.asarray(docs, dtype=np.int32))
-        group, ptr, members = version_groups(title_hashes)
-        writer.array("version_group", group)
-        writer.array("group_ptr", ptr)
-        writer.array("group_docs", members)
+        writer.array("version_group", versions.group)
+        writer.array("group_ptr", versions.ptr)
+        writer.array("group_docs", versions.members)
         return writer.commit(
             {
                 "kind": "generation",
@@ -145,31 +145,6 @@ def _hashes(terms: TermTable) -> np.ndarray:
     start = 0 if known is None else int(known.shape[0])
     fresh = np.fromiter((term_hash(t) for t in terms.terms[start:]), dtype=np.uint64)
     return fresh if known is None else np.concatenate([known, fresh])
-
-
-def version_groups(title_hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Documents sharing a title (hash, 0 for none) are versions of one paper: each document's
-    group (-1 for a paper with one version), and each group's documents in order."""
-    n = title_hashes.shape[0]
-    group = np.full(n, -1, dtype=np.int32)
-    titled = np.flatnonzero(title_hashes != 0)
-    if titled.size:
-        _, first, inverse, counts = np.unique(
-            title_hashes[titled], return_index=True, return_inverse=True, return_counts=True
-        )
-        shared = counts[inverse] > 1
-        # Groups numbered by the first document of each, so the numbering follows the corpus.
-        order = np.argsort(titled[first], kind="stable")
-        rank = np.empty_like(order)
-        rank[order] = np.arange(order.size)
-        multi = np.cumsum(counts[order] > 1) - 1
-        group[titled[shared]] = multi[rank[inverse[shared]]]
-    n_groups = int(group.max()) + 1 if n and group.max() >= 0 else 0
-    grouped = np.flatnonzero(group >= 0)
-    members = grouped[np.argsort(group[grouped], kind="stable")].astype(np.int32)
-    ptr = np.zeros(n_groups + 1, dtype=np.int64)
-    np.cumsum(np.bincount(group[grouped], minlength=n_groups), out=ptr[1:])
-    return group, ptr, members
 
 
 def make_current(root: Path, directory: Path) -> None:

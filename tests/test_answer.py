@@ -337,3 +337,36 @@ def test_the_chat_without_a_terminal_exits_at_once(tmp_path):
     )
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr == "error: the chat needs a terminal; use `assistant ask`\n"
+
+
+def test_passages_of_one_article_are_cited_as_documents_not_versions(tmp_path):
+    """Passages filed under their article's title say different things: each is a document of
+    its own, with no note about versions and no quote pulled from the other passages."""
+    passages = [
+        (
+            "cave-1",
+            "Glacier cave",
+            "A glacier cave is a cave formed within the ice of a glacier. "
+            "Glacier caves are often called ice caves.",
+        ),
+        (
+            "cave-2",
+            "Glacier cave",
+            "Most glacier caves are formed by water running through or "
+            "under the glacier. The water enters the glacier through moulins.",
+        ),
+        (
+            "kelp-1",
+            "Kelp forest",
+            "A kelp forest is an underwater area with a high density of "
+            "kelp. Smaller areas of anchored kelp are called kelp beds.",
+        ),
+    ]
+    corpus = small_collection(tmp_path, "passages", passages)
+    engine = Engine.open([corpus], tmp_path / "index")
+    assert engine.summary.version_groups == 0
+    answer = ask(Assistant(engine), "Where does the water enter the glacier?")
+    assert answer.cited_ids == ["cave-2"]
+    assert answer.sentences[0].text == "The water enters the glacier through moulins."
+    assert not any("version" in note for note in answer.notes)
+    assert all(c.version is None for c in answer.citations)

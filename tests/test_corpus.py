@@ -7,6 +7,7 @@ import pytest
 
 from retrieval.corpus import derived_id, detect_format, load_papers
 from retrieval.errors import InputError
+from retrieval.versions import MAX_VERSIONS
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 CRANFIELD = Path(__file__).resolve().parent.parent / "benchmarks" / "cranfield"
@@ -233,9 +234,8 @@ def test_records_without_titles_are_separate_papers(tmp_path):
         {"title": "", "abstract": "Another record with neither id nor title."},
     ]
     corpus.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
-    papers, collection = load_papers([corpus])
+    papers, _ = load_papers([corpus])
     assert [p.version_group for p in papers] == [-1, -1, -1, -1]
-    assert collection.version_groups == 0
     ids = [p.doc_id for p in papers]
     assert ids[:2] == ["101", "102"] and len(set(ids)) == 4
     assert ids[2].startswith("a-record-with-neither-id-nor-title-")
@@ -269,3 +269,34 @@ def test_json_lines_spans_hold_every_line_once_with_its_number(tmp_path, size):
     assert [s.start for s in spans[1:]] == [s.stop for s in spans[:-1]]
     assert spans[-1].stop == report.bytes_read == path.stat().st_size
     assert sum(s.lines for s in spans) == 5
+
+
+def test_passages_under_one_title_are_separate_papers_and_revisions_are_versions(tmp_path):
+    """A shared title makes versions only of abstracts that keep their wording: an article's
+    passages, each saying something else, are documents of their own."""
+    first = "Sourdough is bread leavened by wild yeast and lactic acid bacteria in a starter."
+    records = [
+        {"title": "Sourdough", "abstract": first},
+        {
+            "title": "Sourdough",
+            "abstract": "Bakers kept starters alive for centuries, feeding "
+            "them flour and water, until baker's yeast arrived in the nineteenth century.",
+        },
+        {"title": "Sourdough", "abstract": first.replace("in a starter", "kept in a starter")},
+        {"title": "Kelp forest", "abstract": "Kelp forests grow in cold, nutrient-rich water."},
+    ]
+    corpus = write(tmp_path / "passages.jsonl", "\n".join(json.dumps(r) for r in records))
+    papers, _ = load_papers([corpus])
+    groups = [p.version_group for p in papers]
+    assert groups[0] == groups[2] >= 0  # the revised wording: one paper
+    assert groups[1] == -1 and groups[3] == -1  # another passage, another title
+
+
+def test_a_title_shared_by_many_documents_heads_passages_not_versions(tmp_path):
+    records = [
+        {"title": "Introduction", "abstract": f"Passage {i} says the same few words here."}
+        for i in range(MAX_VERSIONS + 1)
+    ]
+    corpus = write(tmp_path / "many.jsonl", "\n".join(json.dumps(r) for r in records))
+    papers, _ = load_papers([corpus])
+    assert {p.version_group for p in papers} == {-1}
