@@ -4,6 +4,9 @@
   three sets of questions in everyday words (`paraphrase-a`, `-b`, `-c`; see the README).
 - pubmedqa: 500 real biomedical questions over their 500 abstracts (`pubmedqa-dev`), and the
   same with one abstract in five removed (`pubmedqa-dev-absent`: 81 questions to abstain on).
+- encyclopedia: 23 questions as people type them into a search engine ("how deep is the
+  mariana trench"), and 5 the collection cannot answer, over 15 encyclopedia-style summaries
+  written for this check; never fitted on.
 - cranfield: 225 real questions of aeronautics researchers over 1,398 abstracts, with graded
   judgements but no answer sentences (the first citation is right when it is a judged-relevant
   paper): it weighs in every fitted number but the sentence weights, having no answer sentences.
@@ -72,9 +75,16 @@ PUBMEDQA_SETS = [
     for name in ("pubmedqa-dev", "pubmedqa-dev-absent")
 ]
 CRANFIELD = QuestionSet("cranfield", "cranfield", (HERE / "cranfield",), beir=HERE / "cranfield")
+# Never fitted on: a check on a collection of another kind.
+ENCYCLOPEDIA = QuestionSet(
+    "encyclopedia",
+    "encyclopedia",
+    (HERE / "encyclopedia",),
+    HERE / "encyclopedia" / "fixtures.jsonl",
+)
 # The public sets every answer-quality claim covers.
 PUBLIC = ("seeds-dev", "pubmedqa-dev", "pubmedqa-dev-absent")
-ALL_SETS = [*SEED_SETS, *PUBMEDQA_SETS, CRANFIELD]
+ALL_SETS = [*SEED_SETS, *PUBMEDQA_SETS, CRANFIELD, ENCYCLOPEDIA]
 
 
 def by_name(names: list[str] | None) -> list[QuestionSet]:

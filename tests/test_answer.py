@@ -370,3 +370,44 @@ def test_passages_of_one_article_are_cited_as_documents_not_versions(tmp_path):
     assert answer.sentences[0].text == "The water enters the glacier through moulins."
     assert not any("version" in note for note in answer.notes)
     assert all(c.version is None for c in answer.citations)
+
+
+SUMMARIES = [
+    (
+        "eiffel",
+        "Eiffel Tower",
+        "The Eiffel Tower is a wrought-iron lattice tower on the Champ de Mars in Paris. It is "
+        "named after the engineer Gustave Eiffel, whose company designed and built the tower. It "
+        "was constructed from 1887 to 1889 as the entrance arch to the World's Fair.",
+    ),
+    (
+        "wall",
+        "Berlin Wall",
+        "The Berlin Wall was a guarded concrete barrier that divided Berlin. It was built by the "
+        "German Democratic Republic to stop people from fleeing to West Berlin.",
+    ),
+    (
+        "trench",
+        "Mariana Trench",
+        "The Mariana Trench is an oceanic trench in the western Pacific Ocean. Its deepest point "
+        "is about 10,984 metres below sea level.",
+    ),
+    (
+        "press",
+        "Printing press",
+        "A printing press applies pressure to an inked surface to transfer the ink. Johannes "
+        "Gutenberg built the first movable-type press in Mainz around 1440.",
+    ),
+]
+
+
+def test_a_sentence_opening_with_it_speaks_of_what_the_title_names(tmp_path):
+    """In "It was constructed from 1887 to 1889", "It" is the Eiffel Tower: the sentence is
+    read with the title's words in the pronoun's place."""
+    corpus = small_collection(tmp_path, "summaries", SUMMARIES)
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    answer = ask(assistant, "when was the eiffel tower built")
+    assert answer.cited_ids[0] == "eiffel"
+    assert answer.sentences[0].text.startswith("It was constructed from 1887 to 1889")
+    answer = ask(assistant, "how deep is the mariana trench")
+    assert answer.sentences[0].text == "Its deepest point is about 10,984 metres below sea level."
