@@ -401,9 +401,10 @@ SUMMARIES = [
 ]
 
 
-def test_a_sentence_opening_with_it_speaks_of_what_the_title_names(tmp_path):
-    """In "It was constructed from 1887 to 1889", "It" is the Eiffel Tower: the sentence is
-    read with the title's words in the pronoun's place."""
+def test_a_fact_about_what_the_title_names_is_found_in_any_sentence(tmp_path):
+    """Every sentence of "Eiffel Tower" is about the tower, whether it names it or says "It":
+    a question asking when it was built is answered by the sentence with the years, not by the
+    one that repeats the name."""
     corpus = small_collection(tmp_path, "summaries", SUMMARIES)
     assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
     answer = ask(assistant, "when was the eiffel tower built")

@@ -193,8 +193,14 @@ def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTabl
         )
         for text in texts
     ]
+    # Every sentence of a text is about what its title names ("Eiffel Tower": "It was built from
+    # 1887 to 1889"). For a question asking a fact about it, the title's words do not tell the
+    # sentences apart; the fact asked does. So each sentence is read with the title.
+    title = engine.papers.title(doc) if FAMILIES.get(question.form) == "fact" else ""
+    about = tuple(index.term_id(t) for t in analyzer.terms(title)) if title else ()
+    read = [about + ids for ids in terms] if about else terms
     query = question.weights
-    matched = [frozenset(t for t in ids if t in query) for ids in terms]
+    matched = [frozenset(t for t in ids if t in query) for ids in read]
     n = len(spans)
     values = np.zeros((n, len(FEATURES)), dtype=np.float64)
     if n == 0:
@@ -206,14 +212,14 @@ def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTabl
     bm25 = np.zeros(n)
     norm = p.k1 * (1 - SENTENCE_B + SENTENCE_B * lengths / avg)
     for t, weight in query.items():
-        tf = np.array([ids.count(t) for ids in terms], dtype=np.float64)
+        tf = np.array([ids.count(t) for ids in read], dtype=np.float64)
         if tf.any():
             bm25 += weight * index.idf(t) * tf * (p.k1 + 1) / (tf + norm)
     top = bm25.max()
     values[:, COLUMN["bm25"]] = bm25 / top if top > 0 else 0.0
     values[:, COLUMN["coverage"]] = [question.coverage(m) for m in matched]
     values[:, COLUMN["proximity"]] = [
-        closeness(ids, m) for ids, m in zip(terms, matched, strict=True)
+        closeness(ids, m) for ids, m in zip(read, matched, strict=True)
     ]
     values[:, COLUMN["length"]] = np.minimum(lengths / avg, 1.0)
 
