@@ -8,7 +8,8 @@ question asks for (a number for "how many", a year or date for "when", a place o
 "where" and "who", a conclusion or a stated finding for yes/no and "why", the work's own
 introduction for "what is" and "how does"). Position means different things for different
 questions (conclusions come last, introductions early), so it is read separately for three
-families of question forms.
+families of question forms. For a question asking for a fact, each sentence is read with the
+paper's title, since all of a text speaks of what its title names.
 
 A sentence's score is the weighted sum of its features; the weights are fitted by
 benchmarks/fit_answers.py and read from weights.json (see weights.py).
