@@ -68,7 +68,7 @@ def version_groups(title_hashes: np.ndarray, abstract: Callable[[int], str]) -> 
         if not 1 < end - start <= MAX_VERSIONS:
             continue
         found: list[tuple[list[str], list[int]]] = []  # the first version's words, the versions
-        for doc in sorted(order[start:end].tolist()):
+        for doc in order[start:end].tolist():  # in document order (the sort is stable)
             words = _words(abstract(doc))
             home = next((docs for first, docs in found if _alike(first, words)), None)
             if home is None:
