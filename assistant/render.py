@@ -68,7 +68,8 @@ def index_report(engine: Engine) -> str:
         f"  files               {s.files:,}",
         f"  documents           {s.documents:,}",
         f"  duplicates merged   {s.duplicates_merged:,}",
-        f"  versions            {s.versioned_documents:,} documents in {s.version_groups:,} papers",
+        f"  versions            {s.versioned_documents:,} documents in {s.version_groups:,} "
+        + ("paper" if s.version_groups == 1 else "papers"),
         f"  sentences           {sentences}",
         f"  vocabulary          {s.vocabulary:,} terms",
         f"  postings            {s.postings:,}",

@@ -80,7 +80,7 @@ def test_index_prints_counts():
     for expected in (
         "documents           125",
         "duplicates merged   6",
-        "versions            2 documents in 1 papers",
+        "versions            2 documents in 1 paper",
         "sentences",
         "vocabulary",
     ):
