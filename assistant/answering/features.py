@@ -196,10 +196,11 @@ def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTabl
     ]
     # Every sentence of a text is about what its title names ("Eiffel Tower": "It was built from
     # 1887 to 1889"). For a question asking a fact about it, the title's words do not tell the
-    # sentences apart; the fact asked does. So each sentence is read with the title.
+    # sentences apart; the fact asked does. So each sentence is read with the title's terms,
+    # once each, in front.
     title = engine.papers.title(doc) if FAMILIES.get(question.form) == "fact" else ""
     about = tuple(index.term_id(t) for t in analyzer.terms(title)) if title else ()
-    read = [about + ids for ids in terms] if about else terms
+    read = [about + tuple(t for t in ids if t not in about) for ids in terms] if about else terms
     query = question.weights
     matched = [frozenset(t for t in ids if t in query) for ids in read]
     n = len(spans)
