@@ -250,6 +250,23 @@ def test_a_yes_no_question_looks_for_a_stated_finding(sentence, states_a_finding
     assert answer_type("yesno", sentence, []) == states_a_finding
 
 
+@pytest.mark.parametrize(
+    ("sentence", "measures"),
+    [
+        ("It runs for more than 2,300 kilometres.", True),
+        ("Students built forty of them in a week.", True),
+        ("The context holds 2048 tokens.", True),
+        ("Warmer seas caused mass coral bleaching in 2016, 2017 and 2020.", False),
+        ("It was put up between 1887 and 1889.", False),
+        ("Sales grew through the 1990s.", False),
+    ],
+)
+def test_a_year_dates_and_does_not_answer_how_many(sentence, measures):
+    from assistant.answering.features import answer_type
+
+    assert answer_type("quantity", sentence, []) == measures
+
+
 def test_a_yes_no_question_is_not_answered_by_where_the_code_is(telescopes):
     """The study's last word is its last sentence that does not point to its code or data."""
     answer = ask(telescopes, "Does denoising help find small planets in noisy light curves?")

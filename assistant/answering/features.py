@@ -121,8 +121,14 @@ _POINTER = re.compile(
 )
 
 
+# A year: four digits from 1500 to 2099 standing alone, not counting things ("2048 tokens").
+_YEAR = re.compile(r"(?<![\d,.])\b(1[5-9]\d\d|20\d\d)s?\b(?![,.]\d|\s+[a-z]{3,}s\b)")
+
+
 def has_number(text: str) -> bool:
-    return bool(_NUMBER.search(text))
+    """A quantity: a number that is not a year ("in 2016, 2017 and 2020" dates; it does not
+    measure)."""
+    return bool(_NUMBER.search(_YEAR.sub(" ", text)))
 
 
 def defines(text: str, name: str) -> bool:
