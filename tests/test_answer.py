@@ -267,6 +267,24 @@ def test_a_year_dates_and_does_not_answer_how_many(sentence, measures):
     assert answer_type("quantity", sentence, []) == measures
 
 
+@pytest.mark.parametrize(
+    ("sentence", "names_someone"),
+    [
+        ("The Scottish scientist Alexander Fleming discovered penicillin in 1928.", True),
+        ("Johannes Gutenberg, a goldsmith in Mainz, invented printing.", True),
+        ("It was written by Mary Shelley.", True),
+        ("The Great Barrier Reef is the largest coral reef system.", False),
+        ("The reef lies in the Coral Sea, off the coast.", False),
+        ("It was completed in New York in 1930.", False),
+        ("Results on Natural Questions improve.", False),
+    ],
+)
+def test_a_who_question_looks_for_a_name(sentence, names_someone):
+    from assistant.answering.features import answer_type
+
+    assert answer_type("who", sentence, []) == names_someone
+
+
 def test_a_yes_no_question_is_not_answered_by_where_the_code_is(telescopes):
     """The study's last word is its last sentence that does not point to its code or data."""
     answer = ask(telescopes, "Does denoising help find small planets in noisy light curves?")

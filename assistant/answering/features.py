@@ -80,6 +80,14 @@ _PLACE = re.compile(r"(?<=\S )(in|at|from|near|across|throughout) (the )?[A-Z][a
 _PERSON = re.compile(
     r"\b(by|from) [A-Z][a-z]+ [A-Z][a-z]+|\b[A-Z][a-z]+ (and|&) [A-Z][a-z]+\b|[A-Z][a-z]+ et al\b"
 )
+# A run of capitalised words ("Alexander Fleming", "The Coral Sea").
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
+# Words before or opening a capitalised run that make it a place or a thing ("in New York",
+# "the Coral Sea", "The Great Barrier Reef"), not a person.
+_NOT_BEFORE_A_PERSON = frozenset(
+    "a an the this these its our in at on to of for from near into across".split()
+)
+
 _CONCLUSION = re.compile(
     r"\b(we conclude|in conclusion|to conclude|conclusions?|overall|taken together|in summary|"
     r"(these|our|the|this) (findings|results|data|observations|study|studies|analysis|trial) "
@@ -125,6 +133,18 @@ _POINTER = re.compile(
 _YEAR = re.compile(r"(?<![\d,.])\b(1[5-9]\d\d|20\d\d)s?\b(?![,.]\d|\s+[a-z]{3,}s\b)")
 
 
+def _names_someone(text: str) -> bool:
+    """A name of two or more capitalised words that opens the sentence or follows a plain word:
+    "Johannes Gutenberg, a goldsmith", "the scientist Alexander Fleming"."""
+    for run in _CAPITALISED_RUN.finditer(text):
+        previous = text[: run.start()].split()[-1:]  # the word before the run, if any
+        plain = all(w.islower() for w in previous)
+        words = {*previous, run.group().split()[0].casefold()}
+        if plain and not words & _NOT_BEFORE_A_PERSON:
+            return True
+    return False
+
+
 def has_number(text: str) -> bool:
     """A quantity: a number that is not a year ("in 2016, 2017 and 2020" dates; it does not
     measure)."""
@@ -150,7 +170,7 @@ def answer_type(form: Kind, text: str, names: list[str]) -> bool:
     if form == "where":
         return bool(_PLACE.search(text))
     if form == "who":
-        return bool(_PERSON.search(text))
+        return bool(_PERSON.search(text)) or _names_someone(text)
     if form in ("yesno", "why"):
         return bool(_CONCLUSION.search(text))
     if form == "definition":
