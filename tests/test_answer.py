@@ -447,3 +447,19 @@ def test_a_fact_about_what_the_title_names_is_found_in_any_sentence(tmp_path):
     assert answer.sentences[0].text.startswith("It was constructed from 1887 to 1889")
     answer = ask(assistant, "how deep is the mariana trench")
     assert answer.sentences[0].text == "Its deepest point is about 10,984 metres below sea level."
+
+
+@pytest.mark.parametrize(
+    ("question", "doc", "first"),
+    [
+        ("How deep is the Mariana Trensh?", "trench", "Its deepest point is about 10,984 metres"),
+        ("When was the Eifel Tower built?", "eiffel", "It was constructed from 1887 to 1889"),
+    ],
+)
+def test_a_misspelt_title_is_read_as_the_collection_writes_it(tmp_path, question, doc, first):
+    """ "Trensh" finds the entry "Mariana Trench" and stands for its words: the question is
+    answered from it, not abstained on for a word no text uses."""
+    corpus = small_collection(tmp_path, "summaries", SUMMARIES)
+    answer = ask(Assistant(Engine.open([corpus], tmp_path / "index")), question)
+    assert not answer.abstained and not answer.weak and answer.cited_ids == [doc]
+    assert answer.sentences[0].text.startswith(first)

@@ -28,6 +28,10 @@ from retrieval.names import system_name
         ("Why do nearest neighbor LMs work?", "why"),
         ("tell me more", "more"),
         ("What are the stages of its training scheme?", "other"),
+        # A final preposition asks something else about the thing than what it is.
+        ("What are telescope mirrors made of?", "other"),
+        ("What is the Karoo array used for?", "other"),
+        ("What is a radio telescope?", "definition"),
         # A study's title asks yes or no after its topic.
         ("Double balloon enteroscopy: is it efficacious and safe?", "yesno"),
         ("Night shifts for junior doctors. Do they raise error rates?", "yesno"),

@@ -72,9 +72,11 @@ _QUANTITY = re.compile(
     r"speedup|improvement|improvements|gain|gains|faster|cost|latency|throughput|bleu|rouge|f1)\b",
     re.I,
 )
-# "What is X?" with a short X, "Tell me about X", "What's the paper on X about?".
+# "What is X?" with a short X, "Tell me about X", "What's the paper on X about?"; not "What is X
+# made of?", which a final preposition shows to ask something else about X.
 _DEFINITION = re.compile(
-    r"^\s*(what|who)('s| is| are| was)( an?| the)?(\s+[^\s?]+){1,4}\s*[?.!]*\s*$"
+    r"^\s*(what|who)('s| is| are| was)( an?| the)?(\s+[^\s?]+){0,3}"
+    r"\s+(?!(of|for|from|in|with|by|to|on|at|like)\s*[?.!]*\s*$)[^\s?]+\s*[?.!]*\s*$"
     r"|^\s*(define|describe|explain|tell me about|summari[sz]e)\b|\babout\s*[?.!]*\s*$",
     re.I,
 )
@@ -549,6 +551,7 @@ def _find_names(
             key = title_key(phrase)
             if not key:
                 continue
+            matched = key
             docs = names.docs_of(key)
             if docs and length == 1 and names.is_common(key):
                 surface = names.surface(key)
@@ -558,10 +561,11 @@ def _find_names(
             if not docs and length <= 2 and not all(known[i] for i in span):
                 match = names.closest(key)
                 if match is not None:
-                    docs = names.docs_of(match)
+                    matched, docs = match, names.docs_of(match)
             if not docs:
                 continue
-            canonical = names.surface_of(docs[0], phrase)
+            # As the collection writes it: "Penicillin" for "penicilin".
+            canonical = names.surface_of(docs[0], names.surface(matched))
             found.append(NamedPaper(tuple(docs), phrase, canonical, lo, hi))
             taken.update(span)
     found.sort(key=lambda n: n.start)
