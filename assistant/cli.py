@@ -152,9 +152,10 @@ def _run(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
+        argv.insert(0, "chat")  # no command, or only options: `assistant --corpus papers/`
     args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["chat"])
     try:
         return _run(args)
     except KeyboardInterrupt:

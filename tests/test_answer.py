@@ -374,6 +374,23 @@ def test_the_chat_without_a_terminal_exits_at_once(tmp_path):
     assert result.stderr == "error: the chat needs a terminal; use `assistant ask`\n"
 
 
+def test_options_without_a_command_are_the_chats(tmp_path):
+    """`assistant --corpus papers/` opens the chat on that corpus, as `assistant` alone does."""
+    import subprocess
+    import sys
+
+    corpus = small_collection(tmp_path, "telescopes", TELESCOPES)
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", "--corpus", str(corpus)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=20,
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == "error: the chat needs a terminal; use `assistant ask`\n"
+
+
 def test_passages_of_one_article_are_cited_as_documents_not_versions(tmp_path):
     """Passages filed under their article's title say different things: each is a document of
     its own, with no note about versions and no quote pulled from the other passages."""
