@@ -28,6 +28,12 @@ def test_tell_me_more_continues_without_repeating(seeds_assistant):
     assert not shown.intersection(s.sentence_index for s in again.sentences)
 
 
+def test_tell_me_more_with_nothing_before_asks_for_a_question(seeds_assistant):
+    answer = seeds_assistant.ask("tell me more", Conversation())
+    assert answer.abstained and answer.see_also == []
+    assert answer.answer == "There is no earlier answer to go on with: ask a question first."
+
+
 def test_compare_it_with_another_paper(seeds_assistant):
     conversation = Conversation()
     seeds_assistant.ask("What is LightSeq?", conversation)

@@ -38,6 +38,7 @@ WEAK_BELOW = 0.5
 
 NO_ANSWER = "The abstracts in this collection do not answer this question."
 NO_ANSWER_IN = "The abstract of “{title}” does not answer this question."
+NOTHING_TO_CONTINUE = "There is no earlier answer to go on with: ask a question first."
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +243,8 @@ class Composer:
 
     def compose(self, shown: set[tuple[int, int]]) -> Answer:
         q = self.question
+        if q.kind == "more" and q.continues is None:
+            return abstention(self.engine, q, [], 0.0, said=NOTHING_TO_CONTINUE)
         continues_list = q.kind == "more" and q.continues == "list"
         listed = {doc for doc, _ in shown} if continues_list else set()
         if continues_list:
@@ -319,15 +322,17 @@ def abstention(
     papers: Iterable[int],
     confidence: float,
     about: int | None = None,
+    said: str | None = None,
 ) -> Answer:
     """The answer saying the collection does not answer; `about`: the paper the question asked
-    about, whose abstract was read and does not say."""
-    said = NO_ANSWER if about is None else NO_ANSWER_IN.format(title=engine.papers.heading(about))
+    about, whose abstract was read and does not say; `said`: another reason to give."""
+    if said is None and about is not None:
+        said = NO_ANSWER_IN.format(title=engine.papers.heading(about))
     return Answer(
         question=question.text,
         kind=question.kind,
         abstained=True,
-        answer=said,
+        answer=said or NO_ANSWER,
         sentences=[],
         citations=[],
         see_also=[reference(engine, doc) for doc in list(papers)[:SEE_ALSO]],
