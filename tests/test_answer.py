@@ -234,55 +234,40 @@ def test_a_yes_no_question_after_its_topic_is_answered_by_the_conclusion(telesco
 
 
 @pytest.mark.parametrize(
-    ("sentence", "states_a_finding"),
+    ("form", "sentence", "holds"),
     [
-        ("We conclude that phone spectrometers suit teaching.", True),
-        ("Using this analysis, we find that effective cutoffs often differ.", True),
-        ("Our core finding is that small models struggle with impossible languages.", True),
-        ("We release the filter and the simulated curves.", False),
-        ("We train small models on impossible languages.", False),
-        ("Dust dims and reddens starlight.", False),
+        # A yes/no question looks for a conclusion or a stated finding.
+        ("yesno", "We conclude that phone spectrometers suit teaching.", True),
+        ("yesno", "Using this analysis, we find that effective cutoffs often differ.", True),
+        (
+            "yesno",
+            "Our core finding is that small models struggle with impossible languages.",
+            True,
+        ),
+        ("yesno", "We release the filter and the simulated curves.", False),
+        ("yesno", "We train small models on impossible languages.", False),
+        ("yesno", "Dust dims and reddens starlight.", False),
+        # "How many" looks for a number; a year dates and does not measure.
+        ("quantity", "It runs for more than 2,300 kilometres.", True),
+        ("quantity", "Students built forty of them in a week.", True),
+        ("quantity", "The context holds 2048 tokens.", True),
+        ("quantity", "Warmer seas caused mass coral bleaching in 2016, 2017 and 2020.", False),
+        ("quantity", "It was put up between 1887 and 1889.", False),
+        ("quantity", "Sales grew through the 1990s.", False),
+        # "Who" looks for a name, not a place or a thing.
+        ("who", "The Scottish scientist Alexander Fleming discovered penicillin in 1928.", True),
+        ("who", "Johannes Gutenberg, a goldsmith in Mainz, invented printing.", True),
+        ("who", "It was written by Mary Shelley.", True),
+        ("who", "The Great Barrier Reef is the largest coral reef system.", False),
+        ("who", "The reef lies in the Coral Sea, off the coast.", False),
+        ("who", "It was completed in New York in 1930.", False),
+        ("who", "Results on Natural Questions improve.", False),
     ],
 )
-def test_a_yes_no_question_looks_for_a_stated_finding(sentence, states_a_finding):
+def test_the_kind_of_answer_a_sentence_holds(form, sentence, holds):
     from assistant.answering.features import answer_type
 
-    assert answer_type("yesno", sentence, []) == states_a_finding
-
-
-@pytest.mark.parametrize(
-    ("sentence", "measures"),
-    [
-        ("It runs for more than 2,300 kilometres.", True),
-        ("Students built forty of them in a week.", True),
-        ("The context holds 2048 tokens.", True),
-        ("Warmer seas caused mass coral bleaching in 2016, 2017 and 2020.", False),
-        ("It was put up between 1887 and 1889.", False),
-        ("Sales grew through the 1990s.", False),
-    ],
-)
-def test_a_year_dates_and_does_not_answer_how_many(sentence, measures):
-    from assistant.answering.features import answer_type
-
-    assert answer_type("quantity", sentence, []) == measures
-
-
-@pytest.mark.parametrize(
-    ("sentence", "names_someone"),
-    [
-        ("The Scottish scientist Alexander Fleming discovered penicillin in 1928.", True),
-        ("Johannes Gutenberg, a goldsmith in Mainz, invented printing.", True),
-        ("It was written by Mary Shelley.", True),
-        ("The Great Barrier Reef is the largest coral reef system.", False),
-        ("The reef lies in the Coral Sea, off the coast.", False),
-        ("It was completed in New York in 1930.", False),
-        ("Results on Natural Questions improve.", False),
-    ],
-)
-def test_a_who_question_looks_for_a_name(sentence, names_someone):
-    from assistant.answering.features import answer_type
-
-    assert answer_type("who", sentence, []) == names_someone
+    assert answer_type(form, sentence, []) == holds
 
 
 def test_a_yes_no_question_is_not_answered_by_where_the_code_is(telescopes):
@@ -359,33 +344,21 @@ def test_citations_carry_authors_address_and_version(tmp_path):
     assert "id 2401.1 · Ada Lovelace, Alan Turing · https://example.org/kestrel" in text
 
 
-def test_the_chat_without_a_terminal_exits_at_once(tmp_path):
+@pytest.mark.parametrize("options", [[], ["--corpus", "telescopes.jsonl"]])
+def test_the_chat_without_a_terminal_exits_at_once(tmp_path, options):
+    """`assistant`, and `assistant --corpus papers/` (options without a command are the
+    chat's), open the chat, which needs a terminal."""
     import subprocess
     import sys
 
+    small_collection(tmp_path, "telescopes", TELESCOPES)
     result = subprocess.run(
-        [sys.executable, "-m", "assistant"],
+        [sys.executable, "-m", "assistant", *options],
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=20,
-    )
-    assert result.returncode == 2 and result.stdout == ""
-    assert result.stderr == "error: the chat needs a terminal; use `assistant ask`\n"
-
-
-def test_options_without_a_command_are_the_chats(tmp_path):
-    """`assistant --corpus papers/` opens the chat on that corpus, as `assistant` alone does."""
-    import subprocess
-    import sys
-
-    corpus = small_collection(tmp_path, "telescopes", TELESCOPES)
-    result = subprocess.run(
-        [sys.executable, "-m", "assistant", "--corpus", str(corpus)],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=20,
+        cwd=tmp_path,
     )
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr == "error: the chat needs a terminal; use `assistant ask`\n"
