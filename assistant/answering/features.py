@@ -70,6 +70,8 @@ _NUMBER = re.compile(
     r"eigh|nine)ty|dozens?|hundreds?|thousands?|millions?|billions?|trillions?)\b",
     re.I,
 )
+# A year: four digits from 1500 to 2099 standing alone, not counting things ("2048 tokens").
+_YEAR = re.compile(r"(?<![\d,.])\b(1[5-9]\d\d|20\d\d)s?\b(?![,.]\d|\s+[a-z]{3,}s\b)")
 _DATE = re.compile(
     r"\b(1[5-9]\d\d|20\d\d)s?\b|\b(January|February|March|April|May|June|July|August|September|"
     r"October|November|December)\b|\bcentur(y|ies)\b|\b(decade|year)s? (ago|later|earlier)\b"
@@ -80,6 +82,7 @@ _PLACE = re.compile(r"(?<=\S )(in|at|from|near|across|throughout) (the )?[A-Z][a
 _PERSON = re.compile(
     r"\b(by|from) [A-Z][a-z]+ [A-Z][a-z]+|\b[A-Z][a-z]+ (and|&) [A-Z][a-z]+\b|[A-Z][a-z]+ et al\b"
 )
+_WORD = re.compile(r"[\w']+")
 # A run of capitalised words ("Alexander Fleming", "The Coral Sea").
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
 # Words before or opening a capitalised run that make it a place or a thing ("in New York",
@@ -87,7 +90,6 @@ _CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
 _NOT_BEFORE_A_PERSON = frozenset(
     "a an the this these its our in at on to of for from near into across".split()
 )
-
 _CONCLUSION = re.compile(
     r"\b(we conclude|in conclusion|to conclude|conclusions?|overall|taken together|in summary|"
     r"(these|our|the|this) (findings|results|data|observations|study|studies|analysis|trial) "
@@ -129,15 +131,11 @@ _POINTER = re.compile(
 )
 
 
-# A year: four digits from 1500 to 2099 standing alone, not counting things ("2048 tokens").
-_YEAR = re.compile(r"(?<![\d,.])\b(1[5-9]\d\d|20\d\d)s?\b(?![,.]\d|\s+[a-z]{3,}s\b)")
-
-
 def _names_someone(text: str) -> bool:
     """A name of two or more capitalised words that opens the sentence or follows a plain word:
     "Johannes Gutenberg, a goldsmith", "the scientist Alexander Fleming"."""
     for run in _CAPITALISED_RUN.finditer(text):
-        previous = text[: run.start()].split()[-1:]  # the word before the run, if any
+        previous = _WORD.findall(text[: run.start()])[-1:]  # the word before the run, if any
         plain = all(w.islower() for w in previous)
         words = {*previous, run.group().split()[0].casefold()}
         if plain and not words & _NOT_BEFORE_A_PERSON:
