@@ -31,6 +31,7 @@ from retrieval.names import system_name
         # A final preposition asks something else about the thing than what it is.
         ("What are telescope mirrors made of?", "other"),
         ("What is the Karoo array used for?", "other"),
+        ("Who is the Karoo array named after?", "who"),
         ("What is a radio telescope?", "definition"),
         # A study's title asks yes or no after its topic.
         ("Double balloon enteroscopy: is it efficacious and safe?", "yesno"),

@@ -76,7 +76,7 @@ _QUANTITY = re.compile(
 # made of?", which a final preposition shows to ask something else about X.
 _DEFINITION = re.compile(
     r"^\s*(what|who)('s| is| are| was)( an?| the)?(\s+[^\s?]+){0,3}"
-    r"\s+(?!(of|for|from|in|with|by|to|on|at|like)\s*[?.!]*\s*$)[^\s?]+\s*[?.!]*\s*$"
+    r"\s+(?!(of|for|from|in|with|by|to|on|at|like|after)\s*[?.!]*\s*$)[^\s?]+\s*[?.!]*\s*$"
     r"|^\s*(define|describe|explain|tell me about|summari[sz]e)\b|\babout\s*[?.!]*\s*$",
     re.I,
 )
