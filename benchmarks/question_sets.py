@@ -6,7 +6,7 @@
   same with one abstract in five removed (`pubmedqa-dev-absent`: 81 questions to abstain on).
 - encyclopedia: 23 questions as people type them into a search engine ("how deep is the
   mariana trench"), and 5 the collection cannot answer, over 15 encyclopedia-style summaries
-  written for this check; never fitted on (its misses did shape three general rules).
+  written for this check; never fitted on (its misses did shape four general rules).
 - cranfield: 225 real questions of aeronautics researchers over 1,398 abstracts, with graded
   judgements but no answer sentences (the first citation is right when it is a judged-relevant
   paper): it weighs in every fitted number but the sentence weights, having no answer sentences.
