@@ -453,3 +453,29 @@ def test_a_misspelt_title_is_read_as_the_collection_writes_it(tmp_path, question
     answer = ask(Assistant(Engine.open([corpus], tmp_path / "index")), question)
     assert not answer.abstained and not answer.weak and answer.cited_ids == [doc]
     assert answer.sentences[0].text.startswith(first)
+
+
+def test_a_title_many_passages_share_leaves_them_to_the_engine(tmp_path):
+    """Naming a topic that heads many passages brings in the passages the engine ranks, not
+    every passage under the title: the answer is the same, and quick."""
+    from assistant.answering.candidates import CANDIDATE_PAPERS, gather
+
+    filler = "Bakers {} the loaves at dawn and sell them warm at the market by the river."
+    words = "shape score proof slash bake cool wrap weigh".split()
+    passages = [
+        (f"p{i}", "Sourdough", filler.format(words[i % len(words)]) + f" Batch {i}.")
+        for i in range(40)
+    ]
+    passages.append(
+        ("starter", "Sourdough", "A sourdough starter is kept alive by feeding it flour and water.")
+    )
+    corpus = small_collection(tmp_path, "passages", passages)
+    engine = Engine.open([corpus], tmp_path / "index")
+    assistant = Assistant(engine)
+    question, context = assistant.understand(
+        "How is a Sourdough starter kept alive?", Conversation()
+    )
+    assert question.named and len(question.named[0].docs) == 41
+    assert len(gather(engine, question, context).papers) <= CANDIDATE_PAPERS
+    answer = ask(assistant, "How is a Sourdough starter kept alive?")
+    assert answer.cited_ids == ["starter"]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from assistant.answering.question import Question
 from retrieval.engine import Engine
+from retrieval.versions import MAX_VERSIONS
 
 # Papers whose sentences may be quoted (lists take their best ones).
 CANDIDATE_PAPERS = 15
@@ -55,7 +56,11 @@ def gather(
     hits = engine.rank(question.weights, k, feedback=feedback) if question.weights else []
     best = hits[0].score if hits else 1.0
     found = {h.doc: (rank, h.score / best) for rank, h in enumerate(hits)}
-    extra = list(question.named_docs)
+    # A named paper's versions join; a title that many documents share heads a topic's
+    # passages, and the engine's ranking already holds those that speak to the question.
+    extra = list(
+        dict.fromkeys(d for n in question.named if len(n.docs) <= MAX_VERSIONS for d in n.docs)
+    )
     if question.refers_back:
         extra += context
     for doc in extra:
