@@ -63,10 +63,9 @@ def version_groups(title_hashes: np.ndarray, abstract: Callable[[int], str]) -> 
     hashes = title_hashes[order]
     starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]]) if order.size else order
     ends = np.r_[starts[1:], order.size] if order.size else order
+    shared = (ends - starts > 1) & (ends - starts <= MAX_VERSIONS)
     clusters: list[list[int]] = []
-    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
-        if not 1 < end - start <= MAX_VERSIONS:
-            continue
+    for start, end in zip(starts[shared].tolist(), ends[shared].tolist(), strict=True):
         found: list[tuple[list[str], list[int]]] = []  # the first version's words, the versions
         for doc in order[start:end].tolist():  # in document order (the sort is stable)
             words = _words(abstract(doc))
