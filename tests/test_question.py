@@ -1,9 +1,11 @@
 """Reading questions: kinds, named papers (with typos), corrections, back-references."""
 
 import pytest
+from conftest import small_collection
 
 from assistant.answering.question import question_kind, read_question
-from assistant.conversation import Conversation
+from assistant.conversation import Assistant, Conversation
+from retrieval.engine import Engine
 from retrieval.names import system_name
 
 
@@ -93,6 +95,21 @@ def test_names_are_found_even_misspelt(seeds_engine, seeds_assistant):
     q = read(seeds_engine, seeds_assistant, "What did FuseChat fuse?")
     assert len(q.named_docs) == 2  # both versions of the paper
     assert read(seeds_engine, seeds_assistant, "What is the language ranker?").named
+
+
+def test_a_name_two_edits_away_is_another_name_not_a_typo(tmp_path):
+    """ "MiniCPM", absent from the collection, is not "MiniPLM" misspelt (two letters differ
+    in seven); "MiniPLN" is."""
+    records = [
+        ("a", "MiniPLM: Knowledge Distillation for Pre-training", "We distil a small model."),
+        ("b", "Splitwise: Efficient Inference", "We split inference into two phases."),
+    ]
+    engine = Engine.open([small_collection(tmp_path, "names", records)], tmp_path / "index")
+    assistant = Assistant(engine)
+    assert not read(engine, assistant, "How large are the MiniCPM models?").named
+    assert titles(engine, read(engine, assistant, "How large are the MiniPLN models?")) == [
+        records[0][1]
+    ]
 
 
 def test_common_word_names_need_their_own_capitals(seeds_engine, seeds_assistant):

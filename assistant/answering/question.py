@@ -278,7 +278,12 @@ class NameIndex:
         return self.table.surface(key) or key
 
     def closest(self, key: str) -> str | None:
-        return self.table.closest(key, FUZZY_NAME_CUTOFF, MIN_FUZZY_NAME_CHARS)
+        """The name `key` is a typo of: similar, and no more edits away than a typo makes
+        ("MiniCPM" is not a typo of "MiniPLM")."""
+        match = self.table.closest(key, FUZZY_NAME_CUTOFF, MIN_FUZZY_NAME_CHARS)
+        if match is None or OSA.distance(key, match) > _typo_edits(key):
+            return None
+        return match
 
     def surface_of(self, doc: int, fallback: str) -> str:
         """The system name of `doc` as its title writes it."""
@@ -572,12 +577,16 @@ def _find_names(
     return found
 
 
+def _typo_edits(word: str) -> int:
+    """The most edits a typo makes: one, two in long words (a transposition counting as one)."""
+    return 1 if len(word) <= 7 else 2
+
+
 def _correct(engine: Engine, term: str) -> int | None:
     """The vocabulary term closest to an unknown one, or None when nothing is close enough.
 
-    Typos keep the first letter and are one edit away (two in long words), a transposition
-    counting as one. Among equals, a missing or extra letter beats a wrong one (Indel distance),
-    then the more frequent term wins.
+    Typos keep the first letter and are at most `_typo_edits` away. Among equals, a missing or
+    extra letter beats a wrong one (Indel distance), then the more frequent term wins.
     """
     if len(term) < 5 or not term.isalpha():
         return None
@@ -588,11 +597,10 @@ def _correct(engine: Engine, term: str) -> int | None:
         bisect.bisect_left(vocabulary, term[0]),
         bisect.bisect_left(vocabulary, chr(ord(term[0]) + 1)),
     )
-    max_edits = 1 if len(term) <= 7 else 2
     candidates = [
         c
         for c in process.extract(
-            term, same_letter, scorer=OSA.distance, score_cutoff=max_edits, limit=20
+            term, same_letter, scorer=OSA.distance, score_cutoff=_typo_edits(term), limit=20
         )
         if c[0].isalpha()
     ]
