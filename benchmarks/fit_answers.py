@@ -56,6 +56,7 @@ from assistant.answering.weights import (
     TriggerModel,
 )
 from assistant.conversation import Assistant, Conversation
+from assistant.evaluation import Fixture
 from assistant.metrics import sentence_matches
 from retrieval.corpus import title_key
 from retrieval.engine import Engine
@@ -114,54 +115,63 @@ class QuestionTrace:
 
 def trace_set(qs: QuestionSet, glossary: bool) -> list[QuestionTrace]:
     traces = []
-    with tempfile.TemporaryDirectory() as cache:
-        engine = Engine.open(list(qs.corpus), cache)
-        assistant = Assistant(engine) if glossary else Assistant(engine, glossary=EMPTY)
-        papers = engine.papers
-        for fixture in qs.fixtures():
-            conversation = Conversation()
-            for turn in (fixture.turns or [])[:-1]:
-                assistant.ask(turn, conversation)
-            question, context = assistant.understand(fixture.question, conversation)
-            candidates = gather(engine, question, context)
-            composer = Composer(engine, candidates, assistant.weights)
-            ids = set(fixture.expect_ids)
-            titles = {title_key(t) for t in fixture.expect_titles}
+    with tempfile.TemporaryDirectory() as scratch:
+        for number, (corpus, fixtures) in enumerate(qs.collections(Path(scratch))):
+            engine = Engine.open(corpus, Path(scratch) / f"index-{number}")
+            assistant = Assistant(engine) if glossary else Assistant(engine, glossary=EMPTY)
+            traces += trace_collection(qs, engine, assistant, fixtures)
+    return traces
 
-            def expected(doc: int, ids=ids, titles=titles) -> bool:
-                return papers.ids[doc] in ids or title_key(papers.title(doc)) in titles
 
-            papers_in_pool = composer.lead_pool(set())
-            contenders = composer.contenders(papers_in_pool)
-            pool = []
-            for paper in contenders + [p for p in papers_in_pool if p not in contenders]:
-                table = composer.table(paper.doc)
-                gold = [sentence_matches(t, fixture.expect_any_phrase) for t in table.texts]
-                features = trigger_features(engine, candidates, paper, table)
-                pool.append(
-                    PaperTrace(
-                        paper.relevance,
-                        expected(paper.doc),
-                        table.values.copy(),
-                        np.array(gold, dtype=bool),
-                        np.array([features[n] for n in TRIGGER_FEATURES]),
-                        never_names_counted(question, paper.terms),
-                    )
-                )
-            traces.append(
-                QuestionTrace(
-                    qs.name,
-                    qs.collection,
-                    fixture.id,
-                    question.kind,
-                    fixture.answerable,
-                    bool(fixture.expect_any_phrase),
-                    pool,
-                    len(contenders),
-                    [(p.relevance, expected(p.doc)) for p in candidates.papers],
-                    len(ids) + len(titles),
+def trace_collection(
+    qs: QuestionSet, engine: Engine, assistant: Assistant, fixtures: list[Fixture]
+) -> list[QuestionTrace]:
+    traces = []
+    papers = engine.papers
+    for fixture in fixtures:
+        conversation = Conversation()
+        for turn in (fixture.turns or [])[:-1]:
+            assistant.ask(turn, conversation)
+        question, context = assistant.understand(fixture.question, conversation)
+        candidates = gather(engine, question, context)
+        composer = Composer(engine, candidates, assistant.weights)
+        ids = set(fixture.expect_ids)
+        titles = {title_key(t) for t in fixture.expect_titles}
+
+        def expected(doc: int, ids=ids, titles=titles) -> bool:
+            return papers.ids[doc] in ids or title_key(papers.title(doc)) in titles
+
+        papers_in_pool = composer.lead_pool(set())
+        contenders = composer.contenders(papers_in_pool)
+        pool = []
+        for paper in contenders + [p for p in papers_in_pool if p not in contenders]:
+            table = composer.table(paper.doc)
+            gold = [sentence_matches(t, fixture.expect_any_phrase) for t in table.texts]
+            features = trigger_features(engine, candidates, paper, table)
+            pool.append(
+                PaperTrace(
+                    paper.relevance,
+                    expected(paper.doc),
+                    table.values.copy(),
+                    np.array(gold, dtype=bool),
+                    np.array([features[n] for n in TRIGGER_FEATURES]),
+                    never_names_counted(question, paper.terms),
                 )
             )
+        traces.append(
+            QuestionTrace(
+                qs.name,
+                qs.collection,
+                fixture.id,
+                question.kind,
+                fixture.answerable,
+                bool(fixture.expect_any_phrase),
+                pool,
+                len(contenders),
+                [(p.relevance, expected(p.doc)) for p in candidates.papers],
+                len(ids) + len(titles),
+            )
+        )
     return traces
 
 

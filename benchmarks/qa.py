@@ -16,6 +16,7 @@ import re
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -94,6 +95,8 @@ def summarize(rows: list[dict]) -> dict[str, float | None]:
         values = [float(r[name]) for r in rows if r[name] is not None]
         out[name] = sum(values) / len(values) if values else None
     answerable = [r for r in rows if r["false_abstain"] is not None]
+    if not answerable:  # a set to abstain on throughout: answering has no precision or recall
+        return out | dict.fromkeys(("trigger_f1", "trigger_precision", "trigger_recall"))
     answered_ok = sum(not r["false_abstain"] for r in answerable)
     answered = answered_ok + sum(not r["abstain_ok"] for r in rows if r["abstain_ok"] is not None)
     precision = answered_ok / answered if answered else 0.0
@@ -113,29 +116,31 @@ def main() -> int:
         "| --- | --- | " + " | ".join("---" for _ in columns) + " | --- |",
     ]
     for qs in by_name(args.sets):
-        fixtures = qs.fixtures()
-        with tempfile.TemporaryDirectory() as cache:
-            engine = Engine.open(list(qs.corpus), cache)
-            plain = Assistant(engine, glossary=EMPTY)
-            shipped = Assistant(engine, glossary=default_glossary(engine))
-            systems = [
-                ("naive baseline", lambda f, e=engine: baseline_answer(e, f.question)),
-                ("assistant, glossary off", lambda f, a=plain: assistant_answer(a, f)),
-                ("assistant", lambda f, a=shipped: assistant_answer(a, f)),
-            ]
-            for name, answer_of in systems:
-                rows, latencies = [], []
-                for fixture in fixtures:
-                    started = time.perf_counter()
-                    answer = answer_of(fixture)
-                    latencies.append((time.perf_counter() - started) * 1000)
-                    rows.append(score_answer(answer, fixture))
-                m = summarize(rows)
-                cells = " | ".join("-" if m[k] is None else f"{m[k]:.3f}" for k in columns)
-                lines.append(
-                    f"| {qs.name} ({len(fixtures)}) | {name} | {cells} | "
-                    f"{percentile(latencies, 50):.1f} |"
-                )
+        rows: dict[str, list[dict]] = defaultdict(list)
+        latencies: dict[str, list[float]] = defaultdict(list)
+        with tempfile.TemporaryDirectory() as scratch:
+            for number, (corpus, fixtures) in enumerate(qs.collections(Path(scratch))):
+                engine = Engine.open(corpus, Path(scratch) / f"index-{number}")
+                plain = Assistant(engine, glossary=EMPTY)
+                shipped = Assistant(engine, glossary=default_glossary(engine))
+                systems = {
+                    "naive baseline": lambda f, e=engine: baseline_answer(e, f.question),
+                    "assistant, glossary off": lambda f, a=plain: assistant_answer(a, f),
+                    "assistant": lambda f, a=shipped: assistant_answer(a, f),
+                }
+                for name, answer_of in systems.items():
+                    for fixture in fixtures:
+                        started = time.perf_counter()
+                        answer = answer_of(fixture)
+                        latencies[name].append((time.perf_counter() - started) * 1000)
+                        rows[name].append(score_answer(answer, fixture))
+        for name in rows:
+            m = summarize(rows[name])
+            cells = " | ".join("-" if m[k] is None else f"{m[k]:.3f}" for k in columns)
+            lines.append(
+                f"| {qs.name} ({len(rows[name])}) | {name} | {cells} | "
+                f"{percentile(latencies[name], 50):.1f} |"
+            )
         print(lines[-1], file=sys.stderr)
     print("\n".join(lines))
     return 0

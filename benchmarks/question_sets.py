@@ -7,6 +7,10 @@
 - encyclopedia: 23 questions as people type them into a search engine ("how deep is the
   mariana trench"), and 5 the collection cannot answer, over 15 encyclopedia-style summaries
   written for this check; never fitted on (its misses did shape four general rules).
+- absent (`seeds-absent`, `encyclopedia-absent`): each single-paper question of seeds-dev and
+  seeds-holdout, or of the encyclopedia set, asked of its collection rewritten without the paper
+  it expects, as pubmedqa-dev-absent does for PubMed: a check that abstaining holds on other
+  kinds of collection; never fitted on.
 - cranfield: 225 real questions of aeronautics researchers over 1,398 abstracts, with graded
   judgements but no answer sentences (the first citation is right when it is a judged-relevant
   paper): it weighs in every fitted number but the sentence weights, having no answer sentences.
@@ -14,7 +18,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +31,8 @@ if str(ROOT) not in sys.path:
 
 from assistant.beir import beir_queries_and_qrels  # noqa: E402
 from assistant.evaluation import Fixture, load_fixtures  # noqa: E402
+from retrieval.corpus import title_key  # noqa: E402
+from retrieval.engine import Engine  # noqa: E402
 
 QUESTIONS = HERE / "questions"
 SEEDS = ROOT / "seeds"
@@ -37,8 +45,12 @@ class QuestionSet:
     corpus: tuple[Path, ...]
     fixtures_path: Path | None = None
     beir: Path | None = None  # fixtures made from a BEIR directory's queries and judgements
+    # Made from these sets' single-paper questions, each asked without the paper it expects.
+    absent_from: tuple[QuestionSet, ...] = ()
 
     def fixtures(self) -> list[Fixture]:
+        if self.absent_from:
+            return [absent for _, absent in self._absent_pairs()]
         if self.fixtures_path is not None:
             return load_fixtures(self.fixtures_path)
         assert self.beir is not None
@@ -52,6 +64,44 @@ class QuestionSet:
             )
             for qid, text in queries
             if any(grade > 0 for grade in qrels.get(qid, {}).values())
+        ]
+
+    def collections(self, scratch: Path) -> Iterator[tuple[list[Path], list[Fixture]]]:
+        """The collections the set's questions are asked of, each with its questions. A set made
+        `absent_from` others asks each question of the corpus rewritten, under `scratch`,
+        without the papers the question expects (every version of an expected title)."""
+        if not self.absent_from:
+            yield list(self.corpus), self.fixtures()
+            return
+        engine = Engine.open(list(self.corpus), scratch / "cache")
+        papers = engine.papers
+        groups: dict[tuple[int, ...], list[Fixture]] = {}
+        for source, absent in self._absent_pairs():
+            removed = tuple(
+                doc
+                for doc in range(len(papers))
+                if papers.ids[doc] in source.expect_ids
+                or title_key(papers.title(doc)) in {title_key(t) for t in source.expect_titles}
+            )
+            groups.setdefault(removed, []).append(absent)
+        for number, (removed, fixtures) in enumerate(groups.items()):
+            corpus = scratch / f"without-{number}.jsonl"
+            with corpus.open("w", encoding="utf-8") as out:
+                for doc in sorted(set(range(len(papers))) - set(removed)):
+                    record = {"_id": papers.ids[doc], "title": papers.title(doc)}
+                    out.write(json.dumps(record | {"text": papers.abstract(doc)}) + "\n")
+            yield [corpus], fixtures
+
+    def _absent_pairs(self) -> list[tuple[Fixture, Fixture]]:
+        """Each single-turn question of `absent_from` that expects one paper, and the same
+        question expecting none."""
+        return [
+            (f, Fixture(id=f.id, type=f.type, question=f.question))
+            for qs in self.absent_from
+            for f in qs.fixtures()
+            if len(f.expect_ids) + len(f.expect_titles) == 1
+            and f.type not in ("list", "compare")
+            and len(f.turns or ()) <= 1
         ]
 
 
@@ -82,9 +132,13 @@ ENCYCLOPEDIA = QuestionSet(
     (HERE / "encyclopedia",),
     HERE / "encyclopedia" / "fixtures.jsonl",
 )
+SEEDS_ABSENT = QuestionSet("seeds-absent", "seeds", (SEEDS,), absent_from=tuple(SEED_SETS[:2]))
+ENCYCLOPEDIA_ABSENT = QuestionSet(
+    "encyclopedia-absent", "encyclopedia", ENCYCLOPEDIA.corpus, absent_from=(ENCYCLOPEDIA,)
+)
 # The public sets every answer-quality claim covers.
 PUBLIC = ("seeds-dev", "pubmedqa-dev", "pubmedqa-dev-absent")
-ALL_SETS = [*SEED_SETS, *PUBMEDQA_SETS, CRANFIELD, ENCYCLOPEDIA]
+ALL_SETS = [*SEED_SETS, *PUBMEDQA_SETS, CRANFIELD, ENCYCLOPEDIA, SEEDS_ABSENT, ENCYCLOPEDIA_ABSENT]
 
 
 def by_name(names: list[str] | None) -> list[QuestionSet]:
