@@ -18,16 +18,21 @@ import syntok.segmenter
 
 from retrieval.analysis import STOPWORDS
 
-# Abbreviations after which a point never ends a sentence in an abstract.
+# Abbreviations after which a point never ends a sentence in an abstract or an encyclopedia
+# entry ("c. 1900", "Jan. 5", "Mt. Everest", "Gen. Grant").
 ABBREVIATIONS = frozenset(
     """
     e.g. i.e. cf. vs. viz. etc. al. fig. figs. eq. eqs. sec. secs. tab. no. nos. approx. resp.
-    w.r.t. a.k.a. incl. dr. prof. mr. ms. st. u.s. u.k. e.u. ph.d. ca. ref. refs. vol. pp. ch.
+    w.r.t. a.k.a. incl. dr. prof. mr. mrs. ms. st. u.s. u.k. e.u. ph.d. ca. c. ref. refs. vol.
+    pp. ch. mt. ft. jr. sr. gen. sen. gov. col. capt. lt. sgt. rev. inc. ltd. co. corp. est.
+    jan. feb. mar. apr. jun. jul. aug. sep. sept. oct. nov. dec.
     """.split()
 )
 # These may also end a sentence. They keep the boundary when the next word opens a sentence (a
 # capitalised function word: "... in the U.S. The ..."), not when it is a name ("U.S. Army").
-SENTENCE_FINAL_ABBREVIATIONS = frozenset({"etc.", "al.", "u.s.", "u.k.", "e.u."})
+SENTENCE_FINAL_ABBREVIATIONS = frozenset(
+    {"etc.", "al.", "u.s.", "u.k.", "e.u.", "jr.", "sr.", "inc.", "ltd.", "co.", "corp."}
+)
 
 _LAST_WORD = re.compile(r"(\S+)\s*$")
 # A sentence ends with a full stop, "!" or "?", perhaps inside closing quotes or brackets.
@@ -110,6 +115,15 @@ def _long_text_cuts(text: str) -> list[int]:
 
 
 def _merge_wrong_cuts(text: str, cuts: list[int]) -> list[int]:
+    # Cuts after an abbreviation go first, so that each piece runs to the next boundary that may
+    # hold: "... opened. Mt. Everest is ..." is judged on "Mt. Everest is ...", not on "Mt.".
+    cuts = [
+        cut
+        for cut in cuts
+        if not _abbreviation_holds(
+            text[max(0, cut - _TAIL_CHARS) : cut], text[cut : cut + _TAIL_CHARS].lstrip()
+        )
+    ]
     kept: list[int] = []
     start = 0
     for i, cut in enumerate(cuts):
@@ -134,19 +148,29 @@ def _is_real_boundary(before: str, after: str, brackets: bool = True) -> bool:
         return False
     if brackets and _open_bracket_closes_later(tail, head):
         return False
-    last = _LAST_WORD.search(end)
-    if last and _INITIAL.match(last.group(1)) and not _AFTER_NUMBER.search(end):
-        return False  # "J. Smith", but not a unit after a number: "-0.5 D. Cycloplegic ..."
-    last_word = last.group(1).casefold().lstrip("([\"'") if last else ""
-    if last_word in ABBREVIATIONS:
-        if last_word not in SENTENCE_FINAL_ABBREVIATIONS:
-            return False
-        opener = head.split(maxsplit=1)[0].strip("\"'(")
-        if not (opener[:1].isupper() and opener.casefold() in STOPWORDS):
-            return False
+    if _abbreviation_holds(end, head):
+        return False
     # A sentence does not start with a lowercase word; mixed-case names ("kNN-LM", "mGPT") may.
     first_word = head.split(maxsplit=1)[0]
     return not (first_word[0].islower() and first_word.isalpha() and first_word.islower())
+
+
+def _abbreviation_holds(tail: str, head: str) -> bool:
+    """The text before a possible boundary ends with an initial or an abbreviation that the
+    text after it continues ("J. Smith", "e.g. the", "U.S. Army")."""
+    end = tail.rstrip()
+    last = _LAST_WORD.search(end)
+    if last is None or not head:
+        return False
+    if _INITIAL.match(last.group(1)) and not _AFTER_NUMBER.search(end):
+        return True  # "J. Smith", but not a unit after a number: "-0.5 D. Cycloplegic ..."
+    last_word = last.group(1).casefold().lstrip("([\"'")
+    if last_word not in ABBREVIATIONS:
+        return False
+    if last_word not in SENTENCE_FINAL_ABBREVIATIONS:
+        return True
+    opener = head.split(maxsplit=1)[0].strip("\"'(")
+    return not (opener[:1].isupper() and opener.casefold() in STOPWORDS)
 
 
 def _open_bracket_closes_later(tail: str, head: str) -> bool:

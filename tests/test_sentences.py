@@ -1,4 +1,4 @@
-"""The splitter on hard sentences taken from the seed abstracts."""
+"""The splitter on hard sentences from abstracts and encyclopedia entries."""
 
 from pathlib import Path
 
@@ -39,6 +39,8 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
         "We introduce a new mechanism (typically a learned gate) that routes tokens.",
         # "U.S." before a name
         "The U.S. Food and Drug Administration approved 12 drugs in the U.S. Army hospitals.",
+        # encyclopedia style: circa, months, titles
+        "The population was c. 300,000 when Gen. Grant and Sen. Clay met on Jan. 5, 1850.",
     ],
 )
 def test_one_sentence_stays_whole(text):
@@ -98,3 +100,23 @@ def test_every_seed_abstract_splits_into_exact_slices():
                 assert sentence == sentence.strip() and sentence
                 previous_end = span.end
             assert line[previous_end:].strip() == ""
+
+
+def test_a_sentence_opening_with_an_abbreviation_is_cut_before_it():
+    """ "Mt." after a full stop opens the next sentence; judged alone, the three characters
+    looked like a stray mark and the cut moved after them."""
+    text = "The railway opened in 1912. Mt. Everest is 8,849 m tall. Dr. Smith measured it."
+    assert sentence_texts(text) == [
+        "The railway opened in 1912.",
+        "Mt. Everest is 8,849 m tall.",
+        "Dr. Smith measured it.",
+    ]
+
+
+def test_a_name_abbreviation_may_end_a_sentence():
+    text = "He sold it to Acme Inc. The deal closed. He met Martin Luther King Jr. in 1964."
+    assert sentence_texts(text) == [
+        "He sold it to Acme Inc.",
+        "The deal closed.",
+        "He met Martin Luther King Jr. in 1964.",
+    ]
