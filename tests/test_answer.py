@@ -423,6 +423,12 @@ SUMMARIES = [
         "A printing press applies pressure to an inked surface to transfer the ink. Johannes "
         "Gutenberg built the first movable-type press in Mainz around 1440.",
     ),
+    (
+        "neptune",
+        "Neptune",
+        "Neptune is the eighth planet from the Sun and the fourth largest in the Solar System. "
+        "Neptune has 16 known moons, and Triton is the largest of them.",
+    ),
 ]
 
 
@@ -437,6 +443,17 @@ def test_a_fact_about_what_the_title_names_is_found_in_any_sentence(tmp_path):
     assert answer.sentences[0].text.startswith("It was constructed from 1887 to 1889")
     answer = ask(assistant, "how deep is the mariana trench")
     assert answer.sentences[0].text == "Its deepest point is about 10,984 metres below sea level."
+
+
+def test_what_the_x_of_y_is_asks_for_that_thing_not_what_y_is(tmp_path):
+    """ "What is the largest moon of Neptune?" is answered by the sentence naming the moon, not
+    by the one saying what Neptune is."""
+    corpus = small_collection(tmp_path, "summaries", SUMMARIES)
+    answer = ask(
+        Assistant(Engine.open([corpus], tmp_path / "index")), "what is the largest moon of neptune"
+    )
+    assert answer.cited_ids[0] == "neptune"
+    assert answer.sentences[0].text.startswith("Neptune has 16 known moons, and Triton")
 
 
 @pytest.mark.parametrize(

@@ -35,6 +35,10 @@ from retrieval.names import system_name
         ("What is the Karoo array used for?", "other"),
         ("Who is the Karoo array named after?", "who"),
         ("What is a radio telescope?", "definition"),
+        ("What is Chain of Thought?", "definition"),
+        # "the X of Y" asks for a particular thing about Y.
+        ("What is the boiling point of water?", "other"),
+        ("What is the largest moon of Neptune?", "other"),
         # A study's title asks yes or no after its topic.
         ("Double balloon enteroscopy: is it efficacious and safe?", "yesno"),
         ("Night shifts for junior doctors. Do they raise error rates?", "yesno"),

@@ -80,6 +80,9 @@ _DEFINITION = re.compile(
     r"|^\s*(define|describe|explain|tell me about|summari[sz]e)\b|\babout\s*[?.!]*\s*$",
     re.I,
 )
+# "What is the capital of Peru?", "What is the largest moon of Saturn?": the "X of Y" asks for a
+# particular thing about Y, not for what X is.
+_ATTRIBUTE = re.compile(r"^\s*(what|who)('s| is| are| was) the\s+([^\s?]+\s+){1,3}of\s", re.I)
 _METHOD = re.compile(r"^\s*how (does|do|did|is|are|can|could|would|was|were)\b", re.I)
 # A yes/no question opens with an auxiliary verb, also after a topic and a colon, a dash or a
 # full stop ("Drug X: is it safe?", "Drug X. Is it safe?"), as titles of studies often ask.
@@ -489,7 +492,7 @@ def sentence_form(text: str) -> Kind:
     # affect how well it generalises?" asks how; neither asks for a number.
     if _METHOD.match(text):
         return "method"
-    definition = bool(_DEFINITION.search(text))
+    definition = bool(_DEFINITION.search(text)) and not _ATTRIBUTE.search(text)
     if _YESNO.search(text) and not definition:
         return "yesno"
     if _QUANTITY.search(text):
