@@ -76,12 +76,13 @@ class QuestionSet:
         engine = Engine.open(list(self.corpus), scratch / "cache")
         papers = engine.papers
         groups: dict[tuple[int, ...], list[Fixture]] = {}
+        keys = [title_key(papers.title(doc)) for doc in range(len(papers))]
         for source, absent in self._absent_pairs():
+            titles = {title_key(t) for t in source.expect_titles}
             removed = tuple(
                 doc
-                for doc in range(len(papers))
-                if papers.ids[doc] in source.expect_ids
-                or title_key(papers.title(doc)) in {title_key(t) for t in source.expect_titles}
+                for doc, key in enumerate(keys)
+                if papers.ids[doc] in source.expect_ids or key in titles
             )
             groups.setdefault(removed, []).append(absent)
         for number, (removed, fixtures) in enumerate(groups.items()):
