@@ -34,6 +34,8 @@ from retrieval.names import system_name
         ("What are telescope mirrors made of?", "other"),
         ("What is the Karoo array used for?", "other"),
         ("Who is the Karoo array named after?", "who"),
+        ("In which year was the Karoo array built?", "when"),
+        ("What century is the manuscript from?", "when"),
         ("What is a radio telescope?", "definition"),
         ("What is Chain of Thought?", "definition"),
         # "the X of Y" asks for a particular thing about Y.

@@ -105,7 +105,10 @@ _ASKED = re.compile(
     r"for|to|by|with|from|at|that|the|a|an)\b)",
     re.I,
 )
-_WHEN = re.compile(r"^\s*(when|in what year|what year|what date)\b", re.I)
+# "When", "In which year", "What century".
+_WHEN = re.compile(
+    r"^\s*(when|((in|during) )?(what|which) (year|date|day|month|decade|century))\b", re.I
+)
 _WHERE = re.compile(r"^\s*(where|in what (country|city|place))\b", re.I)
 _WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
 # Back-references to the papers of the previous answer.
