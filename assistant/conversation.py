@@ -1,8 +1,10 @@
 """Conversation: questions answered in the context of the previous answers.
 
-"it", "they", "this paper", "its" mean the papers cited in the previous answer; "tell me more"
-continues with the next best sentences; "compare it with X" compares them with X. The chat and
-`assistant ask --session` share this logic.
+"it", "they", "this paper", "its" mean the papers cited in the previous answer; "the second one",
+"the first two", "paper 3" or "[1] and [3]" pick among them by their numbers; "tell me more"
+continues with the next best sentences; "compare it with X" compares them with X, and "compare
+them" or "compare the first two" compares the papers picked. The chat and `assistant ask
+--session` share this logic.
 """
 
 from __future__ import annotations
@@ -17,13 +19,44 @@ from assistant.answering.answer import Answer
 from assistant.answering.candidates import gather
 from assistant.answering.composition import compose
 from assistant.answering.glossary import EMPTY, Glossary, default_glossary
-from assistant.answering.question import NameIndex, Question, read_question
+from assistant.answering.question import COMPARE, NameIndex, Question, read_question
 from assistant.answering.weights import FittedWeights, fitted_weights
 from retrieval.engine import Engine
 from retrieval.errors import InputError
 
 # "They", "both", "each": a follow-up about every paper of the previous answer.
 _ABOUT_BOTH = re.compile(r"\b(they|them|their|theirs|both|each)\b", re.I)
+# Papers of the previous answer by their numbers: "the second one", "the last paper", "the
+# first and third", "the first two", "papers 1 and 3", "[2]".
+_ORDINALS = "first second third fourth fifth sixth seventh eighth".split()
+_SUFFIXES = "st nd rd th th th th th".split()
+_PLACES = {word: n for n, word in enumerate(_ORDINALS, start=1)} | {
+    f"{n}{suffix}": n for n, suffix in enumerate(_SUFFIXES, start=1)
+}
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+_PLACE = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|last|[1-8](?:st|nd|rd|th))"
+_PAPER = r"(?:one|ones|paper|papers|work|works|study|studies|article|articles)"
+_AND = r"(?:,? and|,|&)"
+# Without "papers" after it, "the first two" picks papers only at the end of a clause or before
+# a verb asked of them, not in "the first two stages".
+_PICK_ENDS = (
+    rf"(?: {_PAPER}\b|(?=\s*(?:[?.!,;:)]|$|(?:differ|compare|contrast|do|does|did|say|says|"
+    r"propose|report|use|have|has|share|agree)\b)))"
+)
+_BY_NUMBER = re.compile(
+    rf"\bthe (?P<places>{_PLACE}(?:{_AND} (?:the )?{_PLACE})+){_PICK_ENDS}"
+    rf"|\bthe (?P<place>{_PLACE}) {_PAPER}\b"
+    rf"|\bthe (?P<end>first|top|last) (?P<count>two|three|four|five|six|seven|eight|[2-8])"
+    rf"{_PICK_ENDS}"
+    rf"|(?:\b(?:papers?|references?)\s+|(?=\[))"
+    rf"(?P<numbers>\[?\d+\]?(?:{_AND}\s*\[?\d+\]?)*)(?![\w.])",
+    re.I,
+)
+# A pronoun after these is the subject: "how do they differ", not "compare them".
+_AUXILIARY = re.compile(
+    r"\b(do|does|did|are|were|is|was|can|could|will|would|should|have|has)\s*$", re.I
+)
+NO_SUCH_PAPER = "The previous answer cites {count} papers: pick one by its number, 1 to {count}."
 # Longer input is not a question; it is refused at once rather than analysed for seconds.
 MAX_QUESTION_CHARS = 2000
 
@@ -80,6 +113,7 @@ class Assistant:
         gathered = time.perf_counter()
         shown = self._shown(conversation) if question.kind == "more" else set()
         answer = compose(self.engine, candidates, self.weights, shown)
+        answer.question = text  # as asked, not as read ("it" for "the second one")
         done = time.perf_counter()
         answer.timings_ms = {
             "read": round((read - started) * 1000, 2),
@@ -91,9 +125,22 @@ class Assistant:
         return answer
 
     def understand(self, text: str, conversation: Conversation) -> tuple[Question, list[int]]:
-        """The question read in its conversation, and the papers the previous answer cited."""
+        """The question read in its conversation, and the papers the previous answer cited (or
+        those of them the question picks by number)."""
         previous = conversation.last_answered()
-        context = self._positions(previous.answer.cited_ids) if previous else []
+        cited = previous.answer.cited_ids if previous else []
+        context = self._positions(cited)
+        picked = picked_papers(text, len(cited))
+        if picked is not None and not picked.within(len(cited)):
+            said = NO_SUCH_PAPER.format(count=len(cited))
+            return dataclasses.replace(self.read(text), said=said), []
+        if picked is not None:
+            context = self._positions([cited[n - 1] for n in picked.numbers])
+            question = self.read(picked.reading)
+            if len(context) >= 2 and not question.named and question.kind not in ("list", "more"):
+                # "What do the first two do?" is asked of each.
+                question = dataclasses.replace(question, kind="compare", refers_back=True)
+            return question, context
         question = self.read(text)
         asked = conversation.last_answered(asking=True)
         if question.kind == "more" and asked is not None:
@@ -103,13 +150,14 @@ class Assistant:
                 earlier, text=text, kind="more", refers_back=True, continues=earlier.kind
             )
         elif (
-            previous is not None
-            and previous.answer.kind == "compare"
+            len(context) >= 2
+            and (previous.answer.kind == "compare" or COMPARE.search(text))
             and not question.named
             and question.kind not in ("list", "more")
             and _ABOUT_BOTH.search(text)
         ):
-            # "Do they ...?" after a comparison asks it of each paper compared.
+            # "Do they ...?" after a comparison asks it of each paper compared; "compare them"
+            # compares the papers of the previous answer.
             question = dataclasses.replace(question, kind="compare", refers_back=True)
         return question, context
 
@@ -141,3 +189,38 @@ def check_question(text: str) -> str:
             f"{MAX_QUESTION_CHARS:,})"
         )
     return stripped
+
+
+@dataclass(frozen=True)
+class Picked:
+    """Papers of the previous answer that a question picks by their numbers."""
+
+    numbers: list[int]  # from 1, in the previous answer's order of references
+    reading: str  # the question with a pronoun for them: "what does it do?"
+
+    def within(self, count: int) -> bool:
+        return all(1 <= n <= count for n in self.numbers)
+
+
+def picked_papers(text: str, count: int) -> Picked | None:
+    """The papers `text` picks among the `count` of the previous answer, when it cites several:
+    "the second one", "the last paper", "the first and third", "the first two", "paper 3",
+    "[1] and [2]"."""
+    match = _BY_NUMBER.search(text) if count >= 2 else None
+    if match is None:
+        return None
+    if match["end"]:
+        n = _COUNTS.get(match["count"].casefold()) or int(match["count"])
+        last = match["end"].casefold() == "last"
+        numbers = list(range(count - n + 1, count + 1) if last else range(1, n + 1))
+    elif match["numbers"]:
+        numbers = [int(d) for d in re.findall(r"\d+", match["numbers"])]
+    else:
+        words = re.findall(_PLACE, match["place"] or match["places"], re.I)
+        numbers = [count if w.casefold() == "last" else _PLACES[w.casefold()] for w in words]
+    numbers = list(dict.fromkeys(numbers))
+    if len(numbers) == 1:
+        pronoun = "it"
+    else:
+        pronoun = "they" if _AUXILIARY.search(text[: match.start()]) else "them"
+    return Picked(numbers, text[: match.start()] + pronoun + text[match.end() :])

@@ -1,10 +1,12 @@
-"""Follow-ups: "it", "tell me more", "compare it with X", and sessions across processes."""
+"""Follow-ups: "it", "tell me more", "compare it with X", papers picked by number, and sessions
+across processes."""
 
 import json
 
+import pytest
 from conftest import run_cli
 
-from assistant.conversation import Conversation
+from assistant.conversation import Conversation, picked_papers
 
 
 def test_it_means_the_paper_of_the_previous_answer(seeds_assistant):
@@ -59,6 +61,68 @@ def test_they_as_the_subject_stays_with_the_previous_papers(seeds_assistant):
     answer = seeds_assistant.ask("How many GPUs did they use?", conversation)
     assert answer.abstained
     assert answer.answer.startswith("The abstract of “LongWriter: ")
+
+
+LIST_QUESTION = "Which papers study model merging?"
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "numbers", "kind"),
+    [
+        ("What does the second one do?", [2], "other"),
+        ("Tell me about paper 3", [3], "definition"),
+        ("what does the last paper propose?", [-1], "other"),
+        ("compare the first two", [1, 2], "compare"),
+        ("How do the first and third differ?", [1, 3], "compare"),
+        ("compare [1] and [3]", [1, 3], "compare"),
+    ],
+)
+def test_papers_of_a_list_are_picked_by_number(seeds_assistant, follow_up, numbers, kind):
+    """The references of a list are numbered; "the second one" or "the first two" pick among
+    them, and several picked are answered for each."""
+    conversation = Conversation()
+    listed = [c.title for c in seeds_assistant.ask(LIST_QUESTION, conversation).citations]
+    assert len(listed) >= 3
+    answer = seeds_assistant.ask(follow_up, conversation)
+    assert not answer.abstained and answer.kind == kind
+    assert answer.question == follow_up
+    # A paper with several versions is cited with each of them.
+    picked = [listed[n - 1] if n > 0 else listed[n] for n in numbers]
+    assert list(dict.fromkeys(c.title for c in answer.citations)) == picked
+
+
+def test_compare_them_after_a_list_compares_its_papers(seeds_assistant):
+    conversation = Conversation()
+    listed = seeds_assistant.ask(LIST_QUESTION, conversation).cited_ids
+    answer = seeds_assistant.ask("compare them", conversation)
+    assert answer.kind == "compare" and set(answer.cited_ids) == set(listed)
+
+
+def test_a_number_beyond_the_previous_answer_is_refused_plainly(seeds_assistant):
+    conversation = Conversation()
+    listed = seeds_assistant.ask(LIST_QUESTION, conversation).cited_ids
+    answer = seeds_assistant.ask("what does paper 12 do?", conversation)
+    assert answer.abstained and answer.see_also == []
+    count = len(listed)
+    assert answer.answer == (
+        f"The previous answer cites {count} papers: pick one by its number, 1 to {count}."
+    )
+    # The list is still what follow-ups refer to.
+    again = seeds_assistant.ask("what does the first one do?", conversation)
+    assert again.cited_ids[0] == listed[0]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What are the first two stages of its training?",
+        "Which was the first model to do this?",
+        "What is the first step?",
+    ],
+)
+def test_ordinal_words_about_something_else_pick_nothing(question):
+    assert picked_papers(question, 5) is None
+    assert picked_papers("What does the second one do?", 1) is None  # one paper: "it" suffices
 
 
 def test_sessions_keep_the_conversation_between_calls():

@@ -243,6 +243,8 @@ class Composer:
 
     def compose(self, shown: set[tuple[int, int]]) -> Answer:
         q = self.question
+        if q.said:
+            return abstention(self.engine, q, [], 0.0, said=q.said)
         if q.kind == "more" and q.continues is None:
             return abstention(self.engine, q, [], 0.0, said=NOTHING_TO_CONTINUE)
         continues_list = q.kind == "more" and q.continues == "list"

@@ -58,7 +58,7 @@ _LIST = re.compile(
     r"|\bpapers (?:that|which|about|on|using)\b|\blist (?:all |the )?papers\b",
     re.I,
 )
-_COMPARE = re.compile(
+COMPARE = re.compile(
     r"\bcompar(e|ed|ing|ison)\b|\bversus\b|\bvs\.?\s|\bdiffer(s|ence|ences)?\b|\bcontrast\b",
     re.I,
 )
@@ -217,6 +217,9 @@ class Question:
     focus: list[Focus]  # the concepts' shares of the focus
     corrections: dict[str, str] = field(default_factory=dict)
     continues: Kind | None = None  # for "tell me more": the kind of the question it continues
+    # Said instead of an answer when the question asks for what the conversation lacks ("the
+    # fifth one" after three papers).
+    said: str = ""
     # What a "how many" or "what" question asks about ("GPUs"): positions in `concepts`.
     asked: frozenset[int] = frozenset()
 
@@ -475,7 +478,7 @@ def question_kind(text: str, n_named: int = 0, refers_back: bool = False) -> Kin
     if _MORE.match(text):
         return "more"
     papers = n_named + (1 if refers_back else 0)
-    if papers >= 2 and (_COMPARE.search(text) or re.search(r"\band\b.+\beach\b", text, re.I)):
+    if papers >= 2 and (COMPARE.search(text) or re.search(r"\band\b.+\beach\b", text, re.I)):
         return "compare"
     if _LIST.search(text):
         return "list"
