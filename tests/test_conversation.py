@@ -134,3 +134,18 @@ def test_sessions_keep_the_conversation_between_calls():
     assert json.loads(second.stdout)["citations"][0]["title"].startswith("LightSeq")
     listing = run_cli("history")
     assert "[reading]" in listing.stdout and "2 turns" in listing.stdout
+
+
+def test_a_session_picks_papers_of_its_last_list_by_number():
+    listed = run_cli("ask", LIST_QUESTION, "--session", "picking", "--json")
+    assert listed.returncode == 0, listed.stderr
+    titles = [c["title"] for c in json.loads(listed.stdout)["citations"]]
+    compared = run_cli("ask", "compare the first two", "--session", "picking", "--json")
+    answer = json.loads(compared.stdout)
+    assert answer["kind"] == "compare" and answer["question"] == "compare the first two"
+    assert [c["title"] for c in answer["citations"]] == titles[:2]
+    beyond = run_cli("ask", "what does paper 12 do?", "--session", "picking")
+    assert beyond.returncode == 0
+    assert beyond.stdout.strip() == (
+        "The previous answer cites 2 papers: pick one by its number, 1 to 2."
+    )
