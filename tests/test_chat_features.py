@@ -1,6 +1,6 @@
 """What a researcher expects of the chat: every way to open a paper, the standing of weak
-answers, lists that go on, follow-ups on comparisons, paper details and versions, saved
-conversations across collections, a remembered theme."""
+answers, lists that go on, follow-ups on comparisons and on papers picked by number, paper
+details and versions, saved conversations across collections, a remembered theme."""
 
 import json
 
@@ -97,6 +97,19 @@ async def test_do_they_after_a_comparison_answers_for_both_papers():
         assert [c.title.split(":")[0] for c in answer.citations] == ["Splitwise", "BlockLLM"]
         lines = answer.answer.splitlines()
         assert len(lines) == 2 and lines[0].startswith("- Splitwise: ")
+
+
+async def test_papers_of_a_list_are_picked_by_their_numbers():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await ask(pilot, "Which papers study model merging?")
+        listed = [c.title for c in app.last_answer.citations]
+        await ask(pilot, "compare the second and third")
+        answer = app.last_answer
+        assert answer.kind == "compare"
+        assert [c.title for c in answer.citations] == listed[1:3]
+        assert all(line.startswith("- ") for line in answer.answer.splitlines())
 
 
 async def test_the_panel_shows_authors_address_id_and_which_version(tmp_path):
