@@ -34,7 +34,7 @@ _PLACES = {word: n for n, word in enumerate(_ORDINALS, start=1)} | {
     f"{n}{suffix}": n for n, suffix in enumerate(_SUFFIXES, start=1)
 }
 _COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
-_PLACE = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|last|[1-8](?:st|nd|rd|th))"
+_PLACE = rf"(?:{'|'.join(_PLACES)}|last)"
 _PAPER = r"(?:one|ones|paper|papers|work|works|study|studies|article|articles)"
 _AND = r"(?:,? and|,|&)"
 # Without "papers" after it, "the first two" picks papers only at the end of a clause or before
