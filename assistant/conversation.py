@@ -38,14 +38,15 @@ _PLACE = rf"(?:{'|'.join(_PLACES)}|last)"
 _PAPER = r"(?:one|ones|paper|papers|work|works|study|studies|article|articles)"
 _AND = r"(?:,? and|,|&)"
 # Without "papers" after it, "the first two" picks papers only at the end of a clause or before
-# a verb asked of them, not in "the first two stages".
+# a verb asked of them, not in "the first two stages"; "the first one to ..." describes a paper
+# rather than picks one.
 _PICK_ENDS = (
     rf"(?: {_PAPER}\b|(?=\s*(?:[?.!,;:)]|$|(?:differ|compare|contrast|do|does|did|say|says|"
     r"propose|report|use|have|has|share|agree)\b)))"
 )
 _BY_NUMBER = re.compile(
     rf"\bthe (?P<places>{_PLACE}(?:{_AND} (?:the )?{_PLACE})+){_PICK_ENDS}"
-    rf"|\bthe (?P<place>{_PLACE}) {_PAPER}\b"
+    rf"|\bthe (?P<place>{_PLACE}) {_PAPER}\b(?!\s+(?:to|that|which|who|whose)\b)"
     rf"|\bthe (?P<end>first|top|last) (?P<count>two|three|four|five|six|seven|eight|[2-8])"
     rf"{_PICK_ENDS}"
     rf"|(?:\b(?:papers?|references?)\s+|(?=\[))"

@@ -118,6 +118,7 @@ def test_a_number_beyond_the_previous_answer_is_refused_plainly(seeds_assistant)
         "What are the first two stages of its training?",
         "Which was the first model to do this?",
         "What is the first step?",
+        "Which is the first one to use RLHF?",
     ],
 )
 def test_ordinal_words_about_something_else_pick_nothing(question):
