@@ -63,13 +63,22 @@ def test_they_as_the_subject_stays_with_the_previous_papers(seeds_assistant):
     assert answer.answer.startswith("The abstract of “LongWriter: ")
 
 
+def test_what_does_it_do_quotes_what_naming_the_paper_quotes(seeds_assistant):
+    conversation = Conversation()
+    seeds_assistant.ask("What is Splitwise?", conversation)
+    follow_up = seeds_assistant.ask("what does it do?", conversation)
+    named = seeds_assistant.ask("What does Splitwise do?", Conversation())
+    assert follow_up.kind == named.kind == "definition"
+    assert follow_up.sentences[0].text == named.sentences[0].text
+
+
 LIST_QUESTION = "Which papers study model merging?"
 
 
 @pytest.mark.parametrize(
     ("follow_up", "numbers", "kind"),
     [
-        ("What does the second one do?", [2], "other"),
+        ("What does the second one do?", [2], "definition"),
         ("Tell me about paper 3", [3], "definition"),
         ("what does the last paper propose?", [-1], "other"),
         ("compare the first two", [1, 2], "compare"),

@@ -38,6 +38,8 @@ from retrieval.names import system_name
         ("What century is the manuscript from?", "when"),
         ("What is a radio telescope?", "definition"),
         ("What is Chain of Thought?", "definition"),
+        ("What does the Karoo array do?", "definition"),
+        ("What does the array do with the signals?", "other"),
         # "the X of Y" asks for a particular thing about Y.
         ("What is the boiling point of water?", "other"),
         ("What is the largest moon of Neptune?", "other"),

@@ -77,7 +77,9 @@ _QUANTITY = re.compile(
 _DEFINITION = re.compile(
     r"^\s*(what|who)('s| is| are| was)( an?| the)?(\s+[^\s?]+){0,3}"
     r"\s+(?!(of|for|from|in|with|by|to|on|at|like|after)\s*[?.!]*\s*$)[^\s?]+\s*[?.!]*\s*$"
-    r"|^\s*(define|describe|explain|tell me about|summari[sz]e)\b|\babout\s*[?.!]*\s*$",
+    r"|^\s*(define|describe|explain|tell me about|summari[sz]e)\b|\babout\s*[?.!]*\s*$"
+    # "What does X do?" asks what X is for.
+    r"|^\s*what (does|do|did) [^?]{1,60}? do\s*[?.!]*\s*$",
     re.I,
 )
 # "What is the capital of Peru?", "What is the largest moon of Saturn?": the "X of Y" asks for a
