@@ -1,10 +1,10 @@
 """Conversation: questions answered in the context of the previous answers.
 
 "it", "they", "this paper", "its" mean the papers cited in the previous answer; "the second one",
-"the first two", "paper 3" or "[1] and [3]" pick among them by their numbers; "tell me more"
-continues with the next best sentences; "compare it with X" compares them with X, and "compare
-them" or "compare the first two" compares the papers picked. The chat and `assistant ask
---session` share this logic.
+"the first two", "paper 3", "[1] and [3]" or "the latter" pick among them by their numbers;
+"tell me more" continues with the next best sentences; "compare it with X" compares them with
+X, and "compare them" or "compare the first two" compares the papers picked. The chat and
+`assistant ask --session` share this logic.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from assistant.answering.weights import FittedWeights, fitted_weights
 from retrieval.engine import Engine
 from retrieval.errors import InputError
 
-# "They", "both", "each": a follow-up about every paper of the previous answer.
-_ABOUT_BOTH = re.compile(r"\b(they|them|their|theirs|both|each)\b", re.I)
+# "They", "both", "each", "which one": a follow-up about every paper of the previous answer.
+_ABOUT_BOTH = re.compile(r"\b(they|them|their|theirs|both|each|which one)\b", re.I)
 # Papers of the previous answer by their numbers: "the second one", "the last paper", "the
 # first and third", "the first two", "papers 1 and 3", "[2]".
 _ORDINALS = "first second third fourth fifth sixth seventh eighth".split()
@@ -47,6 +47,7 @@ _PICK_ENDS = (
 _BY_NUMBER = re.compile(
     rf"\bthe (?P<places>{_PLACE}(?:{_AND} (?:the )?{_PLACE})+){_PICK_ENDS}"
     rf"|\bthe (?P<place>{_PLACE}) {_PAPER}\b(?!\s+(?:to|that|which|who|whose)\b)"
+    rf"|\bthe (?P<alone>{_PLACE}|former|latter)(?=\s*[?.!]*\s*$)|\bthe (?P<pronoun>former|latter)\b"
     rf"|\bthe (?P<end>first|top|last) (?P<count>two|three|four|five|six|seven|eight|[2-8])"
     rf"{_PICK_ENDS}"
     rf"|(?:\b(?:papers?|references?)\s+|(?=\[))"
@@ -141,6 +142,9 @@ class Assistant:
             if len(context) >= 2 and not question.named and question.kind not in ("list", "more"):
                 # "What do the first two do?" is asked of each.
                 question = dataclasses.replace(question, kind="compare", refers_back=True)
+            elif not question.focus and question.kind not in ("compare", "list", "more"):
+                # "And the third?" asks what it is.
+                question = dataclasses.replace(question, kind="definition", refers_back=True)
             return question, context
         question = self.read(text)
         asked = conversation.last_answered(asking=True)
@@ -206,22 +210,32 @@ class Picked:
 def picked_papers(text: str, count: int) -> Picked | None:
     """The papers `text` picks among the `count` of the previous answer, when it cites several:
     "the second one", "the last paper", "the first and third", "the first two", "paper 3",
-    "[1] and [2]"."""
-    match = _BY_NUMBER.search(text) if count >= 2 else None
-    if match is None:
+    "[1] and [2]", "the former ... the latter"."""
+    matches = list(_BY_NUMBER.finditer(text)) if count >= 2 else []
+    if not matches:
         return None
+    numbers: list[int] = []
+    reading, end = [], 0
+    for match in matches:
+        picked = _numbers(match, count)
+        numbers += picked
+        if len(picked) == 1:
+            pronoun = "it"
+        else:
+            pronoun = "they" if _AUXILIARY.search(text[: match.start()]) else "them"
+        reading += [text[end : match.start()], pronoun]
+        end = match.end()
+    return Picked(list(dict.fromkeys(numbers)), "".join([*reading, text[end:]]))
+
+
+def _numbers(match: re.Match[str], count: int) -> list[int]:
+    """The numbers one picking phrase gives, from 1 ("the last" is `count`)."""
     if match["end"]:
         n = _COUNTS.get(match["count"].casefold()) or int(match["count"])
         last = match["end"].casefold() == "last"
-        numbers = list(range(count - n + 1, count + 1) if last else range(1, n + 1))
-    elif match["numbers"]:
-        numbers = [int(d) for d in re.findall(r"\d+", match["numbers"])]
-    else:
-        words = re.findall(_PLACE, match["place"] or match["places"], re.I)
-        numbers = [count if w.casefold() == "last" else _PLACES[w.casefold()] for w in words]
-    numbers = list(dict.fromkeys(numbers))
-    if len(numbers) == 1:
-        pronoun = "it"
-    else:
-        pronoun = "they" if _AUXILIARY.search(text[: match.start()]) else "them"
-    return Picked(numbers, text[: match.start()] + pronoun + text[match.end() :])
+        return list(range(count - n + 1, count + 1) if last else range(1, n + 1))
+    if match["numbers"]:
+        return [int(d) for d in re.findall(r"\d+", match["numbers"])]
+    found = match["place"] or match["places"] or match["alone"] or match["pronoun"]
+    words = [w.casefold() for w in re.findall(rf"{_PLACE}|former|latter", found, re.I)]
+    return [count if w in ("last", "latter") else _PLACES.get(w, 1) for w in words]

@@ -80,10 +80,13 @@ LIST_QUESTION = "Which papers study model merging?"
     [
         ("What does the second one do?", [2], "definition"),
         ("Tell me about paper 3", [3], "definition"),
-        ("what does the last paper propose?", [-1], "other"),
+        ("what does the last paper propose?", [-1], "definition"),
         ("compare the first two", [1, 2], "compare"),
         ("How do the first and third differ?", [1, 3], "compare"),
         ("compare [1] and [3]", [1, 3], "compare"),
+        ("compare the first one with the third one", [1, 3], "compare"),
+        # Said alone, a number asks what the paper is.
+        ("and the third?", [3], "definition"),
     ],
 )
 def test_papers_of_a_list_are_picked_by_number(seeds_assistant, follow_up, numbers, kind):
@@ -105,6 +108,33 @@ def test_compare_them_after_a_list_compares_its_papers(seeds_assistant):
     listed = seeds_assistant.ask(LIST_QUESTION, conversation).cited_ids
     answer = seeds_assistant.ask("compare them", conversation)
     assert answer.kind == "compare" and set(answer.cited_ids) == set(listed)
+
+
+def test_after_a_comparison_which_one_and_the_latter_refer_to_its_papers(seeds_assistant):
+    conversation = Conversation()
+    seeds_assistant.ask("Compare Splitwise and BlockLLM", conversation)
+    which = seeds_assistant.ask("which one is faster?", conversation)
+    assert which.kind == "compare"
+    assert [c.title.split(":")[0] for c in which.citations] == ["Splitwise", "BlockLLM"]
+    latter = seeds_assistant.ask("what does the latter do?", conversation)
+    assert [c.title.split(":")[0] for c in latter.citations] == ["BlockLLM"]
+
+
+def test_tell_me_more_says_when_there_is_nothing_more(seeds_assistant):
+    conversation = Conversation()
+    listed = seeds_assistant.ask("Which papers study quantization?", conversation)
+    assert listed.matched_papers is None  # every matching paper is listed
+    more = seeds_assistant.ask("tell me more", conversation)
+    assert more.abstained and more.see_also == []
+    assert more.answer == "No other papers match as well: the list so far holds them all."
+    conversation = Conversation()
+    seeds_assistant.ask("What is SirLLM?", conversation)
+    for _ in range(8):
+        more = seeds_assistant.ask("tell me more", conversation)
+        if more.abstained:
+            break
+    assert more.answer == "The abstracts cited say nothing more on this."
+    assert more.see_also == []
 
 
 def test_a_number_beyond_the_previous_answer_is_refused_plainly(seeds_assistant):

@@ -39,6 +39,8 @@ WEAK_BELOW = 0.5
 NO_ANSWER = "The abstracts in this collection do not answer this question."
 NO_ANSWER_IN = "The abstract of “{title}” does not answer this question."
 NOTHING_TO_CONTINUE = "There is no earlier answer to go on with: ask a question first."
+NO_MORE_PAPERS = "No other papers match as well: the list so far holds them all."
+NOTHING_MORE = "The abstracts cited say nothing more on this."
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,12 +256,17 @@ class Composer:
             chosen = None if following is None else (following, self.trigger(following))
         else:
             chosen = self.lead(shown)
+        # "Tell me more" that finds nothing more says so, rather than that nothing answers.
+        exhausted = (
+            (NO_MORE_PAPERS if continues_list else NOTHING_MORE) if q.kind == "more" else None
+        )
+        closest = [] if exhausted else self.closest()
         if chosen is None:
-            return abstention(self.engine, q, self.closest(), 0.0)
+            return abstention(self.engine, q, closest, 0.0, said=exhausted)
         lead, trigger = chosen
         if not trigger.answer:
             about = lead.doc if lead.doc in self.pointed() else None
-            return abstention(self.engine, q, self.closest(), trigger.confidence, about)
+            return abstention(self.engine, q, closest, trigger.confidence, about, said=exhausted)
         matched = None
         if q.kind == "list" or continues_list:
             choices, qualifying = self.list_choices(listed)
@@ -270,7 +277,7 @@ class Composer:
         else:
             choices = self.best_sentences(lead.doc, shown if q.kind == "more" else set())
         if not choices:
-            return abstention(self.engine, q, self.closest(), trigger.confidence)
+            return abstention(self.engine, q, closest, trigger.confidence, said=exhausted)
         choices, notes = self.with_versions(choices)
         if matched is not None:
             notes.insert(

@@ -115,7 +115,7 @@ _WHERE = re.compile(r"^\s*(where|in what (country|city|place))\b", re.I)
 _WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
 # Back-references to the papers of the previous answer.
 _BACK_REFERENCE = re.compile(
-    r"\b(it|its|it's|they|their|them|theirs)\b|\b(this|these|those|the same) "
+    r"\b(it|its|it's|they|their|them|theirs|which one)\b|\b(this|these|those|the same) "
     r"(paper|papers|work|study|method|approach|model|system|dataset|framework|technique|one)\b"
     r"|\bthe (paper|authors)\b",
     re.I,
