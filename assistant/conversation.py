@@ -155,7 +155,8 @@ class Assistant:
                 earlier, text=text, kind="more", refers_back=True, continues=earlier.kind
             )
         elif (
-            len(context) >= 2
+            previous is not None
+            and len(context) >= 2
             and (previous.answer.kind == "compare" or COMPARE.search(text))
             and not question.named
             and question.kind not in ("list", "more")
@@ -238,4 +239,5 @@ def _numbers(match: re.Match[str], count: int) -> list[int]:
         return [int(d) for d in re.findall(r"\d+", match["numbers"])]
     found = match["place"] or match["places"] or match["alone"] or match["pronoun"]
     words = [w.casefold() for w in re.findall(rf"{_PLACE}|former|latter", found, re.I)]
-    return [count if w in ("last", "latter") else _PLACES.get(w, 1) for w in words]
+    ends = {"former": 1, "latter": count, "last": count}
+    return [ends.get(w) or _PLACES[w] for w in words]
