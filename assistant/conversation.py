@@ -2,8 +2,9 @@
 
 "it", "they", "this paper", "its" mean the papers cited in the previous answer; "the second one",
 "the first two", "paper 3", "[1] and [3]" or "the latter" pick among them by their numbers;
-"tell me more" continues with the next best sentences; "compare it with X" compares them with
-X, and "compare them" or "compare the first two" compares the papers picked. The chat and
+"tell me more" continues with the next best sentences; "and X?" asks the previous question of
+the paper X names; "compare it with X" compares them with X, and "compare them" or "compare the
+first two" compares the papers picked. The chat and
 `assistant ask --session` share this logic.
 """
 
@@ -53,6 +54,10 @@ _BY_NUMBER = re.compile(
     rf"|(?:\b(?:papers?|references?)\s+|(?=\[))"
     rf"(?P<numbers>\[?\d+\]?(?:{_AND}\s*\[?\d+\]?)*)(?![\w.])",
     re.I,
+)
+# "And BlockLLM?", "What about TinyStories?": the previous question, asked of another paper.
+_ABOUT_ANOTHER = re.compile(
+    r"^\s*(?:and|(?:what|how) about)\s+(?P<subject>[^?.!]{1,80}?)\s*[?.!]*\s*$", re.I
 )
 # A pronoun after these is the subject: "how do they differ", not "compare them".
 _AUXILIARY = re.compile(
@@ -146,8 +151,11 @@ class Assistant:
                 # "And the third?" asks what it is.
                 question = dataclasses.replace(question, kind="definition", refers_back=True)
             return question, context
-        question = self.read(text)
         asked = conversation.last_answered(asking=True)
+        again = self._asked_of_another(text, asked)
+        if again is not None:
+            return again, context
+        question = self.read(text)
         if question.kind == "more" and asked is not None:
             # "Tell me more" continues the last real question, on the same papers.
             earlier = self.read(asked.question)
@@ -166,6 +174,21 @@ class Assistant:
             # compares the papers of the previous answer.
             question = dataclasses.replace(question, kind="compare", refers_back=True)
         return question, context
+
+    def _asked_of_another(self, text: str, asked: Turn | None) -> Question | None:
+        """ "And BlockLLM?" after "What is Splitwise?": the earlier question with the paper it
+        named replaced by the one this names ("What is BlockLLM?"), when each names one."""
+        match = _ABOUT_ANOTHER.match(text)
+        if match is None or asked is None:
+            return None
+        subject = match["subject"]
+        if len(self.read(subject).named) != 1:
+            return None
+        earlier = self.read(asked.question)
+        if len(earlier.named) != 1:
+            return None
+        named = earlier.named[0]
+        return self.read(asked.question[: named.start] + subject + asked.question[named.end :])
 
     def read(self, text: str) -> Question:
         return read_question(self.engine, self.names, text, self.glossary)

@@ -72,6 +72,21 @@ def test_what_does_it_do_quotes_what_naming_the_paper_quotes(seeds_assistant):
     assert follow_up.sentences[0].text == named.sentences[0].text
 
 
+def test_and_another_paper_asks_the_same_question_of_it(seeds_assistant):
+    """ "And BlockLLM?" after "What is Splitwise?" asks what BlockLLM is; a word that names no
+    paper ("and then?") is not read so."""
+    conversation = Conversation()
+    seeds_assistant.ask("How many tokens does Dolma have?", conversation)
+    other = seeds_assistant.ask("what about TinyStories?", conversation)
+    assert other.kind == "quantity" and other.question == "what about TinyStories?"
+    assert other.citations[0].title.startswith("TinyStories")
+    conversation = Conversation()
+    seeds_assistant.ask("What is Splitwise?", conversation)
+    other = seeds_assistant.ask("and BlockLLM?", conversation)
+    assert other.kind == "definition" and other.citations[0].title.startswith("BlockLLM")
+    assert seeds_assistant.ask("and then?", conversation).kind != "definition"
+
+
 LIST_QUESTION = "Which papers study model merging?"
 
 
