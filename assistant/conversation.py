@@ -57,7 +57,10 @@ _BY_NUMBER = re.compile(
 )
 # "And BlockLLM?", "What about TinyStories?": the previous question, asked of another paper.
 _ABOUT_ANOTHER = re.compile(
-    r"^\s*(?:and|(?:what|how) about)\s+(?P<subject>[^?.!]{1,80}?)\s*[?.!]*\s*$", re.I
+    r"^\s*(?:and|(?:what|how) about)\s+(?:for\s+|with\s+)?"
+    r"(?!(?:what|how|why|when|where|who|which|is|are|does|do|did|can)\b)"
+    r"(?P<subject>[^?.!]{1,80}?)\s*[?.!]*\s*$",
+    re.I,
 )
 # A pronoun after these is the subject: "how do they differ", not "compare them".
 _AUXILIARY = re.compile(

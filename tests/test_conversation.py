@@ -85,6 +85,9 @@ def test_and_another_paper_asks_the_same_question_of_it(seeds_assistant):
     other = seeds_assistant.ask("and BlockLLM?", conversation)
     assert other.kind == "definition" and other.citations[0].title.startswith("BlockLLM")
     assert seeds_assistant.ask("and then?", conversation).kind != "definition"
+    # A question of its own after "and" is read as it stands.
+    own = seeds_assistant.ask("And how many tokens does Dolma have?", conversation)
+    assert own.kind == "quantity" and own.citations[0].title.startswith("Dolma")
 
 
 LIST_QUESTION = "Which papers study model merging?"
