@@ -146,14 +146,7 @@ class Assistant:
             return dataclasses.replace(self.read(text), said=said), []
         if picked is not None:
             context = self._positions([cited[n - 1] for n in picked.numbers])
-            question = self.read(picked.reading)
-            if len(context) >= 2 and not question.named and question.kind not in ("list", "more"):
-                # "What do the first two do?" is asked of each.
-                question = dataclasses.replace(question, kind="compare", refers_back=True)
-            elif not question.focus and question.kind not in ("compare", "list", "more"):
-                # "And the third?" asks what it is.
-                question = dataclasses.replace(question, kind="definition", refers_back=True)
-            return question, context
+            return self._read_picked(picked, len(context)), context
         asked = conversation.last_answered(asking=True)
         again = self._asked_of_another(text, asked)
         if again is not None:
@@ -161,7 +154,7 @@ class Assistant:
         question = self.read(text)
         if question.kind == "more" and asked is not None:
             # "Tell me more" continues the last real question, on the same papers.
-            earlier = self.read(asked.question)
+            earlier = self._read_earlier(asked)
             question = dataclasses.replace(
                 earlier, text=text, kind="more", refers_back=True, continues=earlier.kind
             )
@@ -177,6 +170,25 @@ class Assistant:
             # compares the papers of the previous answer.
             question = dataclasses.replace(question, kind="compare", refers_back=True)
         return question, context
+
+    def _read_picked(self, picked: Picked, papers: int) -> Question:
+        """A question picking `papers` papers by number, read with a pronoun for them."""
+        question = self.read(picked.reading)
+        if papers >= 2 and not question.named and question.kind not in ("list", "more"):
+            # "What do the first two do?" is asked of each.
+            return dataclasses.replace(question, kind="compare", refers_back=True)
+        if not question.focus and question.kind not in ("compare", "list", "more"):
+            # "And the third?" asks what it is.
+            return dataclasses.replace(question, kind="definition", refers_back=True)
+        return question
+
+    def _read_earlier(self, asked: Turn) -> Question:
+        """An earlier question as it was read: with a pronoun for the papers it picked (how many
+        the answer before it cited does not change the reading)."""
+        picked = picked_papers(asked.question, count=1 << 20)
+        if picked is None:
+            return self.read(asked.question)
+        return self._read_picked(picked, len(picked.numbers))
 
     def _asked_of_another(self, text: str, asked: Turn | None) -> Question | None:
         """ "And BlockLLM?" after "What is Splitwise?": the earlier question with the paper it

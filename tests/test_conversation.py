@@ -155,6 +155,16 @@ def test_tell_me_more_says_when_there_is_nothing_more(seeds_assistant):
     assert more.see_also == []
 
 
+def test_tell_me_more_goes_on_with_the_paper_picked(seeds_assistant):
+    conversation = Conversation()
+    listed = seeds_assistant.ask(LIST_QUESTION, conversation).cited_ids
+    picked = seeds_assistant.ask("and the third?", conversation)
+    more = seeds_assistant.ask("tell me more", conversation)
+    assert not more.abstained and more.cited_ids == picked.cited_ids == [listed[2]]
+    shown = {s.sentence_index for s in picked.sentences}
+    assert not shown.intersection(s.sentence_index for s in more.sentences)
+
+
 def test_a_number_beyond_the_previous_answer_is_refused_plainly(seeds_assistant):
     conversation = Conversation()
     listed = seeds_assistant.ask(LIST_QUESTION, conversation).cited_ids

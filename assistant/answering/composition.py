@@ -256,17 +256,20 @@ class Composer:
             chosen = None if following is None else (following, self.trigger(following))
         else:
             chosen = self.lead(shown)
-        # "Tell me more" that finds nothing more says so, rather than that nothing answers.
+        # "Tell me more" that finds nothing more says so, rather than that nothing answers: a
+        # list with no further paper as good, a paper with no sentence left.
         exhausted = (
             (NO_MORE_PAPERS if continues_list else NOTHING_MORE) if q.kind == "more" else None
         )
-        closest = [] if exhausted else self.closest()
+        suggested = [] if exhausted else self.closest()
         if chosen is None:
-            return abstention(self.engine, q, closest, 0.0, said=exhausted)
+            return abstention(self.engine, q, suggested, 0.0, said=exhausted)
         lead, trigger = chosen
         if not trigger.answer:
+            if continues_list:
+                return abstention(self.engine, q, [], trigger.confidence, said=NO_MORE_PAPERS)
             about = lead.doc if lead.doc in self.pointed() else None
-            return abstention(self.engine, q, closest, trigger.confidence, about, said=exhausted)
+            return abstention(self.engine, q, self.closest(), trigger.confidence, about)
         matched = None
         if q.kind == "list" or continues_list:
             choices, qualifying = self.list_choices(listed)
@@ -277,7 +280,7 @@ class Composer:
         else:
             choices = self.best_sentences(lead.doc, shown if q.kind == "more" else set())
         if not choices:
-            return abstention(self.engine, q, closest, trigger.confidence, said=exhausted)
+            return abstention(self.engine, q, suggested, trigger.confidence, said=exhausted)
         choices, notes = self.with_versions(choices)
         if matched is not None:
             notes.insert(
