@@ -148,7 +148,7 @@ class Assistant:
             context = self._positions([cited[n - 1] for n in picked.numbers])
             return self._read_picked(picked, len(context)), context
         asked = conversation.last_answered(asking=True)
-        again = self._asked_of_another(text, asked)
+        again = self._asked_of_another(text, conversation)
         if again is not None:
             return again, context
         question = self.read(text)
@@ -190,20 +190,28 @@ class Assistant:
             return self.read(asked.question)
         return self._read_picked(picked, len(picked.numbers))
 
-    def _asked_of_another(self, text: str, asked: Turn | None) -> Question | None:
+    def _asked_of_another(self, text: str, conversation: Conversation) -> Question | None:
         """ "And BlockLLM?" after "What is Splitwise?": the earlier question with the paper it
-        named replaced by the one this names ("What is BlockLLM?"), when each names one."""
+        named replaced by the one this names ("What is BlockLLM?"), when each names one. After
+        "and Chimera?", the question is still the one first asked."""
         match = _ABOUT_ANOTHER.match(text)
-        if match is None or asked is None:
+        if match is None or len(self.read(match["subject"]).named) != 1:
             return None
-        subject = match["subject"]
-        if len(self.read(subject).named) != 1:
+        asked = next(
+            (
+                t.question
+                for t in reversed(conversation.turns)
+                if not _ABOUT_ANOTHER.match(t.question)
+            ),
+            None,
+        )
+        if asked is None:
             return None
-        earlier = self.read(asked.question)
+        earlier = self.read(asked)
         if len(earlier.named) != 1:
             return None
         named = earlier.named[0]
-        return self.read(asked.question[: named.start] + subject + asked.question[named.end :])
+        return self.read(asked[: named.start] + match["subject"] + asked[named.end :])
 
     def read(self, text: str) -> Question:
         return read_question(self.engine, self.names, text, self.glossary)

@@ -84,6 +84,9 @@ def test_and_another_paper_asks_the_same_question_of_it(seeds_assistant):
     seeds_assistant.ask("What is Splitwise?", conversation)
     other = seeds_assistant.ask("and BlockLLM?", conversation)
     assert other.kind == "definition" and other.citations[0].title.startswith("BlockLLM")
+    # Another "and ...?" still asks the question first asked.
+    third = seeds_assistant.ask("and Chimera?", conversation)
+    assert third.kind == "definition" and third.citations[0].title.startswith("Chimera")
     assert seeds_assistant.ask("and then?", conversation).kind != "definition"
     # A question of its own after "and" is read as it stands.
     own = seeds_assistant.ask("And how many tokens does Dolma have?", conversation)
