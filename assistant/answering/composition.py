@@ -261,9 +261,8 @@ class Composer:
         exhausted = (
             (NO_MORE_PAPERS if continues_list else NOTHING_MORE) if q.kind == "more" else None
         )
-        suggested = [] if exhausted else self.closest()
         if chosen is None:
-            return abstention(self.engine, q, suggested, 0.0, said=exhausted)
+            return abstention(self.engine, q, self._suggested(exhausted), 0.0, said=exhausted)
         lead, trigger = chosen
         if not trigger.answer:
             if continues_list:
@@ -280,6 +279,7 @@ class Composer:
         else:
             choices = self.best_sentences(lead.doc, shown if q.kind == "more" else set())
         if not choices:
+            suggested = self._suggested(exhausted)
             return abstention(self.engine, q, suggested, trigger.confidence, said=exhausted)
         choices, notes = self.with_versions(choices)
         if matched is not None:
@@ -304,6 +304,10 @@ class Composer:
         the previous answer."""
         q = self.question
         return q.named_docs or (self.candidates.context if q.refers_back else [])
+
+    def _suggested(self, exhausted: str | None) -> list[int]:
+        """The papers an abstention suggests: none when "tell me more" has run out."""
+        return [] if exhausted else self.closest()
 
     def closest(self) -> list[int]:
         """The papers to suggest when abstaining; those the question pointed at come first."""
