@@ -67,6 +67,7 @@ _AUXILIARY = re.compile(
     r"\b(do|does|did|are|were|is|was|can|could|will|would|should|have|has)\s*$", re.I
 )
 NO_SUCH_PAPER = "The previous answer cites {count} papers: pick one by its number, 1 to {count}."
+NOTHING_TO_CONTINUE = "There is no earlier answer to go on with: ask a question first."
 # Longer input is not a question; it is refused at once rather than analysed for seconds.
 MAX_QUESTION_CHARS = 2000
 
@@ -152,7 +153,9 @@ class Assistant:
         if again is not None:
             return again, context
         question = self.read(text)
-        if question.kind == "more" and asked is not None:
+        if question.kind == "more":
+            if asked is None:
+                return dataclasses.replace(question, said=NOTHING_TO_CONTINUE), context
             # "Tell me more" continues the last real question, on the same papers.
             earlier = self._read_earlier(asked)
             question = dataclasses.replace(

@@ -38,7 +38,6 @@ WEAK_BELOW = 0.5
 
 NO_ANSWER = "The abstracts in this collection do not answer this question."
 NO_ANSWER_IN = "The abstract of “{title}” does not answer this question."
-NOTHING_TO_CONTINUE = "There is no earlier answer to go on with: ask a question first."
 NO_MORE_PAPERS = "No other papers match as well: the list so far holds them all."
 NOTHING_MORE = "The abstracts cited say nothing more on this."
 
@@ -247,8 +246,6 @@ class Composer:
         q = self.question
         if q.said:
             return abstention(self.engine, q, [], 0.0, said=q.said)
-        if q.kind == "more" and q.continues is None:
-            return abstention(self.engine, q, [], 0.0, said=NOTHING_TO_CONTINUE)
         continues_list = q.kind == "more" and q.continues == "list"
         listed = {doc for doc, _ in shown} if continues_list else set()
         if continues_list:

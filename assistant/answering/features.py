@@ -70,10 +70,11 @@ _NUMBER = re.compile(
     r"eigh|nine)ty|dozens?|hundreds?|thousands?|millions?|billions?|trillions?)\b",
     re.I,
 )
+_YEAR_DIGITS = r"\b(1[5-9]\d\d|20\d\d)s?\b"
 # A year: four digits from 1500 to 2099 standing alone, not counting things ("2048 tokens").
-_YEAR = re.compile(r"(?<![\d,.])\b(1[5-9]\d\d|20\d\d)s?\b(?![,.]\d|\s+[a-z]{3,}s\b)")
+_YEAR = re.compile(rf"(?<![\d,.]){_YEAR_DIGITS}(?![,.]\d|\s+[a-z]{{3,}}s\b)")
 _DATE = re.compile(
-    r"\b(1[5-9]\d\d|20\d\d)s?\b|\b(January|February|March|April|May|June|July|August|September|"
+    rf"{_YEAR_DIGITS}|\b(January|February|March|April|May|June|July|August|September|"
     r"October|November|December)\b|\bcentur(y|ies)\b|\b(decade|year)s? (ago|later|earlier)\b"
 )
 # "in Paris", "at the University of Oslo", "from Norway" (not at the start of the sentence).

@@ -220,7 +220,7 @@ class Question:
     corrections: dict[str, str] = field(default_factory=dict)
     continues: Kind | None = None  # for "tell me more": the kind of the question it continues
     # Said instead of an answer when the question asks for what the conversation lacks ("the
-    # fifth one" after three papers).
+    # fifth one" after three papers, "tell me more" before any answer).
     said: str = ""
     # What a "how many" or "what" question asks about ("GPUs"): positions in `concepts`.
     asked: frozenset[int] = frozenset()
