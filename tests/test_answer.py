@@ -496,3 +496,115 @@ def test_a_title_many_passages_share_leaves_them_to_the_engine(tmp_path):
     assert len(gather(engine, question, context).papers) <= CANDIDATE_PAPERS
     answer = ask(assistant, "How is a Sourdough starter kept alive?")
     assert answer.cited_ids == ["starter"]
+
+
+SPEECH = [
+    (
+        "babel",
+        "Babel: Few-Shot Speech Recognisers Go Multilingual",
+        "Speech recognisers serve few of the world's languages well. This paper introduces two "
+        "recognisers with 90 million and 300 million parameters trained on 45 languages from 12 "
+        "language families using radio broadcasts. We reproduce a known architecture and train "
+        "it on 64 accelerators in parallel. We detail the data pipeline and train five small "
+        "variants to choose the tokenizer. We measure the error rate in all covered languages.",
+    ),
+    (
+        "accents",
+        "Accent Robust Recognition for Low-Resource Languages",
+        "Accents hurt recognition in low-resource languages. We augment speech with synthetic "
+        "accents. Error rates fall by a third in four languages.",
+    ),
+    (
+        "codeswitch",
+        "Code-Switching Speech Between Two Languages",
+        "Speakers mix languages within one sentence. We collect 200 hours of code-switched "
+        "speech and show that joint models beat separate ones.",
+    ),
+    (
+        "tones",
+        "Modelling Tones in Tonal Languages",
+        "Tonal languages carry meaning in pitch. A pitch encoder lowers tone errors in three "
+        "tonal languages.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("How many languages does Babel cover?", "This paper introduces two recognisers"),
+        ("How many accelerators was Babel trained on?", "We reproduce a known architecture"),
+    ],
+)
+def test_how_many_is_answered_by_the_number_counting_what_is_asked(tmp_path, question, first):
+    """Several sentences of the paper hold numbers; the answer is the one whose number counts
+    what the question asks about ("45 languages"), even when that word is common in the
+    collection and other sentences share more of the question."""
+    corpus = small_collection(tmp_path, "speech", SPEECH)
+    answer = ask(Assistant(Engine.open([corpus], tmp_path / "index")), question)
+    assert answer.cited_ids[0] == "babel"
+    assert answer.sentences[0].text.startswith(first)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "holds"),
+    [
+        ("Trained on 45 languages from 12 language families.", True),
+        ("Three trillion tokens of English text.", True),
+        ("With 1,000 of the most common languages.", True),
+        ("We measure the error rate in all covered languages.", False),
+        ("In 2016, languages were few.", False),
+        ("Five small variants choose among the languages.", False),
+    ],
+)
+def test_a_number_counts_what_stands_just_after_it(sentence, holds):
+    from assistant.answering.features import counts
+    from retrieval.analysis import Analyzer
+
+    analyzer = Analyzer()
+    counted = frozenset(analyzer.token_terms("languages") + analyzer.token_terms("tokens"))
+    assert counts(analyzer, sentence, counted) == holds
+
+
+DECODERS = [
+    (
+        "ead",
+        "Dynamic Model Switching for Efficient Inference",
+        "We present Entropy Adaptive Decoding (EAD), which switches between a small and a large "
+        "model by the entropy of the next token. EAD keeps most of the quality at a third of "
+        "the cost.",
+    ),
+    (
+        "edlm",
+        "Energy-Based Diffusion Models for Text Generation",
+        "Diffusion models generate text in parallel. We propose the Energy-based Diffusion "
+        "Language Model (EDLM), which corrects each diffusion step with an energy model. EDLM "
+        "approaches autoregressive perplexity.",
+    ),
+    (
+        "moe1",
+        "Routing Tokens to Experts",
+        "Mixture-of-experts (MoE) layers route each token to a few experts. Our MoE router "
+        "balances the load.",
+    ),
+    (
+        "moe2",
+        "Unlearning in Sparse Models",
+        "Sparse MoE models forget unevenly. We unlearn one expert at a time.",
+    ),
+]
+
+
+def test_a_comparison_may_name_papers_by_what_their_abstracts_call_them(tmp_path):
+    """Neither title names its system; each abstract does ("(EAD)", "(EDLM)"). A name-like word
+    that one paper alone uses names it, so the comparison quotes both papers side by side."""
+    corpus = small_collection(tmp_path, "decoders", DECODERS)
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    answer = ask(assistant, "compare EAD and EDLM")
+    assert not answer.abstained
+    assert answer.cited_ids == ["ead", "edlm"]
+    assert answer.sentences[0].text.startswith("We present Entropy Adaptive Decoding (EAD)")
+    assert answer.sentences[1].text.startswith("We propose the Energy-based Diffusion")
+    # A name several papers use names none of them.
+    shared = ask(assistant, "compare MoE and EDLM")
+    assert shared.kind != "compare"

@@ -4,12 +4,13 @@ Every feature rests on corpus statistics or on the sentence's own form, never on
 questions: the sentence's BM25 score with the corpus's IDF, the IDF-weighted share of the question's
 focus it covers, how close together the question's terms stand in it, its length, its position in
 the abstract, whether it points to code or data, and whether it holds the kind of answer the
-question asks for (a number for "how many", a year or date for "when", a place or a person for
-"where" and "who", a conclusion or a stated finding for yes/no and "why", the work's own
-introduction for "what is" and "how does"). Position means different things for different
-questions (conclusions come last, introductions early), so it is read separately for three
-families of question forms. For a question asking for a fact, each sentence is read with the
-paper's title, since all of a text speaks of what its title names.
+question asks for (a number for "how many", and apart from that whether the number counts what is
+asked; a year or date for "when", a place or a person for "where" and "who", a conclusion or a
+stated finding for yes/no and "why", the work's own introduction for "what is" and "how does").
+Position means different things for different questions (conclusions come last, introductions
+early), so it is read separately for three families of question forms. For a question asking for
+a fact, each sentence is read with the paper's title, since all of a text speaks of what its
+title names.
 
 A sentence's score is the weighted sum of its features; the weights are fitted by
 benchmarks/fit_answers.py and read from weights.json (see weights.py).
@@ -28,12 +29,17 @@ from retrieval.sentences import Span
 
 if TYPE_CHECKING:
     from assistant.answering.question import Kind, Question
+    from retrieval.analysis import Analyzer
     from retrieval.engine import Engine
 
 # Answer sentences may be long: their length counts less against them than a document's.
 SENTENCE_B = 0.3
 # A longer paper is scored on this many of its sentences at most: the work per paper is bounded.
 MAX_SENTENCES = 400
+
+# How many words, stopwords aside, may stand between a number and what a "how many" question
+# counts ("60 languages", "13 billion parameters", "1,000 of the most common words").
+COUNT_WINDOW = 3
 
 # What a position in the abstract means depends on what the question wants.
 FAMILIES = {
@@ -56,6 +62,7 @@ FEATURES: tuple[str, ...] = (
     "proximity",
     "length",
     "answer_type",
+    "counted",
     "result",
     "background",
     "reporting",
@@ -148,6 +155,34 @@ def has_number(text: str) -> bool:
     """A quantity: a number that is not a year ("in 2016, 2017 and 2020" dates; it does not
     measure)."""
     return bool(_NUMBER.search(_YEAR.sub(" ", text)))
+
+
+def _counted_terms(engine: Engine, question: Question) -> frozenset[str]:
+    """The terms of what a "how many" question counts ("how many languages": "languag")."""
+    if question.form != "quantity":
+        return frozenset()
+    concepts = [question.concepts[i] for i in question.asked if i < len(question.concepts)]
+    return frozenset(engine.index.term(t) for c in concepts for t in c.term_ids)
+
+
+def counts(analyzer: Analyzer, text: str, counted: frozenset[str]) -> bool:
+    """A number stands at most COUNT_WINDOW words before what the question counts, stopwords
+    aside ("trained on 60 languages", "three trillion tokens", "1,000 of the most common
+    words"): the sentence says how many of it there are."""
+    since_number = COUNT_WINDOW + 1
+    for token in analyzer.tokens(text):
+        if (_NUMBER.fullmatch(token) or any(c.isdigit() for c in token)) and not _YEAR.fullmatch(
+            token
+        ):
+            since_number = 0
+            continue
+        terms = analyzer.token_terms(token)
+        if not terms:
+            continue  # a stopword
+        since_number += 1
+        if since_number <= COUNT_WINDOW and counted.intersection(terms):
+            return True
+    return False
 
 
 def defines(text: str, name: str) -> bool:
@@ -253,6 +288,9 @@ def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTabl
     form = question.form
     names = [n.canonical for n in question.named if doc in n.docs]
     values[:, COLUMN["answer_type"]] = [answer_type(form, t, names) for t in texts]
+    counted = _counted_terms(engine, question)
+    if counted:
+        values[:, COLUMN["counted"]] = [counts(analyzer, t, counted) for t in texts]
     values[:, COLUMN["result"]] = [bool(_RESULT.search(t)) for t in texts]
     values[:, COLUMN["background"]] = [bool(_BACKGROUND.match(t)) for t in texts]
     values[:, COLUMN["reporting"]] = [bool(_REPORTING.search(t)) for t in texts]

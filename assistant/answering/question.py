@@ -127,6 +127,8 @@ _PRONOUN_SUBJECT = re.compile(
 )
 
 FUZZY_NAME_CUTOFF = 85.0
+# A name an abstract gives may stand in this many versions of its paper, no more.
+MAX_NAME_VERSIONS = 4
 # Research terms that stand for the question's plain words weigh half as much as its own words.
 GLOSSARY_WEIGHT = 0.5
 COMPOUND_PART_WEIGHT = 0.5
@@ -313,6 +315,11 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
     tokens = [(m.group(), m.start(), m.end()) for m in TOKEN_PATTERN.finditer(text)]
     known = [_known(engine, tok) for tok, _, _ in tokens]
     named = _find_names(engine, names, text, tokens, known)
+    if len({n.docs for n in named}) < 2 and COMPARE.search(text):
+        # Only to name the papers compared: otherwise the titles' names alone stand.
+        compared = named + _names_in_abstracts(engine, tokens, known, named)
+        if len({n.docs for n in compared}) >= 2:
+            named = sorted(compared, key=lambda n: n.start)
     refers_back = bool(_BACK_REFERENCE.search(text))
     kind = question_kind(text, len({n.docs for n in named}), refers_back)
     name_of = {
@@ -585,6 +592,33 @@ def _find_names(
             found.append(NamedPaper(tuple(docs), phrase, canonical, lo, hi))
             taken.update(span)
     found.sort(key=lambda n: n.start)
+    return found
+
+
+def _names_in_abstracts(
+    engine: Engine,
+    tokens: list[tuple[str, int, int]],
+    known: list[bool],
+    named: list[NamedPaper],
+) -> list[NamedPaper]:
+    """Names that only one paper's text uses, for a comparison whose titles name fewer than two
+    papers: "compare EDLM and SPT", where each name is one an abstract gives its system ("we
+    propose Energy-based Diffusion Language Model (EDLM)"). A word that looks like a name and
+    that the abstracts of one paper alone (in all its versions) use names that paper."""
+    index, analyzer = engine.index, engine.analyzer
+    found = []
+    for i, (token, start, end) in enumerate(tokens):
+        if not known[i] or any(n.start <= start < n.end for n in named):
+            continue
+        if not _looks_like_name(token, start, True):
+            continue
+        terms = analyzer.token_terms(analyzer.normalize(token))
+        term = index.term_id(terms[0]) if terms else -1
+        if term < 0 or index.df(term) > MAX_NAME_VERSIONS:
+            continue
+        docs = tuple(sorted(h.doc for h in engine.rank({term: 1.0}, MAX_NAME_VERSIONS, False)))
+        if docs and len({title_key(engine.papers.title(d)) for d in docs}) == 1:
+            found.append(NamedPaper(docs, token, token, start, end))
     return found
 
 
