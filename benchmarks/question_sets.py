@@ -7,6 +7,9 @@
 - encyclopedia: 23 questions as people type them into a search engine ("how deep is the
   mariana trench"), and 5 the collection cannot answer, over 15 encyclopedia-style summaries
   written for this check; never fitted on (its misses did shape four general rules).
+- seeds-findings: "What did X find?", "What is the main finding of X?", "What are the results of
+  X?" and "What does X show?" over 16 seed papers, expecting the sentences that state results;
+  written to choose how such questions are read, never fitted on.
 - absent (`seeds-absent`, `encyclopedia-absent`): each single-paper question of seeds-dev and
   seeds-holdout, or of the encyclopedia set, asked of its collection rewritten without the paper
   it expects, as pubmedqa-dev-absent does for PubMed: a check that abstaining holds on other
@@ -133,13 +136,26 @@ ENCYCLOPEDIA = QuestionSet(
     (HERE / "encyclopedia",),
     HERE / "encyclopedia" / "fixtures.jsonl",
 )
+# Never fitted on: "What did X find?" in four wordings over 16 seed papers, each expecting the
+# sentences stating the work's results; written to choose how such questions are read.
+SEEDS_FINDINGS = QuestionSet(
+    "seeds-findings", "seeds", (SEEDS,), QUESTIONS / "seeds-findings.jsonl"
+)
 SEEDS_ABSENT = QuestionSet("seeds-absent", "seeds", (SEEDS,), absent_from=tuple(SEED_SETS[:2]))
 ENCYCLOPEDIA_ABSENT = QuestionSet(
     "encyclopedia-absent", "encyclopedia", ENCYCLOPEDIA.corpus, absent_from=(ENCYCLOPEDIA,)
 )
 # The public sets every answer-quality claim covers.
 PUBLIC = ("seeds-dev", "pubmedqa-dev", "pubmedqa-dev-absent")
-ALL_SETS = [*SEED_SETS, *PUBMEDQA_SETS, CRANFIELD, ENCYCLOPEDIA, SEEDS_ABSENT, ENCYCLOPEDIA_ABSENT]
+ALL_SETS = [
+    *SEED_SETS,
+    *PUBMEDQA_SETS,
+    CRANFIELD,
+    ENCYCLOPEDIA,
+    SEEDS_FINDINGS,
+    SEEDS_ABSENT,
+    ENCYCLOPEDIA_ABSENT,
+]
 
 
 def by_name(names: list[str] | None) -> list[QuestionSet]:

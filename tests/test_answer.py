@@ -608,3 +608,18 @@ def test_a_comparison_may_name_papers_by_what_their_abstracts_call_them(tmp_path
     # A name several papers use names none of them.
     shared = ask(assistant, "compare MoE and EDLM")
     assert shared.kind != "compare"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What is the main finding of Pathfinder?", "What did Pathfinder find?"],
+)
+def test_what_a_named_work_found_is_its_conclusion(telescopes, question):
+    """The abstract never says "finding": the question is about Pathfinder, and its finding is
+    the sentence that concludes."""
+    answer = ask(telescopes, question)
+    assert not answer.abstained
+    assert answer.cited_ids == ["pathfinder"]
+    assert answer.sentences[0].text == (
+        "These results suggest that small arrays can find bursts cheaply."
+    )

@@ -58,6 +58,14 @@ from retrieval.names import system_name
         ("When was the Dolma corpus released?", "when"),
         ("Where were the patients recruited?", "where"),
         ("Who proposed speculative decoding first?", "who"),
+        # What a work found.
+        ("What did Splitwise find?", "finding"),
+        ("What is the main finding of the Dolma paper?", "finding"),
+        ("What are LightSeq's results?", "finding"),
+        ("What does the Karoo survey show?", "finding"),
+        ("What did they conclude?", "finding"),
+        ("What results does it report on MATH?", "other"),
+        ("What does the array do with the signals?", "other"),
     ],
 )
 def test_kind_from_the_form_of_the_question(text, kind):
@@ -161,3 +169,18 @@ def test_back_references_and_names_in_the_question(seeds_engine, seeds_assistant
     assert {f.concept.word for f in q.focus} >= {"HumanEval", "CodeGen2", "score"}
     misspelt = read(seeds_engine, seeds_assistant, "what is splitwize")
     assert [f.concept.word for f in misspelt.focus] == ["Splitwise"]
+
+
+def test_asking_what_a_named_work_found_is_not_about_the_word_finding(seeds_engine):
+    """ "What is the main finding of Splitwise?" is about Splitwise: "main finding" says what is
+    asked of it, not words its abstract must use. A question naming no work keeps them."""
+    from assistant.answering.glossary import EMPTY
+    from assistant.answering.question import NameIndex
+
+    names = NameIndex(seeds_engine)
+    named = read_question(seeds_engine, names, "What is the main finding of Splitwise?", EMPTY)
+    assert named.form == "finding"
+    assert [c.word for c in named.concepts] == ["Splitwise"]
+    topic = read_question(seeds_engine, names, "What are the results for phase splitting?", EMPTY)
+    assert topic.form == "finding"
+    assert "results" in [c.word for c in topic.concepts]

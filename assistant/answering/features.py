@@ -45,6 +45,7 @@ COUNT_WINDOW = 3
 FAMILIES = {
     "yesno": "judgement",
     "why": "judgement",
+    "finding": "judgement",
     "definition": "description",
     "method": "description",
     "other": "description",
@@ -205,7 +206,7 @@ def answer_type(form: Kind, text: str, names: list[str]) -> bool:
         return bool(_PLACE.search(text))
     if form == "who":
         return bool(_PERSON.search(text)) or _names_someone(text)
-    if form in ("yesno", "why"):
+    if form in ("yesno", "why", "finding"):
         return bool(_CONCLUSION.search(text))
     if form == "definition":
         return any(defines(text, n) for n in names) or bool(_PROPOSE.search(text))
@@ -258,7 +259,12 @@ def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTabl
     # 1887 to 1889"). For a question asking a fact about it, the title's words do not tell the
     # sentences apart; the fact asked does. So each sentence is read with the title's terms,
     # once each, in front.
-    title = engine.papers.title(doc) if FAMILIES.get(question.form) == "fact" else ""
+    # So too for a question asking what a work it names found: all of its sentences are about
+    # the work, and the finding is told by its form.
+    reads_title = FAMILIES.get(question.form) == "fact" or (
+        question.form == "finding" and doc in question.named_docs
+    )
+    title = engine.papers.title(doc) if reads_title else ""
     about = tuple(index.term_id(t) for t in analyzer.terms(title)) if title else ()
     read = [about + tuple(t for t in ids if t not in about) for ids in terms] if about else terms
     query = question.weights

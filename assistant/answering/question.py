@@ -34,6 +34,7 @@ Kind = Literal[
     "compare",
     "yesno",
     "why",
+    "finding",
     "when",
     "where",
     "who",
@@ -98,6 +99,16 @@ _YESNO = re.compile(
 _WH_WORD = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b", re.I)
 CLAIM_WORDS = 4
 _WHY = re.compile(r"^\s*why\b", re.I)
+# Questions asking what a work found: "What is the main finding of X?", "What are X's results?",
+# "What did X find / show / conclude?". The words saying so are not what the question is about:
+# a finding is known by its form ("we find that", "results suggest"), not by the word.
+_FINDING = re.compile(
+    r"^\s*what\s+(?:(?:is|are|were|was)\s+(?:the|its|their|[\w-]+'s?)\s+"
+    r"(?P<said>(?:(?:main|key|central|major|primary|principal|most important)\s+)?"
+    r"(?:finding|result|conclusion|takeaway|outcome)s?)\b"
+    r"|(?:did|does|do)\s+(?:[^?]{1,80}?\s+)?(?P<verb>find|show|conclude|demonstrate|reveal)\b)",
+    re.I,
+)
 # What a wh-question asks about: the words between "how many", "what" or "which" and the verb or
 # preposition that follows them ("How many GPUs were used", "What learning rate was used",
 # "Which GPU did it use"). An answer states it beside the answer itself.
@@ -334,6 +345,11 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
     asked_span = _ASKED.match(text)
     asked_range = range(*asked_span.span("asked")) if asked_span else range(0)
     asked: set[int] = set()
+    # "What did X find?": once the question names the work or refers back to it, the words
+    # asking for its finding are not what it is about. A question naming no work ("results for
+    # creep buckling") searches with every word.
+    finding = _FINDING.match(text) if named or refers_back else None
+    said = range(*finding.span(finding.lastgroup or 0)) if finding else range(0)
     for i, (tok, start, _) in enumerate(tokens):
         if i in name_of:
             paper = name_of[i]
@@ -344,7 +360,7 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
                 _add_weights(weights, ids, once=True)
             continue
         word = tok.casefold()
-        if word in QUESTION_WORDS:
+        if word in QUESTION_WORDS or start in said:
             continue
         terms = analysed[i]
         if not terms:
@@ -503,6 +519,8 @@ def sentence_form(text: str) -> Kind:
         return "when"
     if _WHERE.match(text):
         return "where"
+    if _FINDING.match(text):
+        return "finding"
     # The opening words decide first: "Can it run faster?" asks yes or no, and "How does size
     # affect how well it generalises?" asks how; neither asks for a number.
     if _METHOD.match(text):
