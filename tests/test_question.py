@@ -184,3 +184,27 @@ def test_asking_what_a_named_work_found_is_not_about_the_word_finding(seeds_engi
     topic = read_question(seeds_engine, names, "What are the results for phase splitting?", EMPTY)
     assert topic.form == "finding"
     assert "results" in [c.word for c in topic.concepts]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("and why does it work?", "why"),
+        ("So what is Splitwise?", "definition"),
+        ("And what did they find?", "finding"),
+        ("Now, when was it released?", "when"),
+        ("ok and how does it split the work?", "method"),
+        ("Andes glaciers: are they shrinking?", "yesno"),
+    ],
+)
+def test_a_follow_up_opening_on_and_or_so_keeps_its_form(text, kind):
+    assert question_kind(text) == kind
+
+
+def test_the_opening_word_of_a_follow_up_is_no_word_of_the_question(seeds_engine):
+    from assistant.answering.glossary import EMPTY
+    from assistant.answering.question import NameIndex
+
+    question = read_question(seeds_engine, NameIndex(seeds_engine), "Well, what is Dolma?", EMPTY)
+    assert question.form == "definition"
+    assert [c.word for c in question.concepts] == ["Dolma"]

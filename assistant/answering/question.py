@@ -99,6 +99,8 @@ _YESNO = re.compile(
 _WH_WORD = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b", re.I)
 CLAIM_WORDS = 4
 _WHY = re.compile(r"^\s*why\b", re.I)
+# Words a follow-up may open with before the question proper: "and why?", "so what is X?".
+_OPENING = re.compile(r"^\s*(?:(?:and|but|so|also|then|ok|okay|well|now)\b[\s,]*)+", re.I)
 # Questions asking what a work found: "What is the main finding of X?", "What are X's results?",
 # "What did X find / show / conclude?". The words saying so are not what the question is about:
 # a finding is known by its form ("we find that", "results suggest"), not by the word.
@@ -342,14 +344,16 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
     weights: dict[int, float] = {}
     concepts: list[Concept] = []
     corrections: dict[str, str] = {}
-    asked_span = _ASKED.match(text)
-    asked_range = range(*asked_span.span("asked")) if asked_span else range(0)
+    # The question proper, after an opening "and" or "so": the forms are read from there.
+    opening = len(text) - len(without_opening(text))
+    asked_span = _ASKED.match(text[opening:])
+    asked_range = range(*_shifted(asked_span, "asked", opening))
     asked: set[int] = set()
     # "What did X find?": once the question names the work or refers back to it, the words
     # asking for its finding are not what it is about. A question naming no work ("results for
     # creep buckling") searches with every word.
-    finding = _FINDING.match(text) if named or refers_back else None
-    said = range(*finding.span(finding.lastgroup or 0)) if finding else range(0)
+    finding = _FINDING.match(text[opening:]) if named or refers_back else None
+    said = range(*_shifted(finding, finding.lastgroup if finding else None, opening))
     for i, (tok, start, _) in enumerate(tokens):
         if i in name_of:
             paper = name_of[i]
@@ -360,7 +364,7 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
                 _add_weights(weights, ids, once=True)
             continue
         word = tok.casefold()
-        if word in QUESTION_WORDS or start in said:
+        if word in QUESTION_WORDS or start in said or start < opening:
             continue
         terms = analysed[i]
         if not terms:
@@ -497,9 +501,23 @@ def _glossary_meanings(
     return found
 
 
+def without_opening(text: str) -> str:
+    """The question after the words a follow-up may open with ("and why does it work?")."""
+    return _OPENING.sub("", text, count=1)
+
+
+def _shifted(match: re.Match[str] | None, group: str | None, offset: int) -> tuple[int, int]:
+    """The span of a match's group in the whole question; empty without a match."""
+    if match is None or group is None:
+        return (0, 0)
+    start, end = match.span(group)
+    return (start + offset, end + offset)
+
+
 def question_kind(text: str, n_named: int = 0, refers_back: bool = False) -> Kind:
     """The kind of answer the question asks for, from its form. A comparison needs two papers:
     two named, or one named and one referred back to."""
+    text = without_opening(text)
     if _MORE.match(text):
         return "more"
     papers = n_named + (1 if refers_back else 0)
@@ -511,8 +529,9 @@ def question_kind(text: str, n_named: int = 0, refers_back: bool = False) -> Kin
 
 
 def sentence_form(text: str) -> Kind:
-    """The kind of a single answer: why, when, where, method, yes/no, quantity, definition, who
-    or other."""
+    """The kind of a single answer: why, when, where, finding, method, yes/no, quantity,
+    definition, who or other."""
+    text = without_opening(text)
     if _WHY.match(text):
         return "why"
     if _WHEN.match(text):
