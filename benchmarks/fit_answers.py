@@ -10,10 +10,11 @@ What is fitted (every collection weighs the same, however many questions it has)
 - the trigger: logistic regression on the evidence for the engine's first paper (would the answer
   cite a right paper first?), each class weighing the same;
 - lead_share and the threshold: for each share on a grid, the papers among the engine's first
-  three that score at least that share of its best may lead, the one the trigger rates likeliest
-  leads, and the threshold is the highest that costs at most 2% of the right first citations in
-  any collection; the share kept is the one with the most right outcomes (a right first citation,
-  or an abstention where the collection does not answer), averaged over collections;
+  three that score at least that share of its best (or mention the paper the question names) may
+  lead, the one the trigger rates likeliest leads, and the threshold is the highest that costs at
+  most 2% of the right first citations in any collection; the share kept is the one with the
+  most right outcomes (a right first citation, or an abstention where the collection does not
+  answer), averaged over collections;
 - list_share: grid search for the F1 of the papers a list names.
 
 Two folds: questions are split by a hash of their id (a PubMed question falls in the same fold in
@@ -84,6 +85,7 @@ class PaperTrace:
     gold: np.ndarray  # bool per sentence
     trigger: np.ndarray  # trigger features, were this paper the lead
     counted_unnamed: bool  # it never names what the question counts
+    mentions_names: bool = False  # it mentions every paper name the question gives
 
 
 @dataclass
@@ -156,6 +158,7 @@ def trace_collection(
                     np.array(gold, dtype=bool),
                     np.array([features[n] for n in TRIGGER_FEATURES]),
                     never_names_counted(question, paper.terms),
+                    composer.mentions_names(paper),
                 )
             )
         traces.append(
@@ -196,7 +199,11 @@ class Params:
 
     def lead(self, trace: QuestionTrace) -> PaperTrace | None:
         """The paper the answer leans on, chosen as Composer.lead chooses it."""
-        choices = [p for p in trace.pool[: trace.choices] if p.relevance >= self.lead_share]
+        choices = [
+            p
+            for p in trace.pool[: trace.choices]
+            if p.relevance >= self.lead_share or p.mentions_names
+        ]
         return max(choices or trace.pool[:1], key=self.probability, default=None)
 
 

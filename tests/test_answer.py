@@ -623,3 +623,52 @@ def test_what_a_named_work_found_is_its_conclusion(telescopes, question):
     assert answer.sentences[0].text == (
         "These results suggest that small arrays can find bursts cheaply."
     )
+
+
+OPTICS = [
+    (
+        "orbitsim",
+        "OrbitSim: Open Source Orbit Simulation for Open Science",
+        "OrbitSim is an open source simulator for open science. Its open source code is open "
+        "to all, and the source of every orbit is open. Open source tools make open research "
+        "possible.",
+    ),
+    (
+        "lens",
+        "Lens: Adaptive Optics for Small Telescopes",
+        "We present Lens, adaptive optics for small telescopes. Lens corrects blur a hundred "
+        "times a second. Atmospheric turbulence smears the images of stars, planets and "
+        "galaxies seen from the ground. A deformable mirror bends to undo the smearing, guided "
+        "by a wavefront sensor that watches a bright star. Small telescopes rarely carry such "
+        "systems because they cost too much. Its designs are open source, and Lens is an open "
+        "source project.",
+    ),
+    (
+        "flares",
+        "Forecasting Solar Flares with Gradient Boosting",
+        "Solar flares disturb satellites. We forecast flares a day ahead through a lens.",
+    ),
+    (
+        "dust",
+        "Interstellar Dust Maps from Star Colours",
+        "Dust dims starlight. We map dust in three dimensions with a lens.",
+    ),
+    (
+        "mirror",
+        "Grinding Mirrors by Hand",
+        "A lens or a mirror focuses light. We grind mirrors by hand.",
+    ),
+    ("pulsar", "Timing Pulsars", "Pulsars keep time. We time forty pulsars."),
+    ("comet", "Comet Tails", "Comet tails point away from the Sun. We image ten comets."),
+    ("moon", "Lunar Craters", "Craters record impacts. We count craters on the Moon."),
+]
+
+
+def test_a_paper_the_question_names_may_lead_though_another_shares_more_words(tmp_path):
+    """ "Is Lens open source?": another entry says "open source" far more often and the engine
+    ranks it first, but never mentions Lens. The paper named is among the first few and answers
+    better, so it leads."""
+    corpus = small_collection(tmp_path, "optics", OPTICS)
+    answer = ask(Assistant(Engine.open([corpus], tmp_path / "index")), "Is Lens open source?")
+    assert answer.cited_ids == ["lens"]
+    assert "Lens is an open source project" in answer.sentences[0].text

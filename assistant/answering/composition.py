@@ -101,10 +101,18 @@ class Composer:
 
     def lead_choices(self, shown: set[tuple[int, int]]) -> list[PaperCandidate]:
         """The papers that may lead: the contenders scoring at least the fitted share of the
-        engine's best."""
+        engine's best, and those mentioning the paper the question names."""
         pool = self.lead_pool(shown)
         share = self.weights.lead_share
-        return [p for p in self.contenders(pool) if p.relevance >= share] or pool[:1]
+        return [
+            p for p in self.contenders(pool) if p.relevance >= share or self.mentions_names(p)
+        ] or pool[:1]
+
+    def mentions_names(self, paper: PaperCandidate) -> bool:
+        """Whether the paper mentions every paper name the question gives (and it gives one):
+        such a paper may lead however the engine ranks it among the first few."""
+        names = [c for c in self.question.concepts if c.names_paper]
+        return bool(names) and all(c.in_terms(paper.terms) for c in names)
 
     def contenders(self, pool: list[PaperCandidate]) -> list[PaperCandidate]:
         """For a question of its own, one version of each of the engine's first LEAD_CHOICES

@@ -176,6 +176,7 @@ class Concept:
     # A word the corpus lacks that English rarely uses ("xerostomia"): a specialist term, not
     # a plain word of a paraphrase ("cheaply").
     specialist: bool = False
+    names_paper: bool = False  # the name of a paper of the collection
 
     def in_terms(self, terms: set[int] | frozenset[int]) -> bool:
         return self.own_in_terms(terms) or any(self.meanings_in_terms(terms))
@@ -436,10 +437,14 @@ def _name_concept(engine: Engine, paper: NamedPaper) -> tuple[Concept | None, li
     if len(per_token) == 1:
         whole, *parts = [index.term_id(t) for t in per_token[0]]
         kept = tuple(p for p in parts if p >= 0)
-        concept = Concept(paper.canonical, whole, kept if len(kept) == len(parts) else (), True)
+        concept = Concept(
+            paper.canonical, whole, kept if len(kept) == len(parts) else (), True, names_paper=True
+        )
     else:
         words = tuple(index.term_id(terms[0]) for terms in per_token)
-        concept = Concept(paper.canonical, -1, words if all(w >= 0 for w in words) else (), True)
+        concept = Concept(
+            paper.canonical, -1, words if all(w >= 0 for w in words) else (), True, names_paper=True
+        )
     return concept, ids
 
 
