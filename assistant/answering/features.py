@@ -158,14 +158,6 @@ def has_number(text: str) -> bool:
     return bool(_NUMBER.search(_YEAR.sub(" ", text)))
 
 
-def _counted_terms(engine: Engine, question: Question) -> frozenset[str]:
-    """The terms of what a "how many" question counts ("how many languages": "languag")."""
-    if question.form != "quantity":
-        return frozenset()
-    concepts = [question.concepts[i] for i in question.asked if i < len(question.concepts)]
-    return frozenset(engine.index.term(t) for c in concepts for t in c.term_ids)
-
-
 def counts(analyzer: Analyzer, text: str, counted: frozenset[str]) -> bool:
     """A number stands at most COUNT_WINDOW words before what the question counts, stopwords
     aside ("trained on 60 languages", "three trillion tokens", "1,000 of the most common
@@ -294,7 +286,7 @@ def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTabl
     form = question.form
     names = [n.canonical for n in question.named if doc in n.docs]
     values[:, COLUMN["answer_type"]] = [answer_type(form, t, names) for t in texts]
-    counted = _counted_terms(engine, question)
+    counted = frozenset(index.term(t) for f in question.counted for t in f.concept.term_ids)
     if counted:
         values[:, COLUMN["counted"]] = [counts(analyzer, t, counted) for t in texts]
     values[:, COLUMN["result"]] = [bool(_RESULT.search(t)) for t in texts]

@@ -242,6 +242,13 @@ class Question:
     asked: frozenset[int] = frozenset()
 
     @property
+    def counted(self) -> list[Focus]:
+        """What a question asking for a quantity counts ("how many GPUs"), by its focus."""
+        if self.form != "quantity":
+            return []
+        return [self.focus[i] for i in sorted(self.asked) if i < len(self.focus)]
+
+    @property
     def asked_terms(self) -> frozenset[int]:
         """Every term of the question's focus, research phrases for its plain words included."""
         return frozenset(t for c in self.concepts for t in c.term_ids) | frozenset(self.weights)

@@ -24,7 +24,7 @@ import numpy as np
 
 from assistant.answering.candidates import Candidates, PaperCandidate
 from assistant.answering.features import SentenceTable
-from assistant.answering.question import Focus, Question
+from assistant.answering.question import Question
 from assistant.answering.weights import TriggerModel
 from retrieval.engine import Engine
 
@@ -131,18 +131,11 @@ def _tf_idf(engine: Engine, doc: int) -> dict[int, float]:
     }
 
 
-def _counted(question: Question) -> list[Focus]:
-    """What a question asking for a quantity counts ("how many GPUs"), by its focus."""
-    if question.form != "quantity":
-        return []
-    return [question.focus[i] for i in sorted(question.asked) if i < len(question.focus)]
-
-
 def _asked_missing(question: Question, table: SentenceTable) -> float:
     """For a question asking for a quantity, the share of its focus that what it counts takes
     and that no sentence of the paper holding a number also holds: a number the paper gives
     about something else does not answer it."""
-    counted = _counted(question)
+    counted = question.counted
     if not counted:
         return 0.0
     rows = np.flatnonzero(table.column("answer_type") > 0)
@@ -158,7 +151,7 @@ def never_names_counted(question: Question, paper_terms: frozenset[int]) -> bool
     ("how many GPUs", "what HumanEval score"): the paper cannot say how many. Plain words are
     left to the model, since a paper may count them in other words ("how many people" and "a
     population of 709,037")."""
-    counted = [f for f in _counted(question) if f.share > 0]
+    counted = [f for f in question.counted if f.share > 0]
     return any(f.concept.entity for f in counted) and not any(
         f.credit(paper_terms) for f in counted
     )
