@@ -245,6 +245,26 @@ async def test_page_keys_scroll_the_conversation_while_typing():
         assert isinstance(app.focused, QuestionInput)
 
 
+async def test_the_newest_answer_stays_in_view_when_the_paper_panel_opens_and_closes():
+    """The panel narrows the conversation, so its answers take more lines: the view keeps
+    to its end rather than to the line it was on."""
+    app = make_app()
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        for question in ("What is Mamo?", "What is SirLLM?", "What is LightSeq?"):
+            await ask(pilot, question)
+        view = app.view
+        for key in ("alt+1", "f2"):
+            before = view.max_scroll_y
+            await pilot.press(key)
+            await pilot.pause()
+            assert view.max_scroll_y != before  # the answers were wrapped anew
+            assert view.scroll_y == view.max_scroll_y
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert view.scroll_y < view.max_scroll_y  # scrolled back, the reader stays there
+
+
 async def test_help_scrolls_in_a_small_terminal_and_says_how_to_close():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -247,6 +247,11 @@ def answer_links(answer: Answer) -> str:
 class Conversation(VerticalScroll):
     """The questions and answers, newest at the bottom."""
 
+    def on_mount(self) -> None:
+        # Kept at its end as answers arrive and as the paper panel narrows or widens it (its
+        # answers then take more or fewer lines), until the reader scrolls back.
+        self.anchor()
+
 
 @dataclass(frozen=True)
 class PaperView:
