@@ -224,12 +224,17 @@ async def test_typing_anywhere_goes_to_the_question_box(away):
         assert box.value == "How" and app.focused is box
 
 
+async def ask_three(pilot) -> None:
+    """Three answered questions: more than a 24-line terminal shows at once."""
+    await settle(pilot)
+    for question in ("What is Mamo?", "What is SirLLM?", "What is LightSeq?"):
+        await ask(pilot, question)
+
+
 async def test_page_keys_scroll_the_conversation_while_typing():
     app = make_app()
     async with app.run_test(size=(100, 24)) as pilot:
-        await settle(pilot)
-        for question in ("What is Mamo?", "What is SirLLM?", "What is LightSeq?"):
-            await ask(pilot, question)
+        await ask_three(pilot)
         view = app.view
         assert view.max_scroll_y > 0 and view.scroll_y == view.max_scroll_y
         assert isinstance(app.focused, QuestionInput)
@@ -250,9 +255,7 @@ async def test_the_newest_answer_stays_in_view_when_the_paper_panel_opens_and_cl
     to its end rather than to the line it was on."""
     app = make_app()
     async with app.run_test(size=(100, 24)) as pilot:
-        await settle(pilot)
-        for question in ("What is Mamo?", "What is SirLLM?", "What is LightSeq?"):
-            await ask(pilot, question)
+        await ask_three(pilot)
         view = app.view
         for key in ("alt+1", "f2"):
             before = view.max_scroll_y
