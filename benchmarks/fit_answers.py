@@ -10,11 +10,11 @@ What is fitted (every collection weighs the same, however many questions it has)
 - the trigger: logistic regression on the evidence for the engine's first paper (would the answer
   cite a right paper first?), each class weighing the same;
 - lead_share and the threshold: for each share on a grid, the papers among the engine's first
-  three that score at least that share of its best (or mention the paper the question names) may
-  lead, the one the trigger rates likeliest leads, and the threshold is the highest that costs at
-  most 2% of the right first citations in any collection; the share kept is the one with the
-  most right outcomes (a right first citation, or an abstention where the collection does not
-  answer), averaged over collections;
+  three that score at least that share of its best may lead (those that mention every paper the
+  question names, when some do), the one the trigger rates likeliest leads, and the threshold
+  is the highest that costs at most 2% of the right first citations in any collection; the
+  share kept is the one with the most right outcomes (a right first citation, or an abstention
+  where the collection does not answer), averaged over collections;
 - list_share: grid search for the F1 of the papers a list names.
 
 Two folds: questions are split by a hash of their id (a PubMed question falls in the same fold in
@@ -49,7 +49,6 @@ from assistant.answering.composition import (
 )
 from assistant.answering.features import FEATURES
 from assistant.answering.glossary import EMPTY
-from assistant.answering.triggering import never_names_counted, trigger_features
 from assistant.answering.weights import (
     TRIGGER_FEATURES,
     WEIGHTS_PATH,
@@ -149,7 +148,7 @@ def trace_collection(
         for paper in contenders + [p for p in papers_in_pool if p not in contenders]:
             table = composer.table(paper.doc)
             gold = [sentence_matches(t, fixture.expect_any_phrase) for t in table.texts]
-            features = trigger_features(engine, candidates, paper, table)
+            features, counted_unnamed = composer.evidence(paper)
             pool.append(
                 PaperTrace(
                     paper.relevance,
@@ -157,7 +156,7 @@ def trace_collection(
                     table.values.copy(),
                     np.array(gold, dtype=bool),
                     np.array([features[n] for n in TRIGGER_FEATURES]),
-                    never_names_counted(question, paper.terms),
+                    counted_unnamed,
                     composer.mentions_names(paper),
                 )
             )
@@ -199,10 +198,9 @@ class Params:
 
     def lead(self, trace: QuestionTrace) -> PaperTrace | None:
         """The paper the answer leans on, chosen as Composer.lead chooses it."""
-        choices = [
-            p
-            for p in trace.pool[: trace.choices]
-            if p.relevance >= self.lead_share or p.mentions_names
+        contenders = trace.pool[: trace.choices]
+        choices = [p for p in contenders if p.mentions_names] or [
+            p for p in contenders if p.relevance >= self.lead_share
         ]
         return max(choices or trace.pool[:1], key=self.probability, default=None)
 

@@ -6,6 +6,7 @@ import json
 import pytest
 from conftest import run_cli, small_collection
 
+from assistant.answering.weights import fitted_weights
 from assistant.conversation import Assistant, Conversation
 from retrieval.engine import Engine
 
@@ -672,3 +673,26 @@ def test_a_paper_the_question_names_may_lead_though_another_shares_more_words(tm
     answer = ask(Assistant(Engine.open([corpus], tmp_path / "index")), "Is Lens open source?")
     assert answer.cited_ids == ["lens"]
     assert "Lens is an open source project" in answer.sentences[0].text
+
+
+def test_a_paper_the_question_does_not_name_never_leads_over_one_it_names(tmp_path):
+    """ "How many craters does OrbitSim count?": the lunar entry counts craters and never
+    mentions OrbitSim. However close the engine scores them, the answer leans on the paper
+    named, and says that its abstract does not answer."""
+    corpus = small_collection(tmp_path, "optics", OPTICS)
+    engine = Engine.open([corpus], tmp_path / "index")
+    question = "How many craters does OrbitSim count?"
+    top = {engine.papers.ids[hit.doc] for hit in engine.search(question, 3)}
+    assert {"orbitsim", "moon"} <= top
+    any_share = fitted_weights().model_copy(update={"lead_share": 0.01})
+    answer = ask(Assistant(engine, weights=any_share), question)
+    assert "moon" not in answer.cited_ids
+    assert answer.abstained
+    assert answer.answer.startswith("The abstract of “OrbitSim: ")
+
+
+def test_a_weak_answer_about_the_paper_named_suggests_no_other_papers():
+    text = run_cli("ask", "What learning rate does Splitwise use?", "--json").stdout
+    answer = json.loads(text)
+    assert answer["citations"][0]["title"].startswith("Splitwise")
+    assert answer["weak"] is True and answer["see_also"] == []

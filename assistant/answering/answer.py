@@ -41,7 +41,8 @@ class Answer(BaseModel):
     see_also: list[Reference]
     notes: list[str] = []
     confidence: float
-    # Answered on weak evidence: shown as a weak match, with the closest other papers.
+    # Answered on weak evidence: shown as a weak match, with the closest other papers (none
+    # when the question was about the paper cited).
     weak: bool = False
     # A list that stopped short: how many papers matched in all.
     matched_papers: int | None = None

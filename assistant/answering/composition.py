@@ -100,13 +100,17 @@ class Composer:
         return max(judged, key=lambda pair: pair[1].confidence) if judged else None
 
     def lead_choices(self, shown: set[tuple[int, int]]) -> list[PaperCandidate]:
-        """The papers that may lead: the contenders scoring at least the fitted share of the
-        engine's best, and those mentioning the paper the question names."""
+        """The papers that may lead: those of the contenders that mention every paper the
+        question names, whatever their scores (a paper that never mentions the one asked about
+        does not answer for it); without such, the contenders scoring at least the fitted share
+        of the engine's best."""
         pool = self.lead_pool(shown)
         share = self.weights.lead_share
-        return [
-            p for p in self.contenders(pool) if p.relevance >= share or self.mentions_names(p)
-        ] or pool[:1]
+        contenders = self.contenders(pool)
+        naming = [p for p in contenders if self.mentions_names(p)]
+        if naming:
+            return naming
+        return [p for p in contenders if p.relevance >= share] or pool[:1]
 
     def mentions_names(self, paper: PaperCandidate) -> bool:
         """Whether the paper mentions every paper name the question gives (and it gives one):
@@ -246,9 +250,15 @@ class Composer:
     def trigger(self, lead: PaperCandidate) -> Trigger:
         if self.question.kind == "compare":
             return named_comparison(self.candidates)
-        features = trigger_features(self.engine, self.candidates, lead, self.table(lead.doc))
-        unnamed = never_names_counted(self.question, lead.terms)
+        features, unnamed = self.evidence(lead)
         return decide(features, self.weights.trigger, unnamed)
+
+    def evidence(self, paper: PaperCandidate) -> tuple[dict[str, float], bool]:
+        """What the trigger weighs for the paper, and whether it never names what a "how many"
+        question counts."""
+        table = self.table(paper.doc)
+        features = trigger_features(self.engine, self.candidates, paper, table)
+        return features, never_names_counted(self.question, paper.terms)
 
     def compose(self, shown: set[tuple[int, int]]) -> Answer:
         q = self.question
@@ -298,10 +308,14 @@ class Composer:
         answer.matched_papers = matched
         if trigger.confidence < WEAK_BELOW:
             cited = {c.doc for c in choices}
+            others = [d for d in self.closest() if d not in cited]
+            pointed = self.pointed()
+            if lead.doc in pointed:
+                # Asked of the paper it names, or of the previous answer's: other papers are
+                # no answer to that.
+                others = [d for d in others if d in pointed]
             answer.weak = True
-            answer.see_also = [reference(self.engine, d) for d in self.closest() if d not in cited][
-                :SEE_ALSO
-            ]
+            answer.see_also = [reference(self.engine, d) for d in others[:SEE_ALSO]]
         return answer
 
     def pointed(self) -> list[int]:
