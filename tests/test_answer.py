@@ -691,6 +691,34 @@ def test_a_paper_the_question_does_not_name_never_leads_over_one_it_names(tmp_pa
     assert answer.answer.startswith("The abstract of “OrbitSim: ")
 
 
+def test_a_web_address_does_not_mention_what_its_path_names(tmp_path):
+    """ "github.com/example/Zapper" says where the code is: the sentence does not speak of
+    Zapper, and the answer quotes the sentences that do."""
+    from assistant.answering.features import sentence_table
+
+    records = [
+        (
+            "zapper",
+            "Zapper: Cleaning Radio Telescope Data",
+            "Radio telescopes record interference from phones and satellites. We present Zapper, "
+            "a tool that removes interference from radio telescope data. Zapper learns a model "
+            "of the interference from empty sky and subtracts it. The code is at "
+            "https://github.com/example/Zapper.",
+        ),
+        *OPTICS,
+    ]
+    corpus = small_collection(tmp_path, "radio", records)
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    engine = assistant.engine
+    question = assistant.read("How does Zapper learn the interference?")
+    table = sentence_table(engine, question, engine.papers.position("zapper"))
+    zapper = engine.index.term_id(engine.analyzer.terms("Zapper")[0])
+    mentions = [zapper in terms for terms in table.terms]
+    assert mentions == [False, True, True, False]
+    answer = ask(assistant, "How does Zapper learn the interference?")
+    assert all("github" not in s.text for s in answer.sentences)
+
+
 def test_a_weak_answer_about_the_paper_named_suggests_no_other_papers():
     text = run_cli("ask", "What learning rate does Splitwise use?", "--json").stdout
     answer = json.loads(text)

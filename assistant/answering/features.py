@@ -92,6 +92,9 @@ _PERSON = re.compile(
     r"\b(by|from) [A-Z][a-z]+ [A-Z][a-z]+|\b[A-Z][a-z]+ (and|&) [A-Z][a-z]+\b|[A-Z][a-z]+ et al\b"
 )
 _WORD = re.compile(r"[\w']+")
+# A web address names its project in its path ("github.com/THUDM/LongWriter"): the sentence
+# says where the code is, not anything about what the question names.
+_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
 # A run of capitalised words ("Alexander Fleming", "The Coral Sea").
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
 # Words before or opening a capitalised run that make it a place or a thing ("in New York",
@@ -243,7 +246,7 @@ def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTabl
     terms = [
         tuple(
             ids_of[t] if t in ids_of else ids_of.setdefault(t, index.term_id(t))
-            for t in analyzer.terms(text)
+            for t in analyzer.terms(_URL.sub(" ", text))
         )
         for text in texts
     ]
