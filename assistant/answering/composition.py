@@ -107,10 +107,11 @@ class Composer:
         pool = self.lead_pool(shown)
         share = self.weights.lead_share
         contenders = self.contenders(pool)
-        naming = [p for p in contenders if self.mentions_names(p)]
-        if naming:
-            return naming
-        return [p for p in contenders if p.relevance >= share] or pool[:1]
+        return (
+            [p for p in contenders if self.mentions_names(p)]
+            or [p for p in contenders if p.relevance >= share]
+            or pool[:1]
+        )
 
     def mentions_names(self, paper: PaperCandidate) -> bool:
         """Whether the paper mentions every paper name the question gives (and it gives one):
@@ -308,12 +309,13 @@ class Composer:
         answer.matched_papers = matched
         if trigger.confidence < WEAK_BELOW:
             cited = {c.doc for c in choices}
-            others = [d for d in self.closest() if d not in cited]
             pointed = self.pointed()
-            if lead.doc in pointed:
-                # Asked of the paper it names, or of the previous answer's: other papers are
-                # no answer to that.
-                others = [d for d in others if d in pointed]
+            # Asked of the paper it names, or of the previous answer's: other papers are no
+            # answer to that.
+            about_lead = lead.doc in pointed
+            others = [
+                d for d in self.closest() if d not in cited and (d in pointed or not about_lead)
+            ]
             answer.weak = True
             answer.see_also = [reference(self.engine, d) for d in others[:SEE_ALSO]]
         return answer
