@@ -25,8 +25,10 @@ from assistant.answering.weights import FittedWeights, fitted_weights
 from retrieval.engine import Engine
 from retrieval.errors import InputError
 
-# "They", "both", "each", "which one": a follow-up about every paper of the previous answer.
-_ABOUT_BOTH = re.compile(r"\b(they|them|their|theirs|both|each|which one)\b", re.I)
+# "They" (standing for nothing the question introduces), "both", "each", "which one": a follow-up
+# about every paper of the previous answer.
+_THEY = re.compile(r"\b(they|them|their|theirs)\b", re.I)
+_BOTH = re.compile(r"\b(both|each|which one)\b", re.I)
 # Papers of the previous answer by their numbers: "the second one", "the last paper", "the
 # first and third", "the first two", "papers 1 and 3", "[2]".
 _ORDINALS = "first second third fourth fifth sixth seventh eighth".split()
@@ -167,7 +169,7 @@ class Assistant:
             and (previous.answer.kind == "compare" or COMPARE.search(text))
             and not question.named
             and question.kind not in ("list", "more")
-            and _ABOUT_BOTH.search(text)
+            and (_BOTH.search(text) or (question.refers_back and _THEY.search(text)))
         ):
             # "Do they ...?" after a comparison asks it of each paper compared; "compare them"
             # compares the papers of the previous answer.

@@ -14,6 +14,10 @@
   seeds-holdout, or of the encyclopedia set, asked of its collection rewritten without the paper
   it expects, as pubmedqa-dev-absent does for PubMed: a check that abstaining holds on other
   kinds of collection; never fitted on.
+- seeds-after-another: each single-paper question of the seed sets asked as the second turn of
+  a conversation, after "What is <title>?" of the engine's best paper for it among those it does
+  not expect (the paper a reader most likely asked about just before): a question of its own is
+  answered as it would be alone; never fitted on.
 - cranfield: 225 real questions of aeronautics researchers over 1,398 abstracts, with graded
   judgements but no answer sentences (the first citation is right when it is a judged-relevant
   paper): it weighs in every fitted number but the sentence weights, having no answer sentences.
@@ -33,6 +37,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from assistant.beir import beir_queries_and_qrels  # noqa: E402
+from assistant.conversation import Assistant  # noqa: E402
 from assistant.evaluation import Fixture, load_fixtures  # noqa: E402
 from retrieval.corpus import title_key  # noqa: E402
 from retrieval.engine import Engine  # noqa: E402
@@ -50,6 +55,9 @@ class QuestionSet:
     beir: Path | None = None  # fixtures made from a BEIR directory's queries and judgements
     # Made from these sets' single-paper questions, each asked without the paper it expects.
     absent_from: tuple[QuestionSet, ...] = ()
+    # Made from these sets' single-paper questions, each asked after a question about another
+    # paper: the engine's best for it among those it does not expect.
+    after_another_from: tuple[QuestionSet, ...] = ()
 
     def fixtures(self) -> list[Fixture]:
         if self.absent_from:
@@ -72,7 +80,12 @@ class QuestionSet:
     def collections(self, scratch: Path) -> Iterator[tuple[list[Path], list[Fixture]]]:
         """The collections the set's questions are asked of, each with its questions. A set made
         `absent_from` others asks each question of the corpus rewritten, under `scratch`,
-        without the papers the question expects (every version of an expected title)."""
+        without the papers the question expects (every version of an expected title); one made
+        `after_another_from` others asks each after a question about another paper."""
+        if self.after_another_from:
+            engine = Engine.open(list(self.corpus), scratch / "cache")
+            yield list(self.corpus), self._after_another(engine)
+            return
         if not self.absent_from:
             yield list(self.corpus), self.fixtures()
             return
@@ -101,12 +114,44 @@ class QuestionSet:
         question expecting none."""
         return [
             (f, Fixture(id=f.id, type=f.type, question=f.question))
-            for qs in self.absent_from
-            for f in qs.fixtures()
-            if len(f.expect_ids) + len(f.expect_titles) == 1
-            and f.type not in ("list", "compare")
-            and len(f.turns or ()) <= 1
+            for f in _single_paper_questions(self.absent_from)
         ]
+
+    def _after_another(self, engine: Engine) -> list[Fixture]:
+        """Each single-turn question of `after_another_from` that expects one paper, asked
+        after "What is <title>?" of the engine's best paper for it among the others: a new
+        question in a conversation is read on its own words."""
+        papers = engine.papers
+        reader = Assistant(engine)
+        fixtures = []
+        for f in _single_paper_questions(self.after_another_from):
+            titles = {title_key(t) for t in f.expect_titles}
+            hits = engine.rank(reader.read(f.question).weights, 10)
+            other = next(
+                (
+                    h.doc
+                    for h in hits
+                    if papers.ids[h.doc] not in f.expect_ids
+                    and title_key(papers.title(h.doc)) not in titles
+                    and papers.title(h.doc)
+                ),
+                None,
+            )
+            if other is not None:
+                opener = f"What is {papers.title(other)}?"
+                fixtures.append(f.model_copy(update={"turns": [opener, f.question]}))
+        return fixtures
+
+
+def _single_paper_questions(sets: tuple[QuestionSet, ...]) -> list[Fixture]:
+    return [
+        f
+        for qs in sets
+        for f in qs.fixtures()
+        if len(f.expect_ids) + len(f.expect_titles) == 1
+        and f.type not in ("list", "compare")
+        and len(f.turns or ()) <= 1
+    ]
 
 
 SEED_SETS = [
@@ -142,6 +187,9 @@ SEEDS_FINDINGS = QuestionSet(
     "seeds-findings", "seeds", (SEEDS,), QUESTIONS / "seeds-findings.jsonl"
 )
 SEEDS_ABSENT = QuestionSet("seeds-absent", "seeds", (SEEDS,), absent_from=tuple(SEED_SETS[:2]))
+SEEDS_AFTER_ANOTHER = QuestionSet(
+    "seeds-after-another", "seeds", (SEEDS,), after_another_from=tuple(SEED_SETS)
+)
 ENCYCLOPEDIA_ABSENT = QuestionSet(
     "encyclopedia-absent", "encyclopedia", ENCYCLOPEDIA.corpus, absent_from=(ENCYCLOPEDIA,)
 )
@@ -155,6 +203,7 @@ ALL_SETS = [
     SEEDS_FINDINGS,
     SEEDS_ABSENT,
     ENCYCLOPEDIA_ABSENT,
+    SEEDS_AFTER_ANOTHER,
 ]
 
 

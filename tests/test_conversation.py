@@ -50,6 +50,21 @@ def test_a_question_with_its_own_subject_is_not_a_follow_up(seeds_assistant):
     assert answer.citations[0].title.startswith("Adaptive Draft-Verification")
 
 
+def test_a_question_whose_pronoun_stands_for_its_own_words_is_answered_as_if_asked_alone(
+    seeds_assistant,
+):
+    """ "It" here is the model the question speaks of, not the paper just answered about."""
+    question = "How can a model handle texts longer than anything it saw in training?"
+    alone = seeds_assistant.ask(question, Conversation())
+    conversation = Conversation()
+    seeds_assistant.ask("What is SirLLM?", conversation)
+    after = seeds_assistant.ask(question, conversation)
+    assert not alone.abstained and not after.abstained
+    assert after.citations[0].doc_id == alone.citations[0].doc_id
+    assert not after.citations[0].title.startswith("SirLLM")
+    assert [s.text for s in after.sentences] == [s.text for s in alone.sentences]
+
+
 def test_they_as_the_subject_stays_with_the_previous_papers(seeds_assistant):
     """ "GPUs" is a name-like word the previous paper never mentions; the question still asks
     about that paper, not about another that mentions GPUs."""
@@ -139,6 +154,18 @@ def test_after_a_comparison_which_one_and_the_latter_refer_to_its_papers(seeds_a
     assert [c.title.split(":")[0] for c in which.citations] == ["Splitwise", "BlockLLM"]
     latter = seeds_assistant.ask("what does the latter do?", conversation)
     assert [c.title.split(":")[0] for c in latter.citations] == ["BlockLLM"]
+
+
+def test_after_a_comparison_they_of_the_questions_own_words_asks_anew(seeds_assistant):
+    conversation = Conversation()
+    seeds_assistant.ask("compare LightSeq and Redco", conversation)
+    both = seeds_assistant.ask("Do they need labels?", conversation)
+    assert both.kind == "compare"
+    own = seeds_assistant.ask(
+        "Do chatbots forget what they read early in a long input?", conversation
+    )
+    assert own.kind != "compare"
+    assert not {c.title.split(":")[0] for c in own.citations} & {"LightSeq", "Redco"}
 
 
 def test_tell_me_more_says_when_there_is_nothing_more(seeds_assistant):

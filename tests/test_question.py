@@ -3,7 +3,7 @@
 import pytest
 from conftest import small_collection
 
-from assistant.answering.question import question_kind, read_question
+from assistant.answering.question import question_kind, read_question, refers_to_previous
 from assistant.conversation import Assistant, Conversation
 from retrieval.engine import Engine
 from retrieval.names import system_name
@@ -157,6 +157,24 @@ def test_a_short_slip_of_the_keyboard_is_no_specialist_term(seeds_engine, seeds_
     clean = seeds_assistant.ask("How does Splitwise split the phases?", Conversation())
     assert not typed.abstained and not typed.weak
     assert typed.citations[0].doc_id == clean.citations[0].doc_id
+
+
+@pytest.mark.parametrize(
+    ("text", "refers_back"),
+    [
+        ("How can a model handle texts longer than anything it saw in training?", False),
+        ("Are chatbots better at applying rules they are given?", False),
+        ("In theory, why do models need text split into pieces before they read it?", False),
+        ("What dataset did they use?", True),
+        ("How many GPUs did they use?", True),
+        ("What is its main limitation?", True),
+        ("Is there a way to make it faster?", True),
+        ("Compared with LoRA, how does it do?", True),
+        ("Does this method need labels, or can a model learn without them?", True),
+    ],
+)
+def test_a_pronoun_refers_back_unless_the_question_introduces_what_it_stands_for(text, refers_back):
+    assert refers_to_previous(text) is refers_back
 
 
 def test_back_references_and_names_in_the_question(seeds_engine, seeds_assistant):

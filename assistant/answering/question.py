@@ -133,6 +133,18 @@ _BACK_REFERENCE = re.compile(
     r"|\bthe (paper|authors)\b",
     re.I,
 )
+# What a pronoun may stand for within the question itself: "How can a model handle texts longer
+# than anything it saw?", "Do chatbots cope when they ...?". An indefinite noun phrase (not the
+# one "there is" introduces: "Is there a way to make it faster?" asks of the paper), or a bare
+# subject right after the opening verb ("Are chatbots", "Why do models", "Does ADED").
+_INDEFINITE = re.compile(r"(?<!there )\b(?:a|an|any|some|several|each|every|multiple)\s+\w", re.I)
+_BARE_SUBJECT = re.compile(
+    r"^\s*(?:[^,?]{1,40},\s*)?(?:(?:how|why|when|where)\s+)?"
+    r"(?:can|could|do|does|did|is|are|was|were|will|would|should)\s+"
+    r"(?!(?:it|its|it's|they|their|them|this|these|those|that|the|there|we|you|i|he|she)\b)\w",
+    re.I,
+)
+_PRONOUNS = frozenset({"it", "its", "it's", "they", "their", "them", "theirs"})
 # "it" or "they" as the subject of the question's verb: "does it", "did they", "can it".
 _PRONOUN_SUBJECT = re.compile(
     r"\b(?:do|does|did|is|are|was|were|can|could|will|would|should|has|have|had)\s+(?:it|they)\b",
@@ -341,7 +353,7 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
         compared = named + _names_in_abstracts(engine, tokens, known, named)
         if len({n.docs for n in compared}) >= 2:
             named = sorted(compared, key=lambda n: n.start)
-    refers_back = bool(_BACK_REFERENCE.search(text))
+    refers_back = refers_to_previous(text)
     kind = question_kind(text, len({n.docs for n in named}), refers_back)
     name_of = {
         i: n for n in named for i, (_, s, e) in enumerate(tokens) if s >= n.start and e <= n.end
@@ -524,6 +536,20 @@ def _shifted(match: re.Match[str] | None, group: str | None, offset: int) -> tup
         return (0, 0)
     start, end = match.span(group)
     return (start + offset, end + offset)
+
+
+def refers_to_previous(text: str) -> bool:
+    """Whether the question speaks of the previous answer's papers: "this paper", or a pronoun
+    with nothing in the question itself for it to stand for."""
+    return any(
+        (m.group(1) or "").lower() not in _PRONOUNS or not _introduced(text[: m.start()])
+        for m in _BACK_REFERENCE.finditer(text)
+    )
+
+
+def _introduced(before: str) -> bool:
+    """Whether the words before a pronoun introduce something it may stand for."""
+    return bool(_INDEFINITE.search(before) or _BARE_SUBJECT.match(before))
 
 
 def question_kind(text: str, n_named: int = 0, refers_back: bool = False) -> Kind:
