@@ -64,6 +64,11 @@ _ABOUT_ANOTHER = re.compile(
     r"(?P<subject>[^?.!]{1,80}?)\s*[?.!]*\s*$",
     re.I,
 )
+# "How many parameters?", "Which GPUs?", "Any limitations?": a question of one or two words
+# after its opening has no subject of its own.
+_FRAGMENT = re.compile(
+    r"^\s*(?:how many|how much|which|what|any)(?:\s+[\w'-]+){1,2}\s*[?.!]*\s*$", re.I
+)
 # A pronoun after these is the subject: "how do they differ", not "compare them".
 _AUXILIARY = re.compile(
     r"\b(do|does|did|are|were|is|was|can|could|will|would|should|have|has)\s*$", re.I
@@ -154,7 +159,8 @@ class Assistant:
         again = self._asked_of_another(text, conversation)
         if again is not None:
             return again, context
-        question = self.read(text)
+        about = self._about_previous(text, context)
+        question = about or self.read(text)
         if question.kind == "more":
             if asked is None:
                 return dataclasses.replace(question, said=NOTHING_TO_CONTINUE), context
@@ -217,6 +223,24 @@ class Assistant:
             return None
         named = earlier.named[0]
         return self.read(asked[: named.start] + match["subject"] + asked[named.end :])
+
+    def _about_previous(self, text: str, context: list[int]) -> Question | None:
+        """ "And the dataset?", "What about quantization?", "How many parameters?" after an
+        answer: those words asked of the previous answer's papers. "And X?" asks anew when X
+        names something none of those papers mention ("what about HumanEval?"); a fragment
+        ("Which GPUs?") has no subject but those papers."""
+        about = _ABOUT_ANOTHER.match(text)
+        if not context or not (about or _FRAGMENT.match(text)):
+            return None
+        question = self.read(about["subject"] if about else text)
+        if not question.focus or question.named or question.kind in ("list", "compare", "more"):
+            return None
+        if about:
+            cited = [frozenset(self.engine.term_ids(doc)) for doc in context]
+            names = [c for c in question.concepts if c.entity]
+            if any(not any(c.in_terms(terms) for terms in cited) for c in names):
+                return None
+        return dataclasses.replace(question, refers_back=True, of_previous=True)
 
     def read(self, text: str) -> Question:
         return read_question(self.engine, self.names, text, self.glossary)

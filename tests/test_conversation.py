@@ -168,6 +168,31 @@ def test_after_a_comparison_they_of_the_questions_own_words_asks_anew(seeds_assi
     assert not {c.title.split(":")[0] for c in own.citations} & {"LightSeq", "Redco"}
 
 
+def test_and_or_what_about_words_asks_them_of_the_previous_papers(seeds_assistant):
+    """ "And the code?" after an answer about LongWriter asks for LongWriter's code, not for any
+    paper's; words the paper never speaks to are abstained on, about that paper."""
+    conversation = Conversation()
+    seeds_assistant.ask("What is LongWriter?", conversation)
+    code = seeds_assistant.ask("and the code?", conversation)
+    assert [c.title.split(":")[0] for c in code.citations] == ["LongWriter"]
+    assert "github.com/THUDM/LongWriter" in code.sentences[0].text
+    other = seeds_assistant.ask("what about quantization?", conversation)
+    assert other.abstained
+    assert other.answer.startswith("The abstract of “LongWriter: ")
+    # A fragment has no subject but the previous paper, even a name it never mentions.
+    gpus = seeds_assistant.ask("Which GPUs?", conversation)
+    assert gpus.abstained
+    assert gpus.answer.startswith("The abstract of “LongWriter: ")
+
+
+def test_a_fragment_asks_of_the_previous_paper(seeds_assistant):
+    conversation = Conversation()
+    seeds_assistant.ask("What is mGPT?", conversation)
+    answer = seeds_assistant.ask("How many parameters?", conversation)
+    assert [c.title.split(":")[0] for c in answer.citations] == ["mGPT"]
+    assert "1.3 billion and 13 billion parameters" in answer.answer
+
+
 def test_tell_me_more_says_when_there_is_nothing_more(seeds_assistant):
     conversation = Conversation()
     listed = seeds_assistant.ask("Which papers study quantization?", conversation)

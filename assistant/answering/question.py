@@ -247,6 +247,9 @@ class Question:
     focus: list[Focus]  # the concepts' shares of the focus
     corrections: dict[str, str] = field(default_factory=dict)
     continues: Kind | None = None  # for "tell me more": the kind of the question it continues
+    # A follow-up with no subject but the previous answer's papers ("and the code?", "Which
+    # GPUs?"): whatever it names, it asks of them.
+    of_previous: bool = False
     # Said instead of an answer when the question asks for what the conversation lacks ("the
     # fifth one" after three papers, "tell me more" before any answer).
     said: str = ""
@@ -267,10 +270,10 @@ class Question:
 
     @property
     def back_reference_is_subject(self) -> bool:
-        """Whether "it" or "they" is what the question asks about ("How many GPUs did they
-        use?"), not a possessive beside a subject of its own ("How does ADED build its
-        drafts?")."""
-        return bool(_PRONOUN_SUBJECT.search(self.text))
+        """Whether the previous answer's papers are what the question asks about: "it" or
+        "they" as its subject ("How many GPUs did they use?", not the possessive of "How does
+        ADED build its drafts?"), or a follow-up with no subject of its own."""
+        return self.of_previous or bool(_PRONOUN_SUBJECT.search(self.text))
 
     @property
     def unknown(self) -> list[str]:

@@ -173,8 +173,9 @@ papers; an answer on weak evidence is marked *weak match* and lists the closest 
 Follow-up questions may say *it*, *they* or *this paper* for the papers of the last answer,
 pick among them by number (*the second one*, *the first two*, *paper 3*, *the latter*), say
 *tell me more* for more of the same (after a list: the next papers), *and X?* for the same
-question about X, *compare it with X* or *compare them*, or, after a comparison, *do they ...*
-or *which one ...* for each paper compared.
+question about the paper X (or, when X names no paper, X of the last answer's papers: *and the
+code?*), *compare it with X* or *compare them*, or, after a comparison, *do they ...* or
+*which one ...* for each paper compared.
 
 Questions typed while the collection opens, or while an answer is being found, wait their
 turn and are answered in order.
