@@ -20,7 +20,13 @@ from assistant.answering.answer import Answer
 from assistant.answering.candidates import gather
 from assistant.answering.composition import compose
 from assistant.answering.glossary import EMPTY, Glossary, default_glossary
-from assistant.answering.question import COMPARE, NameIndex, Question, read_question
+from assistant.answering.question import (
+    COMPARE,
+    NameIndex,
+    Question,
+    as_asked_of_previous,
+    read_question,
+)
 from assistant.answering.weights import FittedWeights, fitted_weights
 from retrieval.engine import Engine
 from retrieval.errors import InputError
@@ -232,8 +238,9 @@ class Assistant:
         about = _ABOUT_ANOTHER.match(text)
         if not context or not (about or _FRAGMENT.match(text)):
             return None
-        question = self.read(about["subject"] if about else text)
-        if not question.focus or question.named or question.kind in ("list", "compare", "more"):
+        question = self.read(as_asked_of_previous(about["subject"]) if about else text)
+        asks = question.focus or question.kind == "finding"
+        if not asks or question.named or question.kind in ("list", "compare", "more"):
             return None
         if about:
             cited = [frozenset(self.engine.term_ids(doc)) for doc in context]

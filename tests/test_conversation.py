@@ -185,6 +185,15 @@ def test_and_or_what_about_words_asks_them_of_the_previous_papers(seeds_assistan
     assert gpus.answer.startswith("The abstract of “LongWriter: ")
 
 
+def test_and_the_results_asks_for_the_previous_papers_findings(seeds_assistant):
+    conversation = Conversation()
+    seeds_assistant.ask("What is Splitwise?", conversation)
+    follow_up = seeds_assistant.ask("and the results?", conversation)
+    named = seeds_assistant.ask("What are the results of Splitwise?", Conversation())
+    assert follow_up.kind == named.kind == "finding"
+    assert [s.text for s in follow_up.sentences] == [s.text for s in named.sentences]
+
+
 def test_a_fragment_asks_of_the_previous_paper(seeds_assistant):
     conversation = Conversation()
     seeds_assistant.ask("What is mGPT?", conversation)

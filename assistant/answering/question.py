@@ -569,6 +569,13 @@ def question_kind(text: str, n_named: int = 0, refers_back: bool = False) -> Kin
     return sentence_form(text)
 
 
+def as_asked_of_previous(words: str) -> str:
+    """What "and X?" asks of the previous answer's papers: X, or for a work's findings ("the
+    results", "the main finding") the question "What are its results?"."""
+    findings = "What are its " + re.sub(r"^(?:the|its|their)\s+", "", words.strip(), flags=re.I)
+    return findings + "?" if _FINDING.match(findings) else words
+
+
 def sentence_form(text: str) -> Kind:
     """The kind of a single answer: why, when, where, finding, method, yes/no, quantity,
     definition, who or other."""
