@@ -268,6 +268,20 @@ def test_sessions_keep_the_conversation_between_calls():
     assert "[reading]" in listing.stdout and "2 turns" in listing.stdout
 
 
+def test_a_session_reads_and_x_and_a_new_question_with_it_of_its_own():
+    run_cli("ask", "What is LongWriter?", "--session", "code", "--json")
+    code = json.loads(run_cli("ask", "and the code?", "--session", "code", "--json").stdout)
+    assert code["citations"][0]["title"].startswith("LongWriter")
+    own = run_cli(
+        "ask",
+        "How can a model handle texts longer than anything it saw in training?",
+        "--session",
+        "code",
+        "--json",
+    )
+    assert not json.loads(own.stdout)["citations"][0]["title"].startswith("LongWriter")
+
+
 def test_a_session_picks_papers_of_its_last_list_by_number():
     listed = run_cli("ask", LIST_QUESTION, "--session", "picking", "--json")
     assert listed.returncode == 0, listed.stderr
