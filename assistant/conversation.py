@@ -71,9 +71,12 @@ _ABOUT_ANOTHER = re.compile(
     re.I,
 )
 # "How many parameters?", "Which GPUs?", "Any limitations?": a question of one or two words
-# after its opening has no subject of its own.
+# after its opening, and no verb, has no subject of its own ("What is quantization?" has one).
 _FRAGMENT = re.compile(
-    r"^\s*(?:how many|how much|which|what|any)(?:\s+[\w'-]+){1,2}\s*[?.!]*\s*$", re.I
+    r"^\s*(?:how many|how much|which|what|any)"
+    r"(?:\s+(?!(?:is|are|was|were|be|do|does|did|can|could|will|would|should|has|have|had)\b)"
+    r"[\w'-]+){1,2}\s*[?.!]*\s*$",
+    re.I,
 )
 # A pronoun after these is the subject: "how do they differ", not "compare them".
 _AUXILIARY = re.compile(

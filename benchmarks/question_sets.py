@@ -14,8 +14,9 @@
   seeds-holdout, or of the encyclopedia set, asked of its collection rewritten without the paper
   it expects, as pubmedqa-dev-absent does for PubMed: a check that abstaining holds on other
   kinds of collection; never fitted on.
-- seeds-after-another: each single-paper question of the seed sets asked as the second turn of
-  a conversation, after "What is <title>?" of the engine's best paper for it among those it does
+- after another (`seeds-after-another`, `encyclopedia-after-another`): each single-paper
+  question of the seed sets, or of the encyclopedia set, asked as the second turn of a
+  conversation, after "What is <title>?" of the engine's best paper for it among those it does
   not expect (the paper a reader most likely asked about just before): a question of its own is
   answered as it would be alone; never fitted on.
 - cranfield: 225 real questions of aeronautics researchers over 1,398 abstracts, with graded
@@ -190,6 +191,12 @@ SEEDS_ABSENT = QuestionSet("seeds-absent", "seeds", (SEEDS,), absent_from=tuple(
 SEEDS_AFTER_ANOTHER = QuestionSet(
     "seeds-after-another", "seeds", (SEEDS,), after_another_from=tuple(SEED_SETS)
 )
+ENCYCLOPEDIA_AFTER_ANOTHER = QuestionSet(
+    "encyclopedia-after-another",
+    "encyclopedia",
+    ENCYCLOPEDIA.corpus,
+    after_another_from=(ENCYCLOPEDIA,),
+)
 ENCYCLOPEDIA_ABSENT = QuestionSet(
     "encyclopedia-absent", "encyclopedia", ENCYCLOPEDIA.corpus, absent_from=(ENCYCLOPEDIA,)
 )
@@ -204,6 +211,7 @@ ALL_SETS = [
     SEEDS_ABSENT,
     ENCYCLOPEDIA_ABSENT,
     SEEDS_AFTER_ANOTHER,
+    ENCYCLOPEDIA_AFTER_ANOTHER,
 ]
 
 

@@ -200,6 +200,11 @@ def test_a_fragment_asks_of_the_previous_paper(seeds_assistant):
     answer = seeds_assistant.ask("How many parameters?", conversation)
     assert [c.title.split(":")[0] for c in answer.citations] == ["mGPT"]
     assert "1.3 billion and 13 billion parameters" in answer.answer
+    # Two words with a verb are a question of their own.
+    own = seeds_assistant.ask("What is quantization?", conversation)
+    alone = seeds_assistant.ask("What is quantization?", Conversation())
+    assert not own.abstained
+    assert [s.text for s in own.sentences] == [s.text for s in alone.sentences]
 
 
 def test_tell_me_more_says_when_there_is_nothing_more(seeds_assistant):
