@@ -70,14 +70,16 @@ _ABOUT_ANOTHER = re.compile(
     r"(?P<subject>[^?.!]{1,80}?)\s*[?.!]*\s*$",
     re.I,
 )
-# "How many parameters?", "Which GPUs?", "Any limitations?": a question of one or two words
+# "How many parameters?", "Which GPUs?", "What datasets?": a question of one or two words
 # after its opening, and no verb, has no subject of its own ("What is quantization?" has one).
 _FRAGMENT = re.compile(
-    r"^\s*(?:how many|how much|which|what|any)"
+    r"^\s*(?:how many|how much|which|what)"
     r"(?:\s+(?!(?:is|are|was|were|be|do|does|did|can|could|will|would|should|has|have|had)\b)"
     r"[\w'-]+){1,2}\s*[?.!]*\s*$",
     re.I,
 )
+# "The code", "its limitations": what the words name belongs to something already spoken of.
+_DETERMINED = re.compile(r"\s*(?:the|its|their|this|these|that|those)\b", re.I)
 # A pronoun after these is the subject: "how do they differ", not "compare them".
 _AUXILIARY = re.compile(
     r"\b(do|does|did|are|were|is|was|can|could|will|would|should|have|has)\s*$", re.I
@@ -234,10 +236,12 @@ class Assistant:
         return self.read(asked[: named.start] + match["subject"] + asked[named.end :])
 
     def _about_previous(self, text: str, context: list[int]) -> Question | None:
-        """ "And the dataset?", "What about quantization?", "How many parameters?" after an
-        answer: those words asked of the previous answer's papers. "And X?" asks anew when X
-        names something none of those papers mention ("what about HumanEval?"); a fragment
-        ("Which GPUs?") has no subject but those papers."""
+        """ "And the dataset?", "What about efficiency?", "How many parameters?" after an
+        answer: those words asked of the previous answer's papers. "The X" is theirs; a bare X
+        is theirs only when one of them speaks of all of it ("and knowledge distillation?"
+        after a paper that never mentions it asks anew), and never when it names something
+        they never mention ("what about HumanEval?"). A fragment ("Which GPUs?") has no
+        subject but those papers."""
         about = _ABOUT_ANOTHER.match(text)
         if not context or not (about or _FRAGMENT.match(text)):
             return None
@@ -249,6 +253,9 @@ class Assistant:
             cited = [frozenset(self.engine.term_ids(doc)) for doc in context]
             names = [c for c in question.concepts if c.entity]
             if any(not any(c.in_terms(terms) for terms in cited) for c in names):
+                return None
+            spoken = any(not question.missing_share(terms) for terms in cited)
+            if not spoken and not _DETERMINED.match(about["subject"]):
                 return None
         return dataclasses.replace(question, refers_back=True, of_previous=True)
 

@@ -170,19 +170,23 @@ def test_after_a_comparison_they_of_the_questions_own_words_asks_anew(seeds_assi
 
 def test_and_or_what_about_words_asks_them_of_the_previous_papers(seeds_assistant):
     """ "And the code?" after an answer about LongWriter asks for LongWriter's code, not for any
-    paper's; words the paper never speaks to are abstained on, about that paper."""
+    paper's; "the X" the paper never speaks of is abstained on, about that paper; a bare topic
+    it never speaks of is a question of its own."""
     conversation = Conversation()
     seeds_assistant.ask("What is LongWriter?", conversation)
     code = seeds_assistant.ask("and the code?", conversation)
     assert [c.title.split(":")[0] for c in code.citations] == ["LongWriter"]
     assert "github.com/THUDM/LongWriter" in code.sentences[0].text
-    other = seeds_assistant.ask("what about quantization?", conversation)
+    other = seeds_assistant.ask("and the optimizer?", conversation)
     assert other.abstained
     assert other.answer.startswith("The abstract of “LongWriter: ")
     # A fragment has no subject but the previous paper, even a name it never mentions.
     gpus = seeds_assistant.ask("Which GPUs?", conversation)
     assert gpus.abstained
     assert gpus.answer.startswith("The abstract of “LongWriter: ")
+    topic = seeds_assistant.ask("what about knowledge distillation?", conversation)
+    alone = seeds_assistant.ask("knowledge distillation?", Conversation())
+    assert not topic.abstained and topic.citations[0].doc_id == alone.citations[0].doc_id
 
 
 def test_and_the_results_asks_for_the_previous_papers_findings(seeds_assistant):

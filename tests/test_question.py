@@ -171,6 +171,8 @@ def test_a_short_slip_of_the_keyboard_is_no_specialist_term(seeds_engine, seeds_
         ("Is there a way to make it faster?", True),
         ("Compared with LoRA, how does it do?", True),
         ("Does this method need labels, or can a model learn without them?", True),
+        ("Can a model pick an outside tool, and which one to use?", False),
+        ("Which one is faster?", True),
     ],
 )
 def test_a_pronoun_refers_back_unless_the_question_introduces_what_it_stands_for(text, refers_back):

@@ -144,7 +144,7 @@ _BARE_SUBJECT = re.compile(
     r"(?!(?:it|its|it's|they|their|them|this|these|those|that|the|there|we|you|i|he|she)\b)\w",
     re.I,
 )
-_PRONOUNS = frozenset({"it", "its", "it's", "they", "their", "them", "theirs"})
+_PRONOUNS = frozenset({"it", "its", "it's", "they", "their", "them", "theirs", "which one"})
 # "it" or "they" as the subject of the question's verb: "does it", "did they", "can it".
 _PRONOUN_SUBJECT = re.compile(
     r"\b(?:do|does|did|is|are|was|were|can|could|will|would|should|has|have|had)\s+(?:it|they)\b",
