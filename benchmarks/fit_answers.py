@@ -83,7 +83,7 @@ class PaperTrace:
     values: np.ndarray  # sentence features [sentences, FEATURES]
     gold: np.ndarray  # bool per sentence
     trigger: np.ndarray  # trigger features, were this paper the lead
-    counted_unnamed: bool  # it never names what the question counts
+    cannot_answer: bool  # it cannot answer, whatever the trigger says
     mentions_names: bool = False  # it mentions every paper name the question gives
 
 
@@ -148,7 +148,7 @@ def trace_collection(
         for paper in contenders + [p for p in papers_in_pool if p not in contenders]:
             table = composer.table(paper.doc)
             gold = [sentence_matches(t, fixture.expect_any_phrase) for t in table.texts]
-            features, counted_unnamed = composer.evidence(paper)
+            features, cannot_answer = composer.evidence(paper)
             pool.append(
                 PaperTrace(
                     paper.relevance,
@@ -156,7 +156,7 @@ def trace_collection(
                     table.values.copy(),
                     np.array(gold, dtype=bool),
                     np.array([features[n] for n in TRIGGER_FEATURES]),
-                    counted_unnamed,
+                    cannot_answer,
                     composer.mentions_names(paper),
                 )
             )
@@ -191,7 +191,7 @@ class Params:
     lead_share: float = 1.0
 
     def probability(self, paper: PaperTrace | None) -> float:
-        if paper is None or paper.counted_unnamed:
+        if paper is None or paper.cannot_answer:
             return 0.0
         z = self.trigger_bias + float(paper.trigger @ self.trigger_weights)
         return float(1.0 / (1.0 + np.exp(-np.clip(z, -50, 50))))

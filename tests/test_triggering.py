@@ -1,7 +1,8 @@
 """Answer triggering and the choice of the lead paper, on a small collection built here: what the
-paper is about against what the question asks, the thing a "how many" question counts, repeated
-words, specialist terms no abstract uses, lists ranked on the question's own words, and the lead
-chosen among the engine's first papers."""
+paper is about against what the question asks, the thing a "how many" question counts, a paper
+that mentions nothing of what the question is about, repeated words, specialist terms no
+abstract uses, lists ranked on the question's own words, and the lead chosen among the engine's
+first papers."""
 
 import pytest
 from conftest import small_collection
@@ -10,7 +11,7 @@ from assistant.answering.candidates import gather
 from assistant.answering.composition import Composer
 from assistant.answering.english import rare_in_english
 from assistant.answering.question import read_question
-from assistant.answering.triggering import never_names_counted, trigger_features
+from assistant.answering.triggering import lacks_subject, never_names_counted, trigger_features
 from assistant.answering.weights import TRIGGER_FEATURES, TriggerModel, fitted_weights
 from assistant.conversation import Assistant, Conversation
 from retrieval.engine import Engine
@@ -95,6 +96,27 @@ def counted_unnamed(assistant, question, doc_id):
     engine = assistant.engine
     read = read_question(engine, assistant.names, question, assistant.glossary)
     return never_names_counted(read, frozenset(engine.term_ids(engine.papers.position(doc_id))))
+
+
+def test_a_paper_that_mentions_nothing_of_the_questions_subject_does_not_answer(reefs):
+    """The fish-count abstract counts with cameras, but says nothing of submarines: it cannot
+    say how many cameras a submarine carries, however well it matches "cameras"."""
+    engine = reefs.engine
+    fishcount = frozenset(engine.term_ids(engine.papers.position("fishcount")))
+
+    def lacks(question):
+        return lacks_subject(
+            read_question(engine, reefs.names, question, reefs.glossary), fishcount
+        )
+
+    assert lacks("How many cameras are on a submarine?")
+    assert not lacks("How many cameras counted the reef fish?")
+    # "They" is the subject: the paper of the previous answer, whatever else is named.
+    assert not lacks("How many cameras did they put on a submarine?")
+    abstained = reefs.ask("How many cameras are on a submarine?", Conversation())
+    assert abstained.abstained and abstained.confidence == 0.0
+    answered = reefs.ask("How many fish did the cameras count per hour?", Conversation())
+    assert not answered.abstained
 
 
 def test_a_count_needs_the_counted_thing_beside_a_number(reefs):

@@ -15,9 +15,9 @@ from assistant.answering.features import SentenceTable, sentence_table
 from assistant.answering.question import Question
 from assistant.answering.triggering import (
     Trigger,
+    cannot_answer,
     decide,
     named_comparison,
-    never_names_counted,
     trigger_features,
 )
 from assistant.answering.weights import FittedWeights
@@ -251,15 +251,15 @@ class Composer:
     def trigger(self, lead: PaperCandidate) -> Trigger:
         if self.question.kind == "compare":
             return named_comparison(self.candidates)
-        features, unnamed = self.evidence(lead)
-        return decide(features, self.weights.trigger, unnamed)
+        features, cannot = self.evidence(lead)
+        return decide(features, self.weights.trigger, cannot)
 
     def evidence(self, paper: PaperCandidate) -> tuple[dict[str, float], bool]:
-        """What the trigger weighs for the paper, and whether it never names what a "how many"
-        question counts."""
+        """What the trigger weighs for the paper, and whether the paper cannot answer the
+        question whatever the trigger says (see triggering.cannot_answer)."""
         table = self.table(paper.doc)
         features = trigger_features(self.engine, self.candidates, paper, table)
-        return features, never_names_counted(self.question, paper.terms)
+        return features, cannot_answer(self.question, paper.terms)
 
     def compose(self, shown: set[tuple[int, int]]) -> Answer:
         q = self.question

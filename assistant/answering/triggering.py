@@ -10,9 +10,10 @@ questions whether the thing counted stands beside a number. A fitted logistic mo
 into the probability that the collection answers; below the fitted threshold the assistant says
 it does not.
 
-One piece of evidence stands on its own: a paper that never names what a "how many" question
-counts, when that is a name ("GPUs"), cannot say how many there are, whatever else it shares
-with the question."""
+Two pieces of evidence stand on their own, whatever else the paper shares with the question: a
+paper that never names what a "how many" question counts, when that is a name ("GPUs"), cannot
+say how many there are; and a paper that mentions nothing of what the question is about (a
+chess entry for "how many players are on a soccer team") cannot answer it."""
 
 from __future__ import annotations
 
@@ -157,6 +158,23 @@ def never_names_counted(question: Question, paper_terms: frozenset[int]) -> bool
     )
 
 
+def lacks_subject(question: Question, paper_terms: frozenset[int]) -> bool:
+    """Whether the paper mentions nothing of what the question is about: its focus besides what
+    it asks for ("how many players are on a soccer team": a soccer team), when the question has
+    a subject of its own (not "it" or "they")."""
+    subject = [f for i, f in enumerate(question.focus) if i not in question.asked and f.share > 0]
+    return (
+        bool(subject)
+        and not question.refers_back
+        and not any(f.credit(paper_terms) for f in subject)
+    )
+
+
+def cannot_answer(question: Question, paper_terms: frozenset[int]) -> bool:
+    """The evidence that stands on its own: the paper cannot answer the question."""
+    return never_names_counted(question, paper_terms) or lacks_subject(question, paper_terms)
+
+
 def _missing_rarity(engine: Engine, candidates: Candidates, lead: PaperCandidate) -> float:
     """The IDF of the rarest word of the question that the collection knows and the paper
     lacks, as a share of the largest IDF the collection can give."""
@@ -184,9 +202,9 @@ def _pairs_together(candidates: Candidates, table: SentenceTable, fallback: floa
     return together / len(pairs)
 
 
-def decide(features: dict[str, float], model: TriggerModel, counted_unnamed: bool) -> Trigger:
-    confidence = 0.0 if counted_unnamed else model.probability(features)
-    return Trigger(features, confidence, confidence >= model.threshold and not counted_unnamed)
+def decide(features: dict[str, float], model: TriggerModel, cannot: bool) -> Trigger:
+    confidence = 0.0 if cannot else model.probability(features)
+    return Trigger(features, confidence, confidence >= model.threshold and not cannot)
 
 
 def named_comparison(candidates: Candidates) -> Trigger:
