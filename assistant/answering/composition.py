@@ -283,8 +283,12 @@ class Composer:
         if not trigger.answer:
             if continues_list:
                 return abstention(self.engine, q, [], trigger.confidence, said=NO_MORE_PAPERS)
-            about = lead.doc if lead.doc in self.pointed() else None
-            return abstention(self.engine, q, self.closest(), trigger.confidence, about)
+            pointed = self.pointed()
+            about = lead.doc if lead.doc in pointed else None
+            # Asked of the paper it names, or of the previous answer's: the closest other papers
+            # are no answer to that; the paper itself is there to open.
+            closest = [d for d in self.closest() if about is None or d in pointed]
+            return abstention(self.engine, q, closest, trigger.confidence, about)
         matched = None
         if q.kind == "list" or continues_list:
             choices, qualifying = self.list_choices(listed)

@@ -167,8 +167,9 @@ HELP = """\
 Ask a question about the papers in plain English. Answers quote the abstracts word for word;
 each quoted sentence ends with the number of the paper it comes from, listed under
 **References**. When the abstracts do not answer, the assistant says so and lists the closest
-papers; an answer on weak evidence is marked *weak match* and lists the closest other papers
-(unless the question was about the paper it quotes).
+papers (when the question was about one paper, that paper alone); an answer on weak evidence is
+marked *weak match* and lists the closest other papers (unless the question was about the
+paper it quotes).
 
 Follow-up questions may say *it*, *they* or *this paper* for the papers of the last answer,
 pick among them by number (*the second one*, *the first two*, *paper 3*, *the latter*), say
