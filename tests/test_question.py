@@ -173,6 +173,9 @@ def test_a_short_slip_of_the_keyboard_is_no_specialist_term(seeds_engine, seeds_
         ("Does this method need labels, or can a model learn without them?", True),
         ("Can a model pick an outside tool, and which one to use?", False),
         ("Which one is faster?", True),
+        ("Do any of them release code?", True),
+        ("Does each of them use RLHF?", True),
+        ("Can a network learn which of its weights to zero out?", False),
     ],
 )
 def test_a_pronoun_refers_back_unless_the_question_introduces_what_it_stands_for(text, refers_back):

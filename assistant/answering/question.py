@@ -145,6 +145,13 @@ _BARE_SUBJECT = re.compile(
     re.I,
 )
 _PRONOUNS = frozenset({"it", "its", "it's", "they", "their", "them", "theirs", "which one"})
+# "Each of them", "do any of them": the quantifier opens the question's subject and picks from
+# what the pronoun stands for, which the question has not introduced.
+_PART_OF = re.compile(
+    r"^\s*(?:(?:do|does|did|is|are|was|were|can|could|will|would|should|has|have|had)\s+)?"
+    r"(?:each|any|some|all|both|either|neither|none|most|many|one|few|several|which)\s+of\s+$",
+    re.I,
+)
 # "it" or "they" as the subject of the question's verb: "does it", "did they", "can it".
 _PRONOUN_SUBJECT = re.compile(
     r"\b(?:do|does|did|is|are|was|were|can|could|will|would|should|has|have|had)\s+(?:it|they)\b",
@@ -552,6 +559,8 @@ def refers_to_previous(text: str) -> bool:
 
 def _introduced(before: str) -> bool:
     """Whether the words before a pronoun introduce something it may stand for."""
+    if _PART_OF.search(before):
+        return False
     return bool(_INDEFINITE.search(before) or _BARE_SUBJECT.match(before))
 
 
