@@ -176,6 +176,11 @@ def test_a_short_slip_of_the_keyboard_is_no_specialist_term(seeds_engine, seeds_
         ("Do any of them release code?", True),
         ("Does each of them use RLHF?", True),
         ("Can a network learn which of its weights to zero out?", False),
+        # An object pronoun never stands for the subject of its own clause.
+        ("Would a bigger model benefit from it?", True),
+        ("Can a small model be trained with it?", True),
+        ("Is a big network better for a small network that imitates it?", False),
+        ("How can text generators be stopped without retraining them?", False),
     ],
 )
 def test_a_pronoun_refers_back_unless_the_question_introduces_what_it_stands_for(text, refers_back):

@@ -137,7 +137,9 @@ _BACK_REFERENCE = re.compile(
 # than anything it saw?", "Do chatbots cope when they ...?". An indefinite noun phrase (not the
 # one "there is" introduces: "Is there a way to make it faster?" asks of the paper), or a bare
 # subject right after the opening verb ("Are chatbots", "Why do models", "Does ADED").
-_INDEFINITE = re.compile(r"(?<!there )\b(?:a|an|any|some|several|each|every|multiple)\s+\w", re.I)
+_INDEFINITE = re.compile(
+    r"(?<!there )\b(?:a|an|any|some|several|each|every|multiple)\s+(?!of\b)\w", re.I
+)
 _BARE_SUBJECT = re.compile(
     r"^\s*(?:[^,?]{1,40},\s*)?(?:(?:how|why|when|where)\s+)?"
     r"(?:can|could|do|does|did|is|are|was|were|will|would|should)\s+"
@@ -145,6 +147,18 @@ _BARE_SUBJECT = re.compile(
     re.I,
 )
 _PRONOUNS = frozenset({"it", "its", "it's", "they", "their", "them", "theirs", "which one"})
+# What sets a pronoun's clause apart from an earlier subject: a relative pronoun, a conjunction,
+# a subordinator, punctuation.
+_CLAUSE_BREAK = re.compile(
+    r"[,;:]|\b(?:that|which|who|whom|whose|what|where|when|while|if|whether|without|before|"
+    r"after|because|since|so|and|or|but|than|until|unless|once|how)\b",
+    re.I,
+)
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:from|with|on|in|at|by|into|onto|of|about|for|to|through|without|like|over|under)\s+$",
+    re.I,
+)
+_CLAUSE_END = re.compile(r"\s*(?:[?.!,;:]|$|(?:as|to|for|with|from|on|in|at|by|into|than)\b)", re.I)
 # "Each of them", "do any of them": the quantifier opens the question's subject and picks from
 # what the pronoun stands for, which the question has not introduced.
 _PART_OF = re.compile(
@@ -552,16 +566,35 @@ def refers_to_previous(text: str) -> bool:
     """Whether the question speaks of the previous answer's papers: "this paper", or a pronoun
     with nothing in the question itself for it to stand for."""
     return any(
-        (m.group(1) or "").lower() not in _PRONOUNS or not _introduced(text[: m.start()])
+        (m.group(1) or "").lower() not in _PRONOUNS
+        or not _introduced(text[: m.start()], _is_object(m, text))
         for m in _BACK_REFERENCE.finditer(text)
     )
 
 
-def _introduced(before: str) -> bool:
-    """Whether the words before a pronoun introduce something it may stand for."""
+def _introduced(before: str, is_object: bool) -> bool:
+    """Whether the words before a pronoun introduce something it may stand for. An object
+    pronoun never stands for the subject of its own clause ("Would a bigger model benefit from
+    it?" asks about the paper), only for something a clause break sets apart ("a network that
+    imitates it", "without retraining them")."""
     if _PART_OF.search(before):
         return False
-    return bool(_INDEFINITE.search(before) or _BARE_SUBJECT.match(before))
+    bare = _BARE_SUBJECT.match(before)
+    starts = [m.start() for m in _INDEFINITE.finditer(before)] + ([bare.end()] if bare else [])
+    return any(not is_object or _CLAUSE_BREAK.search(before[start:]) for start in starts)
+
+
+def _is_object(match: re.Match[str], text: str) -> bool:
+    """Whether the pronoun is an object: "them", or "it" after a preposition or ending its
+    clause ("benefit from it", "run it?"), not "it saw" or a possessive."""
+    word = match.group(1).lower()
+    if word in ("them", "theirs"):
+        return True
+    if word != "it":
+        return False
+    return bool(
+        _PREPOSITION_BEFORE.search(text[: match.start()]) or _CLAUSE_END.match(text[match.end() :])
+    )
 
 
 def question_kind(text: str, n_named: int = 0, refers_back: bool = False) -> Kind:
