@@ -133,6 +133,8 @@ _BACK_REFERENCE = re.compile(
     r"|\bthe (paper|authors)\b",
     re.I,
 )
+# The verbs that open a yes/no question or follow a wh-word: "does it", "can models".
+_AUXILIARY = r"(?:do|does|did|is|are|was|were|can|could|will|would|should|has|have|had)"
 # What a pronoun may stand for within the question itself: "How can a model handle texts longer
 # than anything it saw?", "Do chatbots cope when they ...?". An indefinite noun phrase (not the
 # one "there is" introduces: "Is there a way to make it faster?" asks of the paper), or a bare
@@ -141,8 +143,7 @@ _INDEFINITE = re.compile(
     r"(?<!there )\b(?:a|an|any|some|several|each|every|multiple)\s+(?!of\b)\w", re.I
 )
 _BARE_SUBJECT = re.compile(
-    r"^\s*(?:[^,?]{1,40},\s*)?(?:(?:how|why|when|where)\s+)?"
-    r"(?:can|could|do|does|did|is|are|was|were|will|would|should)\s+"
+    rf"^\s*(?:[^,?]{{1,40}},\s*)?(?:(?:how|why|when|where)\s+)?{_AUXILIARY}\s+"
     r"(?!(?:it|its|it's|they|their|them|this|these|those|that|the|there|we|you|i|he|she)\b)\w",
     re.I,
 )
@@ -162,15 +163,12 @@ _CLAUSE_END = re.compile(r"\s*(?:[?.!,;:]|$|(?:as|to|for|with|from|on|in|at|by|i
 # "Each of them", "do any of them": the quantifier opens the question's subject and picks from
 # what the pronoun stands for, which the question has not introduced.
 _PART_OF = re.compile(
-    r"^\s*(?:(?:do|does|did|is|are|was|were|can|could|will|would|should|has|have|had)\s+)?"
+    rf"^\s*(?:{_AUXILIARY}\s+)?"
     r"(?:each|any|some|all|both|either|neither|none|most|many|one|few|several|which)\s+of\s+$",
     re.I,
 )
 # "it" or "they" as the subject of the question's verb: "does it", "did they", "can it".
-_PRONOUN_SUBJECT = re.compile(
-    r"\b(?:do|does|did|is|are|was|were|can|could|will|would|should|has|have|had)\s+(?:it|they)\b",
-    re.I,
-)
+_PRONOUN_SUBJECT = re.compile(rf"\b{_AUXILIARY}\s+(?:it|they)\b", re.I)
 
 FUZZY_NAME_CUTOFF = 85.0
 # A name an abstract gives may stand in this many versions of its paper, no more.
@@ -588,10 +586,8 @@ def _is_object(match: re.Match[str], text: str) -> bool:
     """Whether the pronoun is an object: "them", or "it" after a preposition or ending its
     clause ("benefit from it", "run it?"), not "it saw" or a possessive."""
     word = match.group(1).lower()
-    if word in ("them", "theirs"):
-        return True
     if word != "it":
-        return False
+        return word == "them"
     return bool(
         _PREPOSITION_BEFORE.search(text[: match.start()]) or _CLAUSE_END.match(text[match.end() :])
     )
