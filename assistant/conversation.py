@@ -21,6 +21,7 @@ from assistant.answering.candidates import gather
 from assistant.answering.composition import compose
 from assistant.answering.glossary import EMPTY, Glossary, default_glossary
 from assistant.answering.question import (
+    AUXILIARY,
     COMPARE,
     NameIndex,
     Question,
@@ -74,16 +75,13 @@ _ABOUT_ANOTHER = re.compile(
 # after its opening, and no verb, has no subject of its own ("What is quantization?" has one).
 _FRAGMENT = re.compile(
     r"^\s*(?:how many|how much|which|what)"
-    r"(?:\s+(?!(?:is|are|was|were|be|do|does|did|can|could|will|would|should|has|have|had)\b)"
-    r"[\w'-]+){1,2}\s*[?.!]*\s*$",
+    rf"(?:\s+(?!(?:{AUXILIARY}|be)\b)[\w'-]+){{1,2}}\s*[?.!]*\s*$",
     re.I,
 )
 # "The code", "its limitations": what the words name belongs to something already spoken of.
 _DETERMINED = re.compile(r"\s*(?:the|its|their|this|these|that|those)\b", re.I)
 # A pronoun after these is the subject: "how do they differ", not "compare them".
-_AUXILIARY = re.compile(
-    r"\b(do|does|did|are|were|is|was|can|could|will|would|should|have|has)\s*$", re.I
-)
+_AUXILIARY = re.compile(rf"\b{AUXILIARY}\s*$", re.I)
 NO_SUCH_PAPER = "The previous answer cites {count} papers: pick one by its number, 1 to {count}."
 NOTHING_TO_CONTINUE = "There is no earlier answer to go on with: ask a question first."
 # Longer input is not a question; it is refused at once rather than analysed for seconds.

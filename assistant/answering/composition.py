@@ -283,12 +283,8 @@ class Composer:
         if not trigger.answer:
             if continues_list:
                 return abstention(self.engine, q, [], trigger.confidence, said=NO_MORE_PAPERS)
-            pointed = self.pointed()
-            about = lead.doc if lead.doc in pointed else None
-            # Asked of the paper it names, or of the previous answer's: the closest other papers
-            # are no answer to that; the paper itself is there to open.
-            closest = [d for d in self.closest() if about is None or d in pointed]
-            return abstention(self.engine, q, closest, trigger.confidence, about)
+            about = lead.doc if lead.doc in self.pointed() else None
+            return abstention(self.engine, q, self.closest(lead), trigger.confidence, about)
         matched = None
         if q.kind == "list" or continues_list:
             choices, qualifying = self.list_choices(listed)
@@ -313,13 +309,7 @@ class Composer:
         answer.matched_papers = matched
         if trigger.confidence < WEAK_BELOW:
             cited = {c.doc for c in choices}
-            pointed = self.pointed()
-            # Asked of the paper it names, or of the previous answer's: other papers are no
-            # answer to that.
-            about_lead = lead.doc in pointed
-            others = [
-                d for d in self.closest() if d not in cited and (d in pointed or not about_lead)
-            ]
+            others = [d for d in self.closest(lead) if d not in cited]
             answer.weak = True
             answer.see_also = [reference(self.engine, d) for d in others[:SEE_ALSO]]
         return answer
@@ -334,12 +324,16 @@ class Composer:
         """The papers an abstention suggests: none when "tell me more" has run out."""
         return [] if exhausted else self.closest()
 
-    def closest(self) -> list[int]:
-        """The papers to suggest when abstaining; those the question pointed at come first."""
+    def closest(self, lead: PaperCandidate | None = None) -> list[int]:
+        """The papers to suggest beside an abstention or a weak answer; those the question
+        pointed at come first. When the answer leans on one of those (asked of the paper it
+        names, or of the previous answer's), only those: other papers are no answer to that."""
         candidates = self.candidates
+        pointed = [d for d in self.pointed() if candidates.of(d) is not None]
+        others = [] if lead is not None and lead.doc in pointed else candidates.docs
         closest: list[int] = []
         seen: set[int] = set()
-        for doc in [d for d in self.pointed() if candidates.of(d) is not None] + candidates.docs:
+        for doc in pointed + others:
             if doc not in seen:  # one entry per paper, whichever of its versions comes first
                 closest.append(doc)
                 seen.update(self.engine.papers.versions(doc))

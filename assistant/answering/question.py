@@ -134,7 +134,7 @@ _BACK_REFERENCE = re.compile(
     re.I,
 )
 # The verbs that open a yes/no question or follow a wh-word: "does it", "can models".
-_AUXILIARY = r"(?:do|does|did|is|are|was|were|can|could|will|would|should|has|have|had)"
+AUXILIARY = r"(?:do|does|did|is|are|was|were|can|could|will|would|should|has|have|had)"
 # What a pronoun may stand for within the question itself: "How can a model handle texts longer
 # than anything it saw?", "Do chatbots cope when they ...?". An indefinite noun phrase (not the
 # one "there is" introduces: "Is there a way to make it faster?" asks of the paper), or a bare
@@ -143,7 +143,7 @@ _INDEFINITE = re.compile(
     r"(?<!there )\b(?:a|an|any|some|several|each|every|multiple)\s+(?!of\b)\w", re.I
 )
 _BARE_SUBJECT = re.compile(
-    rf"^\s*(?:[^,?]{{1,40}},\s*)?(?:(?:how|why|when|where)\s+)?{_AUXILIARY}\s+"
+    rf"^\s*(?:[^,?]{{1,40}},\s*)?(?:(?:how|why|when|where)\s+)?{AUXILIARY}\s+"
     r"(?!(?:it|its|it's|they|their|them|this|these|those|that|the|there|we|you|i|he|she)\b)\w",
     re.I,
 )
@@ -163,12 +163,12 @@ _CLAUSE_END = re.compile(r"\s*(?:[?.!,;:]|$|(?:as|to|for|with|from|on|in|at|by|i
 # "Each of them", "do any of them": the quantifier opens the question's subject and picks from
 # what the pronoun stands for, which the question has not introduced.
 _PART_OF = re.compile(
-    rf"^\s*(?:{_AUXILIARY}\s+)?"
+    rf"^\s*(?:{AUXILIARY}\s+)?"
     r"(?:each|any|some|all|both|either|neither|none|most|many|one|few|several|which)\s+of\s+$",
     re.I,
 )
 # "it" or "they" as the subject of the question's verb: "does it", "did they", "can it".
-_PRONOUN_SUBJECT = re.compile(rf"\b{_AUXILIARY}\s+(?:it|they)\b", re.I)
+_PRONOUN_SUBJECT = re.compile(rf"\b{AUXILIARY}\s+(?:it|they)\b", re.I)
 
 FUZZY_NAME_CUTOFF = 85.0
 # A name an abstract gives may stand in this many versions of its paper, no more.
