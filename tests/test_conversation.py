@@ -4,9 +4,52 @@ across processes."""
 import json
 
 import pytest
-from conftest import run_cli
+from conftest import run_cli, small_collection
 
-from assistant.conversation import Conversation, picked_papers
+from assistant.conversation import Assistant, Conversation, picked_papers
+from retrieval.engine import Engine
+
+BRIDGES = [
+    (
+        "truss",
+        "Steel Truss Bridges Under Strong Wind",
+        "Strong wind makes long steel truss bridges sway. We simulate wind loads on twelve truss "
+        "bridges with a finite element model. Sway falls by half when the deck is stiffened. We "
+        "release the simulation code on GitHub.",
+    ),
+    (
+        "drones",
+        "Finding Cracks in Bridge Decks with Drones",
+        "Cracks in bridge decks are slow to find by eye. Drones photograph the decks and a "
+        "classifier marks the cracks. On forty bridges the drones found nine cracks in ten. Our "
+        "code and photographs are released for others to use.",
+    ),
+    (
+        "salt",
+        "Road Salt and the Corrosion of Concrete Bridges",
+        "Road salt seeps into concrete bridges and rusts their steel. We measured chloride in the "
+        "decks of thirty bridges over ten winters. Decks sealed every five years held half as "
+        "much chloride. Sealing bridges pays for itself.",
+    ),
+    (
+        "birds",
+        "Bird Migration over the Alps",
+        "Songbirds cross the Alps each autumn. We tracked three hundred birds with light loggers. "
+        "Most crossed at night.",
+    ),
+    (
+        "coffee",
+        "Coffee Roasting and Flavour",
+        "Roasting shapes the flavour of coffee. We roasted beans at six temperatures and asked "
+        "tasters to rate them. Darker roasts tasted more bitter.",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def bridges(tmp_path_factory):
+    base = tmp_path_factory.mktemp("bridges")
+    return Assistant(Engine.open([small_collection(base, "bridges", BRIDGES)], base / "index"))
 
 
 def test_it_means_the_paper_of_the_previous_answer(seeds_assistant):
@@ -209,6 +252,39 @@ def test_a_fragment_asks_of_the_previous_paper(seeds_assistant):
     alone = seeds_assistant.ask("What is quantization?", Conversation())
     assert not own.abstained
     assert [s.text for s in own.sentences] == [s.text for s in alone.sentences]
+
+
+@pytest.mark.parametrize("follow_up", ["Do any of them release code?", "and the code?"])
+def test_a_question_about_a_lists_papers_is_answered_by_each_that_answers(bridges, follow_up):
+    """Every paper of the list is read for it, not only the first: one line for each that
+    answers, and a note of how many of them did."""
+    conversation = Conversation()
+    listed = bridges.ask("Which papers are about bridges?", conversation)
+    assert {c.doc_id for c in listed.citations} == {"truss", "drones", "salt"}
+    answer = bridges.ask(follow_up, conversation)
+    assert not answer.abstained
+    assert {c.doc_id for c in answer.citations} == {"truss", "drones"}
+    assert answer.answer.count("\n") == 1 and answer.answer.startswith("- ")
+    assert "We release the simulation code on GitHub. [" in answer.answer
+    assert answer.notes == ["2 of the 3 papers cited before speak clearly to this."]
+
+
+def test_a_question_no_paper_of_a_list_answers_says_none_of_them_does(bridges):
+    conversation = Conversation()
+    bridges.ask("Which papers are about bridges?", conversation)
+    answer = bridges.ask("How many GPUs did they use?", conversation)
+    assert answer.abstained
+    assert answer.answer == "None of the 3 abstracts cited before answers this question."
+    assert {r.doc_id for r in answer.see_also} == {"truss", "drones", "salt"}
+
+
+def test_a_question_one_paper_of_a_list_answers_quotes_that_paper(bridges):
+    conversation = Conversation()
+    bridges.ask("Which papers are about bridges?", conversation)
+    answer = bridges.ask("Do they use drones?", conversation)
+    assert [c.doc_id for c in answer.citations] == ["drones"]
+    assert not answer.answer.startswith("- ")
+    assert answer.notes == ["1 of the 3 papers cited before speaks clearly to this."]
 
 
 def test_tell_me_more_says_when_there_is_nothing_more(seeds_assistant):

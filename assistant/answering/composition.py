@@ -38,6 +38,7 @@ WEAK_BELOW = 0.5
 
 NO_ANSWER = "The abstracts in this collection do not answer this question."
 NO_ANSWER_IN = "The abstract of “{title}” does not answer this question."
+NO_ANSWER_AMONG = "None of the {count} abstracts cited before answers this question."
 NO_MORE_PAPERS = "No other papers match as well: the list so far holds them all."
 NOTHING_MORE = "The abstracts cited say nothing more on this."
 
@@ -169,6 +170,24 @@ class Composer:
         context = [p for p in candidates.papers if p.doc in candidates.context]
         return all(_missing_entities(q, p) for p in context)
 
+    def asked_of_each(self) -> list[PaperCandidate]:
+        """For a question about the previous answer's papers when that answer cited several
+        (after a list: "Do any of them release code?", "Which GPUs?"), those papers, one version
+        each, in the previous answer's order: each is read for it. Otherwise none."""
+        q, candidates = self.question, self.candidates
+        if q.kind in ("list", "compare", "more") or not (q.refers_back and candidates.context):
+            return []
+        if self._own_subject():
+            return []
+        papers: list[PaperCandidate] = []
+        versions: set[int] = set()
+        for doc in candidates.context:
+            paper = candidates.of(doc)
+            if paper is not None and doc not in versions:
+                papers.append(paper)
+                versions.update(self.engine.papers.versions(doc))
+        return papers[:MAX_LIST_PAPERS] if len(papers) >= 2 else []
+
     def compared(self) -> list[int]:
         """The papers of a comparison, in the question's order; for a follow-up on a
         comparison ("do they ..."), the papers compared before."""
@@ -265,6 +284,9 @@ class Composer:
         q = self.question
         if q.said:
             return abstention(self.engine, q, [], 0.0, said=q.said)
+        each = self.asked_of_each()
+        if each:
+            return self.compose_each(each)
         continues_list = q.kind == "more" and q.continues == "list"
         listed = {doc for doc, _ in shown} if continues_list else set()
         if continues_list:
@@ -297,17 +319,61 @@ class Composer:
         if not choices:
             suggested = self._suggested(exhausted)
             return abstention(self.engine, q, suggested, trigger.confidence, said=exhausted)
-        choices, notes = self.with_versions(choices)
+        notes = []
         if matched is not None:
-            notes.insert(
-                0,
+            notes.append(
                 f"{len(listed) + len(choices)} of {matched} matching papers so far; "
-                "“tell me more” lists the next ones.",
+                "“tell me more” lists the next ones."
             )
         lines = q.kind in ("list", "compare") or continues_list
-        answer = assemble(self.engine, q, choices, notes, trigger.confidence, lines)
+        answer = self.finish(choices, notes, trigger.confidence, lines, lead)
         answer.matched_papers = matched
-        if trigger.confidence < WEAK_BELOW:
+        return answer
+
+    def compose_each(self, papers: list[PaperCandidate]) -> Answer:
+        """The answer to a question asked of each of several papers: the best sentence of each
+        paper whose abstract answers it with at least even odds, one line each (two sentences
+        when only one does), with a note of how many did. When none does so clearly, the answer
+        leans on the likeliest as a weak match; when none answers at all, it says so."""
+        q = self.question
+        judged = [(p, self.trigger(p)) for p in papers]
+        answering = [(p, t) for p, t in judged if t.answer]
+        clear = [(p, t) for p, t in answering if t.confidence >= WEAK_BELOW]
+        lead, trigger = max(answering or judged, key=lambda pair: pair[1].confidence)
+        if not answering:
+            said = NO_ANSWER_AMONG.format(count=len(papers))
+            return abstention(self.engine, q, self.closest(lead), trigger.confidence, said=said)
+        notes = []
+        if len(clear) > 1:
+            choices = [
+                _labelled(best[0], _short_name(self.engine.papers.heading(p.doc)))
+                for p, _ in clear
+                if (best := self.ranked(p.doc)[:1])
+            ]
+        else:
+            choices = self.best_sentences(lead.doc, set())
+        if clear and len(clear) < len(papers):
+            notes.append(
+                f"{len(clear)} of the {len(papers)} papers cited before "
+                f"{'speaks' if len(clear) == 1 else 'speak'} clearly to this."
+            )
+        return self.finish(choices, notes, trigger.confidence, len(clear) > 1, lead)
+
+    def finish(
+        self,
+        choices: list[Choice],
+        notes: list[str],
+        confidence: float,
+        lines: bool,
+        lead: PaperCandidate,
+    ) -> Answer:
+        """The answer quoting `choices` (with the versions of the papers cited), marked as a
+        weak match with the closest other papers when the confidence is low."""
+        choices, version_notes = self.with_versions(choices)
+        answer = assemble(
+            self.engine, self.question, choices, notes + version_notes, confidence, lines
+        )
+        if confidence < WEAK_BELOW:
             cited = {c.doc for c in choices}
             others = [d for d in self.closest(lead) if d not in cited]
             answer.weak = True
