@@ -88,6 +88,22 @@ def test_a_research_phrase_earns_a_share_by_its_rarity(seeds_engine, seeds_assis
     assert chatbots.credit(set()) == 0.0
 
 
+def test_a_word_of_the_phrase_itself_does_not_stand_for_the_whole_phrase(
+    seeds_engine, seeds_assistant
+):
+    """ "open source" means "open-source", but "open" alone ("an open challenge") says nothing
+    of "source": a paper saying only "open" covers that word of the question, not both."""
+    question = read(seeds_engine, seeds_assistant, "Is the model open source?")
+    focus = {f.concept.word: f for f in question.focus}
+    index = seeds_engine.index
+    open_, source = index.term_id("open"), index.term_id("opensourc")
+    assert open_ >= 0 and source >= 0
+    assert focus["open"].credit({open_}) == 1.0
+    assert focus["source"].credit({open_}) == 0.0
+    assert focus["source"].credit({source}) > 0.5
+    assert question.coverage({open_}) < 0.6
+
+
 def test_words_naming_a_paper_are_not_expanded(seeds_engine, seeds_assistant):
     plain = read(seeds_engine, seeds_assistant, "Can chatbots translate?")
     named = read(seeds_engine, seeds_assistant, "What is FuseChat?")

@@ -536,10 +536,18 @@ def _glossary_meanings(
     for match in glossary.find(terms):
         plain = index.term_id(terms[match.start]) if match.end - match.start == 1 else -1
         plain_df = index.df(plain) if plain >= 0 else 0
+        # A research phrase made only of the plain phrase's own words is no meaning of it: one
+        # word of a text would stand for all its words ("open" in "an open challenge" is not
+        # "open source").
+        own = {index.term_id(t) for t in terms[match.start : match.end]}
         known = []
         for meaning in match.meanings:
             ids = tuple(index.term_id(t) for t in meaning)
-            if all(t >= 0 for t in ids) and min(index.df(t) for t in ids) > plain_df:
+            if (
+                all(t >= 0 for t in ids)
+                and min(index.df(t) for t in ids) > plain_df
+                and not set(ids) <= own
+            ):
                 known.append(ids)
         if known:
             for position in positions[match.start : match.end]:
