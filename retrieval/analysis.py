@@ -85,6 +85,11 @@ class Analyzer:
         terms = self.token_terms(self.normalize(word))
         return terms[0] if terms else None
 
+    def word_term(self, word: str) -> str | None:
+        """The term of one lower-case word, not remembered (for the many spellings a typo could
+        stand for); None for a stopword."""
+        return self._stem(word) if _keep(word) else None
+
     def _analyze_token(self, token: str) -> tuple[str, ...]:
         if len(token) > MAX_TOKEN_CHARS:
             return ()

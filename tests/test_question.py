@@ -145,6 +145,37 @@ def test_typos_are_corrected_only_where_the_vocabulary_lacks_the_word(
     assert q.corrections == {} and "reach" in q.unknown
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("traning", "train"),  # a missing letter, where the stems differ ("trane")
+        ("decodng", "decod"),
+        ("relase", "releas"),  # a missing letter before a wrong one ("relate")
+        ("modles", "model"),  # two letters swapped
+        ("alignmnet", "align"),
+    ],
+)
+def test_a_word_one_edit_from_a_word_of_the_collection_is_read_as_it(
+    seeds_engine, seeds_assistant, typed, meant
+):
+    q = read(seeds_engine, seeds_assistant, f"Which papers improve {typed}?")
+    assert q.corrections == {typed: meant}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many cameras are on a submarine?",  # "summary" is two letters off
+        "What do parents think of chatbots?",  # "patent" is one
+        "What does HumanEval measure?",  # a name is no dictionary word misspelt
+    ],
+)
+def test_an_english_word_or_a_name_is_not_read_as_another_word(
+    seeds_engine, seeds_assistant, question
+):
+    assert read(seeds_engine, seeds_assistant, question).corrections == {}
+
+
 def test_a_short_slip_of_the_keyboard_is_no_specialist_term(seeds_engine, seeds_assistant):
     """A short unknown word that is not English ("splt") is more often a typo than a term the
     collection lacks: it weighs as a plain word, and the answer stands as it would without it."""
