@@ -91,6 +91,16 @@ def test_the_paper_about_the_question_covers_more_of_its_own_subject(reefs):
     assert 0.0 <= neighbour["subject"] <= about["subject"] <= 1.0
 
 
+def test_a_neighbour_sharing_the_rare_words_lacks_the_questions_other_concepts(reefs):
+    """Both abstracts speak of corals bleaching; only the one the question is about also speaks
+    of turbid water protecting them, however common those words are."""
+    question = "Does turbid water protect corals from bleaching during heatwaves?"
+    about = features(reefs, question, "bleach")
+    neighbour = features(reefs, question, "larvae")
+    assert about["concepts"] == 1.0
+    assert neighbour["concepts"] < 0.5 < about["concepts"]
+
+
 def counted_unnamed(assistant, question, doc_id):
     """Whether the paper `doc_id` never names what `question` counts."""
     engine = assistant.engine

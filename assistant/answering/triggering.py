@@ -2,7 +2,8 @@
 
 The decision rests on the evidence for the paper the answer would lean on, measured against the
 question's focus with corpus statistics: how much of the focus (by IDF) the paper and its best
-sentence contain, the largest rare part of it the paper lacks, whether the question's neighbouring
+sentence contain, the share of its concepts the paper mentions (each counting the same, however
+rare), the largest rare part of it the paper lacks, whether the question's neighbouring
 ideas meet in one sentence, how much of the question the corpus has never seen and whether that
 holds a specialist term (a word English rarely uses), how much of what the paper itself is about
 (its most distinctive terms) the question asks, the tf-idf cosine of the two, and for "how many"
@@ -77,6 +78,7 @@ def trigger_features(
         "subject": _subject_asked(question, paper_terms),
         "cosine": _cosine(engine, question, paper_terms),
         "asked_missing": _asked_missing(question, table),
+        "concepts": _concepts_mentioned(question, lead.terms),
     }
 
 
@@ -130,6 +132,14 @@ def _tf_idf(engine: Engine, doc: int) -> dict[int, float]:
         for t, tf in zip(terms.tolist(), tfs.tolist(), strict=True)
         if tf > 0
     }
+
+
+def _concepts_mentioned(question: Question, terms: frozenset[int]) -> float:
+    """The share of the question's concepts the paper mentions, each counting the same however
+    rare: by IDF, a neighbour on the same topic shares the rare words that set the scene
+    ("orchiopexy"), but not the common ones the question asks about ("age", "survival")."""
+    focus = [f for f in question.focus if f.share > 0]
+    return sum(f.credit(terms) for f in focus) / len(focus) if focus else 0.0
 
 
 def _asked_missing(question: Question, table: SentenceTable) -> float:

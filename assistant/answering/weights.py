@@ -35,6 +35,7 @@ TRIGGER_FEATURES: tuple[str, ...] = (
     "subject",
     "cosine",
     "asked_missing",
+    "concepts",
 )
 
 
