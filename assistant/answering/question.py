@@ -763,10 +763,10 @@ def _correct(engine: Engine, term: str, word: str, name: bool) -> int | None:
     """The vocabulary term an unknown one (`term`, of the question's `word`) is a typo of, or
     None when nothing is close enough.
 
-    A word English commonly uses is no typo: "submarine" is not "summary", nor "games" "gates";
-    only its ending may differ from the term meant, which the stemmer left apart
+    A word English commonly uses is no typo: "submarine" is not "summary", nor "parents"
+    "patents"; only its ending may differ from the term meant, which the stemmer left apart
     ("unnecessarily" and "unnecessary"). Otherwise, first a word one edit away whose term the
-    collection uses ("traning" for "training", "modle" for "model"; not for a `name`, whose
+    collection uses ("traning" for "training", "modles" for "models"; not for a `name`, whose
     letters are no dictionary word's); then the closest term. Typos keep the first letter and
     are at most `_typo_edits` away; among equals, a missing or extra letter beats a wrong one
     (Indel distance), then the more frequent term wins.
@@ -825,7 +825,7 @@ def _one_edit_away(engine: Engine, word: str) -> int | None:
     wrong = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
     index, analyzer = engine.index, engine.analyzer
     for spellings in (missing_or_swapped, wrong - missing_or_swapped):
-        found = [analyzer.word_term(s) for s in sorted(spellings - {word})]
+        found = [analyzer.word_term(s) for s in spellings - {word}]
         terms = {index.term_id(t) for t in found if t}
         terms.discard(-1)
         if terms:
