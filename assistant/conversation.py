@@ -3,9 +3,10 @@
 "it", "they", "this paper", "its" mean the papers cited in the previous answer; "the second one",
 "the first two", "paper 3", "[1] and [3]" or "the latter" pick among them by their numbers;
 "tell me more" continues with the next best sentences; "and X?" asks the previous question of
-the paper X names; "compare it with X" compares them with X, and "compare them" or "compare the
-first two" compares the papers picked. The chat and
-`assistant ask --session` share this logic.
+the paper X names (or X of the previous papers: "and the code?", as does "Is the code
+available?" when they mention code); "compare it with X" compares them with X, and "compare
+them" or "compare the first two" compares the papers picked. The chat and `assistant ask
+--session` share this logic.
 """
 
 from __future__ import annotations
@@ -80,6 +81,11 @@ _FRAGMENT = re.compile(
 )
 # "The code", "its limitations": what the words name belongs to something already spoken of.
 _DETERMINED = re.compile(r"\s*(?:the|its|their|this|these|that|those)\b", re.I)
+# "Is the code available?", "What is the learning rate?": a short question whose subject is "the
+# X" asks for the X of what was just spoken of, when that speaks of X (the two words after "the").
+_THE = re.compile(r"\bthe\s+(?P<words>[\w-]+(?:\s+[\w-]+)?)", re.I)
+# At most this many ideas: a longer question says what it is about.
+SHORT_QUESTION_CONCEPTS = 2
 # A pronoun after these is the subject: "how do they differ", not "compare them".
 _AUXILIARY = re.compile(rf"\b{AUXILIARY}\s*$", re.I)
 NO_SUCH_PAPER = "The previous answer cites {count} papers: pick one by its number, 1 to {count}."
@@ -241,19 +247,29 @@ class Assistant:
         they never mention ("what about HumanEval?"). A fragment ("Which GPUs?") has no
         subject but those papers."""
         about = _ABOUT_ANOTHER.match(text)
-        if not context or not (about or _FRAGMENT.match(text)):
+        fragment = _FRAGMENT.match(text)
+        the = None if about or fragment else _THE.search(text)
+        if not context or not (about or fragment or the):
             return None
         question = self.read(as_asked_of_previous(about["subject"]) if about else text)
         asks = question.focus or question.kind == "finding"
         if not asks or question.named or question.kind in ("list", "compare", "more"):
             return None
-        if about:
+        if about or the:
             cited = [frozenset(self.engine.term_ids(doc)) for doc in context]
             names = [c for c in question.concepts if c.entity]
             if any(not any(c.in_terms(terms) for terms in cited) for c in names):
                 return None
+        if about:
             spoken = any(not question.missing_share(terms) for terms in cited)
             if not spoken and not _DETERMINED.match(about["subject"]):
+                return None
+        if the:
+            if question.refers_back or len(question.focus) > SHORT_QUESTION_CONCEPTS:
+                return None
+            words = {w.casefold() for w in the["words"].split()}
+            subject = [c for c in question.concepts if c.word.casefold() in words]
+            if not any(c.in_terms(terms) for c in subject for terms in cited):
                 return None
         return dataclasses.replace(question, refers_back=True, of_previous=True)
 

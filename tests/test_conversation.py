@@ -232,6 +232,22 @@ def test_and_or_what_about_words_asks_them_of_the_previous_papers(seeds_assistan
     assert not topic.abstained and topic.citations[0].doc_id == alone.citations[0].doc_id
 
 
+def test_a_short_question_about_the_x_asks_for_the_previous_papers_x(seeds_assistant):
+    """ "Is the code available?" after an answer about MiniPLM asks for MiniPLM's code, not for
+    whichever paper says most about available code; "the X" the previous paper never mentions
+    starts a question of its own."""
+    conversation = Conversation()
+    seeds_assistant.ask("What is MiniPLM?", conversation)
+    code = seeds_assistant.ask("Is the code available?", conversation)
+    alone = seeds_assistant.ask("Is the code available?", Conversation())
+    assert [c.title.split(":")[0] for c in code.citations] == ["MiniPLM"]
+    assert "github.com/thu-coai/MiniPLM" in code.answer
+    assert alone.citations and not alone.citations[0].title.startswith("MiniPLM")
+    own = seeds_assistant.ask("What is the transformer?", conversation)
+    new = seeds_assistant.ask("What is the transformer?", Conversation())
+    assert [s.text for s in own.sentences] == [s.text for s in new.sentences]
+
+
 def test_and_the_results_asks_for_the_previous_papers_findings(seeds_assistant):
     conversation = Conversation()
     seeds_assistant.ask("What is Splitwise?", conversation)

@@ -175,8 +175,9 @@ Follow-up questions may say *it*, *they* or *this paper* for the papers of the l
 pick among them by number (*the second one*, *the first two*, *paper 3*, *the latter*), say
 *tell me more* for more of the same (after a list: the next papers), *and X?* for the same
 question about the paper X (or, when X names no paper, X of the last answer's papers: *and the
-code?*), *compare it with X* or *compare them*, or, after a comparison, *do they ...* or
-*which one ...* for each paper compared. After a list, a question about *them* (*do any of
+code?*; so does a short question about *the X* they mention, *is the code available?*),
+*compare it with X* or *compare them*, or, after a comparison, *do they ...* or *which one ...*
+for each paper compared. After a list, a question about *them* (*do any of
 them release code?*) is put to each paper listed, and answered by those whose abstracts say.
 
 Questions typed while the collection opens, or while an answer is being found, wait their
