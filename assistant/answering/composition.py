@@ -278,7 +278,7 @@ class Composer:
         question whatever the trigger says (see triggering.cannot_answer)."""
         table = self.table(paper.doc)
         features = trigger_features(self.engine, self.candidates, paper, table)
-        return features, cannot_answer(self.question, paper.terms)
+        return features, cannot_answer(self.question, paper.terms, table)
 
     def compose(self, shown: set[tuple[int, int]]) -> Answer:
         q = self.question

@@ -11,10 +11,11 @@ questions whether the thing counted stands beside a number. A fitted logistic mo
 into the probability that the collection answers; below the fitted threshold the assistant says
 it does not.
 
-Two pieces of evidence stand on their own, whatever else the paper shares with the question: a
+Three pieces of evidence stand on their own, whatever else the paper shares with the question: a
 paper that never names what a "how many" question counts, when that is a name ("GPUs"), cannot
-say how many there are; and a paper that mentions nothing of what the question is about (a
-chess entry for "how many players are on a soccer team") cannot answer it."""
+say how many there are; a paper that mentions nothing of what the question is about (a chess
+entry for "how many players are on a soccer team") cannot answer it; and a paper that names
+no one cannot say who ("Who proposed TinyStories?": abstracts seldom name their authors)."""
 
 from __future__ import annotations
 
@@ -180,9 +181,19 @@ def lacks_subject(question: Question, paper_terms: frozenset[int]) -> bool:
     )
 
 
-def cannot_answer(question: Question, paper_terms: frozenset[int]) -> bool:
+def names_nobody(question: Question, table: SentenceTable) -> bool:
+    """Whether the question asks who, and no sentence of the paper names a person ("Who
+    proposed TinyStories?": an abstract seldom names its authors)."""
+    return question.form == "who" and not (table.column("answer_type") > 0).any()
+
+
+def cannot_answer(question: Question, paper_terms: frozenset[int], table: SentenceTable) -> bool:
     """The evidence that stands on its own: the paper cannot answer the question."""
-    return never_names_counted(question, paper_terms) or lacks_subject(question, paper_terms)
+    return (
+        never_names_counted(question, paper_terms)
+        or lacks_subject(question, paper_terms)
+        or names_nobody(question, table)
+    )
 
 
 def _missing_rarity(engine: Engine, candidates: Candidates, lead: PaperCandidate) -> float:
