@@ -245,7 +245,9 @@ class Assistant:
         is theirs only when one of them speaks of all of it ("and knowledge distillation?"
         after a paper that never mentions it asks anew), and never when it names something
         they never mention ("what about HumanEval?"). A fragment ("Which GPUs?") has no
-        subject but those papers."""
+        subject but those papers. A short question about "the X" ("Is the code available?") is
+        theirs when one of them mentions X; otherwise it is a question of its own ("What is the
+        transformer?" after a paper that never says "transformer")."""
         about = _ABOUT_ANOTHER.match(text)
         fragment = _FRAGMENT.match(text)
         the = None if about or fragment else _THE.search(text)
