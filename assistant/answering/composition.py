@@ -125,9 +125,13 @@ class Composer:
         papers (versions are quoted together); otherwise the first of the pool."""
         if not pool or not self.chooses_lead():
             return pool[:1]
+        return self.one_version_each(pool[:LEAD_CHOICES])
+
+    def one_version_each(self, papers: list[PaperCandidate]) -> list[PaperCandidate]:
+        """The papers in order, each paper's first version only."""
         found: list[PaperCandidate] = []
         versions: set[int] = set()
-        for paper in pool[:LEAD_CHOICES]:
+        for paper in papers:
             if paper.doc not in versions:
                 found.append(paper)
                 versions.update(self.engine.papers.versions(paper.doc))
@@ -179,13 +183,8 @@ class Composer:
             return []
         if self._own_subject():
             return []
-        papers: list[PaperCandidate] = []
-        versions: set[int] = set()
-        for doc in candidates.context:
-            paper = candidates.of(doc)
-            if paper is not None and doc not in versions:
-                papers.append(paper)
-                versions.update(self.engine.papers.versions(doc))
+        cited = [p for p in map(candidates.of, candidates.context) if p is not None]
+        papers = self.one_version_each(cited)
         return papers[:MAX_LIST_PAPERS] if len(papers) >= 2 else []
 
     def compared(self) -> list[int]:
@@ -234,8 +233,12 @@ class Composer:
 
     def compare_choices(self) -> list[Choice]:
         """The best sentence of each paper compared, side by side, in the question's order."""
+        return self.side_by_side(self.compared())
+
+    def side_by_side(self, docs: list[int]) -> list[Choice]:
+        """The best sentence of each paper, labelled with its name, in the order given."""
         chosen = []
-        for doc in self.compared():
+        for doc in docs:
             best = self.ranked(doc)[:1]
             if best:
                 label = _short_name(self.engine.papers.heading(doc))
@@ -345,11 +348,7 @@ class Composer:
             return abstention(self.engine, q, self.closest(lead), trigger.confidence, said=said)
         notes = []
         if len(clear) > 1:
-            choices = [
-                _labelled(best[0], _short_name(self.engine.papers.heading(p.doc)))
-                for p, _ in clear
-                if (best := self.ranked(p.doc)[:1])
-            ]
+            choices = self.side_by_side([p.doc for p, _ in clear])
         else:
             choices = self.best_sentences(lead.doc, set())
         if clear and len(clear) < len(papers):
