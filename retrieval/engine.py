@@ -63,7 +63,7 @@ from retrieval.versions import VersionGroups, version_groups
 Method = Literal["bm25", "okapi", "rank-bm25"]
 METHODS: tuple[Method, ...] = ("bm25", "okapi", "rank-bm25")
 # Bump when the layout or the meaning of what is stored changes.
-ENGINE_FORMAT = 11
+ENGINE_FORMAT = 12
 # Larger corpora are analysed by worker processes.
 PARALLEL_BYTES = 64 << 20
 # Above this, the workers look words up in a compiled table: a quarter faster, at about 130 MB

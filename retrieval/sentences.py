@@ -4,6 +4,8 @@ syntok proposes the boundaries; a second pass removes the ones abstracts prove w
 abbreviations ("e.g.", "et al.", "Fig.", "U.S." before a name), after ";" and ":" in enumerations
 ("(1) ...; (2) ..."), inside brackets, before a lowercase continuation, and wherever no sentence
 punctuation precedes (syntok sometimes cuts before "(": "a new mechanism (typically ...").
+A text written without capitals (a lower-cased collection: "... at high speed . it is now ...")
+has no capital to mark where a sentence starts, so there a full stop before any word ends one.
 Every sentence is an exact slice of the text, and the slices cover all of its non-space
 characters, in order.
 """
@@ -56,10 +58,11 @@ class Span:
 
 def split_sentences(text: str) -> list[Span]:
     """Sentence spans of `text`: `text[span.start:span.end]` is a whole, stripped sentence."""
+    cased = any(ch.isupper() for ch in text)
     if len(text) > SYNTOK_MAX_CHARS:
-        cuts = _long_text_cuts(text)
+        cuts = _long_text_cuts(text, cased)
     else:
-        cuts = _merge_wrong_cuts(text, _proposed_cuts(text))
+        cuts = _merge_wrong_cuts(text, _proposed_cuts(text, cased), cased)
     bounds = [0, *cuts, len(text)]
     spans = []
     for start, end in itertools.pairwise(bounds):
@@ -73,15 +76,16 @@ def sentence_texts(text: str) -> list[str]:
     return [text[s.start : s.end] for s in split_sentences(text)]
 
 
-def _proposed_cuts(text: str) -> list[int]:
+def _proposed_cuts(text: str, cased: bool) -> list[int]:
     """Offsets where a new sentence may start (never 0), in order.
 
     syntok's proposals, plus every full stop before a capital, a digit or a mixed-case name
     ("kNN-LM"): syntok takes "OpenChat-3.5-7B." for an abbreviation and never cuts before a
     lowercase letter. The filter decides on both. Beyond SYNTOK_MAX_CHARS (a book, not an
-    abstract) only the full stops are proposed: syntok would take seconds.
+    abstract) only the full stops are proposed: syntok would take seconds. In a text without
+    capitals, every full stop before a word is proposed.
     """
-    cuts = {m.end() for m in _STOP_BEFORE_CAPITAL.finditer(text)}
+    cuts = {m.end() for m in _stops(cased).finditer(text)}
     try:
         for paragraph in syntok.segmenter.analyze(text):
             for sentence in paragraph:
@@ -93,28 +97,34 @@ def _proposed_cuts(text: str) -> list[int]:
 
 
 _STOP_BEFORE_CAPITAL = re.compile(r"(?<=\S)[.!?][\"')\]]*\s+(?=[A-Z0-9]|[a-z]+[A-Z0-9])")
+# Lower-cased text, often tokenised too: the stop may stand apart from its word ("speed . it").
+_STOP_BEFORE_WORD = re.compile(r"[.!?][\"')\]]*\s+(?=\w)")
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _AFTER_NUMBER = re.compile(r"\d\s+[A-Z]\.$")
 
 
-def _long_text_cuts(text: str) -> list[int]:
+def _stops(cased: bool) -> re.Pattern[str]:
+    return _STOP_BEFORE_CAPITAL if cased else _STOP_BEFORE_WORD
+
+
+def _long_text_cuts(text: str, cased: bool) -> list[int]:
     """Boundaries of a text too long for syntok (a book, not an abstract): every full stop
     before a new sentence, less those after an abbreviation or an initial, judged on the few
     characters around each (brackets are not followed across a whole book)."""
     cuts = []
-    for match in _STOP_BEFORE_CAPITAL.finditer(text):
+    for match in _stops(cased).finditer(text):
         cut, stop = match.end(), match.start()
         last_word = text[text.rfind(" ", 0, stop) + 1 : stop + 1].casefold().lstrip("([\"'")
         if last_word in ABBREVIATIONS or _INITIAL.match(last_word.upper()):
             # The rare doubtful stop gets the whole check, on the characters around it.
             window = text[max(0, cut - _TAIL_CHARS) : cut]
-            if not _is_real_boundary(window, text[cut : cut + _TAIL_CHARS], brackets=False):
+            if not _is_real_boundary(window, text[cut : cut + _TAIL_CHARS], cased, False):
                 continue
         cuts.append(cut)
     return cuts
 
 
-def _merge_wrong_cuts(text: str, cuts: list[int]) -> list[int]:
+def _merge_wrong_cuts(text: str, cuts: list[int], cased: bool) -> list[int]:
     # Cuts after an abbreviation go first, so that each piece runs to the next boundary that may
     # hold: "... opened. Mt. Everest is ..." is judged on "Mt. Everest is ...", not on "Mt.".
     cuts = [
@@ -130,13 +140,13 @@ def _merge_wrong_cuts(text: str, cuts: list[int]) -> list[int]:
         next_cut = cuts[i + 1] if i + 1 < len(cuts) else len(text)
         before = text[start:cut]
         after = text[cut:next_cut]
-        if _is_real_boundary(before, after):
+        if _is_real_boundary(before, after, cased):
             kept.append(cut)
             start = cut
     return kept
 
 
-def _is_real_boundary(before: str, after: str, brackets: bool = True) -> bool:
+def _is_real_boundary(before: str, after: str, cased: bool, brackets: bool = True) -> bool:
     tail = before.rstrip()
     head = after.lstrip()
     if not tail or not head:
@@ -150,9 +160,12 @@ def _is_real_boundary(before: str, after: str, brackets: bool = True) -> bool:
         return False
     if _abbreviation_holds(end, head):
         return False
-    # A sentence does not start with a lowercase word; mixed-case names ("kNN-LM", "mGPT") may.
+    # A sentence does not start with a lowercase word; mixed-case names ("kNN-LM", "mGPT") may,
+    # and so does every sentence of a text without capitals.
     first_word = head.split(maxsplit=1)[0]
-    return not (first_word[0].islower() and first_word.isalpha() and first_word.islower())
+    return not cased or not (
+        first_word[0].islower() and first_word.isalpha() and first_word.islower()
+    )
 
 
 def _abbreviation_holds(tail: str, head: str) -> bool:

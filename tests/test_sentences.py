@@ -120,3 +120,32 @@ def test_a_name_abbreviation_may_end_a_sentence():
         "The deal closed.",
         "He met Martin Luther King Jr. in 1964.",
     ]
+
+
+def test_a_text_without_capitals_splits_at_each_full_stop():
+    """A lower-cased, tokenised collection has no capital to mark a sentence start: before, the
+    whole abstract was one sentence, and an answer quoted all of it."""
+    text = (
+        "the newtonian theory of impact has been shown to be useful at high speed . it is now "
+        "a familiar practice, e.g. for blunt bodies, to use this information. results in fig. "
+        "3 agree at a mach number of 7.2 . nor can one obtain the stability derivatives ."
+    )
+    assert sentence_texts(text) == [
+        "the newtonian theory of impact has been shown to be useful at high speed .",
+        "it is now a familiar practice, e.g. for blunt bodies, to use this information.",
+        "results in fig. 3 agree at a mach number of 7.2 .",
+        "nor can one obtain the stability derivatives .",
+    ]
+
+
+def test_one_capital_keeps_lowercase_continuations_together():
+    """In a text with capitals, a lowercase word after a full stop continues the sentence."""
+    text = "We use approx. ten runs. it works as in Smith et al. see below."
+    assert sentence_texts(text) == [text]
+
+
+def test_a_book_without_capitals_splits_at_each_full_stop():
+    sentence = "the flow over the plate is laminar up to the transition point ."
+    text = " ".join([sentence] * 400)  # longer than syntok is given
+    assert len(text) > 20_000
+    assert sentence_texts(text) == [sentence] * 400
