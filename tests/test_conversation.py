@@ -21,8 +21,8 @@ BRIDGES = [
         "drones",
         "Finding Cracks in Bridge Decks with Drones",
         "Cracks in bridge decks are slow to find by eye. We use drones to photograph the decks "
-        "and a classifier marks the cracks. On forty bridges the drones found nine cracks in ten. Our "
-        "code and photographs are released for others to use.",
+        "and a classifier marks the cracks. On forty bridges the drones found nine cracks in "
+        "ten. Our code and photographs are released for others to use.",
     ),
     (
         "salt",

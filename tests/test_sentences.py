@@ -149,3 +149,35 @@ def test_a_book_without_capitals_splits_at_each_full_stop():
     text = " ".join([sentence] * 400)  # longer than syntok is given
     assert len(text) > 20_000
     assert sentence_texts(text) == [sentence] * 400
+
+
+def test_a_capital_letter_before_a_function_word_ends_a_sentence():
+    """ "arm A." or "hepatitis C." before "In" or "The" is not an initial: no one is called
+    "In". Before, the two sentences were quoted as one."""
+    text = (
+        "Complete response was seen in 61% of patients in arm A. In arm B, 77% attained it. "
+        "Most referrals were for hepatitis C. The mode of transmission was unknown."
+    )
+    assert sentence_texts(text) == [
+        "Complete response was seen in 61% of patients in arm A.",
+        "In arm B, 77% attained it.",
+        "Most referrals were for hepatitis C.",
+        "The mode of transmission was unknown.",
+    ]
+    assert len(sentence_texts("It was written by J. Smith and A. B. Jones in 2020.")) == 1
+
+
+def test_a_blank_line_ends_a_sentence_and_a_line_break_does_not():
+    text = (
+        "Abstract\n\nWe propose a\nnew method for retrieval. It works\nwell.\n\n- fast\n\n- small"
+    )
+    assert sentence_texts(text) == [
+        "Abstract",
+        "We propose a\nnew method for retrieval.",
+        "It works\nwell.",
+        "- fast",
+        "- small",
+    ]
+    book = "Abstract\n\nThe flow is laminar up to the transition point. " * 400  # past syntok
+    assert len(book) > 20_000
+    assert len(sentence_texts(book)) == 800
