@@ -6,8 +6,6 @@ abbreviations ("e.g.", "et al.", "Fig.", "U.S." before a name), after ";" and ":
 punctuation precedes (syntok sometimes cuts before "(": "a new mechanism (typically ...").
 A text written without capitals (a lower-cased collection: "... at high speed . it is now ...")
 has no capital to mark where a sentence starts, so there a full stop before any word ends one.
-A blank line always ends a sentence (a heading, "Abstract", or a list item is not the first
-sentence's opening); a single line break, as in hard-wrapped text, never does.
 Every sentence is an exact slice of the text, and the slices cover all of its non-space
 characters, in order.
 """
@@ -87,7 +85,7 @@ def _proposed_cuts(text: str, cased: bool) -> list[int]:
     abstract) only the full stops are proposed: syntok would take seconds. In a text without
     capitals, every full stop before a word is proposed.
     """
-    cuts = {m.end() for m in _stops(cased).finditer(text)} | _paragraph_starts(text)
+    cuts = {m.end() for m in _stops(cased).finditer(text)}
     try:
         for paragraph in syntok.segmenter.analyze(text):
             for sentence in paragraph:
@@ -101,18 +99,12 @@ def _proposed_cuts(text: str, cased: bool) -> list[int]:
 _STOP_BEFORE_CAPITAL = re.compile(r"(?<=\S)[.!?][\"')\]]*\s+(?=[A-Z0-9]|[a-z]+[A-Z0-9])")
 # Lower-cased text, often tokenised too: the stop may stand apart from its word ("speed . it").
 _STOP_BEFORE_WORD = re.compile(r"[.!?][\"')\]]*\s+(?=\w)")
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
-_ENDS_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*$")
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _AFTER_NUMBER = re.compile(r"\d\s+[A-Z]\.$")
 
 
 def _stops(cased: bool) -> re.Pattern[str]:
     return _STOP_BEFORE_CAPITAL if cased else _STOP_BEFORE_WORD
-
-
-def _paragraph_starts(text: str) -> set[int]:
-    return {m.end() for m in _PARAGRAPH_BREAK.finditer(text) if m.end() < len(text)}
 
 
 def _long_text_cuts(text: str, cased: bool) -> list[int]:
@@ -129,7 +121,7 @@ def _long_text_cuts(text: str, cased: bool) -> list[int]:
             if not _is_real_boundary(window, text[cut : cut + _TAIL_CHARS], cased, False):
                 continue
         cuts.append(cut)
-    return sorted(set(cuts) | _paragraph_starts(text))
+    return cuts
 
 
 def _merge_wrong_cuts(text: str, cuts: list[int], cased: bool) -> list[int]:
@@ -159,8 +151,6 @@ def _is_real_boundary(before: str, after: str, cased: bool, brackets: bool = Tru
     head = after.lstrip()
     if not tail or not head:
         return False
-    if _ENDS_PARAGRAPH.search(before[-_TAIL_CHARS:]):
-        return True
     if len(tail) < _MIN_SENTENCE_CHARS or len(head.rstrip()) < _MIN_SENTENCE_CHARS:
         return False
     end = tail[-_TAIL_CHARS:]  # the end-anchored patterns need only the last characters

@@ -165,19 +165,3 @@ def test_a_capital_letter_before_a_function_word_ends_a_sentence():
         "The mode of transmission was unknown.",
     ]
     assert len(sentence_texts("It was written by J. Smith and A. B. Jones in 2020.")) == 1
-
-
-def test_a_blank_line_ends_a_sentence_and_a_line_break_does_not():
-    text = (
-        "Abstract\n\nWe propose a\nnew method for retrieval. It works\nwell.\n\n- fast\n\n- small"
-    )
-    assert sentence_texts(text) == [
-        "Abstract",
-        "We propose a\nnew method for retrieval.",
-        "It works\nwell.",
-        "- fast",
-        "- small",
-    ]
-    book = "Abstract\n\nThe flow is laminar up to the transition point. " * 400  # past syntok
-    assert len(book) > 20_000
-    assert len(sentence_texts(book)) == 800
