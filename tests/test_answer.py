@@ -725,3 +725,40 @@ def test_a_weak_answer_about_the_paper_named_suggests_no_other_papers():
     answer = json.loads(text)
     assert answer["citations"][0]["title"].startswith("Splitwise")
     assert answer["weak"] is True and answer["see_also"] == []
+
+
+def test_a_lower_cased_collection_is_quoted_sentence_by_sentence(tmp_path):
+    """A collection written without capitals (tokenised, as Cranfield is) is quoted a sentence
+    at a time, not a whole abstract at a time."""
+    corpus = small_collection(
+        tmp_path,
+        "lowercase",
+        [
+            (
+                "1",
+                "flutter of heated panels .",
+                "panel flutter was studied in a wind tunnel at a mach number of 3.0 . the "
+                "flutter boundary rose by a third when the panel was heated . thicker panels did "
+                "not flutter at all .",
+            ),
+            (
+                "2",
+                "boundary layers on cooled walls .",
+                "the laminar boundary layer was measured on a cooled flat plate . transition "
+                "moved downstream as the wall was cooled .",
+            ),
+        ],
+    )
+    result = run_cli(
+        "ask",
+        "what happened to the flutter boundary when the panel was heated?",
+        "--corpus",
+        str(corpus),
+        "--index-dir",
+        str(tmp_path / "index"),
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    quoted = [s["text"] for s in json.loads(result.stdout)["sentences"]]
+    assert quoted[0] == "the flutter boundary rose by a third when the panel was heated ."
+    assert all(text.count(" . ") == 0 for text in quoted)
