@@ -19,7 +19,15 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple, Protocol
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from rapidfuzz.utils import default_process
 
 from retrieval.errors import InputError
@@ -111,9 +119,10 @@ class JsonRecord(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     title: str
-    abstract: str
-    id: str | int | None = None
-    date: str | None = None
+    # Errors name the key as the file writes it ("text", "_id", "update_date").
+    abstract: str = Field(validation_alias=AliasChoices("abstract", "text"))
+    id: str | None = Field(None, validation_alias=AliasChoices("id", "_id"))
+    date: str | None = Field(None, validation_alias=AliasChoices("date", "update_date"))
     authors: str | list[str] | list[list[str]] | None = None
     url: str | None = None
     categories: str | list[str] | None = None
@@ -123,18 +132,25 @@ class JsonRecord(BaseModel):
     def _aliases(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             raise ValueError("a record must be a JSON object")
-        data = dict(data)
-        if "_id" in data and data.get("id") is None:
-            data["id"] = data["_id"]
-        if "abstract" not in data and "text" in data:
-            data["abstract"] = data["text"]
-        if data.get("date") is None and data.get("update_date") is not None:
-            data["date"] = data["update_date"]
+        # A null "id" or "date" gives way to "_id" or "update_date".
+        data = {k: v for k, v in data.items() if not (k in ("id", "date") and v is None)}
         if "title" not in data:
             raise ValueError("missing field 'title'")
-        if "abstract" not in data:
+        if "abstract" not in data and "text" not in data:
             raise ValueError("missing field 'abstract' (or 'text')")
         return data
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _single_line(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            return value  # the type error is the field's own
+        own_id = value.strip()
+        if not own_id or not own_id.isprintable():  # a newline or tab would break lists
+            raise ValueError("must be a non-empty single-line string")
+        return own_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -532,7 +548,8 @@ def read_text_lines(path: str | Path) -> list[str]:
 
 def _validation_error(err: ValidationError, path: Path, line: int) -> InputError:
     first = err.errors()[0]
-    loc = ".".join(str(part) for part in first["loc"])
+    # The key as the record writes it; the rest of the location names pydantic's union members.
+    loc = str(first["loc"][0]) if first["loc"] else ""
     message = first["msg"]
     if first["type"] == "json_invalid":
         return InputError(f"invalid JSON: {first.get('ctx', {}).get('error', message)}", path, line)
@@ -556,17 +573,12 @@ def _to_record(model: JsonRecord, path: Path, line: int, report: LoadReport) -> 
     if not title and not abstract:
         report.skipped_records += 1
         return None
-    own_id = None
-    if model.id is not None:
-        own_id = str(model.id).strip()
-        if not own_id or not own_id.isprintable():  # a newline or tab would break lists
-            raise InputError("must be a non-empty single-line string", path, line, field="id")
     return new_record(
         title,
         abstract,
         str(path),
         line,
-        own_id=own_id,
+        own_id=model.id,
         date=clean_text(model.date) or None if model.date else None,
         authors=_joined(model.authors, ", "),
         url=clean_text(model.url) or None if model.url else None,

@@ -84,10 +84,14 @@ def test_jsonl_records_with_their_own_fields(tmp_path):
             "categories": ["cs.CL", "cs.LG"],
             "date": "Jan 2",
         },
+        # A null id or date gives way to the other spelling; a numeric id is read as text.
+        {"id": None, "_id": "c3", "title": "Third", "text": "T.", "date": None, "update_date": "D"},
+        {"id": 44, "title": "Fourth", "abstract": "A."},
     ]
     path = write(tmp_path / "arxiv.jsonl", "\n".join(json.dumps(r) for r in rows) + "\n")
     papers, _ = load_papers([path])
-    first, second = papers
+    first, second, third, fourth = papers
+    assert (third.doc_id, third.date, fourth.doc_id) == ("c3", "D", "44")
     assert first.doc_id == "0704.0001"
     assert first.abstract == "A fully differential calculation."
     assert first.date == "2008-11-13" and first.categories == "hep-ph"
@@ -182,6 +186,18 @@ def test_globs_and_directories_skip_what_is_not_a_corpus(tmp_path):
             "newline-id.jsonl",
             '{"id": "x\\ny", "title": "t", "abstract": "b"}\n',
             "newline-id.jsonl:1: field 'id': must be a non-empty single-line string",
+        ),
+        # The field is named as the record writes it, not as the product calls it.
+        ("text.jsonl", '{"_id": "a", "title": "t", "text": 5}\n', "text.jsonl:1: field 'text'"),
+        (
+            "tab-id.jsonl",
+            '{"_id": "a\\tb", "title": "t", "text": "b"}\n',
+            "tab-id.jsonl:1: field '_id': must be a non-empty single-line string",
+        ),
+        (
+            "list-id.jsonl",
+            '{"_id": [1], "title": "t", "text": "b"}\n',
+            "list-id.jsonl:1: field '_id'",
         ),
     ],
 )
