@@ -73,6 +73,9 @@ TRIGGER_L2 = 1e-3
 MAX_LOST_CITATIONS = 0.02
 LIST_GRID = np.round(np.arange(0.30, 0.96, 0.05), 2)
 LEAD_GRID = np.round(np.arange(0.5, 1.01, 0.1), 2)
+# Thresholds the trade-off table shows beside the fitted one.
+THRESHOLD_GRID = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
+TRADE_OFF = ("cite@1", "false_abstain", "abstain_ok")
 METRICS = ("cite@1", "sent@1", "phrase", "list_f1", "false_abstain", "abstain_ok")
 
 
@@ -445,6 +448,30 @@ def to_weights(params: Params, held_out: dict) -> FittedWeights:
 # ---------------------------------------------------------------------------------------------
 
 
+def print_trade_off(traces: list[QuestionTrace], params: Params) -> None:
+    """What other thresholds would give, in-sample: the first citations each set keeps, the
+    answerable questions it abstains on, and the unanswerable ones it abstains on. Where a
+    target cannot be met by any threshold, the evidence, not the threshold, is short."""
+    names = [qs.name for qs in FIT_SETS]
+    print("other thresholds, in-sample (cite@1 / wrongly abstained / abstained when absent):")
+    print("| threshold | " + " | ".join(names) + " |")
+    print("|" + " --- |" * (len(names) + 1))
+    fitted = params.threshold
+    for threshold in sorted({*THRESHOLD_GRID, fitted}):
+        params.threshold = float(threshold)
+        rows: dict[str, list[dict[str, float | None]]] = defaultdict(list)
+        for t in traces:
+            rows[t.set].append(outcomes(t, params))
+        table = report(rows)
+        cells = [
+            " / ".join("-" if table[n][m] is None else f"{table[n][m]:.3f}" for m in TRADE_OFF)
+            for n in names
+        ]
+        mark = " (fitted)" if threshold == fitted else ""
+        print(f"| {threshold:.4g}{mark} | " + " | ".join(cells) + " |")
+    params.threshold = fitted
+
+
 def print_table(table: dict[str, dict[str, float | None]], order: list[str]) -> None:
     columns = ["questions", *METRICS, "trigger_precision", "trigger_recall", "trigger_f1"]
     print("| set | " + " | ".join(columns) + " |")
@@ -507,7 +534,9 @@ def main() -> int:
     print("each collection unseen (scored with the parameters fitted on the other collections):")
     print_table(report(unseen), [qs.name for qs in FIT_SETS])
 
-    weights = to_weights(fit(traces), held_out)
+    params = fit(traces)
+    print_trade_off(traces, params)
+    weights = to_weights(params, held_out)
     print(weights.model_dump_json(indent=1, exclude={"fitted"}))
     if args.write:
         WEIGHTS_PATH.write_text(weights.model_dump_json(indent=2) + "\n", encoding="utf-8")
