@@ -129,7 +129,7 @@ class JsonRecord(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _aliases(cls, data: Any) -> Any:
+    def _shape(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             raise ValueError("a record must be a JSON object")
         # A null "id" or "date" gives way to "_id" or "update_date".
