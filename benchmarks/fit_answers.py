@@ -26,6 +26,7 @@ on every question.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import pickle
 import sys
@@ -456,20 +457,18 @@ def print_trade_off(traces: list[QuestionTrace], params: Params) -> None:
     print("other thresholds, in-sample (cite@1 / wrongly abstained / abstained when absent):")
     print("| threshold | " + " | ".join(names) + " |")
     print("|" + " --- |" * (len(names) + 1))
-    fitted = params.threshold
-    for threshold in sorted({*THRESHOLD_GRID, fitted}):
-        params.threshold = float(threshold)
+    for threshold in sorted({*THRESHOLD_GRID, params.threshold}):
+        at = dataclasses.replace(params, threshold=float(threshold))
         rows: dict[str, list[dict[str, float | None]]] = defaultdict(list)
         for t in traces:
-            rows[t.set].append(outcomes(t, params))
+            rows[t.set].append(outcomes(t, at))
         table = report(rows)
         cells = [
             " / ".join("-" if table[n][m] is None else f"{table[n][m]:.3f}" for m in TRADE_OFF)
             for n in names
         ]
-        mark = " (fitted)" if threshold == fitted else ""
+        mark = " (fitted)" if threshold == params.threshold else ""
         print(f"| {threshold:.4g}{mark} | " + " | ".join(cells) + " |")
-    params.threshold = fitted
 
 
 def print_table(table: dict[str, dict[str, float | None]], order: list[str]) -> None:
