@@ -158,6 +158,25 @@ def test_a_paper_that_mentions_nothing_of_the_questions_subject_does_not_answer(
     assert not answered.abstained
 
 
+def test_what_the_x_of_y_asks_about_y(reefs):
+    """A question asking for X of Y asks about Y ("What is the battery life of a submarine?"):
+    the fish-count abstract writes of batteries, but says nothing of submarines. Typed in lower
+    case, "submarine" looks like any word the collection lacks, and the answer is the same."""
+    engine = reefs.engine
+    fishcount = frozenset(engine.term_ids(engine.papers.position("fishcount")))
+    for question in (
+        "What is the battery life of a submarine?",
+        "what is the battery of submarines",
+    ):
+        read = read_question(engine, reefs.names, question, reefs.glossary)
+        assert lacks_subject(read, fishcount), question
+        assert reefs.ask(question, Conversation()).abstained, question
+    asked_of_cameras = "What is the battery of the cameras?"
+    read = read_question(engine, reefs.names, asked_of_cameras, reefs.glossary)
+    assert not lacks_subject(read, fishcount)
+    assert not reefs.ask(asked_of_cameras, Conversation()).abstained
+
+
 def test_a_count_needs_the_counted_thing_beside_a_number(reefs):
     # "cameras" stand beside no number in the fish-count abstract; "fish" stand beside 1200.
     cameras = features(reefs, "How many cameras counted the reef fish?", "fishcount")

@@ -84,8 +84,10 @@ _DEFINITION = re.compile(
     re.I,
 )
 # "What is the capital of Peru?", "What is the largest moon of Saturn?": the "X of Y" asks for a
-# particular thing about Y, not for what X is.
-_ATTRIBUTE = re.compile(r"^\s*(what|who)('s| is| are| was) the\s+([^\s?]+\s+){1,3}of\s", re.I)
+# particular thing (X) about Y, not for what X is.
+_ATTRIBUTE = re.compile(
+    r"^\s*(what|who)('s| is| are| was) the\s+(?P<asked>(?:[^\s?]+\s+){1,3})of\s", re.I
+)
 _METHOD = re.compile(r"^\s*how (does|do|did|is|are|can|could|would|was|were)\b", re.I)
 # A yes/no question opens with an auxiliary verb, also after a topic and a colon, a dash or a
 # full stop ("Drug X: is it safe?", "Drug X. Is it safe?"), as titles of studies often ask.
@@ -388,7 +390,7 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
     corrections: dict[str, str] = {}
     # The question proper, after an opening "and" or "so": the forms are read from there.
     opening = len(text) - len(without_opening(text))
-    asked_span = _ASKED.match(text[opening:])
+    asked_span = _ATTRIBUTE.match(text[opening:]) or _ASKED.match(text[opening:])
     asked_range = range(*_shifted(asked_span, "asked", opening))
     asked: set[int] = set()
     # "What did X find?": once the question names the work or refers back to it, the words
