@@ -557,6 +557,9 @@ def test_how_many_is_answered_by_the_number_counting_what_is_asked(tmp_path, que
         ("We measure the error rate in all covered languages.", False),
         ("In 2016, languages were few.", False),
         ("Five small variants choose among the languages.", False),
+        ("Weights in int4 tokens and fp16 languages.", False),
+        ("The GPT-4 tokens.", False),
+        ("A Llama-2-7B model read 3.5 tokens each.", True),
     ],
 )
 def test_a_number_counts_what_stands_just_after_it(sentence, holds):
@@ -566,6 +569,26 @@ def test_a_number_counts_what_stands_just_after_it(sentence, holds):
     analyzer = Analyzer()
     counted = frozenset(analyzer.token_terms("languages") + analyzer.token_terms("tokens"))
     assert counts(analyzer, sentence, counted) == holds
+
+
+@pytest.mark.parametrize(
+    ("text", "measures"),
+    [
+        ("It is 3.65 times faster.", True),
+        ("We train 1.2B and 2.4B variants.", True),
+        ("A 10-20% gain.", True),
+        ("Two models agree.", True),
+        ("Activations in fp16 with int8 weights.", False),
+        ("GPT-4 and OPT-175B are compared.", False),
+        ("IL-6 and CD4 levels rose in 2016.", False),
+    ],
+)
+def test_a_quantity_is_a_number_not_digits_inside_a_name(text, measures):
+    """A "how much" question is answered by a sentence that measures; digits that are part of a
+    name ("fp16", "GPT-4", "IL-6") measure nothing."""
+    from assistant.answering.features import has_number
+
+    assert has_number(text) == measures
 
 
 DECODERS = [

@@ -72,12 +72,16 @@ FEATURES: tuple[str, ...] = (
 )
 COLUMN = {name: i for i, name in enumerate(FEATURES)}
 
-_NUMBER = re.compile(
-    r"\d|\b(twice|thrice|half|double|triple|once|one|two|three|four|five|six|seven|eight|nine|"
-    r"ten|eleven|twelve|(thir|four|fif|six|seven|eigh|nine)teen|(twen|thir|for|fif|six|seven|"
-    r"eigh|nine)ty|dozens?|hundreds?|thousands?|millions?|billions?|trillions?)\b",
+# A number that counts or measures: digits opening a word ("175B", "3.65", "10-20"), or a number
+# word. Digits inside a name ("fp16", "GPT-4", "IL-6", "CD4") do not measure anything.
+_DIGITS = re.compile(r"(?<![^\W_])(?<![^\W\d_][-‐‑])\d")
+_NUMBER_WORD = re.compile(
+    r"twice|thrice|half|double|triple|once|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|(thir|four|fif|six|seven|eigh|nine)teen|(twen|thir|for|fif|six|seven|eigh|"
+    r"nine)ty|dozens?|hundreds?|thousands?|millions?|billions?|trillions?",
     re.I,
 )
+_NUMBER = re.compile(rf"{_DIGITS.pattern}|\b({_NUMBER_WORD.pattern})\b", re.I)
 _YEAR_DIGITS = r"\b(1[5-9]\d\d|20\d\d)s?\b"
 # A year: four digits from 1500 to 2099 standing alone, not counting things ("2048 tokens").
 _YEAR = re.compile(rf"(?<![\d,.]){_YEAR_DIGITS}(?![,.]\d|\s+[a-z]{{3,}}s\b)")
@@ -167,9 +171,7 @@ def counts(analyzer: Analyzer, text: str, counted: frozenset[str]) -> bool:
     words"): the sentence says how many of it there are."""
     since_number = COUNT_WINDOW + 1
     for token in analyzer.tokens(text):
-        if (_NUMBER.fullmatch(token) or any(c.isdigit() for c in token)) and not _YEAR.fullmatch(
-            token
-        ):
+        if (_NUMBER_WORD.fullmatch(token) or _DIGITS.search(token)) and not _YEAR.fullmatch(token):
             since_number = 0
             continue
         terms = analyzer.token_terms(token)
