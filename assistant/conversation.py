@@ -86,6 +86,11 @@ _DETERMINED = re.compile(r"\s*(?:the|its|their|this|these|that|those)\b", re.I)
 _THE = re.compile(r"\bthe\s+(?P<words>[\w-]+(?:\s+[\w-]+)?)", re.I)
 # At most this many ideas: a longer question says what it is about.
 SHORT_QUESTION_CONCEPTS = 2
+# "Which paper has the largest model?", "Is there a study on the effect?": asks for a paper,
+# which can be one of the previous answer's only when it cites several to choose from.
+_CHOOSES_A_PAPER = re.compile(
+    r"\b(?:which|what|any|a|an|some)\s+(?:paper|work|study|article)s?\b", re.I
+)
 # A pronoun after these is the subject: "how do they differ", not "compare them".
 _AUXILIARY = re.compile(rf"\b{AUXILIARY}\s*$", re.I)
 NO_SUCH_PAPER = "The previous answer cites {count} papers: pick one by its number, 1 to {count}."
@@ -252,6 +257,8 @@ class Assistant:
         fragment = _FRAGMENT.match(text)
         the = None if about or fragment else _THE.search(text)
         if not context or not (about or fragment or the):
+            return None
+        if len(context) < 2 and _CHOOSES_A_PAPER.search(text):
             return None
         question = self.read(as_asked_of_previous(about["subject"]) if about else text)
         asks = question.focus or question.kind == "finding"

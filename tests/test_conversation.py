@@ -248,6 +248,21 @@ def test_a_short_question_about_the_x_asks_for_the_previous_papers_x(seeds_assis
     assert [s.text for s in own.sentences] == [s.text for s in new.sentences]
 
 
+@pytest.mark.parametrize(
+    "question", ["Which paper has the largest model?", "Is there a study of the code?"]
+)
+def test_asking_for_a_paper_after_an_answer_on_one_asks_the_collection(seeds_assistant, question):
+    """One paper is no choice: a question asking which paper, after an answer citing one, asks
+    of the whole collection, however briefly it speaks of "the X"."""
+    conversation = Conversation()
+    seeds_assistant.ask("What is MiniPLM?", conversation)
+    after = seeds_assistant.ask(question, conversation)
+    alone = seeds_assistant.ask(question, Conversation())
+    assert not after.answer.startswith("The abstract of “MiniPLM")
+    assert after.answer == alone.answer
+    assert [c.doc_id for c in after.citations] == [c.doc_id for c in alone.citations]
+
+
 def test_and_the_results_asks_for_the_previous_papers_findings(seeds_assistant):
     conversation = Conversation()
     seeds_assistant.ask("What is Splitwise?", conversation)
