@@ -591,6 +591,25 @@ def test_a_quantity_is_a_number_not_digits_inside_a_name(text, measures):
     assert has_number(text) == measures
 
 
+@pytest.mark.parametrize(
+    ("sentence", "introduces"),
+    [
+        ("In this paper, we propose Orca, a planner for ships.", True),
+        ("We further introduce a benchmark.", True),
+        ("This paper presents a survey of planners.", True),
+        ("In this report, we document Orca, including its design principles.", False),
+        ("We validate the effectiveness of the proposed planner.", False),
+        ("We begin with an overview of the development of planners.", False),
+    ],
+)
+def test_a_sentence_introduces_the_work_when_its_verb_follows_we(sentence, introduces):
+    """ "We propose" introduces the work; "we document X, including its design" does not, though
+    "design" lies within a few words of "we"."""
+    from assistant.answering.features import answer_type
+
+    assert answer_type("definition", sentence, ["Benchmark"]) == introduces
+
+
 DECODERS = [
     (
         "ead",

@@ -115,8 +115,11 @@ _CONCLUSION = re.compile(
     r"should be|may be|might be|appears? to)\b",
     re.I,
 )
+# "We propose", "we also introduce", "this paper presents": the verb follows its subject, with at
+# most adverbs or auxiliaries between ("we document Dolma, including its design" designs nothing).
 _PROPOSE = re.compile(
-    r"\b(we|this (paper|work|study)|in this (paper|work))\b[^.]{0,40}\b(propose|introduce|present|"
+    r"\b(we|this (paper|work|study)|in this (paper|work))\b(\s+(\w+ly|also|further|then|first|"
+    r"here|thus|therefore|hence|now|have|has|will|can))*\s+(propose|introduce|present|"
     r"develop|design|build|release|call|name|term|create|construct)\w*\b|\b(called|named|termed|"
     r"referred to as|dubbed)\b|\b(is|are) (a|an)\b",
     re.I,
