@@ -1,8 +1,8 @@
 """Answer triggering and the choice of the lead paper, on a small collection built here: what the
 paper is about against what the question asks, the thing a "how many" question counts, a paper
-that mentions nothing of what the question is about, repeated words, specialist terms no
-abstract uses, lists ranked on the question's own words, and the lead chosen among the engine's
-first papers."""
+that mentions nothing of what the question is about, a count of a name the paper counts nothing
+of, repeated words, specialist terms no abstract uses, lists ranked on the question's own words,
+and the lead chosen among the engine's first papers."""
 
 import pytest
 from conftest import small_collection
@@ -201,6 +201,38 @@ def test_a_paper_that_never_names_what_is_counted_does_not_answer(reefs):
     abstained = reefs.ask("How many ROVs carried the fish counting cameras?", Conversation())
     assert abstained.abstained
     assert abstained.confidence == 0.0
+
+
+def test_a_count_of_a_name_needs_that_name_beside_the_number(tmp_path):
+    """An abstract that mentions GPT-4 but gives the parameters of other models cannot say how
+    many GPT-4 has; one sentence holding the name, a number and what is counted can. A paper's
+    own name need not stand beside its figures."""
+    corpus = small_collection(
+        tmp_path,
+        "models",
+        [
+            (
+                "stories",
+                "Short Stories for Small Models",
+                "We write short stories with GPT-4 for children aged 3 to 4. Models with around "
+                "125M parameters such as GPT-Neo write poor stories. Trained on our stories, "
+                "models with 10M parameters write fluent ones.",
+            ),
+            (
+                "zeno",
+                "Zeno: A Deep Narrow Network",
+                "We present Zeno, a deep and narrow network. It stacks 96 layers of width 64. "
+                "Depth helps more than width at this size.",
+            ),
+        ],
+    )
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    other = assistant.ask("How many parameters does GPT-4 have?", Conversation())
+    assert other.abstained and other.confidence == 0.0
+    neo = assistant.ask("How many parameters does GPT-Neo have?", Conversation())
+    assert not neo.abstained and "125M parameters" in neo.sentences[0].text
+    own = assistant.ask("How many layers does Zeno stack?", Conversation())
+    assert not own.abstained and "96 layers" in own.sentences[0].text
 
 
 def test_a_repeated_word_is_one_idea_of_the_focus(reefs):

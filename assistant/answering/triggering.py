@@ -11,11 +11,13 @@ questions whether the thing counted stands beside a number. A fitted logistic mo
 into the probability that the collection answers; below the fitted threshold the assistant says
 it does not.
 
-Three pieces of evidence stand on their own, whatever else the paper shares with the question: a
+Four pieces of evidence stand on their own, whatever else the paper shares with the question: a
 paper that never names what a "how many" question counts, when that is a name ("GPUs"), cannot
-say how many there are; a paper that mentions nothing of what the question is about (a chess
-entry for "how many players are on a soccer team") cannot answer it; and a paper that names
-no one cannot say who ("Who proposed TinyStories?": abstracts seldom name their authors)."""
+say how many there are; nor can a paper that mentions the name a "how many" question asks about
+only where it counts nothing of it ("How many parameters does GPT-4 have?"); a paper that
+mentions nothing of what the question is about (a chess entry for "how many players are on a
+soccer team") cannot answer it; and a paper that names no one cannot say who ("Who proposed
+TinyStories?": abstracts seldom name their authors)."""
 
 from __future__ import annotations
 
@@ -169,6 +171,30 @@ def never_names_counted(question: Question, paper_terms: frozenset[int]) -> bool
     )
 
 
+def counts_only_others(question: Question, table: SentenceTable) -> bool:
+    """Whether a "how many" question about a name ("How many parameters does GPT-4 have?")
+    never meets that name in a sentence holding both a number and what it counts: the paper
+    mentions it, but counts that of something else ("models with around 125M parameters such
+    as GPT-Neo"). A paper's own name is left out, since its abstract seldom repeats it beside
+    each figure ("we train on 60 languages")."""
+    counted = question.counted
+    named = [
+        f
+        for i, f in enumerate(question.focus)
+        if i not in question.asked
+        and f.share > 0
+        and f.concept.entity
+        and not f.concept.names_paper
+    ]
+    if not counted or not named:
+        return False
+    for row in np.flatnonzero(table.column("answer_type") > 0):
+        terms = frozenset(table.terms[row])
+        if any(f.credit(terms) for f in counted) and any(f.credit(terms) for f in named):
+            return False
+    return True
+
+
 def lacks_subject(question: Question, paper_terms: frozenset[int]) -> bool:
     """Whether the paper mentions nothing of what the question is about: its focus besides what
     it asks for ("how many players are on a soccer team": a soccer team), when the question has
@@ -193,6 +219,7 @@ def cannot_answer(question: Question, paper_terms: frozenset[int], table: Senten
         never_names_counted(question, paper_terms)
         or lacks_subject(question, paper_terms)
         or names_nobody(question, table)
+        or counts_only_others(question, table)
     )
 
 
