@@ -128,6 +128,37 @@ def test_a_name_two_edits_away_is_another_name_not_a_typo(tmp_path):
     ]
 
 
+def test_a_paper_is_named_by_words_of_its_title_before_paper(tmp_path):
+    """ "The Butterfly Effect paper" names the one paper whose title holds those words in that
+    order, though its abstract never repeats them; words that two titles hold, a single plain
+    word, or an ordinal ("the first paper") name none."""
+    records = [
+        (
+            "edit",
+            "The Butterfly Effect of Model Editing: Few Edits Break Models",
+            "One edit can make a language model collapse. We conclude that editing is risky.",
+        ),
+        ("merge", "Model Merging at Scale", "We merge many models into one."),
+        ("merge2", "Faster Model Merging with Sparse Masks", "Sparse masks speed merging."),
+        ("lego", "Merging LoRAs like Playing LEGO", "Rank-wise clusters merge adapters."),
+    ]
+    engine = Engine.open([small_collection(tmp_path, "titles", records)], tmp_path / "index")
+    assistant = Assistant(engine)
+    for question in ("What did the Butterfly Effect paper find?", "the butterfly effect paper"):
+        assert titles(engine, read(engine, assistant, question)) == [records[0][1]], question
+    assert titles(engine, read(engine, assistant, "Is the LEGO paper good?")) == [records[3][1]]
+    for question in (
+        "What does the model merging paper propose?",  # two titles hold "model merging"
+        "What did the first paper find?",
+        "What did the scale paper find?",  # one plain word
+    ):
+        assert not read(engine, assistant, question).named, question
+    answer = assistant.ask("What did the Butterfly Effect paper find?", Conversation())
+    assert not answer.abstained
+    assert answer.citations[0].doc_id == "edit"
+    assert "We conclude that editing is risky." in answer.answer
+
+
 def test_common_word_names_need_their_own_capitals(seeds_engine, seeds_assistant):
     assert not read(seeds_engine, seeds_assistant, "Which was the first model to do this?").named
     assert titles(seeds_engine, read(seeds_engine, seeds_assistant, "How fast is FIRST?"))[

@@ -216,7 +216,8 @@ def test_a_count_of_a_name_needs_that_name_beside_the_number(tmp_path):
                 "Short Stories for Small Models",
                 "We write short stories with GPT-4 for children aged 3 to 4. Models with around "
                 "125M parameters such as GPT-Neo write poor stories. Trained on our stories, "
-                "models with 10M parameters write fluent ones.",
+                "models with 10M parameters write fluent ones. Deep models such as Zeno write "
+                "them too.",
             ),
             (
                 "zeno",
@@ -233,6 +234,10 @@ def test_a_count_of_a_name_needs_that_name_beside_the_number(tmp_path):
     assert not neo.abstained and "125M parameters" in neo.sentences[0].text
     own = assistant.ask("How many layers does Zeno stack?", Conversation())
     assert not own.abstained and "96 layers" in own.sentences[0].text
+    # Another paper that mentions Zeno, and counts the parameters of other models, is no
+    # answer to how many Zeno has.
+    zeno = assistant.ask("How many parameters does Zeno have?", Conversation())
+    assert zeno.abstained or zeno.citations[0].doc_id != "stories"
 
 
 def test_a_repeated_word_is_one_idea_of_the_focus(reefs):

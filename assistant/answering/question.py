@@ -371,7 +371,7 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
     """Everything the answer pipeline needs to know about one question."""
     tokens = [(m.group(), m.start(), m.end()) for m in TOKEN_PATTERN.finditer(text)]
     known = [_known(engine, tok) for tok, _, _ in tokens]
-    named = _find_names(engine, names, text, tokens, known)
+    named = _find_names(engine, names, text, tokens, known) or _title_named(engine, text)
     if len({n.docs for n in named}) < 2 and COMPARE.search(text):
         # Only to name the papers compared: otherwise the titles' names alone stand.
         compared = named + _names_in_abstracts(engine, tokens, known, named)
@@ -727,6 +727,45 @@ def _find_names(
             taken.update(span)
     found.sort(key=lambda n: n.start)
     return found
+
+
+# "the Butterfly Effect paper": a paper called by words of its title, which its abstract may
+# never repeat. Ordinals and the like pick among the previous answer's papers instead.
+_TITLE_WORDS_PAPER = re.compile(
+    r"\bthe\s+(?P<words>(?!(?:first|second|third|fourth|fifth|last|same|previous|other|next|"
+    r"above|latter|former|original|new|whole|entire)\b)(?:(?!the\b)[\w'-]+\s+){0,4}?"
+    r"(?!the\b)[\w'-]+)\s+(?:paper|article|study|work)\b",
+    re.I,
+)
+# The engine's first papers for those words, among which the title is looked for.
+TITLE_CANDIDATES = 10
+
+
+def _title_named(engine: Engine, text: str) -> list[NamedPaper]:
+    """The paper whose title, alone among the engine's first papers for them, holds the words
+    before "paper" in the order the question gives them: two words or more, or one that
+    looks like a name ("the LEGO paper")."""
+    match = _TITLE_WORDS_PAPER.search(text)
+    if match is None:
+        return []
+    words = [w.casefold() for w in TOKEN_PATTERN.findall(match["words"])]
+    if not words or (len(words) == 1 and not _looks_like_name(match["words"], 1, True)):
+        return []
+    analyzer, papers = engine.analyzer, engine.papers
+    weights = {t: 1.0 for t in engine.index.term_ids(analyzer.terms(match["words"])).tolist()}
+    weights.pop(-1, None)
+    holders: dict[str, list[int]] = {}
+    for hit in engine.rank(weights, TITLE_CANDIDATES, feedback=False):
+        title = papers.title(hit.doc)
+        tokens = [w.casefold() for w in TOKEN_PATTERN.findall(title)]
+        if any(tokens[i : i + len(words)] == words for i in range(len(tokens))):
+            holders.setdefault(title_key(title), []).append(hit.doc)
+    if len(holders) != 1:
+        return []
+    doc = next(iter(holders.values()))[0]
+    docs = tuple(papers.versions(doc))
+    start, end = match.span("words")
+    return [NamedPaper(docs, match["words"], match["words"], start, end)]
 
 
 def _names_in_abstracts(

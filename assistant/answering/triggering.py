@@ -175,8 +175,8 @@ def counts_only_others(question: Question, table: SentenceTable) -> bool:
     """Whether a "how many" question about a name ("How many parameters does GPT-4 have?")
     never meets that name in a sentence holding both a number and what it counts: the paper
     mentions it, but counts that of something else ("models with around 125M parameters such
-    as GPT-Neo"). A paper's own name is left out, since its abstract seldom repeats it beside
-    each figure ("we train on 60 languages")."""
+    as GPT-Neo"). The name of the paper itself is left out, since its abstract seldom repeats
+    it beside each figure ("we train on 60 languages")."""
     counted = question.counted
     named = [
         f
@@ -184,7 +184,7 @@ def counts_only_others(question: Question, table: SentenceTable) -> bool:
         if i not in question.asked
         and f.share > 0
         and f.concept.entity
-        and not f.concept.names_paper
+        and not (f.concept.names_paper and table.doc in question.named_docs)
     ]
     if not counted or not named:
         return False
