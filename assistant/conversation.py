@@ -53,7 +53,7 @@ _AND = r"(?:,? and|,|&)"
 # rather than picks one.
 _PICK_ENDS = (
     rf"(?: {_PAPER}\b|(?=\s*(?:[?.!,;:)]|$|(?:differ|compare|contrast|do|does|did|say|says|"
-    r"propose|report|use|have|has|share|agree)\b)))"
+    r"propose|report|use|have|has|share|agree|find|found|show|conclude)\b)))"
 )
 _BY_NUMBER = re.compile(
     rf"\bthe (?P<places>{_PLACE}(?:{_AND} (?:the )?{_PLACE})+){_PICK_ENDS}"
@@ -117,6 +117,13 @@ class Conversation:
                 return turn
         return None
 
+    def last_citing_several(self) -> Turn | None:
+        """The latest answered turn that cited two papers or more (a list, a comparison)."""
+        for turn in reversed(self.turns):
+            if not turn.answer.abstained and len(turn.answer.cited_ids) >= 2:
+                return turn
+        return None
+
 
 class Assistant:
     """Answers questions about one engine's collection. `glossary` maps plain words to research
@@ -169,6 +176,15 @@ class Assistant:
         cited = previous.answer.cited_ids if previous else []
         context = self._positions(cited)
         picked = picked_papers(text, len(cited))
+        several = conversation.last_citing_several() if len(cited) < 2 else None
+        if picked is None and several is not None:
+            # "What did the second one find?", then "and the third?": after an answer on one of
+            # them, places still pick among the papers of the last answer that cited several
+            # (reference numbers, "[1]" or "paper 1", are those of the answer just given).
+            earlier = several.answer.cited_ids
+            by_place = picked_papers(text, len(earlier))
+            if by_place is not None and not by_place.by_reference:
+                picked, cited = by_place, earlier
         if picked is not None and not picked.within(len(cited)):
             said = NO_SUCH_PAPER.format(count=len(cited))
             return dataclasses.replace(self.read(text), said=said), []
@@ -208,8 +224,8 @@ class Assistant:
         if papers >= 2 and not question.named and question.kind not in ("list", "more"):
             # "What do the first two do?" is asked of each.
             return dataclasses.replace(question, kind="compare", refers_back=True)
-        if not question.focus and question.kind not in ("compare", "list", "more"):
-            # "And the third?" asks what it is.
+        if not question.focus and question.kind not in ("compare", "list", "more", "finding"):
+            # "And the third?" asks what it is ("What did the third find?" still asks that).
             return dataclasses.replace(question, kind="definition", refers_back=True)
         return question
 
@@ -318,6 +334,7 @@ class Picked:
 
     numbers: list[int]  # from 1, in the previous answer's order of references
     reading: str  # the question with a pronoun for them: "what does it do?"
+    by_reference: bool = False  # by reference number ("[2]", "paper 2"), not by place
 
     def within(self, count: int) -> bool:
         return all(1 <= n <= count for n in self.numbers)
@@ -327,11 +344,13 @@ def picked_papers(text: str, count: int) -> Picked | None:
     """The papers `text` picks among the `count` of the previous answer, when it cites several:
     "the second one", "the last paper", "the first and third", "the first two", "paper 3",
     "[1] and [2]", "the former ... the latter"."""
-    matches = list(_BY_NUMBER.finditer(text)) if count >= 2 else []
+    # One paper leaves nothing to pick by place, but "[1]" is still that paper.
+    matches = [m for m in _BY_NUMBER.finditer(text) if count >= 2 or (count and m["numbers"])]
     if not matches:
         return None
     numbers: list[int] = []
     reading, end = [], 0
+    by_reference = any(m["numbers"] for m in matches)
     for match in matches:
         picked = _numbers(match, count)
         numbers += picked
@@ -341,7 +360,7 @@ def picked_papers(text: str, count: int) -> Picked | None:
             pronoun = "they" if _AUXILIARY.search(text[: match.start()]) else "them"
         reading += [text[end : match.start()], pronoun]
         end = match.end()
-    return Picked(list(dict.fromkeys(numbers)), "".join([*reading, text[end:]]))
+    return Picked(list(dict.fromkeys(numbers)), "".join([*reading, text[end:]]), by_reference)
 
 
 def _numbers(match: re.Match[str], count: int) -> list[int]:

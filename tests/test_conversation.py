@@ -182,6 +182,23 @@ def test_papers_of_a_list_are_picked_by_number(seeds_assistant, follow_up, numbe
     assert list(dict.fromkeys(c.title for c in answer.citations)) == picked
 
 
+def test_places_still_pick_from_the_list_after_an_answer_on_one_of_its_papers(bridges):
+    """Going through a list one paper at a time: after "What did the second one find?" (an
+    answer citing one paper), "and the third?" and "the first two" still pick from the list,
+    while "[1]" is the paper of the answer just given."""
+    conversation = Conversation()
+    listed = bridges.ask("Which papers are about bridges?", conversation).cited_ids
+    assert len(listed) == 3
+    second = bridges.ask("What did the second one find?", conversation)
+    assert second.kind == "finding" and second.cited_ids == [listed[1]]
+    third = bridges.ask("and the third?", conversation)
+    assert third.cited_ids == [listed[2]]
+    reference = bridges.ask("what about [1]?", conversation)
+    assert reference.cited_ids == [listed[2]]
+    both = bridges.ask("What did the first two find?", conversation)
+    assert both.kind == "compare" and both.cited_ids == listed[:2]
+
+
 def test_compare_them_after_a_list_compares_its_papers(seeds_assistant):
     conversation = Conversation()
     listed = seeds_assistant.ask(LIST_QUESTION, conversation).cited_ids
