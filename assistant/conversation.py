@@ -341,10 +341,9 @@ class Picked:
 
 
 def picked_papers(text: str, count: int) -> Picked | None:
-    """The papers `text` picks among the `count` of the previous answer, when it cites several:
-    "the second one", "the last paper", "the first and third", "the first two", "paper 3",
-    "[1] and [2]", "the former ... the latter"."""
-    # One paper leaves nothing to pick by place, but "[1]" is still that paper.
+    """The papers `text` picks among the `count` of the previous answer: "the second one", "the
+    last paper", "the first and third", "the first two", "paper 3", "[1] and [2]", "the former
+    ... the latter". One paper leaves nothing to pick by place, but "[1]" is still that paper."""
     matches = [m for m in _BY_NUMBER.finditer(text) if count >= 2 or (count and m["numbers"])]
     if not matches:
         return None
