@@ -224,8 +224,8 @@ class Assistant:
         if papers >= 2 and not question.named and question.kind not in ("list", "more"):
             # "What do the first two do?" is asked of each.
             return dataclasses.replace(question, kind="compare", refers_back=True)
-        if not question.focus and question.kind not in ("compare", "list", "more", "finding"):
-            # "And the third?" asks what it is ("What did the third find?" still asks that).
+        if not question.focus and question.kind == "other":
+            # "And the third?" asks what it is; "How does the first one work?" still asks how.
             return dataclasses.replace(question, kind="definition", refers_back=True)
         return question
 

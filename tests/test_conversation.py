@@ -166,6 +166,8 @@ LIST_QUESTION = "Which papers study model merging?"
         ("compare the first one with the third one", [1, 3], "compare"),
         # Said alone, a number asks what the paper is.
         ("and the third?", [3], "definition"),
+        ("How does the first one work?", [1], "method"),
+        ("Why does the second one work?", [2], "why"),
     ],
 )
 def test_papers_of_a_list_are_picked_by_number(seeds_assistant, follow_up, numbers, kind):
