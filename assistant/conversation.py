@@ -117,6 +117,20 @@ class Conversation:
                 return turn
         return None
 
+    def recent_leads(self, count: int) -> list[str]:
+        """The papers the latest answers each leaned on (their first citations), newest last:
+        "What is Redco?", "What is BlockLLM?", then "compare them"."""
+        leads: list[str] = []
+        for turn in reversed(self.turns):
+            if turn.answer.abstained or not turn.answer.citations:
+                continue
+            lead = turn.answer.citations[0].doc_id
+            if lead not in leads:
+                leads.insert(0, lead)
+            if len(leads) == count:
+                break
+        return leads
+
     def last_citing_several(self) -> Turn | None:
         """The latest answered turn that cited two papers or more (a list, a comparison)."""
         for turn in reversed(self.turns):
@@ -197,6 +211,11 @@ class Assistant:
             return again, context
         about = self._about_previous(text, context)
         question = about or self.read(text)
+        if len(context) < 2 and COMPARE.search(text) and _THEY.search(text) and not question.named:
+            # "Compare them" after two answers on one paper each compares those two papers.
+            recent = self._positions(conversation.recent_leads(2))
+            if len(recent) == 2:
+                return dataclasses.replace(question, kind="compare", refers_back=True), recent
         if question.kind == "more":
             if asked is None:
                 return dataclasses.replace(question, said=NOTHING_TO_CONTINUE), context

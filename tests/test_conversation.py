@@ -201,6 +201,20 @@ def test_places_still_pick_from_the_list_after_an_answer_on_one_of_its_papers(br
     assert both.kind == "compare" and both.cited_ids == listed[:2]
 
 
+def test_compare_them_after_two_answers_compares_their_papers(seeds_assistant):
+    """Asked about one paper and then another, "compare them" compares the two."""
+    conversation = Conversation()
+    seeds_assistant.ask("What is Redco?", conversation)
+    seeds_assistant.ask("What is BlockLLM?", conversation)
+    answer = seeds_assistant.ask("compare them", conversation)
+    assert answer.kind == "compare"
+    assert [c.title.split(":")[0] for c in answer.citations] == ["Redco", "BlockLLM"]
+    # After one answer there is nothing to compare it with.
+    alone = Conversation()
+    seeds_assistant.ask("What is Redco?", alone)
+    assert seeds_assistant.ask("compare them", alone).kind != "compare"
+
+
 def test_compare_them_after_a_list_compares_its_papers(seeds_assistant):
     conversation = Conversation()
     listed = seeds_assistant.ask(LIST_QUESTION, conversation).cited_ids
