@@ -152,12 +152,17 @@ def _asked_missing(question: Question, table: SentenceTable) -> float:
     counted = question.counted
     if not counted:
         return 0.0
-    rows = np.flatnonzero(table.column("answer_type") > 0)
     told = max(
-        (sum(f.share * f.credit(frozenset(table.terms[r])) for f in counted) for r in rows),
+        (sum(f.share * f.credit(terms) for f in counted) for terms in _typed_sentences(table)),
         default=0.0,
     )
     return sum(f.share for f in counted) - told
+
+
+def _typed_sentences(table: SentenceTable) -> list[frozenset[int]]:
+    """The terms of each sentence of the paper that holds the kind of answer asked for (for
+    "how many": a number)."""
+    return [frozenset(table.terms[r]) for r in np.flatnonzero(table.column("answer_type") > 0)]
 
 
 def never_names_counted(question: Question, paper_terms: frozenset[int]) -> bool:
@@ -188,11 +193,10 @@ def counts_only_others(question: Question, table: SentenceTable) -> bool:
     ]
     if not counted or not named:
         return False
-    for row in np.flatnonzero(table.column("answer_type") > 0):
-        terms = frozenset(table.terms[row])
-        if any(f.credit(terms) for f in counted) and any(f.credit(terms) for f in named):
-            return False
-    return True
+    return not any(
+        any(f.credit(terms) for f in counted) and any(f.credit(terms) for f in named)
+        for terms in _typed_sentences(table)
+    )
 
 
 def lacks_subject(question: Question, paper_terms: frozenset[int]) -> bool:
