@@ -748,16 +748,16 @@ def _title_named(engine: Engine, text: str) -> list[NamedPaper]:
     match = _TITLE_WORDS_PAPER.search(text)
     if match is None:
         return []
-    words = [w.casefold() for w in TOKEN_PATTERN.findall(match["words"])]
+    analyzer, papers = engine.analyzer, engine.papers
+    words = analyzer.tokens(match["words"])
     if not words or (len(words) == 1 and not _looks_like_name(match["words"], 1, True)):
         return []
-    analyzer, papers = engine.analyzer, engine.papers
     weights = {t: 1.0 for t in engine.index.term_ids(analyzer.terms(match["words"])).tolist()}
     weights.pop(-1, None)
     holders: dict[str, list[int]] = {}
     for hit in engine.rank(weights, TITLE_CANDIDATES, feedback=False):
         title = papers.title(hit.doc)
-        tokens = [w.casefold() for w in TOKEN_PATTERN.findall(title)]
+        tokens = analyzer.tokens(title)
         if any(tokens[i : i + len(words)] == words for i in range(len(tokens))):
             holders.setdefault(title_key(title), []).append(hit.doc)
     if len(holders) != 1:
