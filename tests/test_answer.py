@@ -610,6 +610,36 @@ def test_a_sentence_introduces_the_work_when_its_verb_follows_we(sentence, intro
     assert answer_type("definition", sentence, ["Benchmark"]) == introduces
 
 
+def test_a_question_about_the_code_is_answered_by_its_link(tmp_path):
+    """ "Is the code available?" asks where the code is: the sentence giving the link answers
+    it, though a conclusion shares as many of its words."""
+    corpus = small_collection(
+        tmp_path,
+        "code",
+        [
+            (
+                "sieve",
+                "SieveNet: Filtering Noisy Labels",
+                "We propose SieveNet, a method that filters noisy labels before training. "
+                "SieveNet keeps accuracy with half of the labels wrong. Our code and models are "
+                "at https://github.com/example/sievenet. We conclude that the code of a filter "
+                "matters less than the labels available to it.",
+            ),
+            (
+                "prism",
+                "Prism: Splitting Light in Software",
+                "We propose Prism, a renderer that splits light by wavelength. Prism renders "
+                "rainbows twice as fast. We conclude that the available code paths suffice.",
+            ),
+        ],
+    )
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    for question in ("Is the SieveNet code available?", "Where can I find the SieveNet code?"):
+        answer = ask(assistant, question)
+        assert answer.citations[0].doc_id == "sieve", question
+        assert "github.com/example/sievenet" in answer.sentences[0].text, question
+
+
 DECODERS = [
     (
         "ead",

@@ -50,6 +50,13 @@ from retrieval.names import system_name
         ("May nurses replace doctors at triage?", "yesno"),
         # Without a question word, a question asks yes or no.
         ("Coffee: a new risk factor for migraine?", "yesno"),
+        # Where the code or the models are: a link answers it.
+        ("Is the code available?", "pointer"),
+        ("Where can I find the implementation?", "pointer"),
+        ("Did they release the weights?", "pointer"),
+        # Data "available on" a topic are studies of it, not a download.
+        ("What experimental data are available for cylinders in bending?", "other"),
+        ("Can it generate code?", "yesno"),
         ("Gradient boosting for flare forecasts?", "yesno"),
         ("Splitwise?", "other"),
         ("Dolma dataset?", "other"),

@@ -53,6 +53,7 @@ FAMILIES = {
     "when": "fact",
     "where": "fact",
     "who": "fact",
+    "pointer": "fact",
 }
 FAMILY_NAMES = ("judgement", "description", "fact")
 POSITION_FEATURES = ("position", "first", "last")
@@ -204,6 +205,8 @@ def answer_type(form: Kind, text: str, names: list[str]) -> bool:
         return bool(_DATE.search(text))
     if form == "where":
         return bool(_PLACE.search(text))
+    if form == "pointer":
+        return bool(_POINTER.search(text))
     if form == "who":
         return bool(_PERSON.search(text)) or _names_someone(text)
     if form in ("yesno", "why", "finding"):

@@ -38,6 +38,7 @@ Kind = Literal[
     "when",
     "where",
     "who",
+    "pointer",
     "more",
     "other",
 ]
@@ -66,6 +67,17 @@ COMPARE = re.compile(
 _MORE = re.compile(
     r"^\s*(tell me more|more( please)?|go on|continue|what else|anything else|and\??)\s*[.?!]*\s*$",
     re.I,
+)
+# "Is the code available?", "Did they release the weights?", "Where can I find the code?": asks
+# where the work's code or models are, which a link or "code is available" answers. Not data:
+# "what data are available on X" asks for studies.
+_CODE = r"\b(code|source code|implementation|repository|repo|weights|checkpoints?)\b"
+_AVAILABLE = (
+    r"\b(available|availability|releas(e|es|ed|ing)|open[- ]?sourced?|publicly|download\w*|"
+    r"github|link|url)\b"
+)
+_POINTER_ASKED = re.compile(
+    rf"{_CODE}.*{_AVAILABLE}|{_AVAILABLE}.*{_CODE}|\bwhere\b.*\b(code|implementation)\b", re.I
 )
 _QUANTITY = re.compile(
     r"\bhow (many|much|large|big|fast|long|small|often|well|tall|high|far|old|deep|wide|heavy)\b"
@@ -626,13 +638,15 @@ def as_asked_of_previous(words: str) -> str:
 
 
 def sentence_form(text: str) -> Kind:
-    """The kind of a single answer: why, when, where, finding, method, yes/no, quantity,
-    definition, who or other."""
+    """The kind of a single answer: why, when, where the code or data are, where, finding,
+    method, yes/no, quantity, definition, who or other."""
     text = without_opening(text)
     if _WHY.match(text):
         return "why"
     if _WHEN.match(text):
         return "when"
+    if _POINTER_ASKED.search(text):
+        return "pointer"
     if _WHERE.match(text):
         return "where"
     if _FINDING.match(text):

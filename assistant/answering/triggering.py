@@ -38,7 +38,7 @@ LONG_QUESTION = 16
 # The paper's most distinctive terms, which say what it is about.
 SUBJECT_TERMS = 8
 # Forms whose answer is a particular kind of fact.
-TYPED_FORMS = frozenset({"quantity", "when", "where", "who"})
+TYPED_FORMS = frozenset({"quantity", "when", "where", "who", "pointer"})
 
 
 @dataclass(frozen=True, slots=True)
