@@ -71,7 +71,7 @@ _MORE = re.compile(
 # "Is the code available?", "Did they release the weights?", "Where can I find the code?": asks
 # where the work's code or models are, which a link or "code is available" answers. Not data:
 # "what data are available on X" asks for studies.
-_CODE = r"\b(code|source code|implementation|repository|repo|weights|checkpoints?)\b"
+_CODE = r"\b(code|implementation|repository|repo|weights|checkpoints?)\b"
 _AVAILABLE = (
     r"\b(available|availability|releas(e|es|ed|ing)|open[- ]?sourced?|publicly|download\w*|"
     r"github|link|url)\b"
@@ -638,8 +638,8 @@ def as_asked_of_previous(words: str) -> str:
 
 
 def sentence_form(text: str) -> Kind:
-    """The kind of a single answer: why, when, where the code or data are, where, finding,
-    method, yes/no, quantity, definition, who or other."""
+    """The kind of a single answer: why, when, where the code is, where, finding, method,
+    yes/no, quantity, definition, who or other."""
     text = without_opening(text)
     if _WHY.match(text):
         return "why"

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answering.candidates import Candidates, PaperCandidate
-from assistant.answering.features import SentenceTable
+from assistant.answering.features import FAMILIES, SentenceTable
 from assistant.answering.question import Question
 from assistant.answering.weights import TriggerModel
 from retrieval.engine import Engine
@@ -37,8 +37,8 @@ from retrieval.engine import Engine
 LONG_QUESTION = 16
 # The paper's most distinctive terms, which say what it is about.
 SUBJECT_TERMS = 8
-# Forms whose answer is a particular kind of fact.
-TYPED_FORMS = frozenset({"quantity", "when", "where", "who", "pointer"})
+# Forms whose answer is a particular kind of fact ("how many": a number).
+TYPED_FORMS = frozenset(form for form, family in FAMILIES.items() if family == "fact")
 
 
 @dataclass(frozen=True, slots=True)
