@@ -200,6 +200,26 @@ def test_a_word_one_edit_from_a_word_of_the_collection_is_read_as_it(
     assert q.corrections == {typed: meant}
 
 
+def test_a_typo_is_never_read_as_a_word_only_removed_papers_used(tmp_path):
+    """Removing a paper leaves its words in the vocabulary with no live papers: a misspelling
+    of one is read as a word the collection still uses, or left as it is."""
+    records = [
+        ("quant", "Quantization on Phones", "We quantize language models for phones."),
+        ("bells", "Xylophones", "The xylophonist measured the resonance of xylophones."),
+        ("route", "Routing Requests", "We route requests to save money."),
+    ]
+    corpus = small_collection(tmp_path, "removed", records)
+    Engine.open([corpus], tmp_path / "index")
+    corpus = small_collection(tmp_path, "removed", [records[0], records[2]])
+    engine = Engine.open([corpus], tmp_path / "index")
+    assistant = Assistant(engine)
+    assert engine.index.sorted_terms.position("xylophon") >= 0  # still in the vocabulary
+    assert read(engine, assistant, "How loud are xylophonez?").corrections == {}
+    assert read(engine, assistant, "How do we qantize models?").corrections == {
+        "qantize": "quantiz"
+    }
+
+
 @pytest.mark.parametrize(
     "question",
     [

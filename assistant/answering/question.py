@@ -847,7 +847,10 @@ def _correct(engine: Engine, term: str, word: str, name: bool) -> int | None:
         for c in process.extract(
             term, same_letter, scorer=OSA.distance, score_cutoff=_typo_edits(term), limit=20
         )
-        if c[0].isalpha() and (not common or _same_but_ending(term, c[0]))
+        # Terms only removed papers used stay in the vocabulary, with no live documents.
+        if c[0].isalpha()
+        and index.term_id(c[0]) >= 0
+        and (not common or _same_but_ending(term, c[0]))
     ]
     if not candidates:
         return None
