@@ -27,7 +27,10 @@ from assistant.answering.question import (
     NameIndex,
     Question,
     as_asked_of_previous,
+    asks_for_others,
     read_question,
+    refers_to_previous,
+    with_referent,
 )
 from assistant.answering.weights import FittedWeights, fitted_weights
 from retrieval.engine import Engine
@@ -211,6 +214,15 @@ class Assistant:
             return again, context
         about = self._about_previous(text, context)
         question = about or self.read(text)
+        if question.kind == "list" and question.refers_back and not question.named:
+            # "Which papers use it?" after "What is Dolma?": a list about what was spoken of.
+            referent = self._referent(conversation)
+            if referent is not None:
+                words, docs = referent
+                question = self.read(with_referent(text, words))
+                if asks_for_others(text):
+                    question = dataclasses.replace(question, besides=question.besides | docs)
+                return question, context
         if len(context) < 2 and COMPARE.search(text) and _THEY.search(text) and not question.named:
             # "Compare them" after two answers on one paper each compares those two papers.
             recent = self._positions(conversation.recent_leads(2))
@@ -236,6 +248,35 @@ class Assistant:
             # compares the papers of the previous answer.
             question = dataclasses.replace(question, kind="compare", refers_back=True)
         return question, context
+
+    def _referent(self, conversation: Conversation) -> tuple[str, frozenset[int]] | None:
+        """What "it" stands for after an answer on one paper, and that paper's versions: the
+        paper the question named ("What is Dolma?": Dolma), what it asked to define ("What is
+        speculative decoding?"), or else the paper's name, or its title. A list asked of "it"
+        before ("Which papers use it?") leaves "it" as it was."""
+        turn = next(
+            (
+                t
+                for t in reversed(conversation.turns)
+                if not t.answer.abstained
+                and t.answer.kind != "more"
+                and not (t.answer.kind == "list" and refers_to_previous(t.question))
+            ),
+            None,
+        )
+        if turn is None or len(turn.answer.citations) != 1:
+            return None
+        lead = self.engine.papers.position(turn.answer.citations[0].doc_id)
+        if lead is None:
+            return None
+        docs = frozenset(self.engine.papers.versions(lead))
+        earlier = self.read(turn.question)
+        if len(earlier.named) == 1:
+            return earlier.named[0].canonical, docs | frozenset(earlier.named[0].docs)
+        if earlier.kind == "definition" and earlier.concepts and not earlier.refers_back:
+            return " ".join(c.word for c in earlier.concepts), docs
+        title = self.engine.papers.title(lead)
+        return self.names.surface_of(lead, title), docs
 
     def _read_picked(self, picked: Picked, papers: int) -> Question:
         """A question picking `papers` papers by number, read with a pronoun for them."""

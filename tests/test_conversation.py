@@ -444,3 +444,70 @@ def test_a_session_picks_papers_of_its_last_list_by_number():
     assert beyond.stdout.strip() == (
         "The previous answer cites 2 papers: pick one by its number, 1 to 2."
     )
+
+
+CORPORA = [
+    (
+        "dolma",
+        "Dolma: an Open Corpus of Three Trillion Tokens",
+        "We release Dolma, an open corpus of three trillion tokens of web text, papers and code. "
+        "We document how Dolma was filtered and deduplicated.",
+    ),
+    (
+        "olmo",
+        "OLMo: an Open Language Model",
+        "We train OLMo, an open language model, on the Dolma corpus. OLMo matches closed models "
+        "of its size on reasoning benchmarks.",
+    ),
+    (
+        "tulu",
+        "Tuning Open Models to Follow Instructions",
+        "We tune open models pretrained on Dolma to follow instructions. Tuned models answer "
+        "more helpfully.",
+    ),
+    (
+        "pile",
+        "The Pile: a Corpus for Language Modelling",
+        "The Pile gathers 800 gigabytes of diverse text for language modelling.",
+    ),
+    (
+        "salt",
+        "Road Salt and Bridges",
+        "Road salt rusts the steel of concrete bridges.",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory):
+    base = tmp_path_factory.mktemp("corpora")
+    return Assistant(Engine.open([small_collection(base, "corpora", CORPORA)], base / "index"))
+
+
+def test_which_papers_use_it_lists_the_papers_using_what_was_just_asked_about(corpora):
+    """ "It" after "What is Dolma?" is Dolma, not the words "use it": the list is of the papers
+    that use Dolma; "other papers" leaves out the Dolma paper itself."""
+    conversation = Conversation()
+    corpora.ask("What is Dolma?", conversation)
+    listed = corpora.ask("Which papers use it?", conversation)
+    assert {c.doc_id for c in listed.citations} == {"dolma", "olmo", "tulu"}
+    others = corpora.ask("Which other papers use it?", conversation)
+    assert {c.doc_id for c in others.citations} == {"olmo", "tulu"}
+    assert others.answer.startswith("- ")
+
+
+def test_no_other_paper_using_it_is_said_plainly(corpora):
+    conversation = Conversation()
+    corpora.ask("What is OLMo?", conversation)
+    answer = corpora.ask("Which other papers use it?", conversation)
+    assert answer.abstained
+    assert answer.answer == "No other paper in this collection matches this question."
+    assert "olmo" not in {r.doc_id for r in answer.see_also}
+
+
+def test_papers_besides_a_named_one_leave_it_out_and_are_not_about_it(corpora):
+    """ "Besides Dolma" names the paper to leave out, not what the list is about: the Pile,
+    which never mentions Dolma, is listed as a corpus."""
+    answer = corpora.ask("Which papers besides Dolma describe a corpus for language modelling?")
+    cited = [c.doc_id for c in answer.citations]
+    assert "dolma" not in cited and cited[0] == "pile"

@@ -41,6 +41,7 @@ NO_ANSWER_IN = "The abstract of “{title}” does not answer this question."
 NO_ANSWER_AMONG = "None of the {count} abstracts cited before answers this question."
 NO_MORE_PAPERS = "No other papers match as well: the list so far holds them all."
 NOTHING_MORE = "The abstracts cited say nothing more on this."
+NO_OTHER_PAPERS = "No other paper in this collection matches this question."
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,8 +219,14 @@ class Composer:
         the papers in `listed` (named by the list this one continues); and how many papers
         qualify in all."""
         papers = self.candidates.papers
-        bar = self.weights.list_share * papers[0].relevance
-        qualifying = [p for p in papers if p.relevance >= bar]
+        besides = self.question.besides
+        if any(c.names_paper for c in self.question.concepts):
+            # A list about a named work ("Which papers use Dolma?") holds the papers that
+            # mention it: the work's own paper, which repeats the name, sets no bar for them.
+            qualifying = [p for p in papers if self.mentions_names(p) and p.doc not in besides]
+        else:
+            bar = self.weights.list_share * papers[0].relevance
+            qualifying = [p for p in papers if p.relevance >= bar and p.doc not in besides]
         chosen: list[Choice] = []
         for paper in qualifying:
             if len(chosen) == MAX_LIST_PAPERS:
@@ -320,6 +327,9 @@ class Composer:
         else:
             choices = self.best_sentences(lead.doc, shown if q.kind == "more" else set())
         if not choices:
+            if q.besides and not exhausted:
+                others = [d for d in self.closest() if d not in q.besides]
+                return abstention(self.engine, q, others, trigger.confidence, said=NO_OTHER_PAPERS)
             suggested = self._suggested(exhausted)
             return abstention(self.engine, q, suggested, trigger.confidence, said=exhausted)
         notes = []

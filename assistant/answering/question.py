@@ -147,6 +147,11 @@ _BACK_REFERENCE = re.compile(
     r"|\bthe (paper|authors)\b",
     re.I,
 )
+# "Which other papers use Dolma?": a list of papers leaving out those the question names.
+_OTHER_PAPERS = re.compile(r"\bother\s+(?:papers?|works?|stud(?:y|ies)|articles?)\b", re.I)
+# "Papers other than Splitwise on inference": the papers named after it are left out, and are
+# not what the list is about.
+_EXCEPT = re.compile(r"\b(?:other than|besides|apart from|except(?: for)?)\s+$", re.I)
 # The verbs that open a yes/no question or follow a wh-word: "does it", "can models".
 AUXILIARY = r"(?:do|does|did|is|are|was|were|can|could|will|would|should|has|have|had)"
 # What a pronoun may stand for within the question itself: "How can a model handle texts longer
@@ -288,6 +293,8 @@ class Question:
     said: str = ""
     # What a "how many" or "what" question asks about ("GPUs"): positions in `concepts`.
     asked: frozenset[int] = frozenset()
+    # The papers a list of other papers leaves out ("Which other papers use Dolma?").
+    besides: frozenset[int] = frozenset()
 
     @property
     def counted(self) -> list[Focus]:
@@ -410,9 +417,15 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
     # creep buckling") searches with every word.
     finding = _FINDING.match(text[opening:]) if named or refers_back else None
     said = range(*_shifted(finding, finding.lastgroup if finding else None, opening))
+    # "Besides X": X and the words leaving it out are not what the question is about.
+    excepting = {n: _EXCEPT.search(text[: n.start]) for n in named}
+    excepted = [n for n, m in excepting.items() if m is not None]
+    leaving_out = {i for m in excepting.values() if m for i in range(*m.span())}
     for i, (tok, start, _) in enumerate(tokens):
         if i in name_of:
             paper = name_of[i]
+            if paper in excepted:
+                continue
             if tokens[i][1] == paper.start:  # the name is one concept, where it stands
                 concept, ids = _name_concept(engine, paper)
                 if concept is not None and concept not in concepts:
@@ -420,7 +433,7 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
                 _add_weights(weights, ids, once=True)
             continue
         word = tok.casefold()
-        if word in QUESTION_WORDS or start in said or start < opening:
+        if word in QUESTION_WORDS or start in said or start < opening or start in leaving_out:
             continue
         terms = analysed[i]
         if not terms:
@@ -458,6 +471,8 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
                 weights.setdefault(term_id, GLOSSARY_WEIGHT)
     refers_back = refers_back or kind == "more"
     focus = focus_shares(engine, concepts)
+    others = named if asks_for_others(text) else excepted
+    besides = frozenset(d for n in others for d in n.docs)
     return Question(
         text,
         kind,
@@ -468,7 +483,19 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
         focus,
         corrections,
         asked=frozenset(asked),
+        besides=besides if kind == "list" else frozenset(),
     )
+
+
+def asks_for_others(text: str) -> bool:
+    """Whether the question asks for papers other than those it speaks of ("Which other papers
+    use Dolma?")."""
+    return bool(_OTHER_PAPERS.search(text))
+
+
+def with_referent(text: str, words: str) -> str:
+    """The question with its back-references ("it", "this paper") replaced by `words`."""
+    return _BACK_REFERENCE.sub(words, text)
 
 
 def _add_weights(weights: dict[int, float], ids: list[int], once: bool = False) -> None:
