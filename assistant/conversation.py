@@ -207,7 +207,7 @@ class Assistant:
             return dataclasses.replace(self.read(text), said=said), []
         if picked is not None:
             context = self._positions([cited[n - 1] for n in picked.numbers])
-            return self._read_picked(picked, len(context)), context
+            return self._read_picked(picked, len(context), context), context
         asked = conversation.last_answered(asking=True)
         again = self._asked_of_another(text, conversation)
         if again is not None:
@@ -232,7 +232,7 @@ class Assistant:
             if asked is None:
                 return dataclasses.replace(question, said=NOTHING_TO_CONTINUE), context
             # "Tell me more" continues the last real question, on the same papers.
-            earlier = self._read_earlier(asked)
+            earlier = self._read_earlier(asked, context)
             question = dataclasses.replace(
                 earlier, text=text, kind="more", refers_back=True, continues=earlier.kind
             )
@@ -278,10 +278,15 @@ class Assistant:
         title = self.engine.papers.title(lead)
         return self.names.surface_of(lead, title), docs
 
-    def _read_picked(self, picked: Picked, papers: int) -> Question:
-        """A question picking `papers` papers by number, read with a pronoun for them."""
+    def _read_picked(self, picked: Picked, papers: int, docs: list[int] | None = None) -> Question:
+        """A question picking `papers` papers (`docs`) by number, read with a pronoun for them;
+        a bare "compare the first and the third" as if it named them."""
         question = self.read(picked.reading)
         if papers >= 2 and not question.named and question.kind not in ("list", "more"):
+            if docs and not question.focus and COMPARE.search(picked.reading):
+                named = self._compared_by_name(docs)
+                if named is not None:
+                    return dataclasses.replace(named, text=question.text, refers_back=True)
             # "What do the first two do?" is asked of each.
             return dataclasses.replace(question, kind="compare", refers_back=True)
         if not question.focus and question.kind == "other":
@@ -289,13 +294,28 @@ class Assistant:
             return dataclasses.replace(question, kind="definition", refers_back=True)
         return question
 
-    def _read_earlier(self, asked: Turn) -> Question:
+    def _compared_by_name(self, docs: list[int]) -> Question | None:
+        """ "Compare A and B" for the papers, when each has a name that names it alone: each
+        is then read for what its abstract says of itself ("we propose EasyQuant, ..."), not
+        for what any sentence says of the field."""
+        names = [self.names.surface_of(doc, "") for doc in docs]
+        if not all(names):
+            return None
+        question = self.read("Compare " + " and ".join(names))
+        found = [n.docs for n in question.named]
+        if len(found) != len(docs) or any(d not in n for d, n in zip(docs, found, strict=True)):
+            return None
+        return question
+
+    def _read_earlier(self, asked: Turn, cited: list[int]) -> Question:
         """An earlier question as it was read: with a pronoun for the papers it picked (how many
-        the answer before it cited does not change the reading)."""
+        the answer before it cited does not change the reading), or their names when its answer
+        (`cited`) compared them by name."""
         picked = picked_papers(asked.question, count=1 << 20)
         if picked is None:
             return self.read(asked.question)
-        return self._read_picked(picked, len(picked.numbers))
+        docs = cited if len(cited) == len(picked.numbers) else None
+        return self._read_picked(picked, len(picked.numbers), docs)
 
     def _asked_of_another(self, text: str, conversation: Conversation) -> Question | None:
         """ "And BlockLLM?" after "What is Splitwise?": the earlier question with the paper it

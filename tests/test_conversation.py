@@ -511,3 +511,65 @@ def test_papers_besides_a_named_one_leave_it_out_and_are_not_about_it(corpora):
     answer = corpora.ask("Which papers besides Dolma describe a corpus for language modelling?")
     cited = [c.doc_id for c in answer.citations]
     assert "dolma" not in cited and cited[0] == "pile"
+
+
+QUANTIZERS = [
+    (
+        "easy",
+        "EasyQuant: Data-free Quantization",
+        "Model quantization is an effective method for reducing the cost of models. Calibration "
+        "data limits how well quantized models generalise. We propose EasyQuant, a data-free "
+        "quantization algorithm that keeps outliers unchanged. EasyQuant matches the original "
+        "model.",
+    ),
+    (
+        "fine",
+        "FineQuant: Fine-grained Quantization",
+        "Quantization is a common way to shrink language models. We propose FineQuant, a "
+        "fine-grained weight-only quantization method. FineQuant speeds up inference threefold.",
+    ),
+    (
+        "omni",
+        "OmniQuant: Calibrated Quantization",
+        "Quantization lowers the memory models need. We propose OmniQuant, which learns "
+        "quantization clipping ranges. OmniQuant quantizes weights to four bits.",
+    ),
+    ("salt", "Road Salt and Bridges", "Road salt rusts the steel of concrete bridges."),
+]
+
+
+@pytest.fixture(scope="module")
+def quantizers(tmp_path_factory):
+    base = tmp_path_factory.mktemp("quantizers")
+    return Assistant(Engine.open([small_collection(base, "quant", QUANTIZERS)], base / "index"))
+
+
+@pytest.mark.parametrize("corpus", ["seeds", "quantizers"])
+def test_comparing_papers_picked_by_number_reads_them_as_named(corpus, seeds_assistant, quantizers):
+    """ "Compare the first and the third" after a list is "compare A and C" by their names: each
+    paper is quoted for what it says of itself ("we propose EasyQuant, ..."), not for a sentence
+    about the field ("Model quantization is an effective method ...")."""
+    assistant = seeds_assistant if corpus == "seeds" else quantizers
+    conversation = Conversation()
+    listed = assistant.ask("Which papers study quantization?", conversation)
+    cited = [c.doc_id for c in listed.citations]
+    assert len(cited) >= 3
+    picked = assistant.ask("compare the first and the third", conversation)
+    assert [c.doc_id for c in picked.citations] == [cited[0], cited[2]]
+    names = [c.title.split(":")[0] for c in picked.citations]
+    named = assistant.ask(f"compare {names[0]} and {names[1]}")
+    assert picked.answer == named.answer
+    assert all(" propose " in line for line in picked.answer.splitlines())
+
+
+def test_tell_me_more_after_a_comparison_goes_on_with_each_paper(quantizers):
+    conversation = Conversation()
+    first = quantizers.ask("compare EasyQuant and FineQuant", conversation)
+    more = quantizers.ask("tell me more", conversation)
+    assert [c.doc_id for c in more.citations] == ["easy", "fine"]
+    assert more.answer.count("\n") == 1 and more.answer.startswith("- EasyQuant: ")
+    quoted = {(s.doc_id, s.sentence_index) for s in first.sentences}
+    assert not quoted & {(s.doc_id, s.sentence_index) for s in more.sentences}
+    for _ in range(4):
+        more = quantizers.ask("tell me more", conversation)
+    assert more.abstained and more.answer == "The abstracts cited say nothing more on this."

@@ -242,11 +242,14 @@ class Composer:
         """The best sentence of each paper compared, side by side, in the question's order."""
         return self.side_by_side(self.compared())
 
-    def side_by_side(self, docs: list[int]) -> list[Choice]:
-        """The best sentence of each paper, labelled with its name, in the order given."""
+    def side_by_side(
+        self, docs: list[int], skip: set[tuple[int, int]] = frozenset()
+    ) -> list[Choice]:
+        """The best sentence of each paper (but those in `skip`), labelled with its name, in the
+        order given."""
         chosen = []
         for doc in docs:
-            best = self.ranked(doc)[:1]
+            best = self.ranked(doc, skip)[:1]
             if best:
                 label = _short_name(self.engine.papers.heading(doc))
                 chosen.append(_labelled(best[0], label))
@@ -278,7 +281,7 @@ class Composer:
     # -- the whole answer ---------------------------------------------------------------------
 
     def trigger(self, lead: PaperCandidate) -> Trigger:
-        if self.question.kind == "compare":
+        if self.question.kind == "compare" or self.question.continues == "compare":
             return named_comparison(self.candidates)
         features, cannot = self.evidence(lead)
         return decide(features, self.weights.trigger, cannot)
@@ -324,6 +327,9 @@ class Composer:
                 matched = qualifying
         elif q.kind == "compare":
             choices = self.compare_choices()
+        elif q.continues == "compare":
+            # "Tell me more" after a comparison goes on with each paper, side by side.
+            choices = self.side_by_side(self.compared(), shown)
         else:
             choices = self.best_sentences(lead.doc, shown if q.kind == "more" else set())
         if not choices:
@@ -338,7 +344,7 @@ class Composer:
                 f"{len(listed) + len(choices)} of {matched} matching papers so far; "
                 "“tell me more” lists the next ones."
             )
-        lines = q.kind in ("list", "compare") or continues_list
+        lines = q.kind in ("list", "compare") or q.continues in ("list", "compare")
         answer = self.finish(choices, notes, trigger.confidence, lines, lead)
         answer.matched_papers = matched
         return answer
