@@ -520,19 +520,21 @@ QUANTIZERS = [
         "Model quantization is an effective method for reducing the cost of models. Calibration "
         "data limits how well quantized models generalise. We propose EasyQuant, a data-free "
         "quantization algorithm that keeps outliers unchanged. EasyQuant matches the original "
-        "model.",
+        "model. Code is available at https://github.com/example/easyquant.",
     ),
     (
         "fine",
         "FineQuant: Fine-grained Quantization",
         "Quantization is a common way to shrink language models. We propose FineQuant, a "
-        "fine-grained weight-only quantization method. FineQuant speeds up inference threefold.",
+        "fine-grained weight-only quantization method. We implement FineQuant in a fused kernel. "
+        "FineQuant speeds up inference threefold.",
     ),
     (
         "omni",
         "OmniQuant: Calibrated Quantization",
         "Quantization lowers the memory models need. We propose OmniQuant, which learns "
-        "quantization clipping ranges. OmniQuant quantizes weights to four bits.",
+        "quantization clipping ranges. OmniQuant quantizes weights to four bits. We release our "
+        "models on GitHub.",
     ),
     ("salt", "Road Salt and Bridges", "Road salt rusts the steel of concrete bridges."),
 ]
@@ -573,3 +575,19 @@ def test_tell_me_more_after_a_comparison_goes_on_with_each_paper(quantizers):
     for _ in range(4):
         more = quantizers.ask("tell me more", conversation)
     assert more.abstained and more.answer == "The abstracts cited say nothing more on this."
+
+
+def test_where_the_code_is_is_answered_by_the_papers_giving_a_link(quantizers):
+    """After a list, "Do they release code?" is answered by each paper that gives a link or says
+    what it releases, in whatever words ("Code is available at ..."); a paper that gives none
+    does not say where its code is, though it mentions what it implements."""
+    conversation = Conversation()
+    quantizers.ask("Which papers study quantization?", conversation)
+    answer = quantizers.ask("Do they release code?", conversation)
+    assert {c.doc_id for c in answer.citations} == {"easy", "omni"}
+    assert "Code is available at https://github.com/example/easyquant." in answer.answer
+    conversation = Conversation()
+    quantizers.ask("What is FineQuant?", conversation)
+    answer = quantizers.ask("Where can I find the implementation?", conversation)
+    assert answer.abstained
+    assert answer.answer.startswith("The abstract of “FineQuant: Fine-grained Quantization”")

@@ -416,7 +416,12 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
     # asking for its finding are not what it is about. A question naming no work ("results for
     # creep buckling") searches with every word.
     finding = _FINDING.match(text[opening:]) if named or refers_back else None
-    said = range(*_shifted(finding, finding.lastgroup if finding else None, opening))
+    said = set(range(*_shifted(finding, finding.lastgroup if finding else None, opening)))
+    if kind == "pointer" and (named or refers_back):
+        # "Is the LongWriter code available?", "Do they release code?": the words asking where
+        # the code is are the form of the question, which a link answers, not its subject.
+        for match in re.finditer(rf"{_CODE}|{_AVAILABLE}", text, re.I):
+            said.update(range(*match.span()))
     # "Besides X": X and the words leaving it out are not what the question is about.
     excepting = {n: _EXCEPT.search(text[: n.start]) for n in named}
     excepted = [n for n, m in excepting.items() if m is not None]
