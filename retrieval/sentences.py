@@ -101,6 +101,8 @@ _STOP_BEFORE_CAPITAL = re.compile(r"(?<=\S)[.!?][\"')\]]*\s+(?=[A-Z0-9]|[a-z]+[A
 _STOP_BEFORE_WORD = re.compile(r"[.!?][\"')\]]*\s+(?=\w)")
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _AFTER_NUMBER = re.compile(r"\d\s+[A-Z]\.$")
+# A unit after a number ("a 24 in. plate", "at 800 deg. cent"), which a sentence seldom ends on.
+_UNIT_AFTER_NUMBER = re.compile(r"\d\s*(?:in|deg|lbs?|hrs?|min|yds?|oz|gal)\.$", re.I)
 
 
 def _stops(cased: bool) -> re.Pattern[str]:
@@ -115,7 +117,8 @@ def _long_text_cuts(text: str, cased: bool) -> list[int]:
     for match in _stops(cased).finditer(text):
         cut, stop = match.end(), match.start()
         last_word = text[text.rfind(" ", 0, stop) + 1 : stop + 1].casefold().lstrip("([\"'")
-        if last_word in ABBREVIATIONS or _INITIAL.match(last_word.upper()):
+        doubtful = _UNIT_AFTER_NUMBER.search(text, max(0, stop - 20), stop + 1)
+        if last_word in ABBREVIATIONS or _INITIAL.match(last_word.upper()) or doubtful:
             # The rare doubtful stop gets the whole check, on the characters around it.
             window = text[max(0, cut - _TAIL_CHARS) : cut]
             if not _is_real_boundary(window, text[cut : cut + _TAIL_CHARS], cased, False):
@@ -181,6 +184,9 @@ def _abbreviation_holds(tail: str, head: str) -> bool:
     if _INITIAL.match(last.group(1)) and not _AFTER_NUMBER.search(end):
         # "J. Smith", but not a unit after a number: "-0.5 D. Cycloplegic ..."
         return not opens_sentence
+    if _UNIT_AFTER_NUMBER.search(end):
+        # Only a capital after it may open a sentence (in a lower-cased text, none does).
+        return not opener[:1].isupper()
     last_word = last.group(1).casefold().lstrip("([\"'")
     if last_word not in ABBREVIATIONS:
         return False

@@ -138,6 +138,28 @@ def test_a_text_without_capitals_splits_at_each_full_stop():
     ]
 
 
+def test_a_unit_after_a_number_ends_no_sentence_unless_a_capital_follows():
+    """ "24 in." is inches: in a text without capitals the point once cut "a flat plate 24 in."
+    from "long and thick"; with capitals, a capital after the unit still opens a sentence."""
+    text = (
+        "the boundary layer on a flat plate 24 in. long was measured . the tunnel ran at 800 "
+        "deg. cent . steps of 0.004 in. were used ."
+    )
+    assert sentence_texts(text) == [
+        "the boundary layer on a flat plate 24 in. long was measured .",
+        "the tunnel ran at 800 deg. cent .",
+        "steps of 0.004 in. were used .",
+    ]
+    cased = "The values rose from 5 to 24 in. Further tests were run. It weighed 10 lb. and held."
+    assert sentence_texts(cased) == [
+        "The values rose from 5 to 24 in.",
+        "Further tests were run.",
+        "It weighed 10 lb. and held.",
+    ]
+    book = " ".join(["the flat plate was 24 in. long and thick ."] * 600)  # past syntok's limit
+    assert sentence_texts(book) == ["the flat plate was 24 in. long and thick ."] * 600
+
+
 def test_one_capital_keeps_lowercase_continuations_together():
     """In a text with capitals, a lowercase word after a full stop continues the sentence."""
     text = "We use approx. ten runs. it works as in Smith et al. see below."
