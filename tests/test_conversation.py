@@ -496,6 +496,14 @@ def test_which_papers_use_it_lists_the_papers_using_what_was_just_asked_about(co
     assert others.answer.startswith("- ")
 
 
+def test_how_many_papers_lists_them_and_says_how_many(corpora):
+    """ "How many papers use Dolma?" asks for papers, not for a number in one abstract."""
+    answer = corpora.ask("How many papers use Dolma?")
+    assert {c.doc_id for c in answer.citations} == {"dolma", "olmo", "tulu"}
+    assert answer.notes == ["3 papers match closely."]
+    assert answer.answer.startswith("- ")
+
+
 def test_no_other_paper_using_it_is_said_plainly(corpora):
     conversation = Conversation()
     corpora.ask("What is OLMo?", conversation)

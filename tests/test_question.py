@@ -18,6 +18,7 @@ from retrieval.names import system_name
         ("What speedup does Chimera report?", "quantity"),
         ("How does LightSeq partition the sequence?", "method"),
         ("Which papers study pruning of LLMs?", "list"),
+        ("How many papers study pruning?", "list"),
         ("List papers about tool use", "list"),
         ("Does ordering matter for sets?", "yesno"),
         # The opening words decide before number words do.

@@ -344,6 +344,9 @@ class Composer:
                 f"{len(listed) + len(choices)} of {matched} matching papers so far; "
                 "“tell me more” lists the next ones."
             )
+        elif q.counts_papers:
+            count = len(choices)
+            notes.append(f"{count} {'paper matches' if count == 1 else 'papers match'} closely.")
         lines = q.kind in ("list", "compare") or q.continues in ("list", "compare")
         answer = self.finish(choices, notes, trigger.confidence, lines, lead)
         answer.matched_papers = matched

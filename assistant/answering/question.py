@@ -55,9 +55,12 @@ QUESTION_WORDS = frozenset(
     """.split()
 )
 
+# "How many papers study X?" asks for the papers, and how many there are.
+_COUNTS_PAPERS = re.compile(r"\bhow many (?:papers|works|studies|articles)\b", re.I)
 _LIST = re.compile(
     r"\b(which|what|list|find|name|show)\b[^?]*\b(papers|works|studies|articles|approaches|methods)\b"
-    r"|\bpapers (?:that|which|about|on|using)\b|\blist (?:all |the )?papers\b",
+    r"|\bpapers (?:that|which|about|on|using)\b|\blist (?:all |the )?papers\b"
+    rf"|{_COUNTS_PAPERS.pattern}",
     re.I,
 )
 COMPARE = re.compile(
@@ -336,11 +339,16 @@ class Question:
         question's own form ("How do X and Y each ..." wants methods); a bare "Compare X and Y"
         wants what each one is."""
         if self.kind in ("compare", "list", "more"):
-            form = sentence_form(self.text)
+            form = sentence_form(_COUNTS_PAPERS.sub("which papers", self.text))
             if self.kind == "compare" and form in ("other", "yesno"):
                 return "definition"
             return form
         return self.kind
+
+    @property
+    def counts_papers(self) -> bool:
+        """Whether the question asks how many papers there are ("How many papers study X?")."""
+        return self.kind == "list" and bool(_COUNTS_PAPERS.search(self.text))
 
     @property
     def named_docs(self) -> list[int]:
