@@ -177,6 +177,32 @@ def test_what_the_x_of_y_asks_about_y(reefs):
     assert not reefs.ask(asked_of_cameras, Conversation()).abstained
 
 
+def test_how_tall_asks_about_what_follows_not_about_being_tall(tmp_path):
+    """ "How tall is Everest?" asks a measure (tall) of Everest: the tower that is "330 metres
+    tall" says nothing of Everest, and cannot answer it."""
+    corpus = small_collection(
+        tmp_path,
+        "towers",
+        [
+            (
+                "eiffel",
+                "Eiffel Tower",
+                "The Eiffel Tower is an iron tower in Paris. The tower is 330 metres tall.",
+            ),
+            ("reef", "Great Barrier Reef", "The reef is the largest coral reef system on Earth."),
+        ],
+    )
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    engine = assistant.engine
+    eiffel = frozenset(engine.term_ids(engine.papers.position("eiffel")))
+    for question in ("How tall is Everest?", "how tall is everest"):
+        read = read_question(engine, assistant.names, question, assistant.glossary)
+        assert lacks_subject(read, eiffel), question
+        assert assistant.ask(question, Conversation()).abstained, question
+    answered = assistant.ask("How tall is the Eiffel Tower?", Conversation())
+    assert "330 metres tall" in answered.answer
+
+
 def test_a_count_needs_the_counted_thing_beside_a_number(reefs):
     # "cameras" stand beside no number in the fish-count abstract; "fish" stand beside 1200.
     cameras = features(reefs, "How many cameras counted the reef fish?", "fishcount")

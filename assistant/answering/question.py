@@ -103,6 +103,12 @@ _DEFINITION = re.compile(
 _ATTRIBUTE = re.compile(
     r"^\s*(what|who)('s| is| are| was) the\s+(?P<asked>(?:[^\s?]+\s+){1,3})of\s", re.I
 )
+# "How tall is X?": the measure asked for (tall), not what the question is about (X).
+_MEASURE = re.compile(
+    r"^\s*how (?P<measure>large|big|fast|long|small|often|well|tall|high|far|old|deep|wide|"
+    r"heavy|hot|cold|loud|bright|early|late|expensive|cheap)\b",
+    re.I,
+)
 _METHOD = re.compile(r"^\s*how (does|do|did|is|are|can|could|would|was|were)\b", re.I)
 # A yes/no question opens with an auxiliary verb, also after a topic and a colon, a dash or a
 # full stop ("Drug X: is it safe?", "Drug X. Is it safe?"), as titles of studies often ask.
@@ -296,6 +302,8 @@ class Question:
     said: str = ""
     # What a "how many" or "what" question asks about ("GPUs"): positions in `concepts`.
     asked: frozenset[int] = frozenset()
+    # The measure a "how tall" question asks for: positions in `concepts`.
+    measure: frozenset[int] = frozenset()
     # The papers a list of other papers leaves out ("Which other papers use Dolma?").
     besides: frozenset[int] = frozenset()
 
@@ -419,6 +427,8 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
     opening = len(text) - len(without_opening(text))
     asked_span = _ATTRIBUTE.match(text[opening:]) or _ASKED.match(text[opening:])
     asked_range = range(*_shifted(asked_span, "asked", opening))
+    measure_range = range(*_shifted(_MEASURE.match(text[opening:]), "measure", opening))
+    measure: set[int] = set()
     asked: set[int] = set()
     # "What did X find?": once the question names the work or refers back to it, the words
     # asking for its finding are not what it is about. A question naming no work ("results for
@@ -477,6 +487,8 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
             concepts.append(concept)
         if start in asked_range:
             asked.add(position)
+        if start in measure_range:
+            measure.add(position)
         _add_weights(weights, ids)
     for found in meanings.values():
         for meaning in found:
@@ -496,6 +508,7 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
         focus,
         corrections,
         asked=frozenset(asked),
+        measure=frozenset(measure),
         besides=besides if kind == "list" else frozenset(),
     )
 

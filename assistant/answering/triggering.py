@@ -202,9 +202,10 @@ def counts_only_others(question: Question, table: SentenceTable) -> bool:
 
 def lacks_subject(question: Question, paper_terms: frozenset[int]) -> bool:
     """Whether the paper mentions nothing of what the question is about: its focus besides what
-    it asks for ("how many players are on a soccer team": a soccer team), when the question has
-    a subject of its own (not "it" or "they")."""
-    subject = [f for i, f in enumerate(question.focus) if i not in question.asked and f.share > 0]
+    it asks for ("how many players are on a soccer team": a soccer team; "how tall is Everest":
+    Everest), when the question has a subject of its own (not "it" or "they")."""
+    asked = question.asked | question.measure
+    subject = [f for i, f in enumerate(question.focus) if i not in asked and f.share > 0]
     return (
         bool(subject)
         and not question.refers_back
