@@ -19,6 +19,9 @@ from retrieval.names import system_name
         ("How does LightSeq partition the sequence?", "method"),
         ("Which papers study pruning of LLMs?", "list"),
         ("How many papers study pruning?", "list"),
+        # What a work brings is what it proposes.
+        ("What are the main contributions of MetaTool?", "definition"),
+        ("What is the key idea of dropout?", "definition"),
         ("List papers about tool use", "list"),
         ("Does ordering matter for sets?", "yesno"),
         # The opening words decide before number words do.
@@ -199,6 +202,17 @@ def test_a_word_one_edit_from_a_word_of_the_collection_is_read_as_it(
 ):
     q = read(seeds_engine, seeds_assistant, f"Which papers improve {typed}?")
     assert q.corrections == {typed: meant}
+
+
+def test_asking_for_the_contributions_of_x_is_asking_about_x(seeds_engine, seeds_assistant):
+    """ "The main contributions of MetaTool" are what MetaTool proposes: the words asking for
+    them are not what the question is about, or a paper would need the word "contributions"."""
+    question = "What are the main contributions of MetaTool?"
+    read_ = read(seeds_engine, seeds_assistant, question)
+    assert [c.word for c in read_.concepts] == ["MetaTool"]
+    answer = seeds_assistant.ask(question, Conversation())
+    assert not answer.abstained
+    assert answer.answer == seeds_assistant.ask("What is MetaTool?", Conversation()).answer
 
 
 def test_a_typo_is_never_read_as_a_word_only_removed_papers_used(tmp_path):

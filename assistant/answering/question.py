@@ -134,6 +134,14 @@ _FINDING = re.compile(
     r"|(?:did|does|do)\s+(?:[^?]{1,80}?\s+)?(?P<verb>find|show|conclude|demonstrate|reveal)\b)",
     re.I,
 )
+# "What are the main contributions of X?", "What is the key idea of X?": what the work brings,
+# which is what it proposes ("we introduce X, a ..."), as "What is X?" asks.
+_CONTRIBUTION = re.compile(
+    r"^\s*what\s+(?:is|are|were|was)\s+(?:the|its|their|[\w-]+'s?)\s+"
+    r"(?P<said>(?:(?:main|key|central|major|primary|principal|core|basic)\s+)?"
+    r"(?:contribution|idea|novelty|innovation)s?)\b",
+    re.I,
+)
 # What a wh-question asks about: the words between "how many", "what" or "which" and the verb or
 # preposition that follows them ("How many GPUs were used", "What learning rate was used",
 # "Which GPU did it use"). An answer states it beside the answer itself.
@@ -432,8 +440,11 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
     asked: set[int] = set()
     # "What did X find?": once the question names the work or refers back to it, the words
     # asking for its finding are not what it is about. A question naming no work ("results for
-    # creep buckling") searches with every word.
-    finding = _FINDING.match(text[opening:]) if named or refers_back else None
+    # creep buckling") searches with every word. "The main contributions of X" always asks what
+    # X brings, whatever X is.
+    finding = _CONTRIBUTION.match(text[opening:]) or (
+        _FINDING.match(text[opening:]) if named or refers_back else None
+    )
     said = set(range(*_shifted(finding, finding.lastgroup if finding else None, opening)))
     if kind == "pointer" and (named or refers_back):
         # "Is the LongWriter code available?", "Do they release code?": the words asking where
@@ -704,6 +715,8 @@ def sentence_form(text: str) -> Kind:
         return "where"
     if _FINDING.match(text):
         return "finding"
+    if _CONTRIBUTION.match(text):
+        return "definition"
     # The opening words decide first: "Can it run faster?" asks yes or no, and "How does size
     # affect how well it generalises?" asks how; neither asks for a number.
     if _METHOD.match(text):
