@@ -60,6 +60,18 @@ def test_it_means_the_paper_of_the_previous_answer(seeds_assistant):
     assert "4.7x less communication" in answer.answer
 
 
+def test_how_big_asked_of_the_previous_paper_asks_for_its_figures(seeds_assistant):
+    """ "How big are the models trained on it?" asks for a size, which a number gives: "big" is
+    the question's form, not a word the abstract must use ("much smaller ... below 10 million
+    total parameters")."""
+    conversation = Conversation()
+    seeds_assistant.ask("What is TinyStories?", conversation)
+    answer = seeds_assistant.ask("How big are the models trained on it?", conversation)
+    assert not answer.abstained and not answer.weak
+    assert answer.citations[0].title.startswith("TinyStories")
+    assert any(ch.isdigit() for ch in answer.sentences[0].text)
+
+
 def test_tell_me_more_continues_without_repeating(seeds_assistant):
     conversation = Conversation()
     first = seeds_assistant.ask("What is SirLLM?", conversation)
