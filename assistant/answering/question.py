@@ -451,9 +451,10 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
         # the code is are the form of the question, which a link answers, not its subject.
         for match in re.finditer(rf"{_CODE}|{_AVAILABLE}", text, re.I):
             said.update(range(*match.span()))
-    if named or refers_back:
-        # "How big is it?", "How fast is Splitwise?": asked of a known work, the measure is the
-        # form of the question, which a number answers, not a word its abstract must use.
+    if refers_back:
+        # "How big is it?": asked of the previous answer's work, the measure is the form of the
+        # question, which a number answers, not a word its abstract must use (the question has
+        # few other words, and the measure would weigh most of its focus).
         said.update(measure_range)
     # "Besides X": X and the words leaving it out are not what the question is about.
     excepting = {n: _EXCEPT.search(text[: n.start]) for n in named}
