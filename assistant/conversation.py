@@ -98,6 +98,8 @@ _CHOOSES_A_PAPER = re.compile(
 _AUXILIARY = re.compile(rf"\b{AUXILIARY}\s*$", re.I)
 NO_SUCH_PAPER = "The previous answer cites {count} papers: pick one by its number, 1 to {count}."
 NOTHING_TO_CONTINUE = "There is no earlier answer to go on with: ask a question first."
+NOTHING_TO_REFER = "There is no earlier answer for “it” to stand for: ask about a paper first."
+NAME_ONE = "The previous answer cites {count} papers: name the one you mean."
 # Longer input is not a question; it is refused at once rather than analysed for seconds.
 MAX_QUESTION_CHARS = 2000
 
@@ -217,12 +219,9 @@ class Assistant:
         if question.kind == "list" and question.refers_back and not question.named:
             # "Which papers use it?" after "What is Dolma?": a list about what was spoken of.
             referent = self._referent(conversation)
-            if referent is not None:
-                words, docs = referent
-                question = self.read(with_referent(text, words))
-                if asks_for_others(text):
-                    question = dataclasses.replace(question, besides=question.besides | docs)
-                return question, context
+            if isinstance(referent, str):
+                return dataclasses.replace(question, said=referent), context
+            return self._list_about(text, *referent), context
         if len(context) < 2 and COMPARE.search(text) and _THEY.search(text) and not question.named:
             # "Compare them" after two answers on one paper each compares those two papers.
             recent = self._positions(conversation.recent_leads(2))
@@ -249,11 +248,19 @@ class Assistant:
             question = dataclasses.replace(question, kind="compare", refers_back=True)
         return question, context
 
-    def _referent(self, conversation: Conversation) -> tuple[str, frozenset[int]] | None:
-        """What "it" stands for after an answer on one paper, and that paper's versions: the
-        paper the question named ("What is Dolma?": Dolma), what it asked to define ("What is
-        speculative decoding?"), or else the paper's name, or its title. A list asked of "it"
-        before ("Which papers use it?") leaves "it" as it was."""
+    def _list_about(self, text: str, words: str, docs: frozenset[int]) -> Question:
+        """A list question with `words` for its "it"; "other papers" leaves out `docs`."""
+        question = self.read(with_referent(text, words))
+        if asks_for_others(text):
+            question = dataclasses.replace(question, besides=question.besides | docs)
+        return question
+
+    def _referent(self, conversation: Conversation) -> tuple[str, frozenset[int]] | str:
+        """What "it" stands for in a list question, and the papers it is: after an answer on
+        one paper, the paper the question named ("What is Dolma?": Dolma), what it asked to
+        define ("What is speculative decoding?"), or else the paper's name, or its title; after
+        a list, its topic. A list asked of "it" before ("Which papers use it?") leaves "it" as it
+        was. When "it" can stand for nothing, what to say instead."""
         turn = next(
             (
                 t
@@ -264,13 +271,17 @@ class Assistant:
             ),
             None,
         )
-        if turn is None or len(turn.answer.citations) != 1:
-            return None
+        if turn is None:
+            return NOTHING_TO_REFER
+        earlier = self.read(turn.question)
+        if turn.answer.kind == "list" and earlier.concepts:
+            return " ".join(c.word for c in earlier.concepts), frozenset()
+        if len(turn.answer.citations) != 1:
+            return NAME_ONE.format(count=len(turn.answer.citations))
         lead = self.engine.papers.position(turn.answer.citations[0].doc_id)
         if lead is None:
-            return None
+            return NOTHING_TO_REFER
         docs = frozenset(self.engine.papers.versions(lead))
-        earlier = self.read(turn.question)
         if len(earlier.named) == 1:
             return earlier.named[0].canonical, docs | frozenset(earlier.named[0].docs)
         if earlier.kind == "definition" and earlier.concepts and not earlier.refers_back:
@@ -282,6 +293,11 @@ class Assistant:
         """A question picking `papers` papers (`docs`) by number, read with a pronoun for them;
         a bare "compare the first and the third" as if it named them."""
         question = self.read(picked.reading)
+        if docs and len(docs) == 1 and question.kind == "list" and question.refers_back:
+            # "Which papers use the first one?": a list about that paper.
+            title = self.engine.papers.title(docs[0])
+            versions = frozenset(self.engine.papers.versions(docs[0]))
+            return self._list_about(picked.reading, self.names.surface_of(docs[0], title), versions)
         if papers >= 2 and not question.named and question.kind not in ("list", "more"):
             if docs and not question.focus and COMPARE.search(picked.reading):
                 named = self._compared_by_name(docs)

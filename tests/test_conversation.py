@@ -611,3 +611,26 @@ def test_where_the_code_is_is_answered_by_the_papers_giving_a_link(quantizers):
     answer = quantizers.ask("Where can I find the implementation?", conversation)
     assert answer.abstained
     assert answer.answer.startswith("The abstract of “FineQuant: Fine-grained Quantization”")
+
+
+def test_it_in_a_list_question_stands_for_what_can_be_named(corpora):
+    """With nothing before it, "it" stands for nothing, and the list says so rather than list
+    the papers that say "use"; after two papers it asks which one; after a list, "it" is the
+    list's topic; and "the first one" is that paper."""
+    answer = corpora.ask("Which papers use it?", Conversation())
+    assert answer.abstained and answer.answer == (
+        "There is no earlier answer for “it” to stand for: ask about a paper first."
+    )
+    conversation = Conversation()
+    corpora.ask("compare Dolma and OLMo", conversation)
+    answer = corpora.ask("Which papers use it?", conversation)
+    assert answer.answer == "The previous answer cites 2 papers: name the one you mean."
+    conversation = Conversation()
+    listed = corpora.ask("Which papers describe an open corpus?", conversation)
+    again = corpora.ask("Which papers describe it?", conversation)
+    assert [c.doc_id for c in again.citations] == [c.doc_id for c in listed.citations]
+    first = listed.citations[0]
+    others = corpora.ask("Which other papers use the first one?", conversation)
+    assert first.doc_id not in {c.doc_id for c in others.citations} | {
+        r.doc_id for r in others.see_also
+    }

@@ -334,8 +334,8 @@ class Composer:
             choices = self.best_sentences(lead.doc, shown if q.kind == "more" else set())
         if not choices:
             if q.besides and not exhausted:
-                others = [d for d in self.closest() if d not in q.besides]
-                return abstention(self.engine, q, others, trigger.confidence, said=NO_OTHER_PAPERS)
+                closest = self.closest()
+                return abstention(self.engine, q, closest, trigger.confidence, said=NO_OTHER_PAPERS)
             suggested = self._suggested(exhausted)
             return abstention(self.engine, q, suggested, trigger.confidence, said=exhausted)
         notes = []
@@ -411,12 +411,13 @@ class Composer:
     def closest(self, lead: PaperCandidate | None = None) -> list[int]:
         """The papers to suggest beside an abstention or a weak answer; those the question
         pointed at come first. When the answer leans on one of those (asked of the paper it
-        names, or of the previous answer's), only those: other papers are no answer to that."""
+        names, or of the previous answer's), only those: other papers are no answer to that. A
+        list of other papers suggests none of those it leaves out."""
         candidates = self.candidates
         pointed = [d for d in self.pointed() if candidates.of(d) is not None]
         others = [] if lead is not None and lead.doc in pointed else candidates.docs
         closest: list[int] = []
-        seen: set[int] = set()
+        seen: set[int] = set(self.question.besides)
         for doc in pointed + others:
             if doc not in seen:  # one entry per paper, whichever of its versions comes first
                 closest.append(doc)
