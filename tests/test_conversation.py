@@ -46,10 +46,15 @@ BRIDGES = [
 ]
 
 
+def assistant_over(tmp_path_factory, name, records):
+    """An assistant over a small collection of (id, title, abstract) records."""
+    base = tmp_path_factory.mktemp(name)
+    return Assistant(Engine.open([small_collection(base, name, records)], base / "index"))
+
+
 @pytest.fixture(scope="module")
 def bridges(tmp_path_factory):
-    base = tmp_path_factory.mktemp("bridges")
-    return Assistant(Engine.open([small_collection(base, "bridges", BRIDGES)], base / "index"))
+    return assistant_over(tmp_path_factory, "bridges", BRIDGES)
 
 
 def test_it_means_the_paper_of_the_previous_answer(seeds_assistant):
@@ -492,8 +497,7 @@ CORPORA = [
 
 @pytest.fixture(scope="module")
 def corpora(tmp_path_factory):
-    base = tmp_path_factory.mktemp("corpora")
-    return Assistant(Engine.open([small_collection(base, "corpora", CORPORA)], base / "index"))
+    return assistant_over(tmp_path_factory, "corpora", CORPORA)
 
 
 def test_which_papers_use_it_lists_the_papers_using_what_was_just_asked_about(corpora):
@@ -562,8 +566,7 @@ QUANTIZERS = [
 
 @pytest.fixture(scope="module")
 def quantizers(tmp_path_factory):
-    base = tmp_path_factory.mktemp("quantizers")
-    return Assistant(Engine.open([small_collection(base, "quant", QUANTIZERS)], base / "index"))
+    return assistant_over(tmp_path_factory, "quantizers", QUANTIZERS)
 
 
 @pytest.mark.parametrize("corpus", ["seeds", "quantizers"])
