@@ -346,6 +346,35 @@ def test_citations_carry_authors_address_and_version(tmp_path):
     assert "id 2401.1 · Ada Lovelace, Alan Turing · https://example.org/kestrel" in text
 
 
+def test_when_and_who_the_abstract_does_not_answer_are_told_from_the_record(tmp_path):
+    """An abstract seldom gives its own date or authors; the paper's record may, and the answer
+    says so beside saying the abstract does not."""
+    records = [
+        {
+            "id": "k1",
+            "title": "Kestrel: Fast Sparse Attention",
+            "abstract": "Kestrel is a sparse attention kernel. It runs three times faster.",
+            "authors": ["Ada Lovelace", "Alan Turing"],
+            "date": "2024-01-15",
+        },
+        {"id": "b1", "title": "Bridges", "abstract": "Road salt rusts steel in concrete bridges."},
+    ]
+    corpus = tmp_path / "papers.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    who = assistant.ask("Who wrote Kestrel?", Conversation())
+    assert who.abstained and who.answer == (
+        "The abstract of “Kestrel: Fast Sparse Attention” does not answer this question. "
+        "Its record in the collection lists Ada Lovelace, Alan Turing."
+    )
+    when = assistant.ask("When was Kestrel published?", Conversation())
+    assert when.abstained and when.answer.endswith(
+        "Its record in the collection is dated 2024-01-15."
+    )
+    undated = assistant.ask("When was the bridges paper published?", Conversation())
+    assert "record" not in undated.answer
+
+
 @pytest.mark.parametrize("options", [[], ["--corpus", "telescopes.jsonl"]])
 def test_the_chat_without_a_terminal_exits_at_once(tmp_path, options):
     """`assistant`, and `assistant --corpus papers/` (options without a command are the

@@ -447,7 +447,15 @@ def abstention(
     """The answer saying the collection does not answer; `about`: the paper the question asked
     about, whose abstract was read and does not say; `said`: another reason to give."""
     if said is None and about is not None:
-        said = NO_ANSWER_IN.format(title=engine.papers.heading(about))
+        said = " ".join(
+            filter(
+                None,
+                [
+                    NO_ANSWER_IN.format(title=engine.papers.heading(about)),
+                    _on_record(engine, question, about),
+                ],
+            )
+        )
     return Answer(
         question=question.text,
         kind=question.kind,
@@ -505,6 +513,18 @@ def assemble(
         notes=notes,
         confidence=round(confidence, 4),
     )
+
+
+def _on_record(engine: Engine, question: Question, doc: int) -> str | None:
+    """What the paper's record in the collection says to a "when" or "who" question its
+    abstract does not answer: its date, or its authors."""
+    if question.form == "when":
+        date = engine.papers.dates.optional(doc)
+        return f"Its record in the collection is dated {date}." if date else None
+    if question.form == "who":
+        authors = engine.papers.authors.optional(doc)
+        return f"Its record in the collection lists {authors}." if authors else None
+    return None
 
 
 def reference(engine: Engine, doc: int) -> Reference:

@@ -11,14 +11,15 @@ questions whether the thing counted stands beside a number. A fitted logistic mo
 into the probability that the collection answers; below the fitted threshold the assistant says
 it does not.
 
-Five pieces of evidence stand on their own, whatever else the paper shares with the question: a
+Six pieces of evidence stand on their own, whatever else the paper shares with the question: a
 paper that never names what a "how many" question counts, when that is a name ("GPUs"), cannot
 say how many there are; nor can a paper that mentions the name a "how many" question asks about
 only where it counts nothing of it ("How many parameters does GPT-4 have?"); a paper that
 mentions nothing of what the question is about (a chess entry for "how many players are on a
 soccer team") cannot answer it; and a paper that names no one cannot say who ("Who proposed
-TinyStories?": abstracts seldom name their authors); nor can a paper that gives no link and
-releases nothing say where its code is."""
+TinyStories?": abstracts seldom name their authors), nor a paper named or referred to that
+holds no date say when; nor can a paper that gives no link and releases nothing say where its
+code is."""
 
 from __future__ import annotations
 
@@ -219,6 +220,18 @@ def names_nobody(question: Question, table: SentenceTable) -> bool:
     return question.form == "who" and not (table.column("answer_type") > 0).any()
 
 
+def dates_nothing(question: Question, table: SentenceTable) -> bool:
+    """Whether the question asks when of a paper it names or refers to ("When was Kestrel
+    published?"), and no sentence of the paper holds a year or a date. (A question opening on a
+    clause, "When a model is pruned, ...?", asks something else, so it is left to the model.)"""
+    return (
+        question.form == "when"
+        and bool(question.named or question.refers_back)
+        and "," not in question.text
+        and not (table.column("answer_type") > 0).any()
+    )
+
+
 def points_nowhere(question: Question, table: SentenceTable) -> bool:
     """Whether the question asks where the code is, and no sentence of the paper gives a link
     or says what it releases ("Where can I find the implementation?" of a paper that only
@@ -232,6 +245,7 @@ def cannot_answer(question: Question, paper_terms: frozenset[int], table: Senten
         never_names_counted(question, paper_terms)
         or lacks_subject(question, paper_terms)
         or names_nobody(question, table)
+        or dates_nothing(question, table)
         or counts_only_others(question, table)
         or points_nowhere(question, table)
     )
