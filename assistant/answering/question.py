@@ -82,8 +82,13 @@ _AVAILABLE = (
 _POINTER_ASKED = re.compile(
     rf"{_CODE}.*{_AVAILABLE}|{_AVAILABLE}.*{_CODE}|\bwhere\b.*\b(code|implementation)\b", re.I
 )
+# The measures a "how ..." question asks for a quantity of: "how tall", "how fast".
+_MEASURES = (
+    "large|big|fast|long|small|often|well|tall|high|far|old|deep|wide|heavy|hot|cold|loud|bright|"
+    "early|late|expensive|cheap"
+)
 _QUANTITY = re.compile(
-    r"\bhow (many|much|large|big|fast|long|small|often|well|tall|high|far|old|deep|wide|heavy)\b"
+    rf"\bhow (many|much|{_MEASURES})\b"
     r"|\b(number|size|sizes|score|scores|accuracy|perplexity|rate|rates|percent|percentage|"
     r"speedup|improvement|improvements|gain|gains|faster|cost|latency|throughput|bleu|rouge|f1)\b",
     re.I,
@@ -104,11 +109,7 @@ _ATTRIBUTE = re.compile(
     r"^\s*(what|who)('s| is| are| was) the\s+(?P<asked>(?:[^\s?]+\s+){1,3})of\s", re.I
 )
 # "How tall is X?": the measure asked for (tall), not what the question is about (X).
-_MEASURE = re.compile(
-    r"^\s*how (?P<measure>large|big|fast|long|small|often|well|tall|high|far|old|deep|wide|"
-    r"heavy|hot|cold|loud|bright|early|late|expensive|cheap)\b",
-    re.I,
-)
+_MEASURE = re.compile(rf"^\s*how (?P<measure>{_MEASURES})\b", re.I)
 _METHOD = re.compile(r"^\s*how (does|do|did|is|are|can|could|would|was|were)\b", re.I)
 # A yes/no question opens with an auxiliary verb, also after a topic and a colon, a dash or a
 # full stop ("Drug X: is it safe?", "Drug X. Is it safe?"), as titles of studies often ask.
