@@ -447,15 +447,10 @@ def abstention(
     """The answer saying the collection does not answer; `about`: the paper the question asked
     about, whose abstract was read and does not say; `said`: another reason to give."""
     if said is None and about is not None:
-        said = " ".join(
-            filter(
-                None,
-                [
-                    NO_ANSWER_IN.format(title=engine.papers.heading(about)),
-                    _on_record(engine, question, about),
-                ],
-            )
-        )
+        said = NO_ANSWER_IN.format(title=engine.papers.heading(about))
+        record = _on_record(engine, question, about)
+        if record:
+            said = f"{said} {record}"
     return Answer(
         question=question.text,
         kind=question.kind,

@@ -16,10 +16,10 @@ paper that never names what a "how many" question counts, when that is a name ("
 say how many there are; nor can a paper that mentions the name a "how many" question asks about
 only where it counts nothing of it ("How many parameters does GPT-4 have?"); a paper that
 mentions nothing of what the question is about (a chess entry for "how many players are on a
-soccer team") cannot answer it; and a paper that names no one cannot say who ("Who proposed
-TinyStories?": abstracts seldom name their authors), nor a paper named or referred to that
-holds no date say when; nor can a paper that gives no link and releases nothing say where its
-code is."""
+soccer team") cannot answer it; a paper that names no one cannot say who ("Who proposed
+TinyStories?": abstracts seldom name their authors); a paper the question names or refers to
+that holds no date cannot say when; and a paper that gives no link and releases nothing cannot
+say where its code is."""
 
 from __future__ import annotations
 
@@ -217,7 +217,7 @@ def lacks_subject(question: Question, paper_terms: frozenset[int]) -> bool:
 def names_nobody(question: Question, table: SentenceTable) -> bool:
     """Whether the question asks who, and no sentence of the paper names a person ("Who
     proposed TinyStories?": an abstract seldom names its authors)."""
-    return question.form == "who" and not (table.column("answer_type") > 0).any()
+    return question.form == "who" and not _gives_kind_asked(table)
 
 
 def dates_nothing(question: Question, table: SentenceTable) -> bool:
@@ -228,7 +228,7 @@ def dates_nothing(question: Question, table: SentenceTable) -> bool:
         question.form == "when"
         and bool(question.named or question.refers_back)
         and "," not in question.text
-        and not (table.column("answer_type") > 0).any()
+        and not _gives_kind_asked(table)
     )
 
 
@@ -236,7 +236,13 @@ def points_nowhere(question: Question, table: SentenceTable) -> bool:
     """Whether the question asks where the code is, and no sentence of the paper gives a link
     or says what it releases ("Where can I find the implementation?" of a paper that only
     says "we implement ...")."""
-    return question.form == "pointer" and not (table.column("answer_type") > 0).any()
+    return question.form == "pointer" and not _gives_kind_asked(table)
+
+
+def _gives_kind_asked(table: SentenceTable) -> bool:
+    """Whether a sentence of the paper holds the kind of answer asked for (for "who": a person,
+    for "when": a date, for where the code is: a link)."""
+    return bool((table.column("answer_type") > 0).any())
 
 
 def cannot_answer(question: Question, paper_terms: frozenset[int], table: SentenceTable) -> bool:
