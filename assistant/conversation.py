@@ -286,8 +286,12 @@ class Assistant:
             return earlier.named[0].canonical, docs | frozenset(earlier.named[0].docs)
         if earlier.kind == "definition" and earlier.concepts and not earlier.refers_back:
             return " ".join(c.word for c in earlier.concepts), docs
-        title = self.engine.papers.title(lead)
-        return self.names.surface_of(lead, title), docs
+        return self._paper_words(lead)
+
+    def _paper_words(self, doc: int) -> tuple[str, frozenset[int]]:
+        """The words that name a paper (its name, or its title), and its versions."""
+        name = self.names.surface_of(doc, self.engine.papers.title(doc))
+        return name, frozenset(self.engine.papers.versions(doc))
 
     def _read_picked(self, picked: Picked, papers: int, docs: list[int] | None = None) -> Question:
         """A question picking `papers` papers (`docs`) by number, read with a pronoun for them;
@@ -295,9 +299,7 @@ class Assistant:
         question = self.read(picked.reading)
         if docs and len(docs) == 1 and question.kind == "list" and question.refers_back:
             # "Which papers use the first one?": a list about that paper.
-            title = self.engine.papers.title(docs[0])
-            versions = frozenset(self.engine.papers.versions(docs[0]))
-            return self._list_about(picked.reading, self.names.surface_of(docs[0], title), versions)
+            return self._list_about(picked.reading, *self._paper_words(docs[0]))
         if papers >= 2 and not question.named and question.kind not in ("list", "more"):
             if docs and not question.focus and COMPARE.search(picked.reading):
                 named = self._compared_by_name(docs)
