@@ -100,6 +100,7 @@ NO_SUCH_PAPER = "The previous answer cites {count} papers: pick one by its numbe
 NOTHING_TO_CONTINUE = "There is no earlier answer to go on with: ask a question first."
 NOTHING_TO_REFER = "There is no earlier answer for “it” to stand for: ask about a paper first."
 NAME_ONE = "The previous answer cites {count} papers: name the one you mean."
+NOTHING_TO_NAME = "The paper of the previous answer has no title for “it”: say what you mean."
 # Longer input is not a question; it is refused at once rather than analysed for seconds.
 MAX_QUESTION_CHARS = 2000
 
@@ -258,9 +259,10 @@ class Assistant:
     def _referent(self, conversation: Conversation) -> tuple[str, frozenset[int]] | str:
         """What "it" stands for in a list question, and the papers it is: after an answer on
         one paper, the paper the question named ("What is Dolma?": Dolma), what it asked to
-        define ("What is speculative decoding?"), or else the paper's name, or its title; after
-        a list, its topic. A list asked of "it" before ("Which papers use it?") leaves "it" as it
-        was. When "it" can stand for nothing, what to say instead."""
+        define ("What is speculative decoding?"), or else the paper's name, or its title (for
+        an untitled paper, what the question asked of it); after a list, its topic. A list
+        asked of "it" before ("Which papers use it?") leaves "it" as it was. When "it" can
+        stand for nothing, what to say instead."""
         turn = next(
             (
                 t
@@ -284,9 +286,15 @@ class Assistant:
         docs = frozenset(self.engine.papers.versions(lead))
         if len(earlier.named) == 1:
             return earlier.named[0].canonical, docs | frozenset(earlier.named[0].docs)
-        if earlier.kind == "definition" and earlier.concepts and not earlier.refers_back:
+        words, _ = self._paper_words(lead)
+        if (
+            (earlier.kind == "definition" or not words.strip())
+            and earlier.concepts
+            and not earlier.refers_back
+        ):
+            # What it asked to define, or the topic it asked of a paper with no title.
             return " ".join(c.word for c in earlier.concepts), docs
-        return self._paper_words(lead)
+        return (words, docs) if words.strip() else NOTHING_TO_NAME
 
     def _paper_words(self, doc: int) -> tuple[str, frozenset[int]]:
         """The words that name a paper (its name, or its title), and its versions."""

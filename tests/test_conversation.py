@@ -637,3 +637,30 @@ def test_it_in_a_list_question_stands_for_what_can_be_named(corpora):
     assert first.doc_id not in {c.doc_id for c in others.citations} | {
         r.doc_id for r in others.see_also
     }
+
+
+def test_it_after_an_untitled_paper_is_what_the_question_asked_of_it(tmp_path):
+    """A paper with no title has no name for "it" either: "Which other studies are about it?"
+    is about what the previous question asked (statins and atrial fibrillation)."""
+    records = [
+        (
+            "s1",
+            "",
+            "Statins reduce atrial fibrillation after heart surgery. We conclude they help.",
+        ),
+        (
+            "s2",
+            "",
+            "In older patients, statins lowered the risk of atrial fibrillation by a third.",
+        ),
+        ("exam", "", "We examine how students prepare for written examinations."),
+    ]
+    corpus = small_collection(tmp_path, "untitled", records)
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    conversation = Conversation()
+    first = assistant.ask(
+        "Do statins reduce atrial fibrillation after heart surgery?", conversation
+    )
+    assert [c.doc_id for c in first.citations] == ["s1"]
+    others = assistant.ask("Which other studies are about it?", conversation)
+    assert [c.doc_id for c in others.citations] == ["s2"]

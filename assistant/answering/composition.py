@@ -225,8 +225,11 @@ class Composer:
             # mention it: the work's own paper, which repeats the name, sets no bar for them.
             qualifying = [p for p in papers if self.mentions_names(p) and p.doc not in besides]
         else:
-            bar = self.weights.list_share * papers[0].relevance
-            qualifying = [p for p in papers if p.relevance >= bar and p.doc not in besides]
+            # Papers a list of others leaves out set no bar: words taken from a paper ("Which
+            # other papers are about it?") match that paper best of all.
+            others = [p for p in papers if p.doc not in besides]
+            bar = self.weights.list_share * max((p.relevance for p in others), default=0.0)
+            qualifying = [p for p in others if p.relevance >= bar]
         chosen: list[Choice] = []
         for paper in qualifying:
             if len(chosen) == MAX_LIST_PAPERS:
