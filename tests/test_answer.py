@@ -487,6 +487,17 @@ def test_what_the_x_of_y_is_asks_for_that_thing_not_what_y_is(tmp_path):
     assert answer.sentences[0].text.startswith("Neptune has 16 known moons, and Triton")
 
 
+def test_the_measure_of_y_is_asked_as_how_tall_is_and_answered_by_a_number(tmp_path):
+    """ "What is the depth of the Mariana Trench?" wants the number, as "How deep is it?" does,
+    not the sentence saying what the trench is; and the depth of a lake the collection lacks is
+    not answered from the trench's."""
+    corpus = small_collection(tmp_path, "summaries", SUMMARIES)
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    answer = ask(assistant, "what is the depth of the mariana trench")
+    assert answer.sentences[0].text.startswith("Its deepest point is about 10,984 metres")
+    assert ask(assistant, "what is the depth of lake baikal").abstained
+
+
 @pytest.mark.parametrize(
     ("question", "doc", "first"),
     [

@@ -47,6 +47,8 @@ from retrieval.names import system_name
         # "the X of Y" asks for a particular thing about Y.
         ("What is the boiling point of water?", "other"),
         ("What is the largest moon of Neptune?", "other"),
+        # ... and "the height of Y" is a measure of Y, which a number gives.
+        ("What is the height of the Eiffel Tower?", "quantity"),
         # A study's title asks yes or no after its topic.
         ("Double balloon enteroscopy: is it efficacious and safe?", "yesno"),
         ("Night shifts for junior doctors. Do they raise error rates?", "yesno"),

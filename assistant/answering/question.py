@@ -110,6 +110,12 @@ _ATTRIBUTE = re.compile(
 )
 # "How tall is X?": the measure asked for (tall), not what the question is about (X).
 _MEASURE = re.compile(rf"^\s*how (?P<measure>{_MEASURES})\b", re.I)
+# "What is the height of X?": a measure a number gives, as "how tall" asks.
+_MEASURE_NOUN = re.compile(
+    r"\b(height|length|depth|width|diameter|radius|area|size|population|weight|mass|age|"
+    r"lifespan|speed|distance|temperature|duration|elevation|altitude|volume|capacity|price)s?\s*$",
+    re.I,
+)
 _METHOD = re.compile(r"^\s*how (does|do|did|is|are|can|could|would|was|were)\b", re.I)
 # A yes/no question opens with an auxiliary verb, also after a topic and a colon, a dash or a
 # full stop ("Drug X: is it safe?", "Drug X. Is it safe?"), as titles of studies often ask.
@@ -434,9 +440,13 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
     corrections: dict[str, str] = {}
     # The question proper, after an opening "and" or "so": the forms are read from there.
     opening = len(text) - len(without_opening(text))
-    asked_span = _ATTRIBUTE.match(text[opening:]) or _ASKED.match(text[opening:])
+    attribute = _ATTRIBUTE.match(text[opening:])
+    asked_span = attribute or _ASKED.match(text[opening:])
     asked_range = range(*_shifted(asked_span, "asked", opening))
     measure_range = range(*_shifted(_MEASURE.match(text[opening:]), "measure", opening))
+    if _measures(attribute):
+        # "What is the height of X?" asks a measure of X, as "How tall is X?" does.
+        measure_range, asked_range = asked_range, range(0)
     measure: set[int] = set()
     asked: set[int] = set()
     # "What did X find?": once the question names the work or refers back to it, the words
@@ -723,6 +733,8 @@ def sentence_form(text: str) -> Kind:
         return "finding"
     if _CONTRIBUTION.match(text):
         return "definition"
+    if _measures(_ATTRIBUTE.match(text)):
+        return "quantity"
     # The opening words decide first: "Can it run faster?" asks yes or no, and "How does size
     # affect how well it generalises?" asks how; neither asks for a number.
     if _METHOD.match(text):
@@ -743,6 +755,12 @@ def sentence_form(text: str) -> Kind:
     ):
         return "yesno"
     return "other"
+
+
+def _measures(attribute: re.Match[str] | None) -> bool:
+    """Whether the "X of Y" a question asks for (an _ATTRIBUTE match) is a measure ("the height
+    of"), which a number gives."""
+    return attribute is not None and bool(_MEASURE_NOUN.search(attribute["asked"]))
 
 
 def _is_specialist(token: str, entity: bool) -> bool:
