@@ -569,6 +569,17 @@ def quantizers(tmp_path_factory):
     return assistant_over(tmp_path_factory, "quantizers", QUANTIZERS)
 
 
+def test_a_question_with_no_words_of_its_own_quotes_only_what_has_its_form(quantizers):
+    """ "Do they release code?" about EasyQuant matches nothing but the link: the sentence after
+    it in rank says nothing of code and is not quoted beside it."""
+    conversation = Conversation()
+    quantizers.ask("What is EasyQuant?", conversation)
+    answer = quantizers.ask("Do they release code?", conversation)
+    assert [s.text for s in answer.sentences] == [
+        "Code is available at https://github.com/example/easyquant."
+    ]
+
+
 @pytest.mark.parametrize("corpus", ["seeds", "quantizers"])
 def test_comparing_papers_picked_by_number_reads_them_as_named(corpus, seeds_assistant, quantizers):
     """ "Compare the first and the third" after a list is "compare A and C" by their names: each

@@ -206,8 +206,18 @@ class Composer:
     # -- choices ------------------------------------------------------------------------------
 
     def best_sentences(self, doc: int, skip: set[tuple[int, int]]) -> list[Choice]:
+        """The paper's best sentences, unlike each other. When the question has no words of its
+        own to match ("Do they release code?", "What did they find?"), only its form tells the
+        sentences apart: a further sentence is quoted only if it holds that form (a link, a
+        conclusion)."""
+        ranked = self.ranked(doc, skip)
+        q = self.question
+        if not q.focus and q.kind != "more":
+            table = self.table(doc)
+            typed = {table.positions[r] for r in np.flatnonzero(table.column("answer_type") > 0)}
+            ranked = ranked[:1] + [c for c in ranked[1:] if c.sentence in typed]
         chosen: list[Choice] = []
-        for choice in self.ranked(doc, skip):
+        for choice in ranked:
             if len(chosen) == MAX_SENTENCES:
                 break
             if not any(_similar(choice, c) for c in chosen):
