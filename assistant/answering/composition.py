@@ -11,7 +11,7 @@ import numpy as np
 
 from assistant.answering.answer import Answer, AnswerSentence, Citation, Reference
 from assistant.answering.candidates import Candidates, PaperCandidate
-from assistant.answering.features import SentenceTable, sentence_table
+from assistant.answering.features import FAMILIES, SentenceTable, sentence_table
 from assistant.answering.question import Question
 from assistant.answering.triggering import (
     Trigger,
@@ -207,12 +207,12 @@ class Composer:
 
     def best_sentences(self, doc: int, skip: set[tuple[int, int]]) -> list[Choice]:
         """The paper's best sentences, unlike each other. When the question has no words of its
-        own to match ("Do they release code?", "What did they find?"), only its form tells the
-        sentences apart: a further sentence is quoted only if it holds that form (a link, a
-        conclusion)."""
+        own to match and asks for a fact or a judgement ("Do they release code?", "What did they
+        find?"), only its form tells the sentences apart: a further sentence is quoted only if
+        it holds that form (a link, a conclusion). ("Summarize it" wants any sentence more.)"""
         ranked = self.ranked(doc, skip)
         q = self.question
-        if not q.focus and q.kind != "more":
+        if not q.focus and q.kind != "more" and FAMILIES.get(q.form) != "description":
             table = self.table(doc)
             typed = {table.positions[r] for r in np.flatnonzero(table.column("answer_type") > 0)}
             ranked = ranked[:1] + [c for c in ranked[1:] if c.sentence in typed]

@@ -141,6 +141,8 @@ _FINDING = re.compile(
     r"|(?:did|does|do)\s+(?:[^?]{1,80}?\s+)?(?P<verb>find|show|conclude|demonstrate|reveal)\b)",
     re.I,
 )
+# "Summarize it", "Define X": the request opening the question is not what it is about.
+_REQUEST = re.compile(r"^\s*(?:please\s+)?(?:define|describe|explain|summari[sz]e|outline)\b", re.I)
 # "What are the main contributions of X?", "What is the key idea of X?": what the work brings,
 # which is what it proposes ("we introduce X, a ..."), as "What is X?" asks.
 _CONTRIBUTION = re.compile(
@@ -457,6 +459,9 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
         _FINDING.match(text[opening:]) if named or refers_back else None
     )
     said = set(range(*_shifted(finding, finding.lastgroup if finding else None, opening)))
+    request = _REQUEST.match(text[opening:])
+    if request is not None:
+        said.update(range(opening, opening + request.end()))
     if kind == "pointer" and (named or refers_back):
         # "Is the LongWriter code available?", "Do they release code?": the words asking where
         # the code is are the form of the question, which a link answers, not its subject.
