@@ -345,8 +345,9 @@ class Assistant:
 
     def _asked_of_another(self, text: str, conversation: Conversation) -> Question | None:
         """ "And BlockLLM?" after "What is Splitwise?": the earlier question with the paper it
-        named replaced by the one this names ("What is BlockLLM?"), when each names one. After
-        "and Chimera?", the question is still the one first asked."""
+        named, or the "it" or "they" it asked of, replaced by the one this names ("What is
+        BlockLLM?"), when this names one. After "and Chimera?", the question is still the one
+        first asked."""
         match = _ABOUT_ANOTHER.match(text)
         if match is None or len(self.read(match["subject"]).named) != 1:
             return None
@@ -361,6 +362,9 @@ class Assistant:
         if asked is None:
             return None
         earlier = self.read(asked)
+        if not earlier.named and earlier.refers_back:
+            # "What datasets did they use?", then "and Splitwise?": asked of Splitwise.
+            return self.read(with_referent(asked, match["subject"]))
         if len(earlier.named) != 1:
             return None
         named = earlier.named[0]

@@ -569,6 +569,28 @@ def quantizers(tmp_path_factory):
     return assistant_over(tmp_path_factory, "quantizers", QUANTIZERS)
 
 
+def test_and_x_after_a_question_about_it_asks_that_question_of_x(quantizers):
+    """ "What does it keep unchanged?" after EasyQuant, then "and OmniQuant?": the question
+    asked of "it" is asked of OmniQuant."""
+    conversation = Conversation()
+    quantizers.ask("What is EasyQuant?", conversation)
+    quantizers.ask("How many bits does it quantize weights to?", conversation)
+    question, _ = quantizers.understand("and OmniQuant?", conversation)
+    assert question.kind == "quantity"
+    assert [n.canonical for n in question.named] == ["OmniQuant"]
+    answer = quantizers.ask("and OmniQuant?", conversation)
+    assert answer.sentences[0].text == "OmniQuant quantizes weights to four bits."
+
+
+def test_summarize_it_asks_what_the_paper_is(seeds_assistant):
+    """ "Summarize" is the request, not a word the abstract must use."""
+    conversation = Conversation()
+    first = seeds_assistant.ask("What is Splitwise?", conversation)
+    summary = seeds_assistant.ask("Summarize it", conversation)
+    assert not summary.abstained
+    assert summary.citations[0].doc_id == first.citations[0].doc_id
+
+
 def test_a_question_with_no_words_of_its_own_quotes_only_what_has_its_form(quantizers):
     """ "Do they release code?" about EasyQuant matches nothing but the link: the sentence after
     it in rank says nothing of code and is not quoted beside it."""
