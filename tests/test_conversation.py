@@ -697,3 +697,42 @@ def test_it_after_an_untitled_paper_is_what_the_question_asked_of_it(tmp_path):
     assert [c.doc_id for c in first.citations] == ["s1"]
     others = assistant.ask("Which other studies are about it?", conversation)
     assert [c.doc_id for c in others.citations] == ["s2"]
+
+
+TITLED = [
+    (
+        "fine",
+        "FineQuant: Fine-grained Weight-Only Quantization",
+        "Large models are costly to serve. We propose an efficient weight-only quantization "
+        "method that reduces memory use. It speeds up inference threefold.",
+    ),
+    (
+        "easy",
+        "EasyQuant: Data-free Quantization",
+        "We propose EasyQuant, a data-free quantization algorithm. EasyQuant keeps outliers.",
+    ),
+    ("salt", "Road Salt and Bridges", "Road salt rusts the steel of concrete bridges."),
+]
+
+
+@pytest.mark.parametrize(
+    "question", ["What is FineQuant?", "Tell me about FineQuant", "What's new in FineQuant?"]
+)
+def test_what_a_paper_named_by_its_title_is_is_answered_by_its_abstract(tmp_path, question):
+    """The FineQuant abstract never writes "FineQuant", only its title does; asked what
+    FineQuant is, it answers: the abstract describes what its title names."""
+    assistant = Assistant(Engine.open([small_collection(tmp_path, "t", TITLED)], tmp_path / "i"))
+    answer = assistant.ask(question, Conversation())
+    assert not answer.abstained and not answer.weak
+    assert answer.citations[0].doc_id == "fine"
+    assert "We propose an efficient weight-only quantization method" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question", ["Is EasyQuant better than FineQuant?", "Which is faster, EasyQuant or FineQuant?"]
+)
+def test_which_of_two_named_papers_is_better_compares_them(tmp_path, question):
+    assistant = Assistant(Engine.open([small_collection(tmp_path, "t", TITLED)], tmp_path / "i"))
+    answer = assistant.ask(question, Conversation())
+    assert answer.kind == "compare"
+    assert [c.doc_id for c in answer.citations] == ["easy", "fine"]

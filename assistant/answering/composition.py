@@ -15,9 +15,11 @@ from assistant.answering.features import FAMILIES, SentenceTable, sentence_table
 from assistant.answering.question import Question
 from assistant.answering.triggering import (
     Trigger,
+    asks_what_named_is,
     cannot_answer,
     decide,
     named_comparison,
+    named_definition,
     trigger_features,
 )
 from assistant.answering.weights import FittedWeights
@@ -296,6 +298,8 @@ class Composer:
     def trigger(self, lead: PaperCandidate) -> Trigger:
         if self.question.kind == "compare" or self.question.continues == "compare":
             return named_comparison(self.candidates)
+        if asks_what_named_is(self.question, lead):
+            return named_definition()
         features, cannot = self.evidence(lead)
         return decide(features, self.weights.trigger, cannot)
 

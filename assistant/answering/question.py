@@ -141,6 +141,11 @@ _FINDING = re.compile(
     r"|(?:did|does|do)\s+(?:[^?]{1,80}?\s+)?(?P<verb>find|show|conclude|demonstrate|reveal)\b)",
     re.I,
 )
+# "Is X better than Y?", "Which is faster, X or Y?": of two papers, a comparison.
+_RANKS = re.compile(
+    r"\b(?:better|worse|faster|slower|stronger|weaker|cheaper|larger|smaller|more accurate)\b",
+    re.I,
+)
 # "Summarize it", "Define X": the request opening the question is not what it is about.
 _REQUEST = re.compile(r"^\s*(?:please\s+)?(?:define|describe|explain|summari[sz]e|outline)\b", re.I)
 # "What are the main contributions of X?", "What is the key idea of X?": what the work brings,
@@ -148,7 +153,8 @@ _REQUEST = re.compile(r"^\s*(?:please\s+)?(?:define|describe|explain|summari[sz]
 _CONTRIBUTION = re.compile(
     r"^\s*what\s+(?:is|are|were|was)\s+(?:the|its|their|[\w-]+'s?)\s+"
     r"(?P<said>(?:(?:main|key|central|major|primary|principal|core|basic)\s+)?"
-    r"(?:contribution|idea|novelty|innovation)s?)\b",
+    r"(?:contribution|idea|novelty|innovation)s?)\b"
+    r"|^\s*what(?:'s|\s+is)\s+(?P<new>new|novel)\s+(?:in|about)\b",
     re.I,
 )
 # What a wh-question asks about: the words between "how many", "what" or "which" and the verb or
@@ -708,7 +714,9 @@ def question_kind(text: str, n_named: int = 0, refers_back: bool = False) -> Kin
     if _MORE.match(text):
         return "more"
     papers = n_named + (1 if refers_back else 0)
-    if papers >= 2 and (COMPARE.search(text) or re.search(r"\band\b.+\beach\b", text, re.I)):
+    if papers >= 2 and (
+        COMPARE.search(text) or _RANKS.search(text) or re.search(r"\band\b.+\beach\b", text, re.I)
+    ):
         return "compare"
     if _LIST.search(text):
         return "list"

@@ -289,6 +289,24 @@ def decide(features: dict[str, float], model: TriggerModel, cannot: bool) -> Tri
     return Trigger(features, confidence, confidence >= model.threshold and not cannot)
 
 
+def asks_what_named_is(question: Question, paper: PaperCandidate) -> bool:
+    """Whether the question asks only what a paper it names is ("What is FineQuant?", "Tell me
+    about FineQuant"), and `paper` is that paper: its abstract describes it, whether or not it
+    repeats the name its title gives."""
+    return (
+        question.kind == "definition"
+        and paper.doc in question.named_docs
+        and bool(question.concepts)
+        and all(c.names_paper for c in question.concepts)
+    )
+
+
+def named_definition() -> Trigger:
+    """A question asking what a paper it names is, answered from that paper (see
+    asks_what_named_is)."""
+    return Trigger({}, 1.0, True)
+
+
 def named_comparison(candidates: Candidates) -> Trigger:
     """A comparison names its papers, and the collection holds them: it is answered. (The
     evidence of one paper for a question that also names another says little.)"""
