@@ -716,7 +716,13 @@ TITLED = [
 
 
 @pytest.mark.parametrize(
-    "question", ["What is FineQuant?", "Tell me about FineQuant", "What's new in FineQuant?"]
+    "question",
+    [
+        "What is FineQuant?",
+        "Tell me about FineQuant",
+        "What's new in FineQuant?",
+        "How does FineQuant work?",
+    ],
 )
 def test_what_a_paper_named_by_its_title_is_is_answered_by_its_abstract(tmp_path, question):
     """The FineQuant abstract never writes "FineQuant", only its title does; asked what

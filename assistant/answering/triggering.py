@@ -290,11 +290,11 @@ def decide(features: dict[str, float], model: TriggerModel, cannot: bool) -> Tri
 
 
 def asks_what_named_is(question: Question, paper: PaperCandidate) -> bool:
-    """Whether the question asks only what a paper it names is ("What is FineQuant?", "Tell me
-    about FineQuant"), and `paper` is that paper: its abstract describes it, whether or not it
-    repeats the name its title gives."""
+    """Whether the question asks only what a paper it names is or how it works ("What is
+    FineQuant?", "Tell me about FineQuant", "How does FineQuant work?"), and `paper` is that
+    paper: its abstract describes it, whether or not it repeats the name its title gives."""
     return (
-        question.kind == "definition"
+        question.kind in ("definition", "method")
         and paper.doc in question.named_docs
         and bool(question.concepts)
         and all(c.names_paper for c in question.concepts)
