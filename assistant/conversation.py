@@ -101,6 +101,14 @@ NOTHING_TO_CONTINUE = "There is no earlier answer to go on with: ask a question 
 NOTHING_TO_REFER = "There is no earlier answer for “it” to stand for: ask about a paper first."
 NAME_ONE = "The previous answer cites {count} papers: name the one you mean."
 NOTHING_TO_NAME = "The paper of the previous answer has no title for “it”: say what you mean."
+# A greeting, thanks or a call for help asks nothing of the papers: the answer says how to ask.
+_SMALL_TALK = re.compile(
+    r"\s*(?:hi|hello|hey|thanks|thank you|thx|ok|okay|bye|goodbye|help)?\s*[.!?]*\s*", re.I
+)
+HOW_TO_ASK = (
+    "Ask about the papers in plain English: what a paper proposes, how it works, what it "
+    "found, or which papers study a topic."
+)
 # Longer input is not a question; it is refused at once rather than analysed for seconds.
 MAX_QUESTION_CHARS = 2000
 
@@ -192,6 +200,8 @@ class Assistant:
     def understand(self, text: str, conversation: Conversation) -> tuple[Question, list[int]]:
         """The question read in its conversation, and the papers the previous answer cited (or
         those of them the question picks by number)."""
+        if _SMALL_TALK.fullmatch(text):
+            return dataclasses.replace(self.read(text), said=HOW_TO_ASK), []
         previous = conversation.last_answered()
         cited = previous.answer.cited_ids if previous else []
         context = self._positions(cited)

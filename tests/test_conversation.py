@@ -742,3 +742,16 @@ def test_which_of_two_named_papers_is_better_compares_them(tmp_path, question):
     answer = assistant.ask(question, Conversation())
     assert answer.kind == "compare"
     assert [c.doc_id for c in answer.citations] == ["easy", "fine"]
+
+
+@pytest.mark.parametrize("said", ["thanks", "Thank you!", "hi", "help", "?", "ok."])
+def test_small_talk_is_told_how_to_ask_and_leaves_the_conversation_as_it_was(quantizers, said):
+    """ "Thanks" asks nothing of the papers: quoting "thanks to ..." from an abstract would be
+    noise. The answer says how to ask, and "it" still means the paper before."""
+    conversation = Conversation()
+    quantizers.ask("What is EasyQuant?", conversation)
+    reply = quantizers.ask(said, conversation)
+    assert reply.abstained and reply.citations == [] and reply.see_also == []
+    assert reply.answer.startswith("Ask about the papers in plain English")
+    after = quantizers.ask("What does it keep unchanged?", conversation)
+    assert after.citations[0].doc_id == "easy"

@@ -206,6 +206,22 @@ def test_a_word_one_edit_from_a_word_of_the_collection_is_read_as_it(
     assert q.corrections == {typed: meant}
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Help me find papers on quantization",
+        "Summarize quantization",
+        "Please explain quantization",
+    ],
+)
+def test_a_request_opening_the_question_is_not_what_it_is_about(
+    seeds_engine, seeds_assistant, question
+):
+    assert [c.word for c in read(seeds_engine, seeds_assistant, question).concepts] == [
+        "quantization"
+    ]
+
+
 def test_asking_for_the_contributions_of_x_is_asking_about_x(seeds_engine, seeds_assistant):
     """ "The main contributions of MetaTool" are what MetaTool proposes: the words asking for
     them are not what the question is about, or a paper would need the word "contributions"."""

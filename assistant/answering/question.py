@@ -146,8 +146,11 @@ _RANKS = re.compile(
     r"\b(?:better|worse|faster|slower|stronger|weaker|cheaper|larger|smaller|more accurate)\b",
     re.I,
 )
-# "Summarize it", "Define X": the request opening the question is not what it is about.
-_REQUEST = re.compile(r"^\s*(?:please\s+)?(?:define|describe|explain|summari[sz]e|outline)\b", re.I)
+# "Summarize it", "Define X", "Help me find ...": the request opening the question is not what
+# it is about.
+_REQUEST = re.compile(
+    r"^\s*(?:please\s+)?(?:help me(?:\s+to)?|define|describe|explain|summari[sz]e|outline)\b", re.I
+)
 # "What are the main contributions of X?", "What is the key idea of X?": what the work brings,
 # which is what it proposes ("we introduce X, a ..."), as "What is X?" asks.
 _CONTRIBUTION = re.compile(
