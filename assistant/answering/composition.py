@@ -18,8 +18,7 @@ from assistant.answering.triggering import (
     asks_what_named_is,
     cannot_answer,
     decide,
-    named_comparison,
-    named_definition,
+    named_answer,
     trigger_features,
 )
 from assistant.answering.weights import FittedWeights
@@ -296,10 +295,9 @@ class Composer:
     # -- the whole answer ---------------------------------------------------------------------
 
     def trigger(self, lead: PaperCandidate) -> Trigger:
-        if self.question.kind == "compare" or self.question.continues == "compare":
-            return named_comparison(self.candidates)
-        if asks_what_named_is(self.question, lead):
-            return named_definition()
+        q = self.question
+        if q.kind == "compare" or q.continues == "compare" or asks_what_named_is(q, lead):
+            return named_answer()
         features, cannot = self.evidence(lead)
         return decide(features, self.weights.trigger, cannot)
 

@@ -301,13 +301,9 @@ def asks_what_named_is(question: Question, paper: PaperCandidate) -> bool:
     )
 
 
-def named_definition() -> Trigger:
-    """A question asking what a paper it names is, answered from that paper (see
+def named_answer() -> Trigger:
+    """The decision for a question the papers it names answer, whatever their words: a
+    comparison naming its papers (the evidence of one paper for a question that also names
+    another says little), or a question asking only what a paper it names is (see
     asks_what_named_is)."""
-    return Trigger({}, 1.0, True)
-
-
-def named_comparison(candidates: Candidates) -> Trigger:
-    """A comparison names its papers, and the collection holds them: it is answered. (The
-    evidence of one paper for a question that also names another says little.)"""
     return Trigger({}, 1.0, True)
