@@ -215,7 +215,7 @@ class Composer:
         q = self.question
         if not q.focus and q.kind != "more" and FAMILIES.get(q.form) != "description":
             table = self.table(doc)
-            typed = {table.positions[r] for r in np.flatnonzero(table.column("answer_type") > 0)}
+            typed = {table.positions[r] for r in np.flatnonzero(table.typed)}
             ranked = ranked[:1] + [c for c in ranked[1:] if c.sentence in typed]
         chosen: list[Choice] = []
         for choice in ranked:

@@ -236,6 +236,12 @@ class SentenceTable:
     def column(self, name: str) -> np.ndarray:
         return self.values[:, COLUMN[name]]
 
+    @property
+    def typed(self) -> np.ndarray:
+        """Which rows hold the kind of answer asked for (for "how many": a number; for "who": a
+        person; for where the code is: a link)."""
+        return self.column("answer_type") > 0
+
 
 def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTable:
     """The paper's sentences and their features for the question: every sentence, or for a

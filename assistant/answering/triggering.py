@@ -57,7 +57,7 @@ def trigger_features(
     paper_terms = _tf_idf(engine, lead.doc)
     coverage = table.column("coverage")
     sentence_coverage = float(coverage.max()) if len(table) else 0.0
-    typed = table.column("answer_type") > 0
+    typed = table.typed
     if question.form in TYPED_FORMS:
         # The best sentence that holds the kind of answer asked for ("how many": a number).
         answer_type = float(coverage[typed].max()) if typed.any() else 0.0
@@ -164,7 +164,7 @@ def _asked_missing(question: Question, table: SentenceTable) -> float:
 def _typed_sentences(table: SentenceTable) -> list[frozenset[int]]:
     """The terms of each sentence of the paper that holds the kind of answer asked for (for
     "how many": a number)."""
-    return [frozenset(table.terms[r]) for r in np.flatnonzero(table.column("answer_type") > 0)]
+    return [frozenset(table.terms[r]) for r in np.flatnonzero(table.typed)]
 
 
 def never_names_counted(question: Question, paper_terms: frozenset[int]) -> bool:
@@ -217,7 +217,7 @@ def lacks_subject(question: Question, paper_terms: frozenset[int]) -> bool:
 def names_nobody(question: Question, table: SentenceTable) -> bool:
     """Whether the question asks who, and no sentence of the paper names a person ("Who
     proposed TinyStories?": an abstract seldom names its authors)."""
-    return question.form == "who" and not _gives_kind_asked(table)
+    return question.form == "who" and not table.typed.any()
 
 
 def dates_nothing(question: Question, table: SentenceTable) -> bool:
@@ -228,7 +228,7 @@ def dates_nothing(question: Question, table: SentenceTable) -> bool:
         question.form == "when"
         and bool(question.named or question.refers_back)
         and "," not in question.text
-        and not _gives_kind_asked(table)
+        and not table.typed.any()
     )
 
 
@@ -236,13 +236,7 @@ def points_nowhere(question: Question, table: SentenceTable) -> bool:
     """Whether the question asks where the code is, and no sentence of the paper gives a link
     or says what it releases ("Where can I find the implementation?" of a paper that only
     says "we implement ...")."""
-    return question.form == "pointer" and not _gives_kind_asked(table)
-
-
-def _gives_kind_asked(table: SentenceTable) -> bool:
-    """Whether a sentence of the paper holds the kind of answer asked for (for "who": a person,
-    for "when": a date, for where the code is: a link)."""
-    return bool((table.column("answer_type") > 0).any())
+    return question.form == "pointer" and not table.typed.any()
 
 
 def cannot_answer(question: Question, paper_terms: frozenset[int], table: SentenceTable) -> bool:
