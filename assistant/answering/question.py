@@ -79,6 +79,8 @@ _AVAILABLE = (
     r"\b(available|availability|releas(e|es|ed|ing)|open[- ]?sourced?|publicly|download\w*|"
     r"github|link|url)\b"
 )
+# The words asking where the code is ("code", "release", "available").
+_POINTER_WORDS = re.compile(rf"{_CODE}|{_AVAILABLE}", re.I)
 _POINTER_ASKED = re.compile(
     rf"{_CODE}.*{_AVAILABLE}|{_AVAILABLE}.*{_CODE}|\bwhere\b.*\b(code|implementation)\b", re.I
 )
@@ -474,7 +476,7 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
     if kind == "pointer" and (named or refers_back):
         # "Is the LongWriter code available?", "Do they release code?": the words asking where
         # the code is are the form of the question, which a link answers, not its subject.
-        for match in re.finditer(rf"{_CODE}|{_AVAILABLE}", text, re.I):
+        for match in _POINTER_WORDS.finditer(text):
             said.update(range(*match.span()))
     if refers_back:
         # "How big is it?": asked of the previous answer's work, the measure is the form of the
