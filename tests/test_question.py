@@ -321,6 +321,16 @@ def test_back_references_and_names_in_the_question(seeds_engine, seeds_assistant
     assert [f.concept.word for f in misspelt.focus] == ["Splitwise"]
 
 
+def test_which_one_asked_of_the_previous_papers_is_no_word_of_the_subject(
+    seeds_engine, seeds_assistant
+):
+    """ "Which one is faster?" after a list asks which of those papers; "one" is the pronoun's,
+    not a word an abstract must use ("Two are better than one" would match it)."""
+    q = read(seeds_engine, seeds_assistant, "Which one is faster?")
+    assert q.refers_back
+    assert [c.word for c in q.concepts] == ["faster"]
+
+
 def test_asking_what_a_named_work_found_is_not_about_the_word_finding(seeds_engine):
     """ "What is the main finding of Splitwise?" is about Splitwise: "main finding" says what is
     asked of it, not words its abstract must use. A question naming no work keeps them."""

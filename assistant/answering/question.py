@@ -479,6 +479,10 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
         for match in _POINTER_WORDS.finditer(text):
             said.update(range(*match.span()))
     if refers_back:
+        # "Which one is faster?": the pronoun's "one" is no word of the subject.
+        for match in _BACK_REFERENCE.finditer(text):
+            if (match.group(1) or "").lower() == "which one":
+                said.update(range(*match.span()))
         # "How big is it?": asked of the previous answer's work, the measure is the form of the
         # question, which a number answers, not a word its abstract must use (the question has
         # few other words, and the measure would weigh most of its focus).
