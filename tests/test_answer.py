@@ -874,3 +874,40 @@ def test_a_lower_cased_collection_is_quoted_sentence_by_sentence(tmp_path):
     quoted = [s["text"] for s in json.loads(result.stdout)["sentences"]]
     assert quoted[0] == "the flutter boundary rose by a third when the panel was heated ."
     assert all(text.count(" . ") == 0 for text in quoted)
+
+
+GLACIERS = [
+    (
+        "icecam",
+        "Watching Glacier Calving with Time-Lapse Cameras",
+        "Glacier calving is hard to observe and glacier calving rates are poorly known. We "
+        "present IceCam, a network of time-lapse cameras that records glacier calving. IceCam "
+        "logged 900 calving events in one summer.",
+    ),
+    (
+        "seismic",
+        "Hearing Glacier Calving in Seismic Records",
+        "Seismometers near glaciers record many small quakes. We introduce a detector that "
+        "finds glacier calving in seismic records. It found calving events missed by "
+        "satellites.",
+    ),
+    (
+        "snow",
+        "Snow Depth from Drones",
+        "Snow depth varies over short distances. We map snow depth with drone lidar.",
+    ),
+]
+
+
+def test_a_list_quotes_what_each_paper_brings_to_the_topic(tmp_path):
+    """A list answer quotes, for each paper, the sentence in which it puts forward its own work
+    on the topic, not a sentence of background that repeats the topic's words."""
+    corpus = small_collection(tmp_path, "glaciers", GLACIERS)
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    answer = ask(assistant, "Which papers study glacier calving?")
+    assert answer.kind == "list"
+    assert answer.cited_ids == ["icecam", "seismic"]
+    assert [s.text.split(",")[0] for s in answer.sentences] == [
+        "We present IceCam",
+        "We introduce a detector that finds glacier calving in seismic records.",
+    ]

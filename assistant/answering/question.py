@@ -373,10 +373,12 @@ class Question:
     def form(self) -> Kind:
         """What each quoted sentence should be: a comparison or a list is made of answers to the
         question's own form ("How do X and Y each ..." wants methods); a bare "Compare X and Y"
-        wants what each one is."""
+        wants what each one is, and "Which papers study X?" what each brings to X."""
         if self.kind in ("compare", "list", "more"):
             form = sentence_form(_COUNTS_PAPERS.sub("which papers", self.text))
-            if self.kind == "compare" and form in ("other", "yesno"):
+            if (self.kind == "compare" and form in ("other", "yesno")) or (
+                self.kind == "list" and form == "other"
+            ):
                 return "definition"
             return form
         return self.kind
