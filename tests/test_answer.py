@@ -911,3 +911,41 @@ def test_a_list_quotes_what_each_paper_brings_to_the_topic(tmp_path):
         "We present IceCam",
         "We introduce a detector that finds glacier calving in seismic records.",
     ]
+
+
+TRANSLATORS = [
+    (
+        "polyglot",
+        "Polyglot: One Translation Model for Sixty Languages",
+        "Translation models usually cover few languages. We train Polyglot, a translation model "
+        "for 60 languages. Polyglot translates between languages without English in between.",
+    ),
+    (
+        "babel",
+        "Babel: Translating Twelve Languages on a Phone",
+        "Phones cannot hold large translation models. We present Babel, a small translation model "
+        "that covers 12 languages. Babel translates a sentence in 40 milliseconds on a phone.",
+    ),
+    (
+        "wordorder",
+        "Word Order and Translation Quality",
+        "Languages differ in word order. We measure how word order affects a translation model. "
+        "Models translate languages with free word order worse.",
+    ),
+]
+
+
+def test_which_paper_counts_the_most_lists_each_papers_own_figure(tmp_path):
+    """ "Which model covers the most languages?" is no question one abstract answers: each paper
+    that gives a figure for it is quoted with that figure, and the answer says the abstracts do
+    not rank them. A paper with no figure is left out."""
+    corpus = small_collection(tmp_path, "translators", TRANSLATORS)
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    answer = ask(assistant, "Which translation model covers the most languages?")
+    assert answer.kind == "list"
+    assert sorted(answer.cited_ids) == ["babel", "polyglot"]
+    assert {s.text for s in answer.sentences} == {
+        "We train Polyglot, a translation model for 60 languages.",
+        "We present Babel, a small translation model that covers 12 languages.",
+    }
+    assert any("do not rank the papers" in note for note in answer.notes)

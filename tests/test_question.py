@@ -331,6 +331,31 @@ def test_which_one_asked_of_the_previous_papers_is_no_word_of_the_subject(
     assert [c.word for c in q.concepts] == ["faster"]
 
 
+@pytest.mark.parametrize(
+    ("text", "ranks", "counted"),
+    [
+        ("Which model has the most parameters?", True, ["parameters"]),
+        ("Which paper trains on the fewest GPU hours?", True, ["GPU", "hours"]),
+        ("Which papers report the highest number of patients in a trial?", True, ["patients"]),
+        # A superlative of a quality, not a count, is asked of one paper as before.
+        ("Which drug is the most effective?", False, []),
+        ("How many parameters does the largest model have?", False, None),
+    ],
+)
+def test_which_paper_counts_the_most_is_a_list_of_figures(
+    seeds_engine, seeds_assistant, text, ranks, counted
+):
+    q = read(seeds_engine, seeds_assistant, text)
+    assert q.ranks_papers is ranks
+    if ranks:
+        assert q.kind == "list" and q.form == "quantity"
+        # What is counted is what each figure must count; "most" is no word of the subject.
+        assert [f.concept.word for f in q.counted] == counted
+        assert not any(c.word.lower() in {"highest", "fewest"} for c in q.concepts)
+    elif counted is not None:
+        assert q.kind != "list"
+
+
 def test_asking_what_a_named_work_found_is_not_about_the_word_finding(seeds_engine):
     """ "What is the main finding of Splitwise?" is about Splitwise: "main finding" says what is
     asked of it, not words its abstract must use. A question naming no work keeps them."""

@@ -43,6 +43,9 @@ NO_ANSWER_AMONG = "None of the {count} abstracts cited before answers this quest
 NO_MORE_PAPERS = "No other papers match as well: the list so far holds them all."
 NOTHING_MORE = "The abstracts cited say nothing more on this."
 NO_OTHER_PAPERS = "No other paper in this collection matches this question."
+RANKED_BY_READER = (
+    "Each paper's own figures are quoted: the abstracts do not rank the papers against each other."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +244,9 @@ class Composer:
             others = [p for p in papers if p.doc not in besides]
             bar = self.weights.list_share * max((p.relevance for p in others), default=0.0)
             qualifying = [p for p in others if p.relevance >= bar]
+        if self.question.ranks_papers:
+            # Papers giving no figure for what is counted cannot be ranked by it.
+            qualifying = [p for p in qualifying if self._gives_figure(p)]
         chosen: list[Choice] = []
         for paper in qualifying:
             if len(chosen) == MAX_LIST_PAPERS:
@@ -251,6 +257,12 @@ class Composer:
             if best and not any(_similar(best[0], c) for c in chosen):
                 chosen.append(best[0])
         return chosen, len(qualifying)
+
+    def _gives_figure(self, paper: PaperCandidate) -> bool:
+        """The paper's best sentence gives a number for what the question counts."""
+        best = self.ranked(paper.doc)[:1]
+        table = self.table(paper.doc)
+        return bool(best) and bool(table.counting[table.positions.index(best[0].sentence)])
 
     def compare_choices(self) -> list[Choice]:
         """The best sentence of each paper compared, side by side, in the question's order."""
@@ -362,6 +374,8 @@ class Composer:
         elif q.counts_papers:
             count = len(choices)
             notes.append(f"{count} {'paper matches' if count == 1 else 'papers match'} closely.")
+        if q.ranks_papers and len(choices) > 1:
+            notes.append(RANKED_BY_READER)
         lines = q.kind in ("list", "compare") or q.continues in ("list", "compare")
         answer = self.finish(choices, notes, trigger.confidence, lines, lead)
         answer.matched_papers = matched

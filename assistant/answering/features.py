@@ -242,6 +242,11 @@ class SentenceTable:
         person; for where the code is: a link)."""
         return self.column("answer_type") > 0
 
+    @property
+    def counting(self) -> np.ndarray:
+        """Which rows give a number for what the question counts ("60 languages")."""
+        return self.column("counted") > 0
+
 
 def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTable:
     """The paper's sentences and their features for the question: every sentence, or for a

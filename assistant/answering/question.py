@@ -57,6 +57,15 @@ QUESTION_WORDS = frozenset(
 
 # "How many papers study X?" asks for the papers, and how many there are.
 _COUNTS_PAPERS = re.compile(r"\bhow many (?:papers|works|studies|articles)\b", re.I)
+# "Which model has the most parameters?", "Which paper trains on the most tokens?": a count
+# ranking the collection's papers, which no abstract answers alone. Each paper's own figure for
+# what is counted answers it.
+_RANKS_PAPERS = re.compile(
+    r"^\s*which\s+(?:[\w-]+\s+){0,4}?(?:the\s+)?"
+    r"(?P<superlative>most|fewest|least|(?:highest|lowest|largest|smallest|greatest)\s+number\s+of)"
+    r"\s+(?P<asked>(?:[\w-]+\s+)?[\w-]+s)\s*(?:\?|$|(?=(?:in|on|of|for|per|among|across|than)\b))",
+    re.I,
+)
 _LIST = re.compile(
     r"\b(which|what|list|find|name|show)\b[^?]*\b(papers|works|studies|articles|approaches|methods)\b"
     r"|\bpapers (?:that|which|about|on|using)\b|\blist (?:all |the )?papers\b"
@@ -374,6 +383,8 @@ class Question:
         """What each quoted sentence should be: a comparison or a list is made of answers to the
         question's own form ("How do X and Y each ..." wants methods); a bare "Compare X and Y"
         wants what each one is, and "Which papers study X?" what each brings to X."""
+        if self.ranks_papers:
+            return "quantity"
         if self.kind in ("compare", "list", "more"):
             form = sentence_form(_COUNTS_PAPERS.sub("which papers", self.text))
             if (self.kind == "compare" and form in ("other", "yesno")) or (
@@ -382,6 +393,12 @@ class Question:
                 return "definition"
             return form
         return self.kind
+
+    @property
+    def ranks_papers(self) -> bool:
+        """Whether the question asks which paper measures most ("Which model has the most
+        parameters?"): a list of each paper's figures."""
+        return self.kind == "list" and bool(_RANKS_PAPERS.match(without_opening(self.text)))
 
     @property
     def counts_papers(self) -> bool:
@@ -475,6 +492,12 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
     request = _REQUEST.match(text[opening:])
     if request is not None:
         said.update(range(opening, opening + request.end()))
+    ranking = _RANKS_PAPERS.match(text[opening:]) if kind == "list" else None
+    if ranking is not None:
+        # "The most" is what each paper's figure answers, not a word it must use; what it
+        # counts is what the figure must count.
+        said.update(range(*_shifted(ranking, "superlative", opening)))
+        asked_range = range(*_shifted(ranking, "asked", opening))
     if kind == "pointer" and (named or refers_back):
         # "Is the LongWriter code available?", "Do they release code?": the words asking where
         # the code is are the form of the question, which a link answers, not its subject.
@@ -725,6 +748,8 @@ def question_kind(text: str, n_named: int = 0, refers_back: bool = False) -> Kin
     if _MORE.match(text):
         return "more"
     papers = n_named + (1 if refers_back else 0)
+    if papers == 0 and _RANKS_PAPERS.match(text):
+        return "list"
     if papers >= 2 and (
         COMPARE.search(text) or _RANKS.search(text) or re.search(r"\band\b.+\beach\b", text, re.I)
     ):
