@@ -949,3 +949,44 @@ def test_which_paper_counts_the_most_lists_each_papers_own_figure(tmp_path):
         "We present Babel, a small translation model that covers 12 languages.",
     }
     assert any("do not rank the papers" in note for note in answer.notes)
+
+
+def test_going_on_with_a_list_of_figures_still_asks_for_figures(tmp_path):
+    """ "Tell me more" after "which ... the most languages" lists the next papers giving a
+    figure, not the next papers about languages."""
+    papers = [
+        (
+            f"model{n}",
+            f"Translator {n}: A Translation Model",
+            f"We present Translator {n}, a translation model that covers {10 + n} languages. "
+            "It runs on one machine.",
+        )
+        for n in range(10)
+    ] + [
+        (
+            "survey",
+            "Translation Models and the Languages They Cover",
+            "Translation models cover some languages better than other languages. We survey which "
+            "languages translation models cover, and why some languages stay behind.",
+        )
+    ]
+    corpus = small_collection(tmp_path, "translators", papers)
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    conversation = Conversation()
+    first = assistant.ask("Which translation model covers the most languages?", conversation)
+    more = assistant.ask("tell me more", conversation)
+    listed = first.cited_ids + more.cited_ids
+    assert len(first.cited_ids) == 8
+    assert sorted(listed) == [f"model{n}" for n in range(10)]
+    assert all("languages" in s.text for s in more.sentences)
+
+
+def test_the_rest_of_a_list_of_figures_is_found_past_papers_without_one(seeds_assistant):
+    """On the seeds, the paper next in the engine's order after the first page gives no
+    parameter count; the rest of the list is the papers further on that do."""
+    conversation = Conversation()
+    first = seeds_assistant.ask("Which model has the most parameters?", conversation)
+    more = seeds_assistant.ask("tell me more", conversation)
+    assert not more.abstained
+    assert more.cited_ids and not set(more.cited_ids) & set(first.cited_ids)
+    assert all("parameters" in s.text for s in more.sentences)

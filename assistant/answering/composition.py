@@ -330,7 +330,10 @@ class Composer:
         continues_list = q.kind == "more" and q.continues == "list"
         listed = {doc for doc, _ in shown} if continues_list else set()
         if continues_list:
-            following = next((p for p in self.candidates.papers if p.doc not in listed), None)
+            rest = [p for p in self.candidates.papers if p.doc not in listed]
+            if q.ranks_papers:
+                rest = [p for p in rest if self._gives_figure(p)]
+            following = rest[0] if rest else None
             chosen = None if following is None else (following, self.trigger(following))
         else:
             chosen = self.lead(shown)

@@ -343,6 +343,9 @@ class Question:
     measure: frozenset[int] = frozenset()
     # The papers a list of other papers leaves out ("Which other papers use Dolma?").
     besides: frozenset[int] = frozenset()
+    # A list asking which paper counts most ("Which model has the most parameters?"): each
+    # paper's own figure answers it, here and in the rest of the list ("tell me more").
+    ranks_papers: bool = False
 
     @property
     def counted(self) -> list[Focus]:
@@ -393,12 +396,6 @@ class Question:
                 return "definition"
             return form
         return self.kind
-
-    @property
-    def ranks_papers(self) -> bool:
-        """Whether the question asks which paper measures most ("Which model has the most
-        parameters?"): a list of each paper's figures."""
-        return self.kind == "list" and bool(_RANKS_PAPERS.match(without_opening(self.text)))
 
     @property
     def counts_papers(self) -> bool:
@@ -582,6 +579,7 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
         asked=frozenset(asked),
         measure=frozenset(measure),
         besides=besides if kind == "list" else frozenset(),
+        ranks_papers=ranking is not None,
     )
 
 
