@@ -243,8 +243,15 @@ class Assistant:
                 return dataclasses.replace(question, said=NOTHING_TO_CONTINUE), context
             # "Tell me more" continues the last real question, on the same papers.
             earlier = self._read_earlier(asked, context)
+            # The next papers of a list are quoted as its first ones were.
+            form = earlier.form if earlier.kind == "list" else None
             question = dataclasses.replace(
-                earlier, text=text, kind="more", refers_back=True, continues=earlier.kind
+                earlier,
+                text=text,
+                kind="more",
+                refers_back=True,
+                continues=earlier.kind,
+                continued_form=form,
             )
         elif (
             previous is not None

@@ -620,6 +620,20 @@ def test_comparing_papers_picked_by_number_reads_them_as_named(corpus, seeds_ass
     assert all(" propose " in line for line in picked.answer.splitlines())
 
 
+def test_the_rest_of_a_list_is_quoted_as_its_first_papers_were(quantizers):
+    """The next papers of a list are quoted for what each brings to the topic, as the first
+    ones were; "tell me more" about one paper goes on with its next best sentences, whatever
+    their form."""
+    conversation = Conversation()
+    quantizers.ask("Which papers study quantization?", conversation)
+    question, _ = quantizers.understand("tell me more", conversation)
+    assert question.form == "definition"
+    conversation = Conversation()
+    quantizers.ask("What is EasyQuant?", conversation)
+    question, _ = quantizers.understand("tell me more", conversation)
+    assert question.form == "other"
+
+
 def test_tell_me_more_after_a_comparison_goes_on_with_each_paper(quantizers):
     conversation = Conversation()
     first = quantizers.ask("compare EasyQuant and FineQuant", conversation)

@@ -331,6 +331,9 @@ class Question:
     focus: list[Focus]  # the concepts' shares of the focus
     corrections: dict[str, str] = field(default_factory=dict)
     continues: Kind | None = None  # for "tell me more": the kind of the question it continues
+    # For "tell me more" after a list: the form its sentences had, which the next papers'
+    # sentences keep.
+    continued_form: Kind | None = None
     # A follow-up with no subject but the previous answer's papers ("and the code?", "Which
     # GPUs?"): whatever it names, it asks of them.
     of_previous: bool = False
@@ -388,6 +391,8 @@ class Question:
         wants what each one is, and "Which papers study X?" what each brings to X."""
         if self.ranks_papers:
             return "quantity"
+        if self.continued_form is not None:
+            return self.continued_form
         if self.kind in ("compare", "list", "more"):
             form = sentence_form(_COUNTS_PAPERS.sub("which papers", self.text))
             if (self.kind == "compare" and form in ("other", "yesno")) or (
