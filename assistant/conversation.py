@@ -97,6 +97,7 @@ _CHOOSES_A_PAPER = re.compile(
 # A pronoun after these is the subject: "how do they differ", not "compare them".
 _AUXILIARY = re.compile(rf"\b{AUXILIARY}\s*$", re.I)
 NO_SUCH_PAPER = "The previous answer cites {count} papers: pick one by its number, 1 to {count}."
+ONLY_ONE_PAPER = "The previous answer lists only one paper."
 NOTHING_TO_CONTINUE = "There is no earlier answer to go on with: ask a question first."
 NOTHING_TO_REFER = "There is no earlier answer for “it” to stand for: ask about a paper first."
 NAME_ONE = "The previous answer cites {count} papers: name the one you mean."
@@ -205,7 +206,8 @@ class Assistant:
         previous = conversation.last_answered()
         cited = previous.answer.cited_ids if previous else []
         context = self._positions(cited)
-        picked = picked_papers(text, len(cited))
+        listed = previous is not None and previous.answer.kind == "list"
+        picked = picked_papers(text, len(cited), listed)
         several = conversation.last_citing_several() if len(cited) < 2 else None
         if picked is None and several is not None:
             # "What did the second one find?", then "and the third?": after an answer on one of
@@ -216,7 +218,7 @@ class Assistant:
             if by_place is not None and not by_place.by_reference:
                 picked, cited = by_place, earlier
         if picked is not None and not picked.within(len(cited)):
-            said = NO_SUCH_PAPER.format(count=len(cited))
+            said = NO_SUCH_PAPER.format(count=len(cited)) if len(cited) > 1 else ONLY_ONE_PAPER
             return dataclasses.replace(self.read(text), said=said), []
         if picked is not None:
             context = self._positions([cited[n - 1] for n in picked.numbers])
@@ -467,11 +469,14 @@ class Picked:
         return all(1 <= n <= count for n in self.numbers)
 
 
-def picked_papers(text: str, count: int) -> Picked | None:
+def picked_papers(text: str, count: int, listed: bool = False) -> Picked | None:
     """The papers `text` picks among the `count` of the previous answer: "the second one", "the
     last paper", "the first and third", "the first two", "paper 3", "[1] and [2]", "the former
-    ... the latter". One paper leaves nothing to pick by place, but "[1]" is still that paper."""
-    matches = [m for m in _BY_NUMBER.finditer(text) if count >= 2 or (count and m["numbers"])]
+    ... the latter". One paper leaves nothing to pick by place, unless it was `listed` as the
+    only paper of a list ("the second one" then is none); "[1]" is still that paper."""
+    matches = [
+        m for m in _BY_NUMBER.finditer(text) if count >= 2 or (count and (m["numbers"] or listed))
+    ]
     if not matches:
         return None
     numbers: list[int] = []

@@ -423,6 +423,18 @@ def test_ordinal_words_about_something_else_pick_nothing(question):
     assert picked_papers("What does the second one do?", 1) is None  # one paper: "it" suffices
 
 
+def test_a_list_of_one_paper_has_no_second_one(quantizers):
+    """After a list holding one paper, "the second one" is no paper: the answer says so, and
+    "the first one" is that paper."""
+    conversation = Conversation()
+    listed = quantizers.ask("Which papers study road salt?", conversation)
+    assert listed.kind == "list" and listed.cited_ids == ["salt"]
+    second = quantizers.ask("What does the second one do?", conversation)
+    assert second.abstained and second.answer == "The previous answer lists only one paper."
+    first = quantizers.ask("What does the first one do?", conversation)
+    assert first.cited_ids == ["salt"]
+
+
 def test_sessions_keep_the_conversation_between_calls():
     first = run_cli("ask", "What is LightSeq?", "--session", "reading", "--json")
     assert first.returncode == 0, first.stderr
