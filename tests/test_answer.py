@@ -990,3 +990,25 @@ def test_the_rest_of_a_list_of_figures_is_found_past_papers_without_one(seeds_as
     assert not more.abstained
     assert more.cited_ids and not set(more.cited_ids) & set(first.cited_ids)
     assert all("parameters" in s.text for s in more.sentences)
+
+
+def test_a_list_does_not_quote_what_the_topic_is_for_what_a_paper_brings(tmp_path):
+    """ "X is an effective method" says what the topic is; a list quotes where each paper puts
+    forward its own work ("we propose ...")."""
+    corpus = small_collection(
+        tmp_path,
+        "pruners",
+        [
+            (
+                "slim",
+                "Slim: Pruning Language Models Once",
+                "Language models keep growing. Pruning is a popular way of pruning weights. "
+                "We propose Slim, a one-shot pruning method. Slim keeps most accuracy.",
+            ),
+            ("salt", "Road Salt and Bridges", "Road salt rusts the steel of concrete bridges."),
+        ],
+    )
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    answer = ask(assistant, "Which papers study pruning?")
+    assert answer.kind == "list"
+    assert [s.text for s in answer.sentences] == ["We propose Slim, a one-shot pruning method."]

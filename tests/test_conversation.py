@@ -639,7 +639,7 @@ def test_the_rest_of_a_list_is_quoted_as_its_first_papers_were(quantizers):
     conversation = Conversation()
     quantizers.ask("Which papers study quantization?", conversation)
     question, _ = quantizers.understand("tell me more", conversation)
-    assert question.form == "definition"
+    assert question.form == "contribution"
     conversation = Conversation()
     quantizers.ask("What is EasyQuant?", conversation)
     question, _ = quantizers.understand("tell me more", conversation)

@@ -47,6 +47,7 @@ FAMILIES = {
     "why": "judgement",
     "finding": "judgement",
     "definition": "description",
+    "contribution": "description",
     "method": "description",
     "other": "description",
     "quantity": "fact",
@@ -118,13 +119,15 @@ _CONCLUSION = re.compile(
 )
 # "We propose", "we also introduce", "this paper presents": the verb follows its subject, with at
 # most adverbs or auxiliaries between ("we document Dolma, including its design" designs nothing).
-_PROPOSE = re.compile(
+_OWN_WORK = re.compile(
     r"\b(we|this (paper|work|study)|in this (paper|work))\b(\s+(\w+ly|also|further|then|first|"
     r"here|thus|therefore|hence|now|have|has|will|can))*\s+(propose|introduce|present|"
     r"develop|design|build|release|call|name|term|create|construct)\w*\b|\b(called|named|termed|"
-    r"referred to as|dubbed)\b|\b(is|are) (a|an)\b",
+    r"referred to as|dubbed)\b",
     re.I,
 )
+# A definition may also say what a thing is ("X is a ...").
+_PROPOSE = re.compile(rf"{_OWN_WORK.pattern}|\b(is|are) (a|an)\b", re.I)
 _METHOD = re.compile(
     r"\b(by|via|through|using|uses|use|leverag\w*|utiliz\w*|employ\w*|consist\w*|compris\w*|"
     r"decompos\w*|combin\w*|stage|step|first|second|then|mechanism|framework|approach|method)\b",
@@ -213,6 +216,8 @@ def answer_type(form: Kind, text: str, names: list[str]) -> bool:
         return bool(_CONCLUSION.search(text))
     if form == "definition":
         return any(defines(text, n) for n in names) or bool(_PROPOSE.search(text))
+    if form == "contribution":
+        return bool(_OWN_WORK.search(text))
     if form == "method":
         return bool(_PROPOSE.search(text) or _METHOD.search(text))
     return False

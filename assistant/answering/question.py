@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 Kind = Literal[
     "definition",
+    "contribution",
     "quantity",
     "method",
     "list",
@@ -388,17 +389,18 @@ class Question:
     def form(self) -> Kind:
         """What each quoted sentence should be: a comparison or a list is made of answers to the
         question's own form ("How do X and Y each ..." wants methods); a bare "Compare X and Y"
-        wants what each one is, and "Which papers study X?" what each brings to X."""
+        wants what each one is, and "Which papers study X?" what each brings to X (a sentence
+        putting forward its own work, not one saying what X is)."""
         if self.ranks_papers:
             return "quantity"
         if self.continued_form is not None:
             return self.continued_form
         if self.kind in ("compare", "list", "more"):
             form = sentence_form(_COUNTS_PAPERS.sub("which papers", self.text))
-            if (self.kind == "compare" and form in ("other", "yesno")) or (
-                self.kind == "list" and form == "other"
-            ):
+            if self.kind == "compare" and form in ("other", "yesno"):
                 return "definition"
+            if self.kind == "list" and form == "other":
+                return "contribution"
             return form
         return self.kind
 
