@@ -264,6 +264,12 @@ def test_a_yes_no_question_after_its_topic_is_answered_by_the_conclusion(telesco
         ("who", "The reef lies in the Coral Sea, off the coast.", False),
         ("who", "It was completed in New York in 1930.", False),
         ("who", "Results on Natural Questions improve.", False),
+        # What a work brings is what it puts forward, not a question it asks or what a topic is.
+        ("contribution", "In this work, we propose EasyQuant, a quantization method.", True),
+        ("contribution", "This paper presents a survey of pruning.", True),
+        ("contribution", "Can we design a data-independent quantization method?", False),
+        ("contribution", "Quantization is an effective method.", False),
+        ("definition", "Quantization is an effective method.", True),
     ],
 )
 def test_the_kind_of_answer_a_sentence_holds(form, sentence, holds):

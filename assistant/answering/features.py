@@ -119,7 +119,9 @@ _CONCLUSION = re.compile(
 )
 # "We propose", "we also introduce", "this paper presents": the verb follows its subject, with at
 # most adverbs or auxiliaries between ("we document Dolma, including its design" designs nothing).
+# A question the work asks ("Can we design ...?") puts nothing forward.
 _OWN_WORK = re.compile(
+    r"(?<!\bcan )(?<!\bcould )(?<!\bshould )(?<!\bhow do )"
     r"\b(we|this (paper|work|study)|in this (paper|work))\b(\s+(\w+ly|also|further|then|first|"
     r"here|thus|therefore|hence|now|have|has|will|can))*\s+(propose|introduce|present|"
     r"develop|design|build|release|call|name|term|create|construct)\w*\b|\b(called|named|termed|"
