@@ -270,6 +270,10 @@ def test_a_yes_no_question_after_its_topic_is_answered_by_the_conclusion(telesco
         ("contribution", "Can we design a data-independent quantization method?", False),
         ("contribution", "Quantization is an effective method.", False),
         ("definition", "Quantization is an effective method.", True),
+        # Where the code is: a link, or saying in words that it is out.
+        ("pointer", "Our code & models are at: https://github.com/THUDM/LongWriter.", True),
+        ("pointer", "In addition, we open source our data curation toolkit.", True),
+        ("pointer", "We implement the kernels in CUDA.", False),
     ],
 )
 def test_the_kind_of_answer_a_sentence_holds(form, sentence, holds):

@@ -423,6 +423,21 @@ def test_ordinal_words_about_something_else_pick_nothing(question):
     assert picked_papers("What does the second one do?", 1) is None  # one paper: "it" suffices
 
 
+def test_is_it_open_source_is_answered_by_the_link(quantizers, seeds_assistant):
+    """ "Is it open source?" asks where the work's code is: the link answers it, and "open
+    source" is no topic the answer must speak to, nor are the research phrases the glossary
+    gives for it ("transparency")."""
+    conversation = Conversation()
+    seeds_assistant.ask("What is LongWriter?", conversation)
+    question, _ = seeds_assistant.understand("Is it open source?", conversation)
+    assert question.kind == "pointer" and not question.weights
+    conversation = Conversation()
+    quantizers.ask("What is EasyQuant?", conversation)
+    answer = quantizers.ask("Is it open source?", conversation)
+    assert not answer.abstained and not answer.weak
+    assert answer.sentences[0].text == "Code is available at https://github.com/example/easyquant."
+
+
 def test_a_list_of_one_paper_has_no_second_one(quantizers):
     """After a list holding one paper, "the second one" is no paper: the answer says so, and
     "the first one" is that paper."""

@@ -60,6 +60,10 @@ from retrieval.names import system_name
         ("Is the code available?", "pointer"),
         ("Where can I find the implementation?", "pointer"),
         ("Did they release the weights?", "pointer"),
+        ("Is it open source?", "pointer"),
+        ("Has LongWriter been open-sourced?", "pointer"),
+        # Open-source models as a topic are no question of where a work's code is.
+        ("Are open-source models better?", "yesno"),
         # Data "available on" a topic are studies of it, not a download.
         ("What experimental data are available for cylinders in bending?", "other"),
         ("Can it generate code?", "yesno"),

@@ -148,6 +148,8 @@ _REPORTING = re.compile(
     r"model)|we (evaluate|validate|show|demonstrate|conduct|find|test))",
     re.I,
 )
+# "X is an open source project", "we open-source our models": whether the code is out, in words.
+_OPEN_SOURCE = re.compile(r"\bopen[- ]?sourc(e|ed|ing)\b", re.I)
 # Sentences that say where the code or data are: they answer "where", not what the work found.
 _POINTER = re.compile(
     r"https?://|\bgithub\b|\b(code|data|dataset|models?|weights)\b[^.]{0,60}\b(is|are) "
@@ -211,7 +213,7 @@ def answer_type(form: Kind, text: str, names: list[str]) -> bool:
     if form == "where":
         return bool(_PLACE.search(text))
     if form == "pointer":
-        return bool(_POINTER.search(text))
+        return bool(_POINTER.search(text) or _OPEN_SOURCE.search(text))
     if form == "who":
         return bool(_PERSON.search(text)) or _names_someone(text)
     if form in ("yesno", "why", "finding"):

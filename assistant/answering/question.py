@@ -92,7 +92,11 @@ _AVAILABLE = (
 # The words asking where the code is ("code", "release", "available").
 _POINTER_WORDS = re.compile(rf"{_CODE}|{_AVAILABLE}", re.I)
 _POINTER_ASKED = re.compile(
-    rf"{_CODE}.*{_AVAILABLE}|{_AVAILABLE}.*{_CODE}|\bwhere\b.*\b(code|implementation)\b", re.I
+    rf"{_CODE}.*{_AVAILABLE}|{_AVAILABLE}.*{_CODE}|\bwhere\b.*\b(code|implementation)\b"
+    # "Is it open source?", "Is LongWriter open-sourced?": of a work, the question is the same.
+    r"|^\s*(?:is|are|was|were|has|have)\s+(?:[\w-]+\s+){1,3}?(?:been\s+)?"
+    r"open[- ]?sourced?\s*\??\s*$",
+    re.I,
 )
 # The measures a "how ..." question asks for a quantity of: "how tall", "how fast".
 _MEASURES = (
@@ -566,7 +570,9 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
         if start in measure_range:
             measure.add(position)
         _add_weights(weights, ids)
-    for found in meanings.values():
+    # Research phrases stand for the words of the question's subject, not for those giving its
+    # form ("open source" in "Is it open source?" asks where the code is).
+    for found in (found for i, found in meanings.items() if tokens[i][1] not in said):
         for meaning in found:
             for term_id in meaning:
                 weights.setdefault(term_id, GLOSSARY_WEIGHT)
