@@ -397,3 +397,30 @@ def test_the_opening_word_of_a_follow_up_is_no_word_of_the_question(seeds_engine
     question = read_question(seeds_engine, NameIndex(seeds_engine), "Well, what is Dolma?", EMPTY)
     assert question.form == "definition"
     assert [c.word for c in question.concepts] == ["Dolma"]
+
+
+def test_a_name_the_stemmer_merges_with_a_common_word_names_its_paper(tmp_path):
+    """ "ToolE" is stemmed as "tool", which every paper here uses; spelt as the question spells
+    it, only one abstract writes it, so the question is about that paper."""
+    from conftest import small_collection
+
+    from assistant.conversation import Assistant, Conversation
+    from retrieval.engine import Engine
+
+    papers = [
+        (f"tools{n}", f"Tool Study {n}", f"We study how models use a tool for task {n}. Tools aid.")
+        for n in range(5)
+    ] + [
+        (
+            "meta",
+            "Choosing Tools",
+            "Models must choose the right tool. We create a dataset called ToolE, with tool "
+            "queries. Models choose tools badly.",
+        )
+    ]
+    corpus = small_collection(tmp_path, "tools", papers)
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    question, _ = assistant.understand("What is ToolE?", Conversation())
+    assert [n.docs for n in question.named] == [(assistant.engine.papers.position("meta"),)]
+    answer = assistant.ask("What is ToolE?", Conversation())
+    assert answer.cited_ids == ["meta"]

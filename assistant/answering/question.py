@@ -10,6 +10,7 @@ words the index does not know are corrected against its vocabulary.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
@@ -461,7 +462,11 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
     """Everything the answer pipeline needs to know about one question."""
     tokens = [(m.group(), m.start(), m.end()) for m in TOKEN_PATTERN.finditer(text)]
     known = [_known(engine, tok) for tok, _, _ in tokens]
-    named = _find_names(engine, names, text, tokens, known) or _title_named(engine, text)
+    named = (
+        _find_names(engine, names, text, tokens, known)
+        or _title_named(engine, text)
+        or _spelt_names(engine, tokens)
+    )
     if len({n.docs for n in named}) < 2 and COMPARE.search(text):
         # Only to name the papers compared: otherwise the titles' names alone stand.
         compared = named + _names_in_abstracts(engine, tokens, known, named)
@@ -955,6 +960,32 @@ def _names_in_abstracts(
             continue
         docs = tuple(sorted(h.doc for h in engine.rank({term: 1.0}, MAX_NAME_VERSIONS, False)))
         if docs and len({title_key(engine.papers.title(d)) for d in docs}) == 1:
+            found.append(NamedPaper(docs, token, token, start, end))
+    return found
+
+
+# How many of the papers using a name's stem are searched for the name as it is spelt.
+SPELT_NAME_PAPERS = 50
+
+
+def _spelt_names(engine: Engine, tokens: list[tuple[str, int, int]]) -> list[NamedPaper]:
+    """Names the stemmer merges with a common word ("ToolE" with "tool"), found as they are
+    spelt: a mixed-case word that the text of one paper alone (in all its versions) writes
+    just so, among the papers using its stem. "What is ToolE?" is about the benchmark that
+    creates "a dataset called ToolE", not about tools."""
+    index, analyzer, papers = engine.index, engine.analyzer, engine.papers
+    found = []
+    for token, start, end in tokens:
+        if not any(a.islower() and b.isupper() for a, b in itertools.pairwise(token)):
+            continue
+        terms = analyzer.token_terms(analyzer.normalize(token))
+        term = index.term_id(terms[0]) if terms else -1
+        if term < 0 or index.df(term) <= MAX_NAME_VERSIONS:
+            continue  # a rare term names its papers already
+        spelt = re.compile(rf"(?<![\w-]){re.escape(token)}(?![\w-])")
+        hits = engine.rank({term: 1.0}, SPELT_NAME_PAPERS, False)
+        docs = tuple(sorted(h.doc for h in hits if spelt.search(papers.abstract(h.doc))))
+        if docs and set(docs) <= set(papers.versions(docs[0])):
             found.append(NamedPaper(docs, token, token, start, end))
     return found
 
