@@ -732,6 +732,13 @@ def test_a_comparison_may_name_papers_by_what_their_abstracts_call_them(tmp_path
     # A name several papers use names none of them.
     shared = ask(assistant, "compare MoE and EDLM")
     assert shared.kind != "compare"
+    # So too where the papers have no titles: untitled papers are not one paper.
+    untitled = small_collection(
+        tmp_path, "untitled", [(paper_id, "", text) for paper_id, _, text in DECODERS]
+    )
+    bare = Assistant(Engine.open([untitled], tmp_path / "untitled-index"))
+    assert ask(bare, "compare EAD and EDLM").cited_ids == ["ead", "edlm"]
+    assert ask(bare, "compare MoE and EDLM").kind != "compare"
 
 
 @pytest.mark.parametrize(

@@ -959,7 +959,7 @@ def _names_in_abstracts(
         if term < 0 or index.df(term) > MAX_NAME_VERSIONS:
             continue
         docs = tuple(sorted(h.doc for h in engine.rank({term: 1.0}, MAX_NAME_VERSIONS, False)))
-        if docs and len({title_key(engine.papers.title(d)) for d in docs}) == 1:
+        if docs and set(docs) <= set(engine.papers.versions(docs[0])):
             found.append(NamedPaper(docs, token, token, start, end))
     return found
 
