@@ -168,7 +168,7 @@ def score_answer(answer: Answer, fixture: Fixture) -> dict[str, float | bool | N
     if answerable and fixture.type == "compare":
         checks["cite_all"] = (
             len(
-                {title_key(c.title) for c in hits}
+                {title_key(c.title) for c in hits if title_key(c.title) in expected_titles}
                 | {c.doc_id for c in hits if c.doc_id in expected_ids}
             )
             >= n_expected

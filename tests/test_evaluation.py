@@ -55,6 +55,9 @@ def test_checks_for_each_kind_of_fixture():
     assert score_answer(answer([], "no", abstained=True), fixture())["false_abstain"] is True
     by_id = fixture(expect_titles=[], expect_ids=["id0"])
     assert score_answer(answer(["whatever"]), by_id)["cite@1"] is True
+    # Papers without titles, expected by id: one of two cited is not both.
+    untitled = fixture(type="compare", expect_titles=[], expect_ids=["id0", "id9"])
+    assert score_answer(answer([""]), untitled)["cite_all"] is False
 
 
 @pytest.mark.parametrize(
