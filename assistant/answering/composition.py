@@ -67,6 +67,7 @@ class Composer:
     candidates: Candidates
     weights: FittedWeights
     tables: dict[int, SentenceTable] = field(default_factory=dict)
+    bests: dict[int, Choice | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.vector = self.weights.sentence_vector()
@@ -253,16 +254,22 @@ class Composer:
                 break
             if paper.doc in listed:
                 continue
-            best = self.ranked(paper.doc)[:1]
-            if best and not any(_similar(best[0], c) for c in chosen):
-                chosen.append(best[0])
+            best = self.best_sentence(paper.doc)
+            if best is not None and not any(_similar(best, c) for c in chosen):
+                chosen.append(best)
         return chosen, len(qualifying)
+
+    def best_sentence(self, doc: int) -> Choice | None:
+        """The paper's best sentence for the question (ranked once per paper)."""
+        if doc not in self.bests:
+            self.bests[doc] = next(iter(self.ranked(doc)), None)
+        return self.bests[doc]
 
     def _gives_figure(self, paper: PaperCandidate) -> bool:
         """The paper's best sentence gives a number for what the question counts."""
-        best = self.ranked(paper.doc)[:1]
+        best = self.best_sentence(paper.doc)
         table = self.table(paper.doc)
-        return bool(best) and bool(table.counting[table.positions.index(best[0].sentence)])
+        return best is not None and bool(table.counting[table.positions.index(best.sentence)])
 
     def compare_choices(self) -> list[Choice]:
         """The best sentence of each paper compared, side by side, in the question's order."""
