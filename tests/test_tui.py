@@ -1,6 +1,7 @@
 """The chat, driven by Textual's pilot: answers, citations, follow-ups, export, history."""
 
 import pytest
+from textual.widgets import Markdown
 
 from assistant.cli import build_parser
 from assistant.tui.app import ChatApp, create_app, export_path
@@ -188,6 +189,9 @@ async def test_help_and_quit():
         await pilot.press("f1")
         await pilot.pause()
         assert type(app.screen).__name__ == "HelpScreen"
+        # The help says how to ask for lists, as well as follow-ups.
+        shown = app.screen.query_one(Markdown).source
+        assert "most parameters" in shown and "tell me more" in shown
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("ctrl+q")

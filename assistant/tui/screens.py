@@ -171,6 +171,10 @@ papers (when the question was about one paper, that paper alone); an answer on w
 marked *weak match* and lists the closest other papers (unless the question was about the
 paper it quotes).
 
+*Which papers study X?* lists the papers, each quoted where it puts forward its own work on X;
+*how many papers ...?* also says how many match; *which model has the most parameters?* quotes
+each paper's own figure, since no abstract ranks the others.
+
 Follow-up questions may say *it*, *they* or *this paper* for the papers of the last answer,
 pick among them by number (*the second one*, *the first two*, *paper 3*, *the latter*), say
 *tell me more* for more of the same (after a list: the next papers), *and X?* for the same
