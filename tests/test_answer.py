@@ -1029,3 +1029,27 @@ def test_a_list_does_not_quote_what_the_topic_is_for_what_a_paper_brings(tmp_pat
     answer = ask(assistant, "Which papers study pruning?")
     assert answer.kind == "list"
     assert [s.text for s in answer.sentences] == ["We propose Slim, a one-shot pruning method."]
+
+
+def test_a_paper_named_only_by_its_title_is_quoted_for_what_its_title_says(tmp_path):
+    """FineQuant's abstract never writes "FineQuant": the question's name matches none of its
+    sentences, so the title's words ("fine-grained weight-only quantization") tell them apart,
+    not their place in the abstract."""
+    corpus = small_collection(
+        tmp_path,
+        "serving",
+        [
+            (
+                "fine",
+                "FineQuant: Fine-Grained Weight-Only Quantization",
+                "Large models are costly to serve. Their cost is driven by the memory bandwidth "
+                "of decoding. We propose a fine-grained weight-only quantization method. It "
+                "halves memory.",
+            ),
+            ("salt", "Road Salt and Bridges", "Road salt rusts the steel of concrete bridges."),
+        ],
+    )
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    answer = ask(assistant, "How does FineQuant work?")
+    assert answer.cited_ids == ["fine"]
+    assert answer.sentences[0].text == "We propose a fine-grained weight-only quantization method."

@@ -291,6 +291,13 @@ def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTabl
     about = tuple(index.term_id(t) for t in analyzer.terms(title)) if title else ()
     read = [about + tuple(t for t in ids if t not in about) for ids in terms] if about else terms
     query = question.weights
+    named_here = [n for n in question.named if doc in n.docs]
+    if named_here and not any(t in query for ids in terms for t in ids):
+        # "How does FineQuant work?" of a paper whose abstract never writes "FineQuant": the
+        # name stands for what its title says the work is ("Fine-Grained Weight-Only
+        # Quantization"), which tells its sentences apart where the name cannot.
+        title_terms = (index.term_id(t) for t in analyzer.terms(engine.papers.title(doc)))
+        query = {**dict.fromkeys((t for t in title_terms if t >= 0), 1.0), **query}
     matched = [frozenset(t for t in ids if t in query) for ids in read]
     n = len(spans)
     values = np.zeros((n, len(FEATURES)), dtype=np.float64)
