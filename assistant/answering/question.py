@@ -959,7 +959,7 @@ def _names_in_abstracts(
         if term < 0 or index.df(term) > MAX_NAME_VERSIONS:
             continue
         docs = tuple(sorted(h.doc for h in engine.rank({term: 1.0}, MAX_NAME_VERSIONS, False)))
-        if docs and set(docs) <= set(engine.papers.versions(docs[0])):
+        if _one_paper(engine, docs):
             found.append(NamedPaper(docs, token, token, start, end))
     return found
 
@@ -981,13 +981,19 @@ def _spelt_names(engine: Engine, tokens: list[tuple[str, int, int]]) -> list[Nam
         terms = analyzer.token_terms(analyzer.normalize(token))
         term = index.term_id(terms[0]) if terms else -1
         if term < 0 or index.df(term) <= MAX_NAME_VERSIONS:
-            continue  # a rare term names its papers already
+            continue  # a rare term finds its few papers by itself
         spelt = re.compile(rf"(?<![\w-]){re.escape(token)}(?![\w-])")
         hits = engine.rank({term: 1.0}, SPELT_NAME_PAPERS, False)
         docs = tuple(sorted(h.doc for h in hits if spelt.search(papers.abstract(h.doc))))
-        if docs and set(docs) <= set(papers.versions(docs[0])):
+        if _one_paper(engine, docs):
             found.append(NamedPaper(docs, token, token, start, end))
     return found
+
+
+def _one_paper(engine: Engine, docs: tuple[int, ...]) -> bool:
+    """The documents are one paper, in one or more of its versions (papers without titles are
+    never versions of each other)."""
+    return bool(docs) and set(docs) <= set(engine.papers.versions(docs[0]))
 
 
 def _typo_edits(word: str) -> int:
