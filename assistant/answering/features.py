@@ -291,8 +291,7 @@ def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTabl
     about = tuple(index.term_id(t) for t in analyzer.terms(title)) if title else ()
     read = [about + tuple(t for t in ids if t not in about) for ids in terms] if about else terms
     query = question.weights
-    named_here = [n for n in question.named if doc in n.docs]
-    if named_here and not any(t in query for ids in terms for t in ids):
+    if doc in question.named_docs and not any(t in query for ids in terms for t in ids):
         # "How does FineQuant work?" of a paper whose abstract never writes "FineQuant": the
         # name stands for what its title says the work is ("Fine-Grained Weight-Only
         # Quantization"), which tells its sentences apart where the name cannot.
