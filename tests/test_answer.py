@@ -270,6 +270,14 @@ def test_a_yes_no_question_after_its_topic_is_answered_by_the_conclusion(telesco
         ("contribution", "Can we design a data-independent quantization method?", False),
         ("contribution", "Quantization is an effective method.", False),
         ("definition", "Quantization is an effective method.", True),
+        # What a work answers: a challenge, a shortcoming of what came before.
+        (
+            "problem",
+            "These developments make LLM inference efficiency an important challenge.",
+            True,
+        ),
+        ("problem", "Despite batching, the token phase underutilizes compute.", True),
+        ("problem", "We propose Splitwise, which splits the two phases.", False),
         # Where the code is: a link, or saying in words that it is out.
         ("pointer", "Our code & models are at: https://github.com/THUDM/LongWriter.", True),
         ("pointer", "In addition, we open source our data curation toolkit.", True),
@@ -1053,3 +1061,26 @@ def test_a_paper_named_only_by_its_title_is_quoted_for_what_its_title_says(tmp_p
     answer = ask(assistant, "How does FineQuant work?")
     assert answer.cited_ids == ["fine"]
     assert answer.sentences[0].text == "We propose a fine-grained weight-only quantization method."
+
+
+def test_what_problem_a_named_work_solves_is_told_by_its_form(tmp_path):
+    """ "What problem does Slim solve?": every sentence is about Slim, so its name does not pick
+    the sentence; the one stating a problem does, though it never says "problem" or "solve"."""
+    corpus = small_collection(
+        tmp_path,
+        "pruners",
+        [
+            (
+                "slim",
+                "Slim: Pruning Language Models Once",
+                "Language models keep growing. Serving them is costly, and pruning them needs "
+                "retraining. We propose Slim, which prunes language models once. Slim keeps most "
+                "accuracy.",
+            ),
+            ("salt", "Road Salt and Bridges", "Road salt rusts the steel of concrete bridges."),
+        ],
+    )
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    answer = ask(assistant, "What problem does Slim solve?")
+    assert answer.cited_ids == ["slim"] and not answer.weak
+    assert answer.sentences[0].text == "Serving them is costly, and pruning them needs retraining."

@@ -61,6 +61,11 @@ from retrieval.names import system_name
         ("Where can I find the implementation?", "pointer"),
         ("Did they release the weights?", "pointer"),
         ("Is it open source?", "pointer"),
+        # What a work answers: the problem before it, told by its form.
+        ("What problem does Splitwise solve?", "problem"),
+        ("What challenges does the method address?", "problem"),
+        ("What is the motivation for Dolma?", "problem"),
+        ("What are the main problems?", "definition"),
         ("Has LongWriter been open-sourced?", "pointer"),
         # Open-source models as a topic are no question of where a work's code is.
         ("Are open-source models better?", "yesno"),

@@ -48,6 +48,7 @@ FAMILIES = {
     "finding": "judgement",
     "definition": "description",
     "contribution": "description",
+    "problem": "description",
     "method": "description",
     "other": "description",
     "quantity": "fact",
@@ -148,6 +149,14 @@ _REPORTING = re.compile(
     r"model)|we (evaluate|validate|show|demonstrate|conduct|find|test))",
     re.I,
 )
+# What a work answers: a challenge, a shortcoming of what came before ("... is an important
+# challenge", "Despite ..., the phase underutilizes compute", "existing methods suffer from").
+_PROBLEM = re.compile(
+    r"\b(challeng\w*|problems?|issues?|limitations?|bottlenecks?|suffer\w*|struggl\w*|lack\w*|"
+    r"difficult\w*|costly|prohibitive|inefficien\w*|underutiliz\w*|fail\w*|remains? unclear|"
+    r"cannot|unable|hinder\w*|barriers?|obstacles?|despite|however)\b",
+    re.I,
+)
 # "X is an open source project", "we open-source our models": whether the code is out, in words.
 _OPEN_SOURCE = re.compile(r"\bopen[- ]?sourc(e|ed|ing)\b", re.I)
 # Sentences that say where the code or data are: they answer "where", not what the work found.
@@ -222,6 +231,8 @@ def answer_type(form: Kind, text: str, names: list[str]) -> bool:
         return any(defines(text, n) for n in names) or bool(_PROPOSE.search(text))
     if form == "contribution":
         return bool(_OWN_WORK.search(text))
+    if form == "problem":
+        return bool(_PROBLEM.search(text))
     if form == "method":
         return bool(_PROPOSE.search(text) or _METHOD.search(text))
     return False
@@ -282,10 +293,10 @@ def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTabl
     # 1887 to 1889"). For a question asking a fact about it, the title's words do not tell the
     # sentences apart; the fact asked does. So each sentence is read with the title's terms,
     # once each, in front.
-    # So too for a question asking what a work it names found: all of its sentences are about
-    # the work, and the finding is told by its form.
+    # So too for a question asking what a work it names found, or what problem it answers: all
+    # of its sentences are about the work, and the finding or the problem is told by its form.
     reads_title = FAMILIES.get(question.form) == "fact" or (
-        question.form == "finding" and doc in question.named_docs
+        question.form in ("finding", "problem") and doc in question.named_docs
     )
     title = engine.papers.title(doc) if reads_title else ""
     about = tuple(index.term_id(t) for t in analyzer.terms(title)) if title else ()

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 Kind = Literal[
     "definition",
     "contribution",
+    "problem",
     "quantity",
     "method",
     "list",
@@ -175,6 +176,17 @@ _CONTRIBUTION = re.compile(
     r"(?P<said>(?:(?:main|key|central|major|primary|principal|core|basic)\s+)?"
     r"(?:contribution|idea|novelty|innovation)s?)\b"
     r"|^\s*what(?:'s|\s+is)\s+(?P<new>new|novel)\s+(?:in|about)\b",
+    re.I,
+)
+# "What problem does X solve?", "What challenge does X address?", "What is the motivation for
+# X?": what the work answers, which its abstract tells before it says what it proposes ("...
+# is an important challenge", "Despite ..., X underutilizes ..."). The words asking so are not
+# words the abstract must use.
+_PROBLEM = re.compile(
+    r"^\s*what\s+(?:(?:main|key|central)\s+)?(?P<noun>problems?|challenges?|issues?|gaps?)\s+"
+    r"(?:does|do|did|is|are|was|were)\s+(?:[^?]{1,60}?\s+)?(?P<verb>solve|solving|address|"
+    r"addressing|tackle|tackling|overcome|fix|fixing)[sd]?\b"
+    r"|^\s*what\s+(?:is|was|are|were)\s+(?:the\s+)?(?P<motive>motivations?)\s+(?:for|of|behind)\b",
     re.I,
 )
 # What a wh-question asks about: the words between "how many", "what" or "which" and the verb or
@@ -505,6 +517,9 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
     request = _REQUEST.match(text[opening:])
     if request is not None:
         said.update(range(opening, opening + request.end()))
+    problem = _PROBLEM.match(text[opening:])
+    for part in ("noun", "verb", "motive") if problem else ():
+        said.update(range(*_shifted(problem, part if problem[part] else None, opening)))
     ranking = _RANKS_PAPERS.match(text[opening:]) if kind == "list" else None
     if ranking is not None:
         # "The most" is what each paper's figure answers, not a word it must use; what it
@@ -798,6 +813,8 @@ def sentence_form(text: str) -> Kind:
         return "finding"
     if _CONTRIBUTION.match(text):
         return "definition"
+    if _PROBLEM.match(text):
+        return "problem"
     if _measures(_ATTRIBUTE.match(text)):
         return "quantity"
     # The opening words decide first: "Can it run faster?" asks yes or no, and "How does size

@@ -288,7 +288,7 @@ def asks_what_named_is(question: Question, paper: PaperCandidate) -> bool:
     FineQuant?", "Tell me about FineQuant", "How does FineQuant work?"), and `paper` is that
     paper: its abstract describes it, whether or not it repeats the name its title gives."""
     return (
-        question.kind in ("definition", "method")
+        question.kind in ("definition", "method", "problem")
         and paper.doc in question.named_docs
         and bool(question.concepts)
         and all(c.names_paper for c in question.concepts)
