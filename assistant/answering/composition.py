@@ -11,7 +11,7 @@ import numpy as np
 
 from assistant.answering.answer import Answer, AnswerSentence, Citation, Reference
 from assistant.answering.candidates import Candidates, PaperCandidate
-from assistant.answering.features import FAMILIES, SentenceTable, sentence_table
+from assistant.answering.features import FAMILIES, SentenceTable, gives_figure, sentence_table
 from assistant.answering.question import Question
 from assistant.answering.triggering import (
     Trigger,
@@ -266,10 +266,13 @@ class Composer:
         return self.bests[doc]
 
     def _gives_figure(self, paper: PaperCandidate) -> bool:
-        """The paper's best sentence gives a number for what the question counts."""
+        """The paper's best sentence gives a figure for what the question counts ("52 billion
+        parameters", not "billions of parameters")."""
         best = self.best_sentence(paper.doc)
+        if best is None or not gives_figure(best.text):
+            return False
         table = self.table(paper.doc)
-        return best is not None and bool(table.counting[table.positions.index(best.sentence)])
+        return bool(table.counting[table.positions.index(best.sentence)])
 
     def compare_choices(self) -> list[Choice]:
         """The best sentence of each paper compared, side by side, in the question's order."""

@@ -185,6 +185,18 @@ def has_number(text: str) -> bool:
     return bool(_NUMBER.search(_YEAR.sub(" ", text)))
 
 
+# "Billions of parameters", "hundreds of languages": how large, not a figure to compare.
+_VAGUE_NUMBER = re.compile(
+    r"\b(dozens|hundreds|thousands|millions|billions|trillions)\s+of\b", re.I
+)
+
+
+def gives_figure(text: str) -> bool:
+    """The sentence gives a figure one could compare, not only a vague size ("with billions of
+    parameters")."""
+    return has_number(_VAGUE_NUMBER.sub(" ", text))
+
+
 def counts(analyzer: Analyzer, text: str, counted: frozenset[str]) -> bool:
     """A number stands at most COUNT_WINDOW words before what the question counts, stopwords
     aside ("trained on 60 languages", "three trillion tokens", "1,000 of the most common
