@@ -278,6 +278,10 @@ def test_a_yes_no_question_after_its_topic_is_answered_by_the_conclusion(telesco
         ),
         ("problem", "Despite batching, the token phase underutilizes compute.", True),
         ("problem", "We propose Splitwise, which splits the two phases.", False),
+        # A work's own limitation, not the shortcomings of earlier work it answers.
+        ("limitation", "Despite certain limitations, our study shows promise.", True),
+        ("limitation", "Addressing these limitations, we introduce FIRST.", False),
+        ("limitation", "One limitation of these approaches is their size.", False),
         # Where the code is: a link, or saying in words that it is out.
         ("pointer", "Our code & models are at: https://github.com/THUDM/LongWriter.", True),
         ("pointer", "In addition, we open source our data curation toolkit.", True),
@@ -1091,3 +1095,35 @@ def test_what_problem_a_named_work_solves_is_told_by_its_form(tmp_path):
     answer = ask(assistant, "What problem does Slim solve?")
     assert answer.cited_ids == ["slim"] and not answer.weak
     assert answer.sentences[0].text == "Serving them is costly, and pruning them needs retraining."
+
+
+def test_limitations_an_abstract_does_not_state_are_not_made_up(tmp_path):
+    """ "What are the limitations of Slim?": the abstract says what earlier methods lack, not
+    what Slim lacks, so it does not answer; an abstract that says its own does."""
+    corpus = small_collection(
+        tmp_path,
+        "pruners",
+        [
+            (
+                "slim",
+                "Slim: Pruning Language Models Once",
+                "Earlier pruning methods have a major limitation: they need retraining. We "
+                "propose Slim, which prunes language models once. Slim keeps most accuracy.",
+            ),
+            (
+                "trim",
+                "Trim: Pruning Speech Models",
+                "We propose Trim, which prunes speech models. One limitation of our method is "
+                "that it needs labelled speech. Trim halves model size.",
+            ),
+        ],
+    )
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    slim = ask(assistant, "What are the limitations of Slim?")
+    assert slim.abstained
+    assert slim.answer.startswith("The abstract of “Slim: Pruning Language Models Once”")
+    trim = ask(assistant, "What are the limitations of Trim?")
+    assert not trim.abstained
+    assert trim.sentences[0].text == (
+        "One limitation of our method is that it needs labelled speech."
+    )

@@ -66,6 +66,9 @@ from retrieval.names import system_name
         ("What challenges does the method address?", "problem"),
         ("What is the motivation for Dolma?", "problem"),
         ("What are the main problems?", "definition"),
+        # What a work cannot do, which an abstract seldom says.
+        ("What are the limitations of Splitwise?", "limitation"),
+        ("What are its drawbacks?", "limitation"),
         ("Has LongWriter been open-sourced?", "pointer"),
         # Open-source models as a topic are no question of where a work's code is.
         ("Are open-source models better?", "yesno"),

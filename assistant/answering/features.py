@@ -49,6 +49,7 @@ FAMILIES = {
     "definition": "description",
     "contribution": "description",
     "problem": "description",
+    "limitation": "fact",
     "method": "description",
     "other": "description",
     "quantity": "fact",
@@ -157,6 +158,19 @@ _PROBLEM = re.compile(
     r"cannot|unable|hinder\w*|barriers?|obstacles?|despite|however)\b",
     re.I,
 )
+# A work's own limitation, in its own words: "despite certain limitations, our study ...". Not
+# the shortcomings of earlier work that it answers ("addressing these limitations, we
+# introduce ...").
+_OWN_LIMITATION = re.compile(
+    r"\b(limitations?|drawbacks?|shortcomings?|weakness(es)?|downsides?)\b", re.I
+)
+_OWN_VOICE = re.compile(r"\b(we|our|this (work|paper|study|method|approach|model))\b", re.I)
+_OTHERS_LIMITATION = re.compile(
+    r"\b(these|those|such|their|existing|previous|prior|current)\s+(limitations?|drawbacks?|"
+    r"shortcomings?|weakness(es)?)|\b(address\w*|overcom\w*|alleviat\w*|mitigat\w*|tackl\w*|"
+    r"in light of|instead of|remed\w*)\b",
+    re.I,
+)
 # "X is an open source project", "we open-source our models": whether the code is out, in words.
 _OPEN_SOURCE = re.compile(r"\bopen[- ]?sourc(e|ed|ing)\b", re.I)
 # Sentences that say where the code or data are: they answer "where", not what the work found.
@@ -245,6 +259,9 @@ def answer_type(form: Kind, text: str, names: list[str]) -> bool:
         return bool(_OWN_WORK.search(text))
     if form == "problem":
         return bool(_PROBLEM.search(text))
+    if form == "limitation":
+        own = _OWN_VOICE.search(text) or any(re.search(rf"\b{re.escape(n)}\b", text) for n in names)
+        return bool(_OWN_LIMITATION.search(text) and own and not _OTHERS_LIMITATION.search(text))
     if form == "method":
         return bool(_PROPOSE.search(text) or _METHOD.search(text))
     return False

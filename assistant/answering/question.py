@@ -31,6 +31,7 @@ Kind = Literal[
     "definition",
     "contribution",
     "problem",
+    "limitation",
     "quantity",
     "method",
     "list",
@@ -187,6 +188,14 @@ _PROBLEM = re.compile(
     r"(?:does|do|did|is|are|was|were)\s+(?:[^?]{1,60}?\s+)?(?P<verb>solve|solving|address|"
     r"addressing|tackle|tackling|overcome|fix|fixing)[sd]?\b"
     r"|^\s*what\s+(?:is|was|are|were)\s+(?:the\s+)?(?P<motive>motivations?)\s+(?:for|of|behind)\b",
+    re.I,
+)
+# "What are the limitations of X?", "What are its drawbacks?": what the work itself cannot do,
+# which an abstract seldom says. The word asking so is not a word the abstract must use.
+_LIMITATION = re.compile(
+    r"^\s*what\s+(?:are|is|were|was)\s+(?:the\s+|its\s+|their\s+|[\w-]+'s?\s+)?"
+    r"(?:main\s+|key\s+)?(?P<noun>limitations?|drawbacks?|weakness(?:es)?|shortcomings?|"
+    r"downsides?|disadvantages?)\b",
     re.I,
 )
 # What a wh-question asks about: the words between "how many", "what" or "which" and the verb or
@@ -520,6 +529,8 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
     problem = _PROBLEM.match(text[opening:])
     for part in ("noun", "verb", "motive") if problem else ():
         said.update(range(*_shifted(problem, part if problem[part] else None, opening)))
+    limitation = _LIMITATION.match(text[opening:])
+    said.update(range(*_shifted(limitation, "noun" if limitation else None, opening)))
     ranking = _RANKS_PAPERS.match(text[opening:]) if kind == "list" else None
     if ranking is not None:
         # "The most" is what each paper's figure answers, not a word it must use; what it
@@ -815,6 +826,8 @@ def sentence_form(text: str) -> Kind:
         return "definition"
     if _PROBLEM.match(text):
         return "problem"
+    if _LIMITATION.match(text):
+        return "limitation"
     if _measures(_ATTRIBUTE.match(text)):
         return "quantity"
     # The opening words decide first: "Can it run faster?" asks yes or no, and "How does size

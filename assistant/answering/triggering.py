@@ -232,6 +232,16 @@ def dates_nothing(question: Question, table: SentenceTable) -> bool:
     )
 
 
+def states_no_limitation(question: Question, table: SentenceTable) -> bool:
+    """Whether the question asks what a paper it names or refers to cannot do ("What are the
+    limitations of Splitwise?"), and no sentence of the paper says so of the work itself."""
+    return (
+        question.form == "limitation"
+        and bool(question.named or question.refers_back)
+        and not table.typed.any()
+    )
+
+
 def points_nowhere(question: Question, table: SentenceTable) -> bool:
     """Whether the question asks where the code is, and no sentence of the paper gives a link
     or says what it releases ("Where can I find the implementation?" of a paper that only
@@ -248,6 +258,7 @@ def cannot_answer(question: Question, paper_terms: frozenset[int], table: Senten
         or dates_nothing(question, table)
         or counts_only_others(question, table)
         or points_nowhere(question, table)
+        or states_no_limitation(question, table)
     )
 
 
