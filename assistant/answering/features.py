@@ -161,14 +161,13 @@ _PROBLEM = re.compile(
 # A work's own limitation, in its own words: "despite certain limitations, our study ...". Not
 # the shortcomings of earlier work that it answers ("addressing these limitations, we
 # introduce ...").
-_OWN_LIMITATION = re.compile(
-    r"\b(limitations?|drawbacks?|shortcomings?|weakness(es)?|downsides?)\b", re.I
-)
+_LIMITS = r"(limitations?|drawbacks?|shortcomings?|weakness(es)?|downsides?)"
+_OWN_LIMITATION = re.compile(rf"\b{_LIMITS}\b", re.I)
 _OWN_VOICE = re.compile(r"\b(we|our|this (work|paper|study|method|approach|model))\b", re.I)
 _OTHERS_LIMITATION = re.compile(
-    r"\b(these|those|such|their|existing|previous|prior|current)\s+(limitations?|drawbacks?|"
-    r"shortcomings?|weakness(es)?)|\b(address\w*|overcom\w*|alleviat\w*|mitigat\w*|tackl\w*|"
-    r"in light of|instead of|remed\w*)\b",
+    rf"\b(these|those|such|their|existing|previous|prior|current)\s+{_LIMITS}"
+    r"|\b(address\w*|overcom\w*|alleviat\w*|mitigat\w*|tackl\w*|in light of|instead of|"
+    r"remed\w*)\b",
     re.I,
 )
 # "X is an open source project", "we open-source our models": whether the code is out, in words.
