@@ -124,11 +124,19 @@ class Turn:
 class Conversation:
     turns: list[Turn] = field(default_factory=list)
 
-    def last_answered(self, asking: bool = False) -> Turn | None:
-        """The latest turn that was answered; with `asking`, the latest that asked something of
-        its own (not "tell me more")."""
+    def last_answered(self) -> Turn | None:
+        """The latest turn that was answered and asked something of its own (not "tell me
+        more")."""
         for turn in reversed(self.turns):
-            if not turn.answer.abstained and not (asking and turn.answer.kind == "more"):
+            if not turn.answer.abstained and turn.answer.kind != "more":
+                return turn
+        return None
+
+    def last_referred(self) -> Turn | None:
+        """The latest turn with papers for "it" to mean: one that was answered, or that said
+        the abstracts of the papers it was asked of do not answer."""
+        for turn in reversed(self.turns):
+            if turn.answer.referred_ids:
                 return turn
         return None
 
@@ -203,8 +211,8 @@ class Assistant:
         those of them the question picks by number)."""
         if _SMALL_TALK.fullmatch(text):
             return dataclasses.replace(self.read(text), said=HOW_TO_ASK), []
-        previous = conversation.last_answered()
-        cited = previous.answer.cited_ids if previous else []
+        previous = conversation.last_referred()
+        cited = previous.answer.referred_ids if previous else []
         context = self._positions(cited)
         listed = previous is not None and previous.answer.kind == "list"
         picked = picked_papers(text, len(cited), listed)
@@ -223,7 +231,7 @@ class Assistant:
         if picked is not None:
             context = self._positions([cited[n - 1] for n in picked.numbers])
             return self._read_picked(picked, len(context), context), context
-        asked = conversation.last_answered(asking=True)
+        asked = conversation.last_answered()
         again = self._asked_of_another(text, conversation)
         if again is not None:
             return again, context
@@ -277,16 +285,16 @@ class Assistant:
 
     def _referent(self, conversation: Conversation) -> tuple[str, frozenset[int]] | str:
         """What "it" stands for in a list question, and the papers it is: after an answer on
-        one paper, the paper the question named ("What is Dolma?": Dolma), what it asked to
-        define ("What is speculative decoding?"), or else the paper's name, or its title (for
-        an untitled paper, what the question asked of it); after a list, its topic. A list
-        asked of "it" before ("Which papers use it?") leaves "it" as it was. When "it" can
-        stand for nothing, what to say instead."""
+        one paper (or one saying its abstract does not answer), the paper the question named
+        ("What is Dolma?": Dolma), what it asked to define ("What is speculative decoding?"),
+        or else the paper's name, or its title (for an untitled paper, what the question asked
+        of it); after a list, its topic. A list asked of "it" before ("Which papers use it?")
+        leaves "it" as it was. When "it" can stand for nothing, what to say instead."""
         turn = next(
             (
                 t
                 for t in reversed(conversation.turns)
-                if not t.answer.abstained
+                if t.answer.referred_ids
                 and t.answer.kind != "more"
                 and not (t.answer.kind == "list" and refers_to_previous(t.question))
             ),
@@ -297,9 +305,10 @@ class Assistant:
         earlier = self.read(turn.question)
         if turn.answer.kind == "list" and earlier.concepts:
             return " ".join(c.word for c in earlier.concepts), frozenset()
-        if len(turn.answer.citations) != 1:
-            return NAME_ONE.format(count=len(turn.answer.citations))
-        lead = self.engine.papers.position(turn.answer.citations[0].doc_id)
+        referred = turn.answer.referred_ids
+        if len(referred) != 1:
+            return NAME_ONE.format(count=len(referred))
+        lead = self.engine.papers.position(referred[0])
         if lead is None:
             return NOTHING_TO_REFER
         docs = frozenset(self.engine.papers.versions(lead))

@@ -796,3 +796,37 @@ def test_small_talk_is_told_how_to_ask_and_leaves_the_conversation_as_it_was(qua
     assert reply.answer.startswith("Ask about the papers in plain English")
     after = quantizers.ask("What does it keep unchanged?", conversation)
     assert after.citations[0].doc_id == "easy"
+
+
+def test_it_after_a_paper_that_does_not_answer_still_means_that_paper(tmp_path):
+    """ "What are the limitations of Slim?" is not answered by Slim's abstract; "it" in the
+    next question is still Slim, not the paper answered before."""
+    corpus = small_collection(
+        tmp_path,
+        "pruners",
+        [
+            (
+                "slim",
+                "Slim: Pruning Language Models Once",
+                "Pruning language models needs costly retraining. We propose Slim, which prunes "
+                "language models once. Slim keeps most accuracy.",
+            ),
+            (
+                "trim",
+                "Trim: Pruning Speech Models",
+                "Speech models are too large for phones. We propose Trim, which prunes speech "
+                "models. Trim halves model size.",
+            ),
+        ],
+    )
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    conversation = Conversation()
+    assert assistant.ask("What is Trim?", conversation).cited_ids == ["trim"]
+    limits = assistant.ask("What are the limitations of Slim?", conversation)
+    assert limits.abstained and limits.about == ["slim"]
+    answer = assistant.ask("What problem does it solve?", conversation)
+    assert answer.cited_ids == ["slim"]
+    assert answer.sentences[0].text == "Pruning language models needs costly retraining."
+    assistant.ask("What are the limitations of Slim?", conversation)
+    listed = assistant.ask("Which papers use it?", conversation)
+    assert "slim" in listed.cited_ids and "trim" not in listed.cited_ids

@@ -44,6 +44,9 @@ class Answer(BaseModel):
     # Answered on weak evidence: shown as a weak match, with the closest other papers (none
     # when the question was about the paper cited).
     weak: bool = False
+    # The papers the question was asked of, when their abstracts do not answer it: "it" in the
+    # next question still means them.
+    about: list[str] = []
     # A list that stopped short: how many papers matched in all.
     matched_papers: int | None = None
     timings_ms: dict[str, float] = {}
@@ -51,3 +54,9 @@ class Answer(BaseModel):
     @property
     def cited_ids(self) -> list[str]:
         return [c.doc_id for c in self.citations]
+
+    @property
+    def referred_ids(self) -> list[str]:
+        """The papers "it" and "they" mean after this answer: those it cites, or those whose
+        abstracts it says do not answer."""
+        return self.cited_ids or self.about

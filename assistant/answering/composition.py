@@ -4,7 +4,7 @@ first, each with a numbered citation; one line per paper for lists and compariso
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -358,7 +358,7 @@ class Composer:
         if not trigger.answer:
             if continues_list:
                 return abstention(self.engine, q, [], trigger.confidence, said=NO_MORE_PAPERS)
-            about = lead.doc if lead.doc in self.pointed() else None
+            about = [lead.doc] if lead.doc in self.pointed() else []
             return abstention(self.engine, q, self.closest(lead), trigger.confidence, about)
         matched = None
         if q.kind == "list" or continues_list:
@@ -406,7 +406,10 @@ class Composer:
         lead, trigger = max(answering or judged, key=lambda pair: pair[1].confidence)
         if not answering:
             said = NO_ANSWER_AMONG.format(count=len(papers))
-            return abstention(self.engine, q, self.closest(lead), trigger.confidence, said=said)
+            asked_of = [p.doc for p in papers]
+            return abstention(
+                self.engine, q, self.closest(lead), trigger.confidence, asked_of, said=said
+            )
         notes = []
         if len(clear) > 1:
             choices = self.side_by_side([p.doc for p, _ in clear])
@@ -483,14 +486,14 @@ def abstention(
     question: Question,
     papers: Iterable[int],
     confidence: float,
-    about: int | None = None,
+    about: Sequence[int] = (),
     said: str | None = None,
 ) -> Answer:
-    """The answer saying the collection does not answer; `about`: the paper the question asked
-    about, whose abstract was read and does not say; `said`: another reason to give."""
-    if said is None and about is not None:
-        said = NO_ANSWER_IN.format(title=engine.papers.heading(about))
-        record = _on_record(engine, question, about)
+    """The answer saying the collection does not answer; `about`: the papers the question asked
+    about, whose abstracts were read and do not say; `said`: another reason to give."""
+    if said is None and len(about) == 1:
+        said = NO_ANSWER_IN.format(title=engine.papers.heading(about[0]))
+        record = _on_record(engine, question, about[0])
         if record:
             said = f"{said} {record}"
     return Answer(
@@ -502,6 +505,7 @@ def abstention(
         citations=[],
         see_also=[reference(engine, doc) for doc in list(papers)[:SEE_ALSO]],
         confidence=round(confidence, 4),
+        about=[engine.papers.ids[doc] for doc in about],
     )
 
 
