@@ -1127,3 +1127,29 @@ def test_limitations_an_abstract_does_not_state_are_not_made_up(tmp_path):
     assert trim.sentences[0].text == (
         "One limitation of our method is that it needs labelled speech."
     )
+
+
+def test_what_a_corpus_is_made_of_is_answered_where_the_abstract_says_so(tmp_path):
+    """ "What sources does Pebble include?": the sentence saying what Pebble is built from
+    answers it, not the one using the question's verb."""
+    corpus = small_collection(
+        tmp_path,
+        "corpora",
+        [
+            (
+                "pebble",
+                "Pebble: A Corpus for Chat Models",
+                "We release Pebble, a corpus for training chat models. Pebble is built from a "
+                "mixture of forum posts, news articles and recipes. We include a report on "
+                "Pebble sources and licences.",
+            ),
+            ("salt", "Road Salt and Bridges", "Road salt rusts the steel of concrete bridges."),
+        ],
+    )
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    for question in ("What sources does Pebble include?", "What is Pebble made of?"):
+        answer = ask(assistant, question)
+        assert answer.cited_ids == ["pebble"]
+        assert answer.sentences[0].text == (
+            "Pebble is built from a mixture of forum posts, news articles and recipes."
+        )

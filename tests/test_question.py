@@ -35,7 +35,7 @@ from retrieval.names import system_name
         ("tell me more", "more"),
         ("What are the stages of its training scheme?", "other"),
         # A final preposition asks something else about the thing than what it is.
-        ("What are telescope mirrors made of?", "other"),
+        ("What are telescope mirrors made of?", "composition"),
         ("What is the Karoo array used for?", "other"),
         ("Who is the Karoo array named after?", "who"),
         ("In which year was the Karoo array built?", "when"),
@@ -69,6 +69,12 @@ from retrieval.names import system_name
         # What a work cannot do, which an abstract seldom says.
         ("What are the limitations of Splitwise?", "limitation"),
         ("What are its drawbacks?", "limitation"),
+        # What something is made of: where its abstract says so.
+        ("What is Dolma made of?", "composition"),
+        ("What sources does Dolma include?", "composition"),
+        ("What does the benchmark consist of?", "composition"),
+        ("What are the components of Splitwise?", "composition"),
+        ("What is Dolma?", "definition"),
         ("Has LongWriter been open-sourced?", "pointer"),
         # Open-source models as a topic are no question of where a work's code is.
         ("Are open-source models better?", "yesno"),

@@ -50,6 +50,7 @@ FAMILIES = {
     "contribution": "description",
     "problem": "description",
     "limitation": "fact",
+    "composition": "description",
     "method": "description",
     "other": "description",
     "quantity": "fact",
@@ -148,6 +149,13 @@ _BACKGROUND = re.compile(r"^(recent|however|despite|while|although|with the|as )
 _REPORTING = re.compile(
     r"^(experiment|extensive|empirical|evaluation|results?|our (experiment|result|evaluation|"
     r"model)|we (evaluate|validate|show|demonstrate|conduct|find|test))",
+    re.I,
+)
+# What something is made of, said so: "built from a mixture of web content, ...", "consist
+# mostly of ice", "composed of three modules".
+_COMPOSED = re.compile(
+    r"\b(?:(?:made|built|composed|formed|drawn|collected|sourced)\s+(?:up\s+)?(?:of|from)|"
+    r"consist(?:s|ed|ing)?\s+(?:\w+ly\s+)?of|compris(?:e|es|ed|ing)|(?:mixture|mix|blend)\s+of)\b",
     re.I,
 )
 # What a work answers: a challenge, a shortcoming of what came before ("... is an important
@@ -263,6 +271,8 @@ def answer_type(form: Kind, text: str, names: list[str]) -> bool:
         return bool(_OWN_LIMITATION.search(text) and own and not _OTHERS_LIMITATION.search(text))
     if form == "method":
         return bool(_PROPOSE.search(text) or _METHOD.search(text))
+    if form == "composition":
+        return bool(_COMPOSED.search(text))
     return False
 
 

@@ -32,6 +32,7 @@ Kind = Literal[
     "contribution",
     "problem",
     "limitation",
+    "composition",
     "quantity",
     "method",
     "list",
@@ -196,6 +197,17 @@ _LIMITATION = re.compile(
     r"^\s*what\s+(?:are|is|were|was)\s+(?:the\s+|its\s+|their\s+|[\w-]+'s?\s+)?"
     r"(?:main\s+|key\s+)?(?P<noun>limitations?|drawbacks?|weakness(?:es)?|shortcomings?|"
     r"downsides?|disadvantages?)\b",
+    re.I,
+)
+# "What is X made of?", "What does X consist of?", "What sources does X include?": what X is
+# made of, which an abstract tells where it says so ("built from a mixture of web content,
+# scientific papers, ..."), not where it uses the question's verb ("including its design").
+_COMPOSITION = re.compile(
+    r"^\s*(?:what|which)\s+(?:[\w'-]+\s+){0,3}?(?:is|are|was|were|does|do|did)\s+[^?]{1,80}?\s+"
+    r"(?P<verb>(?:made|built|composed|formed|drawn|collected|sourced)\s+(?:up\s+)?(?:of|from)|"
+    r"consist(?:s|ed)?\s+of|contain|include|comprise|cover)\b"
+    r"|^\s*what\s+(?:are|were)\s+(?:the\s+)?(?:main\s+)?(?P<noun>components|constituents|"
+    r"ingredients|parts)\s+of\b",
     re.I,
 )
 # What a wh-question asks about: the words between "how many", "what" or "which" and the verb or
@@ -531,6 +543,9 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
         said.update(range(*_shifted(problem, part if problem[part] else None, opening)))
     limitation = _LIMITATION.match(text[opening:])
     said.update(range(*_shifted(limitation, "noun" if limitation else None, opening)))
+    composition = _COMPOSITION.match(text[opening:])
+    if composition is not None:
+        said.update(range(*_shifted(composition, composition.lastgroup, opening)))
     ranking = _RANKS_PAPERS.match(text[opening:]) if kind == "list" else None
     if ranking is not None:
         # "The most" is what each paper's figure answers, not a word it must use; what it
@@ -828,6 +843,8 @@ def sentence_form(text: str) -> Kind:
         return "problem"
     if _LIMITATION.match(text):
         return "limitation"
+    if _COMPOSITION.match(text):
+        return "composition"
     if _measures(_ATTRIBUTE.match(text)):
         return "quantity"
     # The opening words decide first: "Can it run faster?" asks yes or no, and "How does size
