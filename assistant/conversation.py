@@ -20,18 +20,17 @@ from functools import cached_property
 from assistant.answering.answer import Answer
 from assistant.answering.candidates import gather
 from assistant.answering.composition import compose
-from assistant.answering.glossary import EMPTY, Glossary, default_glossary
-from assistant.answering.question import (
+from assistant.answering.forms import (
     AUXILIARY,
     COMPARE,
-    NameIndex,
-    Question,
     as_asked_of_previous,
     asks_for_others,
-    read_question,
     refers_to_previous,
     with_referent,
 )
+from assistant.answering.glossary import EMPTY, Glossary, default_glossary
+from assistant.answering.naming import NameIndex
+from assistant.answering.question import Question, read_question
 from assistant.answering.weights import FittedWeights, fitted_weights
 from retrieval.engine import Engine
 from retrieval.errors import InputError

@@ -3,7 +3,8 @@
 import pytest
 from conftest import small_collection
 
-from assistant.answering.question import question_kind, read_question, refers_to_previous
+from assistant.answering.forms import question_kind, refers_to_previous
+from assistant.answering.question import read_question
 from assistant.conversation import Assistant, Conversation
 from retrieval.engine import Engine
 from retrieval.names import system_name
@@ -378,7 +379,7 @@ def test_asking_what_a_named_work_found_is_not_about_the_word_finding(seeds_engi
     """ "What is the main finding of Splitwise?" is about Splitwise: "main finding" says what is
     asked of it, not words its abstract must use. A question naming no work keeps them."""
     from assistant.answering.glossary import EMPTY
-    from assistant.answering.question import NameIndex
+    from assistant.answering.naming import NameIndex
 
     names = NameIndex(seeds_engine)
     named = read_question(seeds_engine, names, "What is the main finding of Splitwise?", EMPTY)
@@ -406,7 +407,7 @@ def test_a_follow_up_opening_on_and_or_so_keeps_its_form(text, kind):
 
 def test_the_opening_word_of_a_follow_up_is_no_word_of_the_question(seeds_engine):
     from assistant.answering.glossary import EMPTY
-    from assistant.answering.question import NameIndex
+    from assistant.answering.naming import NameIndex
 
     question = read_question(seeds_engine, NameIndex(seeds_engine), "Well, what is Dolma?", EMPTY)
     assert question.form == "definition"

@@ -28,7 +28,8 @@ from retrieval.analysis import STOPWORDS, TOKEN_PATTERN
 from retrieval.sentences import Span
 
 if TYPE_CHECKING:
-    from assistant.answering.question import Kind, Question
+    from assistant.answering.forms import Kind
+    from assistant.answering.question import Question
     from retrieval.analysis import Analyzer
     from retrieval.engine import Engine
 

@@ -1,0 +1,476 @@
+"""The forms of a question: the kind of answer it asks for ("how many": a number; "what is X":
+what X is; "which papers": a list), read from its wording, and which of its words give that form
+rather than its subject. Also the back-references ("it", "this paper") that tie a follow-up to
+the previous answer."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal[
+    "definition",
+    "contribution",
+    "problem",
+    "limitation",
+    "composition",
+    "quantity",
+    "method",
+    "list",
+    "compare",
+    "yesno",
+    "why",
+    "finding",
+    "when",
+    "where",
+    "who",
+    "pointer",
+    "more",
+    "other",
+]
+
+# Words that shape a question but are not what it is about.
+QUESTION_WORDS = frozenset(
+    """
+    what which who whom whose when where why how many much tell me show list give find name
+    explain describe paper papers work works study studies article articles author authors
+    propose proposes proposed introduce introduces introduced present presents presented report
+    reports reported mention mentions mentioned discuss discusses kind kinds type types please
+    also each try tries get gets about does do did exist exists compare compared comparison
+    comparing versus vs difference differences differ differs contrast
+    """.split()
+)
+
+# "How many papers study X?" asks for the papers, and how many there are.
+_COUNTS_PAPERS = re.compile(r"\bhow many (?:papers|works|studies|articles)\b", re.I)
+# "Which model has the most parameters?", "Which paper trains on the most tokens?": a count
+# ranking the collection's papers, which no abstract answers alone. Each paper's own figure for
+# what is counted answers it.
+_RANKS_PAPERS = re.compile(
+    r"^\s*which\s+(?:[\w-]+\s+){0,4}?(?:the\s+)?"
+    r"(?P<superlative>most|fewest|least|(?:highest|lowest|largest|smallest|greatest)\s+number\s+of)"
+    r"\s+(?P<asked>(?:[\w-]+\s+)?[\w-]+s)\s*(?:\?|$|(?=(?:in|on|of|for|per|among|across|than)\b))",
+    re.I,
+)
+_LIST = re.compile(
+    r"\b(which|what|list|find|name|show)\b[^?]*\b(papers|works|studies|articles|approaches|methods)\b"
+    r"|\bpapers (?:that|which|about|on|using)\b|\blist (?:all |the )?papers\b"
+    rf"|{_COUNTS_PAPERS.pattern}",
+    re.I,
+)
+COMPARE = re.compile(
+    r"\bcompar(e|ed|ing|ison)\b|\bversus\b|\bvs\.?\s|\bdiffer(s|ence|ences)?\b|\bcontrast\b",
+    re.I,
+)
+_MORE = re.compile(
+    r"^\s*(tell me more|more( please)?|go on|continue|what else|anything else|and\??)\s*[.?!]*\s*$",
+    re.I,
+)
+# "Is the code available?", "Did they release the weights?", "Where can I find the code?": asks
+# where the work's code or models are, which a link or "code is available" answers. Not data:
+# "what data are available on X" asks for studies.
+_CODE = r"\b(code|implementation|repository|repo|weights|checkpoints?)\b"
+_AVAILABLE = (
+    r"\b(available|availability|releas(e|es|ed|ing)|open[- ]?sourced?|publicly|download\w*|"
+    r"github|link|url)\b"
+)
+# The words asking where the code is ("code", "release", "available").
+_POINTER_WORDS = re.compile(rf"{_CODE}|{_AVAILABLE}", re.I)
+_POINTER_ASKED = re.compile(
+    rf"{_CODE}.*{_AVAILABLE}|{_AVAILABLE}.*{_CODE}|\bwhere\b.*\b(code|implementation)\b"
+    # "Is it open source?", "Is LongWriter open-sourced?": of a work, the question is the same.
+    r"|^\s*(?:is|are|was|were|has|have)\s+(?:[\w-]+\s+){1,3}?(?:been\s+)?"
+    r"open[- ]?sourced?\s*\??\s*$",
+    re.I,
+)
+# The measures a "how ..." question asks for a quantity of: "how tall", "how fast".
+_MEASURES = (
+    "large|big|fast|long|small|often|well|tall|high|far|old|deep|wide|heavy|hot|cold|loud|bright|"
+    "early|late|expensive|cheap"
+)
+_QUANTITY = re.compile(
+    rf"\bhow (many|much|{_MEASURES})\b"
+    r"|\b(number|size|sizes|score|scores|accuracy|perplexity|rate|rates|percent|percentage|"
+    r"speedup|improvement|improvements|gain|gains|faster|cost|latency|throughput|bleu|rouge|f1)\b",
+    re.I,
+)
+# "What is X?" with a short X, "Tell me about X", "What's the paper on X about?"; not "What is X
+# made of?", which a final preposition shows to ask something else about X.
+_DEFINITION = re.compile(
+    r"^\s*(what|who)('s| is| are| was)( an?| the)?(\s+[^\s?]+){0,3}"
+    r"\s+(?!(of|for|from|in|with|by|to|on|at|like|after)\s*[?.!]*\s*$)[^\s?]+\s*[?.!]*\s*$"
+    r"|^\s*(define|describe|explain|tell me about|summari[sz]e)\b|\babout\s*[?.!]*\s*$"
+    # "What does X do?" asks what X is for.
+    r"|^\s*what (does|do|did) [^?]{1,60}? do\s*[?.!]*\s*$",
+    re.I,
+)
+# "What is the capital of Peru?", "What is the largest moon of Saturn?": the "X of Y" asks for a
+# particular thing (X) about Y, not for what X is.
+_ATTRIBUTE = re.compile(
+    r"^\s*(what|who)('s| is| are| was) the\s+(?P<asked>(?:[^\s?]+\s+){1,3})of\s", re.I
+)
+# "How tall is X?": the measure asked for (tall), not what the question is about (X).
+_MEASURE = re.compile(rf"^\s*how (?P<measure>{_MEASURES})\b", re.I)
+# "What is the height of X?": a measure a number gives, as "how tall" asks.
+_MEASURE_NOUN = re.compile(
+    r"\b(height|length|depth|width|diameter|radius|area|size|population|weight|mass|age|"
+    r"lifespan|speed|distance|temperature|duration|elevation|altitude|volume|capacity|price)s?\s*$",
+    re.I,
+)
+_METHOD = re.compile(r"^\s*how (does|do|did|is|are|can|could|would|was|were)\b", re.I)
+# A yes/no question opens with an auxiliary verb, also after a topic and a colon, a dash or a
+# full stop ("Drug X: is it safe?", "Drug X. Is it safe?"), as titles of studies often ask.
+_YESNO = re.compile(
+    r"(^|:\s*|[.;]\s+|--\s*|\u2014\s*)"
+    r"(does|do|did|is|are|can|could|was|were|will|would|has|have|had|should|may|might|must)\b",
+    re.I,
+)
+# A question without a question word that states something asks yes or no ("Drug X: a new risk
+# factor?"); a name or two with a question mark ("Splitwise?") asks what it is.
+_WH_WORD = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b", re.I)
+CLAIM_WORDS = 4
+_WHY = re.compile(r"^\s*why\b", re.I)
+# Words a follow-up may open with before the question proper: "and why?", "so what is X?".
+_OPENING = re.compile(r"^\s*(?:(?:and|but|so|also|then|ok|okay|well|now)\b[\s,]*)+", re.I)
+# Questions asking what a work found: "What is the main finding of X?", "What are X's results?",
+# "What did X find / show / conclude?". The words saying so are not what the question is about:
+# a finding is known by its form ("we find that", "results suggest"), not by the word.
+_FINDING = re.compile(
+    r"^\s*what\s+(?:(?:is|are|were|was)\s+(?:the|its|their|[\w-]+'s?)\s+"
+    r"(?P<said>(?:(?:main|key|central|major|primary|principal|most important)\s+)?"
+    r"(?:finding|result|conclusion|takeaway|outcome)s?)\b"
+    r"|(?:did|does|do)\s+(?:[^?]{1,80}?\s+)?(?P<verb>find|show|conclude|demonstrate|reveal)\b)",
+    re.I,
+)
+# "Is X better than Y?", "Which is faster, X or Y?": of two papers, a comparison.
+_RANKS = re.compile(
+    r"\b(?:better|worse|faster|slower|stronger|weaker|cheaper|larger|smaller|more accurate)\b",
+    re.I,
+)
+# "Summarize it", "Define X", "Help me find ...": the request opening the question is not what
+# it is about.
+_REQUEST = re.compile(
+    r"^\s*(?:please\s+)?(?:help me(?:\s+to)?|define|describe|explain|summari[sz]e|outline)\b", re.I
+)
+# "What are the main contributions of X?", "What is the key idea of X?": what the work brings,
+# which is what it proposes ("we introduce X, a ..."), as "What is X?" asks.
+_CONTRIBUTION = re.compile(
+    r"^\s*what\s+(?:is|are|were|was)\s+(?:the|its|their|[\w-]+'s?)\s+"
+    r"(?P<said>(?:(?:main|key|central|major|primary|principal|core|basic)\s+)?"
+    r"(?:contribution|idea|novelty|innovation)s?)\b"
+    r"|^\s*what(?:'s|\s+is)\s+(?P<new>new|novel)\s+(?:in|about)\b",
+    re.I,
+)
+# "What problem does X solve?", "What challenge does X address?", "What is the motivation for
+# X?": what the work answers, which its abstract tells before it says what it proposes ("...
+# is an important challenge", "Despite ..., X underutilizes ..."). The words asking so are not
+# words the abstract must use.
+_PROBLEM = re.compile(
+    r"^\s*what\s+(?:(?:main|key|central)\s+)?(?P<noun>problems?|challenges?|issues?|gaps?)\s+"
+    r"(?:does|do|did|is|are|was|were)\s+(?:[^?]{1,60}?\s+)?(?P<verb>solve|solving|address|"
+    r"addressing|tackle|tackling|overcome|fix|fixing)[sd]?\b"
+    r"|^\s*what\s+(?:is|was|are|were)\s+(?:the\s+)?(?P<motive>motivations?)\s+(?:for|of|behind)\b",
+    re.I,
+)
+# "What are the limitations of X?", "What are its drawbacks?": what the work itself cannot do,
+# which an abstract seldom says. The word asking so is not a word the abstract must use.
+_LIMITATION = re.compile(
+    r"^\s*what\s+(?:are|is|were|was)\s+(?:the\s+|its\s+|their\s+|[\w-]+'s?\s+)?"
+    r"(?:main\s+|key\s+)?(?P<noun>limitations?|drawbacks?|weakness(?:es)?|shortcomings?|"
+    r"downsides?|disadvantages?)\b",
+    re.I,
+)
+# "What is X made of?", "What does X consist of?", "What sources does X include?": what X is
+# made of, which an abstract tells where it says so ("built from a mixture of web content,
+# scientific papers, ..."), not where it uses the question's verb ("including its design").
+_COMPOSITION = re.compile(
+    r"^\s*(?:what|which)\s+(?:[\w'-]+\s+){0,3}?(?:is|are|was|were|does|do|did)\s+[^?]{1,80}?\s+"
+    r"(?P<verb>(?:made|built|composed|formed|drawn|collected|sourced)\s+(?:up\s+)?(?:of|from)|"
+    r"consist(?:s|ed)?\s+of|contain|include|comprise|cover)\b"
+    r"|^\s*what\s+(?:are|were)\s+(?:the\s+)?(?:main\s+)?(?P<noun>components|constituents|"
+    r"ingredients|parts)\s+of\b",
+    re.I,
+)
+# What a wh-question asks about: the words between "how many", "what" or "which" and the verb or
+# preposition that follows them ("How many GPUs were used", "What learning rate was used",
+# "Which GPU did it use"). An answer states it beside the answer itself.
+_ASKED = re.compile(
+    r"^\s*(?:how many|what|which)\s+(?P<asked>(?:[\w'-]+\s+){1,4}?)"
+    r"(?=(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|might|in|on|"
+    r"for|to|by|with|from|at|that|the|a|an)\b)",
+    re.I,
+)
+# "When", "In which year", "What century".
+_WHEN = re.compile(
+    r"^\s*(when|((in|during) )?(what|which) (year|date|day|month|decade|century))\b", re.I
+)
+_WHERE = re.compile(r"^\s*(where|in what (country|city|place))\b", re.I)
+_WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
+# Back-references to the papers of the previous answer.
+_BACK_REFERENCE = re.compile(
+    r"\b(it|its|it's|they|their|them|theirs|which one)\b|\b(this|these|those|the same) "
+    r"(paper|papers|work|study|method|approach|model|system|dataset|framework|technique|one)\b"
+    r"|\bthe (paper|authors)\b",
+    re.I,
+)
+# "Which other papers use Dolma?": a list of papers leaving out those the question names.
+_OTHER_PAPERS = re.compile(r"\bother\s+(?:papers?|works?|stud(?:y|ies)|articles?)\b", re.I)
+# "Papers other than Splitwise on inference": the papers named after it are left out, and are
+# not what the list is about.
+_EXCEPT = re.compile(r"\b(?:other than|besides|apart from|except(?: for)?)\s+$", re.I)
+# The verbs that open a yes/no question or follow a wh-word: "does it", "can models".
+AUXILIARY = r"(?:do|does|did|is|are|was|were|can|could|will|would|should|has|have|had)"
+# What a pronoun may stand for within the question itself: "How can a model handle texts longer
+# than anything it saw?", "Do chatbots cope when they ...?". An indefinite noun phrase (not the
+# one "there is" introduces: "Is there a way to make it faster?" asks of the paper), or a bare
+# subject right after the opening verb ("Are chatbots", "Why do models", "Does ADED").
+_INDEFINITE = re.compile(
+    r"(?<!there )\b(?:a|an|any|some|several|each|every|multiple)\s+(?!of\b)\w", re.I
+)
+_BARE_SUBJECT = re.compile(
+    rf"^\s*(?:[^,?]{{1,40}},\s*)?(?:(?:how|why|when|where)\s+)?{AUXILIARY}\s+"
+    r"(?!(?:it|its|it's|they|their|them|this|these|those|that|the|there|we|you|i|he|she)\b)\w",
+    re.I,
+)
+_PRONOUNS = frozenset({"it", "its", "it's", "they", "their", "them", "theirs", "which one"})
+# What sets a pronoun's clause apart from an earlier subject: a relative pronoun, a conjunction,
+# a subordinator, punctuation.
+_CLAUSE_BREAK = re.compile(
+    r"[,;:]|\b(?:that|which|who|whom|whose|what|where|when|while|if|whether|without|before|"
+    r"after|because|since|so|and|or|but|than|until|unless|once|how)\b",
+    re.I,
+)
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:from|with|on|in|at|by|into|onto|of|about|for|to|through|without|like|over|under)\s+$",
+    re.I,
+)
+_CLAUSE_END = re.compile(r"\s*(?:[?.!,;:]|$|(?:as|to|for|with|from|on|in|at|by|into|than)\b)", re.I)
+# "Each of them", "do any of them": the quantifier opens the question's subject and picks from
+# what the pronoun stands for, which the question has not introduced.
+_PART_OF = re.compile(
+    rf"^\s*(?:{AUXILIARY}\s+)?"
+    r"(?:each|any|some|all|both|either|neither|none|most|many|one|few|several|which)\s+of\s+$",
+    re.I,
+)
+# "it" or "they" as the subject of the question's verb: "does it", "did they", "can it".
+_PRONOUN_SUBJECT = re.compile(rf"\b{AUXILIARY}\s+(?:it|they)\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class FormWords:
+    """Where the question's form lies in its text, as character offsets."""
+
+    opening: int  # where the question proper starts, after an opening "and" or "so"
+    said: frozenset[int]  # the words giving its form, which are not what it is about
+    asked: range  # what a "how many" or "what X" question asks about
+    measure: range  # the measure a "how tall" question asks for
+    ranks_papers: bool  # "Which model has the most parameters?"
+
+
+def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> FormWords:
+    """The words of `text` that give its form, for a question of this kind that names a work
+    (`names_work`) or refers back to the previous answer's."""
+    # The question proper, after an opening "and" or "so": the forms are read from there.
+    opening = len(text) - len(without_opening(text))
+    attribute = _ATTRIBUTE.match(text[opening:])
+    asked_span = attribute or _ASKED.match(text[opening:])
+    asked_range = range(*_shifted(asked_span, "asked", opening))
+    measure_range = range(*_shifted(_MEASURE.match(text[opening:]), "measure", opening))
+    if _measures(attribute):
+        # "What is the height of X?" asks a measure of X, as "How tall is X?" does.
+        measure_range, asked_range = asked_range, range(0)
+    # "What did X find?": once the question names the work or refers back to it, the words
+    # asking for its finding are not what it is about. A question naming no work ("results for
+    # creep buckling") searches with every word. "The main contributions of X" always asks what
+    # X brings, whatever X is.
+    finding = _CONTRIBUTION.match(text[opening:]) or (
+        _FINDING.match(text[opening:]) if names_work or refers_back else None
+    )
+    said = set(range(*_shifted(finding, finding.lastgroup if finding else None, opening)))
+    request = _REQUEST.match(text[opening:])
+    if request is not None:
+        said.update(range(opening, opening + request.end()))
+    problem = _PROBLEM.match(text[opening:])
+    for part in ("noun", "verb", "motive") if problem else ():
+        said.update(range(*_shifted(problem, part if problem[part] else None, opening)))
+    limitation = _LIMITATION.match(text[opening:])
+    said.update(range(*_shifted(limitation, "noun" if limitation else None, opening)))
+    composition = _COMPOSITION.match(text[opening:])
+    if composition is not None:
+        said.update(range(*_shifted(composition, composition.lastgroup, opening)))
+    ranking = _RANKS_PAPERS.match(text[opening:]) if kind == "list" else None
+    if ranking is not None:
+        # "The most" is what each paper's figure answers, not a word it must use; what it
+        # counts is what the figure must count.
+        said.update(range(*_shifted(ranking, "superlative", opening)))
+        asked_range = range(*_shifted(ranking, "asked", opening))
+    if kind == "pointer" and (names_work or refers_back):
+        # "Is the LongWriter code available?", "Do they release code?": the words asking where
+        # the code is are the form of the question, which a link answers, not its subject.
+        for match in _POINTER_WORDS.finditer(text):
+            said.update(range(*match.span()))
+    if refers_back:
+        # "Which one is faster?": the pronoun's "one" is no word of the subject.
+        for match in _BACK_REFERENCE.finditer(text):
+            if (match.group(1) or "").lower() == "which one":
+                said.update(range(*match.span()))
+        # "How big is it?": asked of the previous answer's work, the measure is the form of the
+        # question, which a number answers, not a word its abstract must use (the question has
+        # few other words, and the measure would weigh most of its focus).
+        said.update(measure_range)
+    return FormWords(opening, frozenset(said), asked_range, measure_range, ranking is not None)
+
+
+def leaving_out(text: str, start: int) -> re.Match[str] | None:
+    """The words before `start` that leave out what stands there ("besides X", "other than X")."""
+    return _EXCEPT.search(text[:start])
+
+
+def counts_papers(text: str) -> bool:
+    """Whether the question asks how many papers there are ("How many papers study X?")."""
+    return bool(_COUNTS_PAPERS.search(text))
+
+
+def form_of_each(text: str) -> Kind:
+    """The form of each answer a list or a comparison is made of."""
+    return sentence_form(_COUNTS_PAPERS.sub("which papers", text))
+
+
+def pronoun_is_subject(text: str) -> bool:
+    """Whether "it" or "they" is the subject of the question's verb ("does it", "did they")."""
+    return bool(_PRONOUN_SUBJECT.search(text))
+
+
+def asks_for_others(text: str) -> bool:
+    """Whether the question asks for papers other than those it speaks of ("Which other papers
+    use Dolma?")."""
+    return bool(_OTHER_PAPERS.search(text))
+
+
+def with_referent(text: str, words: str) -> str:
+    """The question with its back-references ("it", "this paper") replaced by `words`."""
+    return _BACK_REFERENCE.sub(words, text)
+
+
+def without_opening(text: str) -> str:
+    """The question after the words a follow-up may open with ("and why does it work?")."""
+    return _OPENING.sub("", text, count=1)
+
+
+def _shifted(match: re.Match[str] | None, group: str | None, offset: int) -> tuple[int, int]:
+    """The span of a match's group in the whole question; empty without a match."""
+    if match is None or group is None:
+        return (0, 0)
+    start, end = match.span(group)
+    return (start + offset, end + offset)
+
+
+def refers_to_previous(text: str) -> bool:
+    """Whether the question speaks of the previous answer's papers: "this paper", or a pronoun
+    with nothing in the question itself for it to stand for."""
+    return any(
+        (m.group(1) or "").lower() not in _PRONOUNS
+        or not _introduced(text[: m.start()], _is_object(m, text))
+        for m in _BACK_REFERENCE.finditer(text)
+    )
+
+
+def _introduced(before: str, is_object: bool) -> bool:
+    """Whether the words before a pronoun introduce something it may stand for. An object
+    pronoun never stands for the subject of its own clause ("Would a bigger model benefit from
+    it?" asks about the paper), only for something a clause break sets apart ("a network that
+    imitates it", "without retraining them")."""
+    if _PART_OF.search(before):
+        return False
+    bare = _BARE_SUBJECT.match(before)
+    starts = [m.start() for m in _INDEFINITE.finditer(before)] + ([bare.end()] if bare else [])
+    return any(not is_object or _CLAUSE_BREAK.search(before[start:]) for start in starts)
+
+
+def _is_object(match: re.Match[str], text: str) -> bool:
+    """Whether the pronoun is an object: "them", or "it" after a preposition or ending its
+    clause ("benefit from it", "run it?"), not "it saw" or a possessive."""
+    word = match.group(1).lower()
+    if word != "it":
+        return word == "them"
+    return bool(
+        _PREPOSITION_BEFORE.search(text[: match.start()]) or _CLAUSE_END.match(text[match.end() :])
+    )
+
+
+def question_kind(text: str, n_named: int = 0, refers_back: bool = False) -> Kind:
+    """The kind of answer the question asks for, from its form. A comparison needs two papers:
+    two named, or one named and one referred back to."""
+    text = without_opening(text)
+    if _MORE.match(text):
+        return "more"
+    papers = n_named + (1 if refers_back else 0)
+    if papers == 0 and _RANKS_PAPERS.match(text):
+        return "list"
+    if papers >= 2 and (
+        COMPARE.search(text) or _RANKS.search(text) or re.search(r"\band\b.+\beach\b", text, re.I)
+    ):
+        return "compare"
+    if _LIST.search(text):
+        return "list"
+    return sentence_form(text)
+
+
+def as_asked_of_previous(words: str) -> str:
+    """What "and X?" asks of the previous answer's papers: X, or for a work's findings ("the
+    results", "the main finding") the question "What are its results?"."""
+    findings = "What are its " + re.sub(r"^(?:the|its|their)\s+", "", words.strip(), flags=re.I)
+    return findings + "?" if _FINDING.match(findings) else words
+
+
+def sentence_form(text: str) -> Kind:
+    """The kind of a single answer: why, when, where the code is, where, finding, method,
+    yes/no, quantity, definition, who or other."""
+    text = without_opening(text)
+    if _WHY.match(text):
+        return "why"
+    if _WHEN.match(text):
+        return "when"
+    if _POINTER_ASKED.search(text):
+        return "pointer"
+    if _WHERE.match(text):
+        return "where"
+    if _FINDING.match(text):
+        return "finding"
+    if _CONTRIBUTION.match(text):
+        return "definition"
+    if _PROBLEM.match(text):
+        return "problem"
+    if _LIMITATION.match(text):
+        return "limitation"
+    if _COMPOSITION.match(text):
+        return "composition"
+    if _measures(_ATTRIBUTE.match(text)):
+        return "quantity"
+    # The opening words decide first: "Can it run faster?" asks yes or no, and "How does size
+    # affect how well it generalises?" asks how; neither asks for a number.
+    if _METHOD.match(text):
+        return "method"
+    definition = bool(_DEFINITION.search(text)) and not _ATTRIBUTE.search(text)
+    if _YESNO.search(text) and not definition:
+        return "yesno"
+    if _QUANTITY.search(text):
+        return "quantity"
+    if definition:
+        return "definition"
+    if _WHO.match(text):
+        return "who"
+    if (
+        text.rstrip().endswith("?")
+        and not _WH_WORD.search(text)
+        and len(text.split()) >= CLAIM_WORDS
+    ):
+        return "yesno"
+    return "other"
+
+
+def _measures(attribute: re.Match[str] | None) -> bool:
+    """Whether the "X of Y" a question asks for (an _ATTRIBUTE match) is a measure ("the height
+    of"), which a number gives."""
+    return attribute is not None and bool(_MEASURE_NOUN.search(attribute["asked"]))
