@@ -1153,3 +1153,27 @@ def test_what_a_corpus_is_made_of_is_answered_where_the_abstract_says_so(tmp_pat
         assert answer.sentences[0].text == (
             "Pebble is built from a mixture of forum posts, news articles and recipes."
         )
+
+
+def test_a_line_of_index_terms_is_never_quoted(tmp_path):
+    """ "Keywords: ..." lists every topic a question on them names, and states nothing."""
+    corpus = small_collection(
+        tmp_path,
+        "trials",
+        [
+            (
+                "calls",
+                "Phone Calls and Screening",
+                "We randomised women to phone calls or letters. Women called by phone were "
+                "screened more often than women sent letters. Keywords: phone calls, letters, "
+                "screening, women.",
+            ),
+            ("salt", "Road Salt and Bridges", "Road salt rusts the steel of concrete bridges."),
+        ],
+    )
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    answer = ask(assistant, "Do phone calls or letters get women screened?")
+    assert answer.cited_ids == ["calls"]
+    quoted = [s.text for s in answer.sentences]
+    assert quoted[0] == "Women called by phone were screened more often than women sent letters."
+    assert not any(text.startswith("Keywords") for text in quoted)

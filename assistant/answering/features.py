@@ -105,6 +105,13 @@ _WORD = re.compile(r"[\w']+")
 # A web address names its project in its path ("github.com/THUDM/LongWriter"): the sentence
 # says where the code is, not anything about what the question names.
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
+# A line of index terms ("Keywords: ...", "Medical Subject Headings (MeSH): ..."): a list of the
+# topics, which states nothing, though it holds every word a question on them uses.
+_INDEX_TERMS = re.compile(
+    r"^\W*(?:key\s*words?|key\s+terms|index\s+terms|(?:medical\s+)?subject\s+headings|mesh\s+terms|"
+    r"mesh|ccs\s+concepts|jel\s+(?:classification|codes?))\b[^:.]{0,20}:",
+    re.I,
+)
 # A run of capitalised words ("Alexander Fleming", "The Coral Sea").
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
 # Words before or opening a capitalised run that make it a place or a thing ("in New York",
@@ -318,6 +325,9 @@ def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTabl
         if len(every) <= MAX_SENTENCES
         else _likely_sentences(engine, question, abstract, every)
     )
+    positions = [
+        i for i in positions if not _INDEX_TERMS.match(abstract[every[i].start : every[i].end])
+    ]
     spans = [every[i] for i in positions]
     texts = [abstract[s.start : s.end] for s in spans]
     ids_of: dict[str, int] = {}  # each distinct term looked up once
