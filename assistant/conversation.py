@@ -76,9 +76,13 @@ _ABOUT_ANOTHER = re.compile(
 )
 # "How many parameters?", "Which GPUs?", "What datasets?": a question of one or two words
 # after its opening, and no verb, has no subject of its own ("What is quantization?" has one).
+# Nor has one whose verb is a passive saying by whom or where nothing was done: "How many
+# patients were included?", "Which optimizer was used?" (not "... used in LongWriter?").
 _FRAGMENT = re.compile(
     r"^\s*(?:how many|how much|which|what)"
-    rf"(?:\s+(?!(?:{AUXILIARY}|be)\b)[\w'-]+){{1,2}}\s*[?.!]*\s*$",
+    rf"(?:\s+(?!(?:{AUXILIARY}|be)\b)[\w'-]+){{1,2}}"
+    r"(?:\s+(?:is|are|was|were)\s+(?:\w+ly\s+)?(?:\w+ed|\w+en|built|made|run|set|spent|kept|"
+    r"held|done|sent))?\s*[?.!]*\s*$",
     re.I,
 )
 # "The code", "its limitations": what the words name belongs to something already spoken of.

@@ -830,3 +830,14 @@ def test_it_after_a_paper_that_does_not_answer_still_means_that_paper(tmp_path):
     assistant.ask("What are the limitations of Slim?", conversation)
     listed = assistant.ask("Which papers use it?", conversation)
     assert "slim" in listed.cited_ids and "trim" not in listed.cited_ids
+
+
+def test_a_passive_question_with_no_subject_asks_of_the_previous_paper(bridges):
+    """ "How many bridges were measured?" after an answer on the drones paper asks how many
+    bridges that work measured, not which paper measured bridges."""
+    conversation = Conversation()
+    assert bridges.ask("How do drones find cracks?", conversation).cited_ids == ["drones"]
+    answer = bridges.ask("How many bridges were measured?", conversation)
+    assert answer.abstained and answer.about == ["drones"]
+    alone = bridges.ask("How many bridges were measured?", Conversation())
+    assert alone.cited_ids[0] == "salt"
