@@ -6,6 +6,7 @@ import json
 import pytest
 from conftest import run_cli, small_collection
 
+from assistant.answering.forms import with_referent
 from assistant.conversation import Assistant, Conversation, picked_papers
 from retrieval.engine import Engine
 
@@ -841,3 +842,35 @@ def test_a_passive_question_with_no_subject_asks_of_the_previous_paper(bridges):
     assert answer.abstained and answer.about == ["drones"]
     alone = bridges.ask("How many bridges were measured?", Conversation())
     assert alone.cited_ids[0] == "salt"
+
+
+def test_and_x_after_a_question_about_its_y_asks_for_xs_y(tmp_path):
+    """ "What are its limitations?" then "and Trim?" asks "What are Trim's limitations?"."""
+    corpus = small_collection(
+        tmp_path,
+        "pruners",
+        [
+            (
+                "slim",
+                "Slim: Pruning Language Models Once",
+                "We propose Slim, which prunes language models once. Slim keeps most accuracy.",
+            ),
+            (
+                "trim",
+                "Trim: Pruning Speech Models",
+                "We propose Trim, which prunes speech models. One limitation of our method is "
+                "that it needs labelled speech. Trim halves model size.",
+            ),
+        ],
+    )
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    conversation = Conversation()
+    assistant.ask("What is Slim?", conversation)
+    assert assistant.ask("What are its limitations?", conversation).about == ["slim"]
+    answer = assistant.ask("and Trim?", conversation)
+    assert answer.cited_ids == ["trim"]
+    assert (
+        answer.sentences[0].text == "One limitation of our method is that it needs labelled speech."
+    )
+    assert with_referent("What are their results?", "Trim") == "What are Trim's results?"
+    assert with_referent("Which papers use it?", "Trim") == "Which papers use Trim?"

@@ -349,8 +349,15 @@ def asks_for_others(text: str) -> bool:
 
 
 def with_referent(text: str, words: str) -> str:
-    """The question with its back-references ("it", "this paper") replaced by `words`."""
-    return _BACK_REFERENCE.sub(words, text)
+    """The question with its back-references ("it", "this paper") replaced by `words`, in the
+    possessive for "its" and "their" ("What are its limitations?": "What are X's
+    limitations?")."""
+
+    def replaced(match: re.Match[str]) -> str:
+        possessive = (match.group(1) or "").casefold() in ("its", "their")
+        return f"{words}'s" if possessive else words
+
+    return _BACK_REFERENCE.sub(replaced, text)
 
 
 def without_opening(text: str) -> str:
