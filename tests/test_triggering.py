@@ -103,7 +103,8 @@ def test_a_neighbour_sharing_the_rare_words_lacks_the_questions_other_concepts(r
 
 def test_who_is_answered_only_by_a_paper_that_names_someone(tmp_path):
     """An abstract seldom names its authors: "Who proposed X?" is not answered from X's
-    sentences about itself, while a text that names the person does answer."""
+    sentences about itself ("With Sieve, ..." names no one), while a text that names the
+    person does answer."""
     corpus = small_collection(
         tmp_path,
         "discoveries",
@@ -116,18 +117,18 @@ def test_who_is_answered_only_by_a_paper_that_names_someone(tmp_path):
             ),
             (
                 "sieve",
-                "SieveNet: Filtering Noisy Labels",
-                "We propose SieveNet, a method that filters noisy labels before training. "
-                "SieveNet keeps accuracy with half of the labels wrong.",
+                "Sieve: Filtering Noisy Labels",
+                "We propose Sieve, a method that filters noisy labels before training. "
+                "With Sieve, accuracy holds with half of the labels wrong.",
             ),
         ],
     )
     assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
     named = assistant.ask("Who discovered penicillin?", Conversation())
     assert not named.abstained and "Alexander Fleming" in named.answer
-    nobody = assistant.ask("Who proposed SieveNet?", Conversation())
+    nobody = assistant.ask("Who proposed Sieve?", Conversation())
     assert nobody.abstained and nobody.confidence == 0.0
-    assert nobody.answer.startswith("The abstract of “SieveNet: ")
+    assert nobody.answer.startswith("The abstract of “Sieve: ")
 
 
 def counted_unnamed(assistant, question, doc_id):

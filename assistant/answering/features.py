@@ -200,10 +200,14 @@ def _names_someone(text: str) -> bool:
     """A name of two or more capitalised words that opens the sentence or follows a plain word:
     "Johannes Gutenberg, a goldsmith", "the scientist Alexander Fleming"."""
     for run in _CAPITALISED_RUN.finditer(text):
-        previous = _WORD.findall(text[: run.start()])[-1:]  # the word before the run, if any
-        plain = all(w.islower() for w in previous)
-        words = {*previous, run.group().split()[0].casefold()}
-        if plain and not words & _NOT_BEFORE_A_PERSON:
+        before = _WORD.findall(text[: run.start()])[-1:]  # the word before the run, if any
+        words = run.group().split()
+        if not before and words[0].casefold() in STOPWORDS:
+            # "With Splitwise, we ...": a function word opening the sentence is no part of it.
+            before, words = [words[0].casefold()], words[1:]
+        if len(words) < 2 or not all(w.islower() for w in before):
+            continue
+        if not {*before, words[0].casefold()} & _NOT_BEFORE_A_PERSON:
             return True
     return False
 
