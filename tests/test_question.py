@@ -76,6 +76,10 @@ from retrieval.names import system_name
         ("What does the benchmark consist of?", "composition"),
         ("What are the components of Splitwise?", "composition"),
         ("What is Dolma?", "definition"),
+        # Whether there is a paper on a topic: the papers answer it.
+        ("Is there a paper on speculative decoding?", "list"),
+        ("Are there any studies of quantization?", "list"),
+        ("Is there a simple way to spread a model over many GPUs?", "yesno"),
         ("Has LongWriter been open-sourced?", "pointer"),
         # Open-source models as a topic are no question of where a work's code is.
         ("Are open-source models better?", "yesno"),

@@ -53,10 +53,17 @@ _RANKS_PAPERS = re.compile(
     r"\s+(?P<asked>(?:[\w-]+\s+)?[\w-]+s)\s*(?:\?|$|(?=(?:in|on|of|for|per|among|across|than)\b))",
     re.I,
 )
+# "Is there a paper on X?", "Are there any studies of X?": the papers answer it, as they answer
+# "Which papers study X?".
+_THERE_PAPERS = re.compile(
+    r"^\s*(?:is|are) there (?:any |a |an |some |other )*"
+    r"(?:papers?|works?|stud(?:y|ies)|articles?)\b",
+    re.I,
+)
 _LIST = re.compile(
     r"\b(which|what|list|find|name|show)\b[^?]*\b(papers|works|studies|articles|approaches|methods)\b"
     r"|\bpapers (?:that|which|about|on|using)\b|\blist (?:all |the )?papers\b"
-    rf"|{_COUNTS_PAPERS.pattern}",
+    rf"|{_COUNTS_PAPERS.pattern}|{_THERE_PAPERS.pattern}",
     re.I,
 )
 COMPARE = re.compile(
@@ -334,7 +341,9 @@ def counts_papers(text: str) -> bool:
 
 def form_of_each(text: str) -> Kind:
     """The form of each answer a list or a comparison is made of."""
-    return sentence_form(_COUNTS_PAPERS.sub("which papers", text))
+    return sentence_form(
+        _THERE_PAPERS.sub("which papers", _COUNTS_PAPERS.sub("which papers", text))
+    )
 
 
 def pronoun_is_subject(text: str) -> bool:
