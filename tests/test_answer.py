@@ -264,6 +264,13 @@ def test_a_yes_no_question_after_its_topic_is_answered_by_the_conclusion(telesco
         ("who", "The reef lies in the Coral Sea, off the coast.", False),
         ("who", "It was completed in New York in 1930.", False),
         ("who", "Results on Natural Questions improve.", False),
+        # "Where" looks for a place, also one given by a direction from it.
+        ("where", "The reef lies in the Coral Sea.", True),
+        ("where", "It lies in the western Pacific Ocean.", True),
+        ("where", "The trench lies east of the Mariana Islands.", True),
+        ("where", "It sits off the coast of Queensland.", True),
+        ("where", "Its depth was first measured by the Challenger expedition.", False),
+        ("where", "Most of the cells were dead.", False),
         # What a work brings is what it puts forward, not a question it asks or what a topic is.
         ("contribution", "In this work, we propose EasyQuant, a quantization method.", True),
         ("contribution", "This paper presents a survey of pruning.", True),

@@ -96,7 +96,12 @@ _DATE = re.compile(
     r"October|November|December)\b|\bcentur(y|ies)\b|\b(decade|year)s? (ago|later|earlier)\b"
 )
 # "in Paris", "at the University of Oslo", "from Norway" (not at the start of the sentence).
-_PLACE = re.compile(r"(?<=\S )(in|at|from|near|across|throughout) (the )?[A-Z][a-z]+")
+_PLACE = re.compile(
+    r"(?<=\S )(in|at|from|near|across|throughout|off) (the )?"
+    r"((north|south|east|west|central)\w* )?[A-Z][a-z]+"
+    # "east of the Mariana Islands", "south-west of Tokyo", "off the coast of Queensland"
+    r"|\b((north|south)?-?(east|west)|north|south|coast|shores?) of (the )?[A-Z][a-z]+"
+)
 # "by John Smith", "Smith and Jones", "Smith et al."
 _PERSON = re.compile(
     r"\b(by|from) [A-Z][a-z]+ [A-Z][a-z]+|\b[A-Z][a-z]+ (and|&) [A-Z][a-z]+\b|[A-Z][a-z]+ et al\b"
