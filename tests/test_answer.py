@@ -271,6 +271,10 @@ def test_a_yes_no_question_after_its_topic_is_answered_by_the_conclusion(telesco
         ("where", "It sits off the coast of Queensland.", True),
         ("where", "Its depth was first measured by the Challenger expedition.", False),
         ("where", "Most of the cells were dead.", False),
+        # What something is made of, said so; not a report "including" its parts.
+        ("composition", "Dolma is built from a mixture of web pages and books.", True),
+        ("composition", "We construct LongWriter-6k, a dataset containing 6,000 samples.", True),
+        ("composition", "We document Dolma, including its design principles.", False),
         # What a work brings is what it puts forward, not a question it asks or what a topic is.
         ("contribution", "In this work, we propose EasyQuant, a quantization method.", True),
         ("contribution", "This paper presents a survey of pruning.", True),

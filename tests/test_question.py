@@ -75,6 +75,9 @@ from retrieval.names import system_name
         ("What sources does Dolma include?", "composition"),
         ("What does the benchmark consist of?", "composition"),
         ("What are the components of Splitwise?", "composition"),
+        ("What does LongWriter-6k contain?", "composition"),
+        # What a survey covers is a list of topics, not what it is made of.
+        ("What topics does the survey cover?", "other"),
         ("What is Dolma?", "definition"),
         # Whether there is a paper on a topic: the papers answer it.
         ("Is there a paper on speculative decoding?", "list"),

@@ -168,7 +168,8 @@ _REPORTING = re.compile(
 # mostly of ice", "composed of three modules".
 _COMPOSED = re.compile(
     r"\b(?:(?:made|built|composed|formed|drawn|collected|sourced)\s+(?:up\s+)?(?:of|from)|"
-    r"consist(?:s|ed|ing)?\s+(?:\w+ly\s+)?of|compris(?:e|es|ed|ing)|(?:mixture|mix|blend)\s+of)\b",
+    r"consist(?:s|ed|ing)?\s+(?:\w+ly\s+)?of|compris(?:e|es|ed|ing)|(?:mixture|mix|blend)\s+of|"
+    r"contain(?:s|ed|ing)?|includes|included)\b",
     re.I,
 )
 # What a work answers: a challenge, a shortcoming of what came before ("... is an important

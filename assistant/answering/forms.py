@@ -194,7 +194,7 @@ _LIMITATION = re.compile(
 _COMPOSITION = re.compile(
     r"^\s*(?:what|which)\s+(?:[\w'-]+\s+){0,3}?(?:is|are|was|were|does|do|did)\s+[^?]{1,80}?\s+"
     r"(?P<verb>(?:made|built|composed|formed|drawn|collected|sourced)\s+(?:up\s+)?(?:of|from)|"
-    r"consist(?:s|ed)?\s+of|contain|include|comprise|cover)\b"
+    r"consist(?:s|ed)?\s+of|contain|include|comprise)\b"
     r"|^\s*what\s+(?:are|were)\s+(?:the\s+)?(?:main\s+)?(?P<noun>components|constituents|"
     r"ingredients|parts)\s+of\b",
     re.I,
@@ -304,8 +304,8 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
     limitation = _LIMITATION.match(text[opening:])
     said.update(range(*_shifted(limitation, "noun" if limitation else None, opening)))
     composition = _COMPOSITION.match(text[opening:])
-    if composition is not None:
-        said.update(range(*_shifted(composition, composition.lastgroup, opening)))
+    for part in ("verb", "noun") if composition else ():
+        said.update(range(*_shifted(composition, part if composition[part] else None, opening)))
     ranking = _RANKS_PAPERS.match(text[opening:]) if kind == "list" else None
     if ranking is not None:
         # "The most" is what each paper's figure answers, not a word it must use; what it
