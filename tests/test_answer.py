@@ -297,6 +297,8 @@ def test_a_yes_no_question_after_its_topic_is_answered_by_the_conclusion(telesco
         ("pointer", "Our code & models are at: https://github.com/THUDM/LongWriter.", True),
         ("pointer", "In addition, we open source our data curation toolkit.", True),
         ("pointer", "We implement the kernels in CUDA.", False),
+        ("pointer", "Lens is an open source project.", True),
+        ("pointer", "We evaluate on large-scale open source models such as OPT-175B.", False),
     ],
 )
 def test_the_kind_of_answer_a_sentence_holds(form, sentence, holds):

@@ -874,3 +874,38 @@ def test_and_x_after_a_question_about_its_y_asks_for_xs_y(tmp_path):
     )
     assert with_referent("What are their results?", "Trim") == "What are Trim's results?"
     assert with_referent("Which papers use it?", "Trim") == "Which papers use Trim?"
+
+
+def test_a_comparison_says_which_abstracts_cannot_answer_rather_than_quoting_them(tmp_path):
+    """ "What are their limitations?" after comparing Slim and Trim quotes Trim's own limitation
+    and says Slim's abstract does not say; "Who proposed them?" is answered by neither."""
+    corpus = small_collection(
+        tmp_path,
+        "pruners",
+        [
+            (
+                "slim",
+                "Slim: Pruning Language Models Once",
+                "We propose Slim, which prunes language models once. Slim keeps most accuracy.",
+            ),
+            (
+                "trim",
+                "Trim: Pruning Speech Models",
+                "We propose Trim, which prunes speech models. One limitation of our method is "
+                "that it needs labelled speech. Trim halves model size.",
+            ),
+        ],
+    )
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    conversation = Conversation()
+    assert assistant.ask("Compare Slim and Trim", conversation).cited_ids == ["slim", "trim"]
+    limits = assistant.ask("What are their limitations?", conversation)
+    assert limits.cited_ids == ["trim"]
+    assert (
+        limits.sentences[0].text == "One limitation of our method is that it needs labelled speech."
+    )
+    assert limits.notes == ["The abstract of “Slim: Pruning Language Models Once” does not say."]
+    assistant.ask("Compare Slim and Trim", conversation)
+    nobody = assistant.ask("Who proposed them?", conversation)
+    assert nobody.abstained and nobody.about == ["slim", "trim"]
+    assert nobody.answer == "None of the 2 abstracts compared answers this question."

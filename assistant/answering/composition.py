@@ -40,6 +40,8 @@ WEAK_BELOW = 0.5
 NO_ANSWER = "The abstracts in this collection do not answer this question."
 NO_ANSWER_IN = "The abstract of “{title}” does not answer this question."
 NO_ANSWER_AMONG = "None of the {count} abstracts cited before answers this question."
+NONE_COMPARED = "None of the {count} abstracts compared answers this question."
+NOT_SAID_BY = "The abstract of “{title}” does not say."
 NO_MORE_PAPERS = "No other papers match as well: the list so far holds them all."
 NOTHING_MORE = "The abstracts cited say nothing more on this."
 NO_OTHER_PAPERS = "No other paper in this collection matches this question."
@@ -274,9 +276,12 @@ class Composer:
         table = self.table(paper.doc)
         return bool(table.counting[table.positions.index(best.sentence)])
 
-    def compare_choices(self) -> list[Choice]:
-        """The best sentence of each paper compared, side by side, in the question's order."""
-        return self.side_by_side(self.compared())
+    def cannot_say(self, doc: int) -> bool:
+        """Whether the paper's abstract cannot answer the question, whatever else it says (see
+        triggering.cannot_answer): a comparison asking "what are their limitations?" of two
+        papers that state none."""
+        paper = self.candidates.of(doc)
+        return paper is not None and cannot_answer(self.question, paper.terms, self.table(doc))
 
     def side_by_side(
         self, docs: list[int], skip: set[tuple[int, int]] = frozenset()
@@ -361,12 +366,20 @@ class Composer:
             about = [lead.doc] if lead.doc in self.pointed() else []
             return abstention(self.engine, q, self.closest(lead), trigger.confidence, about)
         matched = None
+        notes: list[str] = []
         if q.kind == "list" or continues_list:
             choices, qualifying = self.list_choices(listed)
             if qualifying > len(listed) + len(choices):
                 matched = qualifying
         elif q.kind == "compare":
-            choices = self.compare_choices()
+            # A paper whose abstract cannot answer is said to, not quoted for what it does say.
+            compared = self.compared()
+            silent = [d for d in compared if self.cannot_say(d)]
+            if silent and len(silent) == len(compared):
+                said = NONE_COMPARED.format(count=len(compared))
+                return abstention(self.engine, q, compared, trigger.confidence, silent, said)
+            choices = self.side_by_side([d for d in compared if d not in silent])
+            notes = [NOT_SAID_BY.format(title=self.engine.papers.heading(d)) for d in silent]
         elif q.continues == "compare":
             # "Tell me more" after a comparison goes on with each paper, side by side.
             choices = self.side_by_side(self.compared(), shown)
@@ -378,7 +391,6 @@ class Composer:
                 return abstention(self.engine, q, closest, trigger.confidence, said=NO_OTHER_PAPERS)
             suggested = self._suggested(exhausted)
             return abstention(self.engine, q, suggested, trigger.confidence, said=exhausted)
-        notes = []
         if matched is not None:
             notes.append(
                 f"{len(listed) + len(choices)} of {matched} matching papers so far; "

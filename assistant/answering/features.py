@@ -193,7 +193,13 @@ _OTHERS_LIMITATION = re.compile(
     re.I,
 )
 # "X is an open source project", "we open-source our models": whether the code is out, in words.
-_OPEN_SOURCE = re.compile(r"\bopen[- ]?sourc(e|ed|ing)\b", re.I)
+# The work itself is open source: "we open source our toolkit", "Lens is an open source
+# project", "open-sourced"; not "open source models such as OPT", which are others'.
+_OPEN_SOURCE = re.compile(
+    r"\bopen[- ]?sourc(ed|ing)\b|\b(we|is|are|be|been)\s+([\w-]+\s+){0,2}open[- ]?source\b"
+    r"|\bopen[- ]?source\s+(our|the|all|it|them|this)\b|\bour\s+open[- ]?source\b",
+    re.I,
+)
 # Sentences that say where the code or data are: they answer "where", not what the work found.
 _POINTER = re.compile(
     r"https?://|\bgithub\b|\b(code|data|dataset|models?|weights)\b[^.]{0,60}\b(is|are) "
