@@ -264,6 +264,7 @@ def test_a_yes_no_question_after_its_topic_is_answered_by_the_conclusion(telesco
         ("who", "The reef lies in the Coral Sea, off the coast.", False),
         ("who", "It was completed in New York in 1930.", False),
         ("who", "Results on Natural Questions improve.", False),
+        ("who", "Large Language Models (LLMs) have achieved a lot.", False),
         # "Where" looks for a place, also one given by a direction from it.
         ("where", "The reef lies in the Coral Sea.", True),
         ("where", "It lies in the western Pacific Ocean.", True),

@@ -208,6 +208,10 @@ _POINTER = re.compile(
 )
 
 
+# An acronym in brackets right after a run of capitalised words, which spells out a term.
+_ACRONYM_AFTER = re.compile(r"\s*\([A-Z][A-Za-z]*[A-Z]")
+
+
 def _names_someone(text: str) -> bool:
     """A name of two or more capitalised words that opens the sentence or follows a plain word:
     "Johannes Gutenberg, a goldsmith", "the scientist Alexander Fleming"."""
@@ -219,6 +223,8 @@ def _names_someone(text: str) -> bool:
             before, words = [words[0].casefold()], words[1:]
         if len(words) < 2 or not all(w.islower() for w in before):
             continue
+        if _ACRONYM_AFTER.match(text, run.end()):
+            continue  # "Large Language Models (LLMs)": a term and its acronym, not a person
         if not {*before, words[0].casefold()} & _NOT_BEFORE_A_PERSON:
             return True
     return False
