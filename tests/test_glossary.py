@@ -52,6 +52,11 @@ def test_a_line_without_research_phrases_is_refused():
         parse("chatbot = llm", "chatbot llm")
     with pytest.raises(InputError, match=r"^phrases\.txt:1: "):
         parse("chatbot = ")
+    # Only stopwords or signs on one side: nothing the line could ever match or bring.
+    with pytest.raises(InputError, match=r"^phrases\.txt:2: the research phrases hold no word"):
+        parse("chatbot = llm", "foo => ")
+    with pytest.raises(InputError, match=r"^phrases\.txt:1: the plain phrases hold no word"):
+        parse("the, of = llm")
 
 
 def test_the_bundled_glossary_parses_and_never_maps_a_phrase_to_itself():

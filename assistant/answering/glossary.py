@@ -50,13 +50,15 @@ class Glossary:
             plain, sep, research = line.partition("=")
             if not sep or not plain.strip() or not research.strip():
                 raise InputError("expected 'plain phrases = research phrases'", source, number)
-            meanings = [_phrase_terms(analyzer, p) for p in research.split(",")]
-            meanings = [m for m in meanings if m]
-            for phrase in plain.split(","):
-                key = _phrase_terms(analyzer, phrase)
-                if key:
-                    known = entries.setdefault(key, [])
-                    known.extend(m for m in meanings if m not in known and m != key)
+            meanings = [m for m in (_phrase_terms(analyzer, p) for p in research.split(",")) if m]
+            keys = [k for k in (_phrase_terms(analyzer, p) for p in plain.split(",")) if k]
+            if not meanings or not keys:
+                # "foo =>", "chatbot = the": only stopwords or signs on one side, nothing to match.
+                side = "research" if not meanings else "plain"
+                raise InputError(f"the {side} phrases hold no word to search for", source, number)
+            for key in keys:
+                known = entries.setdefault(key, [])
+                known.extend(m for m in meanings if m not in known and m != key)
         return cls({k: tuple(v) for k, v in entries.items() if v})
 
     @classmethod
