@@ -144,13 +144,14 @@ class Conversation:
         return None
 
     def recent_leads(self, count: int) -> list[str]:
-        """The papers the latest answers each leaned on (their first citations), newest last:
-        "What is Redco?", "What is BlockLLM?", then "compare them"."""
+        """The papers the latest answers were each about (their first citations, or the paper
+        whose abstract did not answer), newest last: "What is Redco?", "What is BlockLLM?", then
+        "compare them"."""
         leads: list[str] = []
         for turn in reversed(self.turns):
-            if turn.answer.abstained or not turn.answer.citations:
+            if not turn.answer.referred_ids:
                 continue
-            lead = turn.answer.citations[0].doc_id
+            lead = turn.answer.referred_ids[0]
             if lead not in leads:
                 leads.insert(0, lead)
             if len(leads) == count:

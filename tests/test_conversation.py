@@ -831,6 +831,11 @@ def test_it_after_a_paper_that_does_not_answer_still_means_that_paper(tmp_path):
     assistant.ask("What are the limitations of Slim?", conversation)
     listed = assistant.ask("Which papers use it?", conversation)
     assert "slim" in listed.cited_ids and "trim" not in listed.cited_ids
+    # Two such answers in a row are the two papers "compare them" means.
+    conversation = Conversation()
+    assistant.ask("What are the limitations of Trim?", conversation)
+    assistant.ask("What are the limitations of Slim?", conversation)
+    assert assistant.ask("compare them", conversation).cited_ids == ["trim", "slim"]
 
 
 def test_a_passive_question_with_no_subject_asks_of_the_previous_paper(bridges):
