@@ -127,11 +127,11 @@ class Turn:
 class Conversation:
     turns: list[Turn] = field(default_factory=list)
 
-    def last_answered(self) -> Turn | None:
-        """The latest turn that was answered and asked something of its own (not "tell me
-        more")."""
+    def last_answered(self, asking: bool = False) -> Turn | None:
+        """The latest turn that was answered; with `asking`, the latest that asked something of
+        its own (not "tell me more")."""
         for turn in reversed(self.turns):
-            if not turn.answer.abstained and turn.answer.kind != "more":
+            if not turn.answer.abstained and not (asking and turn.answer.kind == "more"):
                 return turn
         return None
 
@@ -235,7 +235,7 @@ class Assistant:
         if picked is not None:
             context = self._positions([cited[n - 1] for n in picked.numbers])
             return self._read_picked(picked, len(context), context), context
-        asked = conversation.last_answered()
+        asked = conversation.last_answered(asking=True)
         again = self._asked_of_another(text, conversation)
         if again is not None:
             return again, context
@@ -255,7 +255,10 @@ class Assistant:
         if question.kind == "more":
             if asked is None:
                 return dataclasses.replace(question, said=NOTHING_TO_CONTINUE), context
-            # "Tell me more" continues the last real question, on the same papers.
+            # "Tell me more" continues the last real question, on the papers of the last answer
+            # (not those of a later one saying their abstracts do not answer).
+            answered = conversation.last_answered()
+            context = self._positions(answered.answer.cited_ids) if answered else context
             earlier = self._read_earlier(asked, context)
             # The next papers of a list are quoted as its first ones were.
             form = earlier.form if earlier.kind == "list" else None

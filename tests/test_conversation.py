@@ -836,6 +836,12 @@ def test_it_after_a_paper_that_does_not_answer_still_means_that_paper(tmp_path):
     assistant.ask("What are the limitations of Trim?", conversation)
     assistant.ask("What are the limitations of Slim?", conversation)
     assert assistant.ask("compare them", conversation).cited_ids == ["trim", "slim"]
+    # "Tell me more" still goes on with the last answer that quoted a paper.
+    conversation = Conversation()
+    assistant.ask("What is Trim?", conversation)
+    assistant.ask("What are the limitations of Slim?", conversation)
+    more = assistant.ask("tell me more", conversation)
+    assert more.cited_ids == ["trim"] and not more.abstained
 
 
 def test_a_passive_question_with_no_subject_asks_of_the_previous_paper(bridges):
