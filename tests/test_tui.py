@@ -192,6 +192,7 @@ async def test_help_and_quit():
         # The help says how to ask for lists, as well as follow-ups.
         shown = app.screen.query_one(Markdown).source
         assert "most parameters" in shown and "tell me more" in shown
+        assert "is there a paper on X?" in shown
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("ctrl+q")

@@ -171,18 +171,20 @@ papers (when the question was about one paper, that paper alone); an answer on w
 marked *weak match* and lists the closest other papers (unless the question was about the
 paper it quotes).
 
-*Which papers study X?* lists the papers, each quoted where it puts forward its own work on X;
+*Which papers study X?* (or *is there a paper on X?*) lists the papers, each quoted where it
+puts forward its own work on X;
 *how many papers ...?* also says how many match; *which model has the most parameters?* quotes
 each paper's own figure, since no abstract ranks the others.
 
-Follow-up questions may say *it*, *they* or *this paper* for the papers of the last answer,
-pick among them by number (*the second one*, *the first two*, *paper 3*, *the latter*), say
-*tell me more* for more of the same (after a list: the next papers), *and X?* for the same
-question about the paper X (or, when X names no paper, X of the last answer's papers: *and the
-code?*; so does a short question about *the X* they mention, *is the code available?*),
-*compare it with X* or *compare them*, or, after a comparison, *do they ...* or *which one ...*
-for each paper compared. After a list, a question about *them* (*do any of
-them release code?*) is put to each paper listed, and answered by those whose abstracts say.
+Follow-up questions may say *it*, *they* or *this paper* for the papers of the last answer
+(also when it said their abstracts do not answer), pick among them by number (*the second
+one*, *the first two*, *paper 3*, *the latter*), say *tell me more* for more of the same
+(after a list: the next papers), *and X?* for the same question about the paper X (or, when X
+names no paper, X of the last answer's papers: *and the code?*; so does a short question about
+*the X* they mention, *is the code available?*), *compare it with X* or *compare them*, or,
+after a comparison, *do they ...* or *which one ...* for each paper compared. After a list, a
+question about *them* (*do any of them release code?*) is put to each paper listed, and
+answered by those whose abstracts say.
 
 Questions typed while the collection opens, or while an answer is being found, wait their
 turn and are answered in order.
