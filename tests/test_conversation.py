@@ -855,26 +855,30 @@ def test_a_passive_question_with_no_subject_asks_of_the_previous_paper(bridges):
     assert alone.cited_ids[0] == "salt"
 
 
-def test_and_x_after_a_question_about_its_y_asks_for_xs_y(tmp_path):
+# Trim states a limitation of its own; Slim states none.
+PRUNERS = [
+    (
+        "slim",
+        "Slim: Pruning Language Models Once",
+        "We propose Slim, which prunes language models once. Slim keeps most accuracy.",
+    ),
+    (
+        "trim",
+        "Trim: Pruning Speech Models",
+        "We propose Trim, which prunes speech models. One limitation of our method is that it "
+        "needs labelled speech. Trim halves model size.",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def pruners(tmp_path_factory):
+    return assistant_over(tmp_path_factory, "pruners", PRUNERS)
+
+
+def test_and_x_after_a_question_about_its_y_asks_for_xs_y(pruners):
     """ "What are its limitations?" then "and Trim?" asks "What are Trim's limitations?"."""
-    corpus = small_collection(
-        tmp_path,
-        "pruners",
-        [
-            (
-                "slim",
-                "Slim: Pruning Language Models Once",
-                "We propose Slim, which prunes language models once. Slim keeps most accuracy.",
-            ),
-            (
-                "trim",
-                "Trim: Pruning Speech Models",
-                "We propose Trim, which prunes speech models. One limitation of our method is "
-                "that it needs labelled speech. Trim halves model size.",
-            ),
-        ],
-    )
-    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    assistant = pruners
     conversation = Conversation()
     assistant.ask("What is Slim?", conversation)
     assert assistant.ask("What are its limitations?", conversation).about == ["slim"]
@@ -887,27 +891,10 @@ def test_and_x_after_a_question_about_its_y_asks_for_xs_y(tmp_path):
     assert with_referent("Which papers use it?", "Trim") == "Which papers use Trim?"
 
 
-def test_a_comparison_says_which_abstracts_cannot_answer_rather_than_quoting_them(tmp_path):
+def test_a_comparison_says_which_abstracts_cannot_answer_rather_than_quoting_them(pruners):
     """ "What are their limitations?" after comparing Slim and Trim quotes Trim's own limitation
     and says Slim's abstract does not say; "Who proposed them?" is answered by neither."""
-    corpus = small_collection(
-        tmp_path,
-        "pruners",
-        [
-            (
-                "slim",
-                "Slim: Pruning Language Models Once",
-                "We propose Slim, which prunes language models once. Slim keeps most accuracy.",
-            ),
-            (
-                "trim",
-                "Trim: Pruning Speech Models",
-                "We propose Trim, which prunes speech models. One limitation of our method is "
-                "that it needs labelled speech. Trim halves model size.",
-            ),
-        ],
-    )
-    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    assistant = pruners
     conversation = Conversation()
     assert assistant.ask("Compare Slim and Trim", conversation).cited_ids == ["slim", "trim"]
     limits = assistant.ask("What are their limitations?", conversation)
