@@ -113,6 +113,20 @@ HOW_TO_ASK = (
     "Ask about the papers in plain English: what a paper proposes, how it works, what it "
     "found, or which papers study a topic."
 )
+# "How many papers are there?", "List all papers", "What is in this collection?": a question
+# about the collection itself, which no abstract answers and its index does.
+_ABOUT_COLLECTION = re.compile(
+    r"\s*(?:how many (?:papers|abstracts|documents|articles)(?: are there| do you have|"
+    r" (?:are|is) (?:there )?(?:in|here))?(?: (?:in )?(?:the|this|your) (?:collection|corpus|"
+    r"database|index))?|(?:list|show)(?: me)? (?:all|every)(?: the| of the)? (?:papers|abstracts|"
+    r"documents)|what(?:'s| is) in (?:the|this|your) (?:collection|corpus|database|index))"
+    r"\s*[.?!]*\s*",
+    re.I,
+)
+COLLECTION_SIZE = (
+    "This collection holds {papers} papers, with {sentences} sentences in their abstracts. "
+    "Ask which papers study a topic to see those on it."
+)
 # Longer input is not a question; it is refused at once rather than analysed for seconds.
 MAX_QUESTION_CHARS = 2000
 
@@ -215,6 +229,11 @@ class Assistant:
         those of them the question picks by number)."""
         if _SMALL_TALK.fullmatch(text):
             return dataclasses.replace(self.read(text), said=HOW_TO_ASK), []
+        if _ABOUT_COLLECTION.fullmatch(text):
+            summary = self.engine.summary
+            sentences = f"{'about ' if summary.sentences_estimated else ''}{summary.sentences:,}"
+            said = COLLECTION_SIZE.format(papers=f"{summary.documents:,}", sentences=sentences)
+            return dataclasses.replace(self.read(text), said=said), []
         previous = conversation.last_referred()
         cited = previous.answer.referred_ids if previous else []
         context = self._positions(cited)

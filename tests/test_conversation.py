@@ -799,6 +799,19 @@ def test_small_talk_is_told_how_to_ask_and_leaves_the_conversation_as_it_was(qua
     assert after.citations[0].doc_id == "easy"
 
 
+@pytest.mark.parametrize(
+    "asked",
+    ["How many papers are in the collection?", "How many papers are there?", "List all papers"],
+)
+def test_a_question_about_the_collection_itself_is_told_its_size(bridges, asked):
+    """No abstract says how many papers the collection holds; its index does."""
+    reply = bridges.ask(asked, Conversation())
+    assert reply.abstained and reply.citations == []
+    assert reply.answer.startswith("This collection holds 5 papers, with 18 sentences")
+    topic = bridges.ask("How many papers study bridges?", Conversation())
+    assert sorted(topic.cited_ids) == ["drones", "salt", "truss"]
+
+
 def test_it_after_a_paper_that_does_not_answer_still_means_that_paper(tmp_path):
     """ "What are the limitations of Slim?" is not answered by Slim's abstract; "it" in the
     next question is still Slim, not the paper answered before."""
