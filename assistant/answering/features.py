@@ -192,9 +192,9 @@ _OTHERS_LIMITATION = re.compile(
     r"remed\w*)\b",
     re.I,
 )
-# "X is an open source project", "we open-source our models": whether the code is out, in words.
-# The work itself is open source: "we open source our toolkit", "Lens is an open source
-# project", "open-sourced"; not "open source models such as OPT", which are others'.
+# Whether the code is out, in words: the work itself is open source, "we open source our
+# toolkit", "Lens is an open source project", "open-sourced"; not "open source models such as
+# OPT", which are others'.
 _OPEN_SOURCE = re.compile(
     r"\bopen[- ]?sourc(ed|ing)\b|\b(we|is|are|be|been)\s+([\w-]+\s+){0,2}open[- ]?source\b"
     r"|\bopen[- ]?source\s+(our|the|all|it|them|this)\b|\bour\s+open[- ]?source\b",
