@@ -11,15 +11,15 @@ questions whether the thing counted stands beside a number. A fitted logistic mo
 into the probability that the collection answers; below the fitted threshold the assistant says
 it does not.
 
-Six pieces of evidence stand on their own, whatever else the paper shares with the question: a
+Seven pieces of evidence stand on their own, whatever else the paper shares with the question: a
 paper that never names what a "how many" question counts, when that is a name ("GPUs"), cannot
 say how many there are; nor can a paper that mentions the name a "how many" question asks about
 only where it counts nothing of it ("How many parameters does GPT-4 have?"); a paper that
 mentions nothing of what the question is about (a chess entry for "how many players are on a
 soccer team") cannot answer it; a paper that names no one cannot say who ("Who proposed
 TinyStories?": abstracts seldom name their authors); a paper the question names or refers to
-that holds no date cannot say when; and a paper that gives no link and releases nothing cannot
-say where its code is."""
+that holds no date cannot say when, nor, stating no limitation of its own, what its limitations
+are; and a paper that gives no link and releases nothing cannot say where its code is."""
 
 from __future__ import annotations
 
@@ -214,39 +214,26 @@ def lacks_subject(question: Question, paper_terms: frozenset[int]) -> bool:
     )
 
 
-def names_nobody(question: Question, table: SentenceTable) -> bool:
-    """Whether the question asks who, and no sentence of the paper names a person ("Who
-    proposed TinyStories?": an abstract seldom names its authors)."""
-    return question.form == "who" and not table.typed.any()
+# Forms only a sentence of their kind answers, and whether only of a paper the question names or
+# refers to: "Who proposed TinyStories?" (an abstract seldom names its authors), where the code is
+# (a paper that only says "we implement ..." gives no link), "When was Kestrel published?" (a
+# paper holding no date), "What are the limitations of Splitwise?" (a paper that states none of
+# its own). Asked of no paper in particular, "when" and "what limitations" may ask something else.
+_ONLY_OF_THEIR_KIND = {"who": False, "pointer": False, "when": True, "limitation": True}
 
 
-def dates_nothing(question: Question, table: SentenceTable) -> bool:
-    """Whether the question asks when of a paper it names or refers to ("When was Kestrel
-    published?"), and no sentence of the paper holds a year or a date. (A question opening on a
-    clause, "When a model is pruned, ...?", asks something else, so it is left to the model.)"""
-    return (
-        question.form == "when"
-        and bool(question.named or question.refers_back)
-        and "," not in question.text
-        and not table.typed.any()
-    )
-
-
-def states_no_limitation(question: Question, table: SentenceTable) -> bool:
-    """Whether the question asks what a paper it names or refers to cannot do ("What are the
-    limitations of Splitwise?"), and no sentence of the paper says so of the work itself."""
-    return (
-        question.form == "limitation"
-        and bool(question.named or question.refers_back)
-        and not table.typed.any()
-    )
-
-
-def points_nowhere(question: Question, table: SentenceTable) -> bool:
-    """Whether the question asks where the code is, and no sentence of the paper gives a link
-    or says what it releases ("Where can I find the implementation?" of a paper that only
-    says "we implement ...")."""
-    return question.form == "pointer" and not table.typed.any()
+def holds_nothing_asked(question: Question, table: SentenceTable) -> bool:
+    """Whether the question asks for a kind of answer that no sentence of the paper holds (see
+    _ONLY_OF_THEIR_KIND). A question opening on a clause ("When a model is pruned, ...?") asks
+    something else than when, so it is left to the model."""
+    pointed_only = _ONLY_OF_THEIR_KIND.get(question.form)
+    if pointed_only is None:
+        return False
+    if pointed_only and not (question.named or question.refers_back):
+        return False
+    if question.form == "when" and "," in question.text:
+        return False
+    return not table.typed.any()
 
 
 def cannot_answer(question: Question, paper_terms: frozenset[int], table: SentenceTable) -> bool:
@@ -254,11 +241,8 @@ def cannot_answer(question: Question, paper_terms: frozenset[int], table: Senten
     return (
         never_names_counted(question, paper_terms)
         or lacks_subject(question, paper_terms)
-        or names_nobody(question, table)
-        or dates_nothing(question, table)
         or counts_only_others(question, table)
-        or points_nowhere(question, table)
-        or states_no_limitation(question, table)
+        or holds_nothing_asked(question, table)
     )
 
 
