@@ -294,6 +294,13 @@ def test_a_yes_no_question_after_its_topic_is_answered_by_the_conclusion(telesco
         ("limitation", "Despite certain limitations, our study shows promise.", True),
         ("limitation", "Addressing these limitations, we introduce FIRST.", False),
         ("limitation", "One limitation of these approaches is their size.", False),
+        # How many times faster or smaller: a ratio, not any number.
+        ("ratio", "Chimera achieves an average latency speedup of 2.7x.", True),
+        ("ratio", "The models are twice as fast as the original.", True),
+        ("ratio", "It cuts the cost by 20% and shows a ten-fold rise.", True),
+        ("ratio", "To ensure accuracy, we present two strategies.", False),
+        ("ratio", "It offers multi-fold flexibility on GPT-4x.", False),
+        ("quantity", "To ensure accuracy, we present two strategies.", True),
         # Where the code is: a link, or saying in words that it is out.
         ("pointer", "Our code & models are at: https://github.com/THUDM/LongWriter.", True),
         ("pointer", "In addition, we open source our data curation toolkit.", True),
@@ -306,6 +313,25 @@ def test_the_kind_of_answer_a_sentence_holds(form, sentence, holds):
     from assistant.answering.features import answer_type
 
     assert answer_type(form, sentence, []) == holds
+
+
+def test_how_much_faster_is_answered_by_a_ratio_not_any_number(tmp_path):
+    """How much faster asks how many times: "3.5x faster" answers it, and a sentence sharing more
+    of the question's words but counting something else ("two strategies") does not."""
+    records = [
+        (
+            "deblur",
+            "Restoring Images Under a Budget",
+            "Deblurring photos is slow. Our tiling makes deblurring 3.5x faster than the best "
+            "earlier method. We present two strategies that make deblurring on phones faster: "
+            "tiling and early exit.",
+        ),
+        *TELESCOPES,
+    ]
+    assistant = Assistant(Engine.open([small_collection(tmp_path, "deblur", records)], tmp_path))
+    answer = ask(assistant, "How much faster is deblurring on phones?")
+    assert answer.cited_ids == ["deblur"]
+    assert "3.5x faster" in answer.sentences[0].text
 
 
 def test_a_yes_no_question_is_not_answered_by_where_the_code_is(telescopes):

@@ -55,6 +55,7 @@ FAMILIES = {
     "method": "description",
     "other": "description",
     "quantity": "fact",
+    "ratio": "fact",
     "when": "fact",
     "where": "fact",
     "who": "fact",
@@ -236,6 +237,16 @@ def has_number(text: str) -> bool:
     return bool(_NUMBER.search(_YEAR.sub(" ", text)))
 
 
+# A ratio: "2.7x", "3.65 times", "ten-fold", "by 40%", "twice as fast", "halved".
+_RATIO = re.compile(
+    rf"{_DIGITS.pattern}[\d.,]*\s?(x|×|%)(?!\w)"
+    rf"|({_DIGITS.pattern}[\d.,]*|\b({_NUMBER_WORD.pattern}))[\s-]?(times|fold|percent)\b"
+    r"|\b(twice|thrice|doubl(es|ed|ing)|tripl(es|ed|ing)|halv(es|ed|ing))\b"
+    r"|\bby a factor of\b|\border of magnitude\b",
+    re.I,
+)
+
+
 # "Billions of parameters", "hundreds of languages": how large, not a figure to compare.
 _VAGUE_NUMBER = re.compile(
     r"\b(dozens|hundreds|thousands|millions|billions|trillions)\s+of\b", re.I
@@ -280,6 +291,8 @@ def answer_type(form: Kind, text: str, names: list[str]) -> bool:
     """The sentence holds the kind of answer a question of this form asks for."""
     if form == "quantity":
         return has_number(text)
+    if form == "ratio":
+        return bool(_RATIO.search(text))
     if form == "when":
         return bool(_DATE.search(text))
     if form == "where":

@@ -16,6 +16,7 @@ Kind = Literal[
     "limitation",
     "composition",
     "quantity",
+    "ratio",
     "method",
     "list",
     "compare",
@@ -123,6 +124,17 @@ _MEASURE = re.compile(rf"^\s*how (?P<measure>{_MEASURES})\b", re.I)
 _MEASURE_NOUN = re.compile(
     r"\b(height|length|depth|width|diameter|radius|area|size|population|weight|mass|age|"
     r"lifespan|speed|distance|temperature|duration|elevation|altitude|volume|capacity|price)s?\s*$",
+    re.I,
+)
+# "How much faster?", "What speedup?", "How many times larger?": a ratio ("2.7x", "twice as
+# fast", "40% lower") answers, not any number ("two strategies").
+_COMPARATIVES = (
+    "more|less|fewer|better|worse|greater|larger|bigger|smaller|faster|slower|quicker|higher|"
+    "lower|longer|shorter|cheaper|deeper|wider|heavier|lighter|stronger|weaker|older|earlier|later"
+)
+_RATIO_ASKED = re.compile(
+    rf"\bhow (much|many times) ({_COMPARATIVES})\b|\bspeed-?ups?\b"
+    r"|\brelative (improvement|gain|reduction|increase|decrease)s?\b",
     re.I,
 )
 _METHOD = re.compile(r"^\s*how (does|do|did|is|are|can|could|would|was|were)\b", re.I)
@@ -463,7 +475,7 @@ def sentence_form(text: str) -> Kind:
     if _COMPOSITION.match(text):
         return "composition"
     if _measures(_ATTRIBUTE.match(text)):
-        return "quantity"
+        return _quantity(text)
     # The opening words decide first: "Can it run faster?" asks yes or no, and "How does size
     # affect how well it generalises?" asks how; neither asks for a number.
     if _METHOD.match(text):
@@ -472,7 +484,7 @@ def sentence_form(text: str) -> Kind:
     if _YESNO.search(text) and not definition:
         return "yesno"
     if _QUANTITY.search(text):
-        return "quantity"
+        return _quantity(text)
     if definition:
         return "definition"
     if _WHO.match(text):
@@ -484,6 +496,11 @@ def sentence_form(text: str) -> Kind:
     ):
         return "yesno"
     return "other"
+
+
+def _quantity(text: str) -> Kind:
+    """A ratio when the question asks how many times more or less, any quantity otherwise."""
+    return "ratio" if _RATIO_ASKED.search(text) else "quantity"
 
 
 def _measures(attribute: re.Match[str] | None) -> bool:
