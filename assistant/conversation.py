@@ -25,6 +25,7 @@ from assistant.answering.forms import (
     COMPARE,
     as_asked_of_previous,
     asks_for_others,
+    findings_only,
     refers_to_previous,
     with_referent,
 )
@@ -435,12 +436,15 @@ class Assistant:
         transformer?" after a paper that never says "transformer")."""
         about = _ABOUT_ANOTHER.match(text)
         fragment = _FRAGMENT.match(text)
-        the = None if about or fragment else _THE.search(text)
-        if not context or not (about or fragment or the):
+        # "What are the main results?" asks for theirs, as "and the main results?" does.
+        findings = None if about or fragment else findings_only(text)
+        the = None if about or fragment or findings else _THE.search(text)
+        if not context or not (about or fragment or the or findings):
             return None
         if len(context) < 2 and _CHOOSES_A_PAPER.search(text):
             return None
-        question = self.read(as_asked_of_previous(about["subject"]) if about else text)
+        asked = about["subject"] if about else findings
+        question = self.read(as_asked_of_previous(asked) if asked else text)
         asks = question.focus or question.kind == "finding"
         if not asks or question.named or question.kind in ("list", "compare", "more"):
             return None

@@ -314,13 +314,17 @@ def test_asking_for_a_paper_after_an_answer_on_one_asks_the_collection(seeds_ass
     assert [c.doc_id for c in after.citations] == [c.doc_id for c in alone.citations]
 
 
-def test_and_the_results_asks_for_the_previous_papers_findings(seeds_assistant):
+@pytest.mark.parametrize("follow_up", ["and the results?", "What are the main results?"])
+def test_the_results_asks_for_the_previous_papers_findings(seeds_assistant, follow_up):
+    """Neither has a subject of its own: both ask for Splitwise's findings, and "main" and
+    "results" are no words its abstract must use."""
     conversation = Conversation()
     seeds_assistant.ask("What is Splitwise?", conversation)
-    follow_up = seeds_assistant.ask("and the results?", conversation)
+    answer = seeds_assistant.ask(follow_up, conversation)
     named = seeds_assistant.ask("What are the results of Splitwise?", Conversation())
-    assert follow_up.kind == named.kind == "finding"
-    assert [s.text for s in follow_up.sentences] == [s.text for s in named.sentences]
+    assert answer.kind == named.kind == "finding"
+    assert not answer.abstained
+    assert [s.text for s in answer.sentences] == [s.text for s in named.sentences]
 
 
 def test_a_fragment_asks_of_the_previous_paper(seeds_assistant):

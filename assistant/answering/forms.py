@@ -445,6 +445,15 @@ def question_kind(text: str, n_named: int = 0, refers_back: bool = False) -> Kin
     return sentence_form(text)
 
 
+def findings_only(text: str) -> str | None:
+    """The words asking for findings when they are the whole question ("What are the main
+    results?": "main results"), which then has no subject of its own."""
+    match = _FINDING.match(text)
+    if match is None or not match["said"] or text[match.end() :].strip(" ?.!"):
+        return None
+    return match["said"]
+
+
 def as_asked_of_previous(words: str) -> str:
     """What "and X?" asks of the previous answer's papers: X, or for a work's findings ("the
     results", "the main finding") the question "What are its results?"."""
