@@ -338,6 +338,34 @@ def test_a_pronoun_refers_back_unless_the_question_introduces_what_it_stands_for
     assert refers_to_previous(text) is refers_back
 
 
+@pytest.mark.parametrize(
+    ("text", "refers_back"),
+    [
+        ("What is Splitwise and how much faster is it?", False),
+        ("What is Splitwise and what are its limitations?", False),
+        # An object pronoun, or one with no clause break from the name, is the previous paper.
+        ("Compare Splitwise with it", True),
+        ("How does it compare with Splitwise?", True),
+    ],
+)
+def test_a_pronoun_after_a_name_in_its_own_clause_stands_for_it(
+    seeds_engine, seeds_assistant, text, refers_back
+):
+    question = read(seeds_engine, seeds_assistant, text)
+    assert question.named_docs
+    assert question.refers_back is refers_back
+
+
+def test_a_subject_named_and_referred_to_again_is_one_paper_not_a_comparison(seeds_assistant):
+    """ "What is Splitwise and how much faster is it?" asks two things of Splitwise: a ratio
+    answers it, quoted as a plain answer, not as one side of a comparison."""
+    answer = seeds_assistant.ask("What is Splitwise and how much faster is it?", Conversation())
+    assert answer.kind == "ratio"
+    assert [c.title.split(":")[0] for c in answer.citations] == ["Splitwise"]
+    assert "1.4x higher throughput" in answer.sentences[0].text
+    assert not answer.answer.startswith("- ")
+
+
 def test_back_references_and_names_in_the_question(seeds_engine, seeds_assistant):
     assert read(seeds_engine, seeds_assistant, "What ROUGE gain did it report?").refers_back
     assert read(seeds_engine, seeds_assistant, "Who wrote this paper?").refers_back

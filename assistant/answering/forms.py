@@ -6,6 +6,7 @@ the previous answer."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -394,13 +395,31 @@ def _shifted(match: re.Match[str] | None, group: str | None, offset: int) -> tup
     return (start + offset, end + offset)
 
 
-def refers_to_previous(text: str) -> bool:
+def refers_to_previous(text: str, name_ends: Sequence[int] = ()) -> bool:
     """Whether the question speaks of the previous answer's papers: "this paper", or a pronoun
-    with nothing in the question itself for it to stand for."""
+    with nothing in the question itself for it to stand for (among which the names it gives,
+    ending at `name_ends`)."""
     return any(
         (m.group(1) or "").lower() not in _PRONOUNS
-        or not _introduced(text[: m.start()], _is_object(m, text))
+        or not (
+            _introduced(text[: m.start()], _is_object(m, text)) or _named_before(text, m, name_ends)
+        )
         for m in _BACK_REFERENCE.finditer(text)
+    )
+
+
+def _named_before(text: str, match: re.Match[str], name_ends: Sequence[int]) -> bool:
+    """Whether a name the question gives before the pronoun stands for it: a clause break sets
+    them apart, and the pronoun is the subject of its clause or a possessive ("What is Splitwise
+    and how much faster is it?", "... and what are its limitations?"), not an object ("Compare
+    Splitwise with it" asks of the previous answer's paper)."""
+    word = match.group(1).lower()
+    subject = word in ("its", "their") or bool(
+        re.search(rf"\b{AUXILIARY}\s+$", text[: match.start()], re.I)
+    )
+    return subject and any(
+        end <= match.start() and _CLAUSE_BREAK.search(text[end : match.start()])
+        for end in name_ends
     )
 
 

@@ -207,7 +207,7 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
     tokens = [(m.group(), m.start(), m.end()) for m in TOKEN_PATTERN.finditer(text)]
     known = [_known(engine, tok) for tok, _, _ in tokens]
     named = named_papers(engine, names, text, tokens, known)
-    refers_back = refers_to_previous(text)
+    refers_back = refers_to_previous(text, [n.end for n in named])
     kind = question_kind(text, len({n.docs for n in named}), refers_back)
     name_of = {
         i: n for n in named for i, (_, s, e) in enumerate(tokens) if s >= n.start and e <= n.end
