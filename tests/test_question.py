@@ -394,6 +394,9 @@ def test_which_one_asked_of_the_previous_papers_is_no_word_of_the_subject(
         ("Which model has the most parameters?", True, ["parameters"]),
         ("Which paper trains on the fewest GPU hours?", True, ["GPU", "hours"]),
         ("Which papers report the highest number of patients in a trial?", True, ["patients"]),
+        # A size ranks the papers by their figures too; one thing asked for does not.
+        ("Which paper has the largest model?", True, ["model"]),
+        ("Which is the largest moon of Saturn?", False, None),
         # A superlative of a quality, not a count, is asked of one paper as before.
         ("Which drug is the most effective?", False, []),
         ("How many parameters does the largest model have?", False, None),
@@ -408,7 +411,7 @@ def test_which_paper_counts_the_most_is_a_list_of_figures(
         assert q.kind == "list" and q.form == "quantity"
         # What is counted is what each figure must count; "most" is no word of the subject.
         assert [f.concept.word for f in q.counted] == counted
-        assert not any(c.word.lower() in {"highest", "fewest"} for c in q.concepts)
+        assert not any(c.word.lower() in {"highest", "fewest", "largest"} for c in q.concepts)
     elif counted is not None:
         assert q.kind != "list"
 

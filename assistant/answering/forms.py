@@ -48,11 +48,14 @@ QUESTION_WORDS = frozenset(
 _COUNTS_PAPERS = re.compile(r"\bhow many (?:papers|works|studies|articles)\b", re.I)
 # "Which model has the most parameters?", "Which paper trains on the most tokens?": a count
 # ranking the collection's papers, which no abstract answers alone. Each paper's own figure for
-# what is counted answers it.
+# what is counted answers it. So too for a size: "Which paper has the largest model?" ("Which is
+# the largest moon of Saturn?" asks for one thing, which a text may name).
 _RANKS_PAPERS = re.compile(
-    r"^\s*which\s+(?:[\w-]+\s+){0,4}?(?:the\s+)?"
-    r"(?P<superlative>most|fewest|least|(?:highest|lowest|largest|smallest|greatest)\s+number\s+of)"
-    r"\s+(?P<asked>(?:[\w-]+\s+)?[\w-]+s)\s*(?:\?|$|(?=(?:in|on|of|for|per|among|across|than)\b))",
+    r"^\s*which\s+(?!(?:is|are|was|were)\b)(?:[\w-]+\s+){0,4}?(?:the\s+)?"
+    r"(?:(?P<superlative>most|fewest|least|(?:highest|lowest|largest|smallest|greatest)\s+"
+    r"number\s+of)\s+(?P<asked>(?:[\w-]+\s+)?[\w-]+s)"
+    r"|(?P<size>largest|biggest|smallest|longest|shortest)\s+(?P<sized>(?:[\w-]+\s+)?[\w-]+))"
+    r"\s*(?:\?|$|(?=(?:in|on|of|for|per|among|across|than)\b))",
     re.I,
 )
 # "Is there a paper on X?", "Are there any studies of X?": the papers answer it, as they answer
@@ -323,8 +326,9 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
     if ranking is not None:
         # "The most" is what each paper's figure answers, not a word it must use; what it
         # counts is what the figure must count.
-        said.update(range(*_shifted(ranking, "superlative", opening)))
-        asked_range = range(*_shifted(ranking, "asked", opening))
+        sized = ranking["size"] is not None
+        said.update(range(*_shifted(ranking, "size" if sized else "superlative", opening)))
+        asked_range = range(*_shifted(ranking, "sized" if sized else "asked", opening))
     if kind == "pointer" and (names_work or refers_back):
         # "Is the LongWriter code available?", "Do they release code?": the words asking where
         # the code is are the form of the question, which a link answers, not its subject.

@@ -173,8 +173,9 @@ paper it quotes).
 
 *Which papers study X?* (or *is there a paper on X?*) lists the papers, each quoted where it
 puts forward its own work on X;
-*how many papers ...?* also says how many match; *which model has the most parameters?* quotes
-each paper's own figure, since no abstract ranks the others.
+*how many papers ...?* also says how many match; *which model has the most parameters?* and
+*which paper has the largest model?* quote each paper's own figure, since no abstract ranks the
+others.
 
 Follow-up questions may say *it*, *they* or *this paper* for the papers of the last answer
 (also when it said their abstracts do not answer), pick among them by number (*the second
