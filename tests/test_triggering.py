@@ -204,6 +204,29 @@ def test_how_tall_asks_about_what_follows_not_about_being_tall(tmp_path):
     assert "330 metres tall" in answered.answer
 
 
+def test_which_x_is_the_longest_asks_about_x_not_about_the_superlative(tmp_path):
+    """ "Which river is the longest?" chooses among rivers by a measure: an abstract on a river
+    that gives its length but never writes "longest" can answer it."""
+    corpus = small_collection(
+        tmp_path,
+        "rivers",
+        [
+            ("nile", "Nile", "The Nile is a river in Africa. It runs about 6,650 kilometres."),
+            ("reef", "Great Barrier Reef", "The reef is the largest coral reef system on Earth."),
+        ],
+    )
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    engine = assistant.engine
+    nile = frozenset(engine.term_ids(engine.papers.position("nile")))
+    read = read_question(engine, assistant.names, "Which river is the longest?", assistant.glossary)
+    assert not lacks_subject(read, nile)
+    answer = assistant.ask("Which river is the longest?", Conversation())
+    assert not answer.abstained
+    assert answer.cited_ids == ["nile"]
+    # Asked of what no abstract mentions, it still is not answered.
+    assert assistant.ask("Which volcano is the tallest?", Conversation()).abstained
+
+
 def test_a_count_needs_the_counted_thing_beside_a_number(reefs):
     # "cameras" stand beside no number in the fish-count abstract; "fish" stand beside 1200.
     cameras = features(reefs, "How many cameras counted the reef fish?", "fishcount")

@@ -124,6 +124,14 @@ _ATTRIBUTE = re.compile(
 )
 # "How tall is X?": the measure asked for (tall), not what the question is about (X).
 _MEASURE = re.compile(rf"^\s*how (?P<measure>{_MEASURES})\b", re.I)
+# "Which river is the longest?": the measure asked for, in the superlative, by which the thing
+# asked for is chosen; an answer gives the measure in figures ("runs about 6,400 kilometres").
+_SUPERLATIVE_MEASURE = re.compile(
+    r"\bthe\s+(?P<measure>largest|biggest|fastest|longest|smallest|tallest|highest|farthest|"
+    r"furthest|oldest|deepest|widest|heaviest|hottest|coldest|loudest|brightest|earliest|latest|"
+    r"cheapest)\s*[?.!]*\s*$",
+    re.I,
+)
 # "What is the height of X?": a measure a number gives, as "how tall" asks.
 _MEASURE_NOUN = re.compile(
     r"\b(height|length|depth|width|diameter|radius|area|size|population|weight|mass|age|"
@@ -299,7 +307,8 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
     attribute = _ATTRIBUTE.match(text[opening:])
     asked_span = attribute or _ASKED.match(text[opening:])
     asked_range = range(*_shifted(asked_span, "asked", opening))
-    measure_range = range(*_shifted(_MEASURE.match(text[opening:]), "measure", opening))
+    measure = _MEASURE.match(text[opening:]) or _SUPERLATIVE_MEASURE.search(text[opening:])
+    measure_range = range(*_shifted(measure, "measure", opening))
     if _measures(attribute):
         # "What is the height of X?" asks a measure of X, as "How tall is X?" does.
         measure_range, asked_range = asked_range, range(0)
