@@ -3,6 +3,7 @@ versions, and literal text."""
 
 import json
 
+import numpy as np
 import pytest
 from conftest import run_cli, small_collection
 
@@ -305,6 +306,8 @@ def test_a_yes_no_question_after_its_topic_is_answered_by_the_conclusion(telesco
         ("pointer", "Our code & models are at: https://github.com/THUDM/LongWriter.", True),
         ("pointer", "In addition, we open source our data curation toolkit.", True),
         ("pointer", "We implement the kernels in CUDA.", False),
+        ("pointer", "All our related codes are planned to be open-sourced.", True),
+        ("pointer", "Wind-tunnel data happened to be available for one wing.", False),
         ("pointer", "Lens is an open source project.", True),
         ("pointer", "We evaluate on large-scale open source models such as OPT-175B.", False),
     ],
@@ -332,6 +335,32 @@ def test_how_much_faster_is_answered_by_a_ratio_not_any_number(tmp_path):
     answer = ask(assistant, "How much faster is deblurring on phones?")
     assert answer.cited_ids == ["deblur"]
     assert "3.5x faster" in answer.sentences[0].text
+
+
+def test_a_yes_no_question_is_not_answered_by_a_promise_of_code(tmp_path):
+    """ "All our codes are planned to be open-sourced" closing an abstract says where the code
+    will be, not what the study concluded."""
+    records = [
+        (
+            "prune",
+            "Pruning Small Vision Networks",
+            "Pruning removes weights from trained networks. We prune small vision networks to "
+            "half their weights and retrain them briefly. Pruned networks keep their accuracy on "
+            "three benchmarks. All our related codes are planned to be open-sourced.",
+        ),
+        *TELESCOPES,
+    ]
+    assistant = Assistant(Engine.open([small_collection(tmp_path, "prune", records)], tmp_path))
+    from assistant.answering.features import sentence_table
+
+    question = "Do pruned vision networks keep their accuracy?"
+    answer = ask(assistant, question)
+    assert answer.cited_ids == ["prune"]
+    assert answer.sentences[0].text.startswith("Pruned networks keep their accuracy")
+    engine = assistant.engine
+    table = sentence_table(engine, assistant.read(question), engine.papers.position("prune"))
+    last = [table.texts[row] for row in np.flatnonzero(table.column("last:judgement"))]
+    assert last == ["Pruned networks keep their accuracy on three benchmarks."]
 
 
 def test_a_yes_no_question_is_not_answered_by_where_the_code_is(telescopes):

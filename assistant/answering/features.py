@@ -203,8 +203,9 @@ _OPEN_SOURCE = re.compile(
 )
 # Sentences that say where the code or data are: they answer "where", not what the work found.
 _POINTER = re.compile(
-    r"https?://|\bgithub\b|\b(code|data|dataset|models?|weights)\b[^.]{0,60}\b(is|are) "
-    r"(publicly |openly |freely )?(available|accessible|released)\b|^(code|our code|we release)",
+    r"https?://|\bgithub\b|\b(codes?|data|dataset|models?|weights)\b[^.]{0,60}\b((is|are) "
+    r"(publicly |openly |freely )?(available|accessible|released|open[- ]?sourced)|be (made )?"
+    r"(publicly |openly |freely )?(released|open[- ]?sourced))\b|^(code|our code|we release)",
     re.I,
 )
 
