@@ -337,6 +337,33 @@ def test_how_much_faster_is_answered_by_a_ratio_not_any_number(tmp_path):
     assert "3.5x faster" in answer.sentences[0].text
 
 
+def test_how_much_faster_a_named_paper_is_needs_a_ratio_in_its_abstract(tmp_path):
+    """A paper saying only that it decodes faster cannot say how much faster it is; one giving a
+    ratio can."""
+    records = [
+        (
+            "kestrel",
+            "Kestrel: Fast Sparse Attention",
+            "Kestrel is a sparse attention kernel. It runs three times faster than dense kernels.",
+        ),
+        (
+            "falcon",
+            "Falcon: Faster Decoding with Drafts",
+            "Decoding with large models is slow. Falcon drafts tokens with a small model to make "
+            "decoding faster. Falcon decodes faster than earlier drafting methods on every model "
+            "tested.",
+        ),
+        *TELESCOPES,
+    ]
+    assistant = Assistant(Engine.open([small_collection(tmp_path, "fast", records)], tmp_path))
+    kestrel = ask(assistant, "How much faster is Kestrel?")
+    assert kestrel.cited_ids == ["kestrel"]
+    assert "three times faster" in kestrel.sentences[0].text
+    falcon = ask(assistant, "How much faster is Falcon?")
+    assert falcon.abstained
+    assert falcon.answer.startswith("The abstract of “Falcon: Faster Decoding with Drafts” does")
+
+
 def test_a_yes_no_question_is_not_answered_by_a_promise_of_code(tmp_path):
     """ "All our codes are planned to be open-sourced" closing an abstract says where the code
     will be, not what the study concluded."""

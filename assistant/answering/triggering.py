@@ -11,7 +11,7 @@ questions whether the thing counted stands beside a number. A fitted logistic mo
 into the probability that the collection answers; below the fitted threshold the assistant says
 it does not.
 
-Seven pieces of evidence stand on their own, whatever else the paper shares with the question: a
+Eight pieces of evidence stand on their own, whatever else the paper shares with the question: a
 paper that never names what a "how many" question counts, when that is a name ("GPUs"), cannot
 say how many there are; nor can a paper that mentions the name a "how many" question asks about
 only where it counts nothing of it ("How many parameters does GPT-4 have?"); a paper that
@@ -19,7 +19,8 @@ mentions nothing of what the question is about (a chess entry for "how many play
 soccer team") cannot answer it; a paper that names no one cannot say who ("Who proposed
 TinyStories?": abstracts seldom name their authors); a paper the question names or refers to
 that holds no date cannot say when, nor, stating no limitation of its own, what its limitations
-are; and a paper that gives no link and releases nothing cannot say where its code is."""
+are, nor, giving no ratio, how much faster it is; and a paper that gives no link and releases
+nothing cannot say where its code is."""
 
 from __future__ import annotations
 
@@ -218,8 +219,16 @@ def lacks_subject(question: Question, paper_terms: frozenset[int]) -> bool:
 # refers to: "Who proposed TinyStories?" (an abstract seldom names its authors), where the code is
 # (a paper that only says "we implement ..." gives no link), "When was Kestrel published?" (a
 # paper holding no date), "What are the limitations of Splitwise?" (a paper that states none of
-# its own). Asked of no paper in particular, "when" and "what limitations" may ask something else.
-_ONLY_OF_THEIR_KIND = {"who": False, "pointer": False, "when": True, "limitation": True}
+# its own), "How much faster is ADED?" (a paper giving no ratio, only "significantly
+# accelerates"). Asked of no paper in particular, "when", "what limitations" and "how much
+# faster" may ask something else.
+_ONLY_OF_THEIR_KIND = {
+    "who": False,
+    "pointer": False,
+    "when": True,
+    "limitation": True,
+    "ratio": True,
+}
 
 
 def holds_nothing_asked(question: Question, table: SentenceTable) -> bool:
