@@ -299,6 +299,8 @@ def test_a_yes_no_question_after_its_topic_is_answered_by_the_conclusion(telesco
         ("ratio", "Chimera achieves an average latency speedup of 2.7x.", True),
         ("ratio", "The models are twice as fast as the original.", True),
         ("ratio", "It cuts the cost by 20% and shows a ten-fold rise.", True),
+        # A percent sign escaped as TeX writes it, as many abstracts are.
+        ("ratio", r"It decreases the computational cost by 41.5\%.", True),
         ("ratio", "To ensure accuracy, we present two strategies.", False),
         ("ratio", "It offers multi-fold flexibility on GPT-4x.", False),
         ("quantity", "To ensure accuracy, we present two strategies.", True),

@@ -240,7 +240,7 @@ def has_number(text: str) -> bool:
 
 # A ratio: "2.7x", "3.65 times", "ten-fold", "by 40%", "twice as fast", "halved".
 _RATIO = re.compile(
-    rf"{_DIGITS.pattern}[\d.,]*\s?(x|×|%)(?!\w)"
+    rf"{_DIGITS.pattern}[\d.,]*\s?(x|×|\\?%)(?!\w)"
     rf"|({_DIGITS.pattern}[\d.,]*|\b({_NUMBER_WORD.pattern}))[\s-]?(times|fold|percent)\b"
     r"|\b(twice|thrice|doubl(es|ed|ing)|tripl(es|ed|ing)|halv(es|ed|ing))\b"
     r"|\bby a factor of\b|\border of magnitude\b",
