@@ -254,6 +254,7 @@ class Assistant:
             return dataclasses.replace(self.read(text), said=said), []
         if picked is not None:
             context = self._positions([cited[n - 1] for n in picked.numbers])
+            picked = self._picked_again(picked, conversation, len(cited)) or picked
             return self._read_picked(picked, len(context), context), context
         asked = conversation.last_answered(asking=True)
         again = self._asked_of_another(text, conversation)
@@ -397,6 +398,32 @@ class Assistant:
             return self.read(asked.question)
         docs = cited if len(cited) == len(picked.numbers) else None
         return self._read_picked(picked, len(picked.numbers), docs)
+
+    def _picked_again(
+        self, picked: Picked, conversation: Conversation, count: int
+    ) -> Picked | None:
+        """ "And the third?" after "What did the second one find?": the earlier question, asked
+        of the papers this picks. After a question asked of no paper picked or referred to
+        (the list itself), "and the third?" asks what it is."""
+        match = _ABOUT_ANOTHER.match(picked.reading)
+        if match is None or match["subject"].casefold() not in ("it", "they", "them"):
+            return None
+        asked = next(
+            (
+                t.question
+                for t in reversed(conversation.turns)
+                if not _ABOUT_ANOTHER.match(t.question)
+            ),
+            None,
+        )
+        if asked is None:
+            return None
+        earlier = picked_papers(asked, count)
+        if earlier is not None:
+            return dataclasses.replace(picked, reading=earlier.reading)
+        if refers_to_previous(asked) and not self.read(asked).named:
+            return dataclasses.replace(picked, reading=asked)
+        return None
 
     def _asked_of_another(self, text: str, conversation: Conversation) -> Question | None:
         """ "And BlockLLM?" after "What is Splitwise?": the earlier question with the paper it

@@ -213,10 +213,20 @@ def test_places_still_pick_from_the_list_after_an_answer_on_one_of_its_papers(br
     assert second.kind == "finding" and second.cited_ids == [listed[1]]
     third = bridges.ask("and the third?", conversation)
     assert third.cited_ids == [listed[2]]
+    # It asks the question asked of the second one of the third: what it found.
+    assert third.kind == "finding"
+    alone = bridges.ask("What did the third one find?", _after_list(bridges))
+    assert [s.text for s in third.sentences] == [s.text for s in alone.sentences]
     reference = bridges.ask("what about [1]?", conversation)
     assert reference.cited_ids == [listed[2]]
     both = bridges.ask("What did the first two find?", conversation)
     assert both.kind == "compare" and both.cited_ids == listed[:2]
+
+
+def _after_list(bridges) -> Conversation:
+    conversation = Conversation()
+    bridges.ask("Which papers are about bridges?", conversation)
+    return conversation
 
 
 def test_compare_them_after_two_answers_compares_their_papers(seeds_assistant):
