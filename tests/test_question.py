@@ -34,6 +34,9 @@ from retrieval.names import system_name
         ("How many times was the trial repeated?", "quantity"),
         ("How many times larger is the model than GPT-2?", "ratio"),
         ("How much memory does it need?", "quantity"),
+        # A measure in the superlative chooses by a figure, which a number gives.
+        ("Which river is the longest?", "quantity"),
+        ("Which one is the fastest?", "quantity"),
         ("How old is the oldest pulsar?", "quantity"),
         ("Why do nearest neighbor LMs work?", "why"),
         ("tell me more", "more"),

@@ -211,7 +211,7 @@ def test_which_x_is_the_longest_asks_about_x_not_about_the_superlative(tmp_path)
         tmp_path,
         "rivers",
         [
-            ("nile", "Nile", "The Nile is a river in Africa. It runs about 6,650 kilometres."),
+            ("nile", "Nile River", "The Nile flows north through Africa. It runs about 6,650 km."),
             ("reef", "Great Barrier Reef", "The reef is the largest coral reef system on Earth."),
         ],
     )
@@ -223,6 +223,7 @@ def test_which_x_is_the_longest_asks_about_x_not_about_the_superlative(tmp_path)
     answer = assistant.ask("Which river is the longest?", Conversation())
     assert not answer.abstained
     assert answer.cited_ids == ["nile"]
+    assert answer.sentences[0].text == "It runs about 6,650 km."
     # Asked of what no abstract mentions, it still is not answered.
     assert assistant.ask("Which volcano is the tallest?", Conversation()).abstained
 

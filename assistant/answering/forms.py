@@ -524,7 +524,7 @@ def sentence_form(text: str) -> Kind:
     definition = bool(_DEFINITION.search(text)) and not _ATTRIBUTE.search(text)
     if _YESNO.search(text) and not definition:
         return "yesno"
-    if _QUANTITY.search(text):
+    if _QUANTITY.search(text) or _SUPERLATIVE_MEASURE.search(text):
         return _quantity(text)
     if definition:
         return "definition"

@@ -136,8 +136,9 @@ class Question:
 
     @property
     def counted(self) -> list[Focus]:
-        """What a question asking for a quantity counts ("how many GPUs"), by its focus."""
-        if self.form != "quantity":
+        """What a question asking for a quantity counts ("how many GPUs"), by its focus. One
+        asking for a measure counts nothing: "Which river is the longest?" measures rivers."""
+        if self.form != "quantity" or self.measure:
             return []
         return [self.focus[i] for i in sorted(self.asked) if i < len(self.focus)]
 
