@@ -399,6 +399,7 @@ def test_which_one_asked_of_the_previous_papers_is_no_word_of_the_subject(
         ("Which papers report the highest number of patients in a trial?", True, ["patients"]),
         # A size ranks the papers by their figures too; one thing asked for does not.
         ("Which paper has the largest model?", True, ["model"]),
+        ("Which paper reports the highest accuracy?", True, ["accuracy"]),
         ("Which is the largest moon of Saturn?", False, None),
         # A superlative of a quality, not a count, is asked of one paper as before.
         ("Which drug is the most effective?", False, []),

@@ -46,6 +46,11 @@ QUESTION_WORDS = frozenset(
 
 # "How many papers study X?" asks for the papers, and how many there are.
 _COUNTS_PAPERS = re.compile(r"\bhow many (?:papers|works|studies|articles)\b", re.I)
+# Measures in the superlative: a figure chooses the thing that has the most of them.
+_SUPERLATIVES = (
+    "largest|biggest|fastest|longest|shortest|smallest|tallest|highest|lowest|farthest|furthest|"
+    "oldest|deepest|widest|heaviest|hottest|coldest|loudest|brightest|cheapest"
+)
 # "Which model has the most parameters?", "Which paper trains on the most tokens?": a count
 # ranking the collection's papers, which no abstract answers alone. Each paper's own figure for
 # what is counted answers it. So too for a size: "Which paper has the largest model?" ("Which is
@@ -54,7 +59,7 @@ _RANKS_PAPERS = re.compile(
     r"^\s*which\s+(?!(?:is|are|was|were)\b)(?:[\w-]+\s+){0,4}?(?:the\s+)?"
     r"(?:(?P<superlative>most|fewest|least|(?:highest|lowest|largest|smallest|greatest)\s+"
     r"number\s+of)\s+(?P<asked>(?:[\w-]+\s+)?[\w-]+s)"
-    r"|(?P<size>largest|biggest|smallest|longest|shortest)\s+(?P<sized>(?:[\w-]+\s+)?[\w-]+))"
+    rf"|(?P<size>{_SUPERLATIVES})\s+(?P<sized>(?:[\w-]+\s+)?[\w-]+))"
     r"\s*(?:\?|$|(?=(?:in|on|of|for|per|among|across|than)\b))",
     re.I,
 )
@@ -126,12 +131,7 @@ _ATTRIBUTE = re.compile(
 _MEASURE = re.compile(rf"^\s*how (?P<measure>{_MEASURES})\b", re.I)
 # "Which river is the longest?": the measure asked for, in the superlative, by which the thing
 # asked for is chosen; an answer gives the measure in figures ("runs about 6,400 kilometres").
-_SUPERLATIVE_MEASURE = re.compile(
-    r"\bthe\s+(?P<measure>largest|biggest|fastest|longest|smallest|tallest|highest|farthest|"
-    r"furthest|oldest|deepest|widest|heaviest|hottest|coldest|loudest|brightest|earliest|latest|"
-    r"cheapest)\s*[?.!]*\s*$",
-    re.I,
-)
+_SUPERLATIVE_MEASURE = re.compile(rf"\bthe\s+(?P<measure>{_SUPERLATIVES})\s*[?.!]*\s*$", re.I)
 # "What is the height of X?": a measure a number gives, as "how tall" asks.
 _MEASURE_NOUN = re.compile(
     r"\b(height|length|depth|width|diameter|radius|area|size|population|weight|mass|age|"
