@@ -408,14 +408,7 @@ class Assistant:
         match = _ABOUT_ANOTHER.match(picked.reading)
         if match is None or match["subject"].casefold() not in ("it", "they", "them"):
             return None
-        asked = next(
-            (
-                t.question
-                for t in reversed(conversation.turns)
-                if not _ABOUT_ANOTHER.match(t.question)
-            ),
-            None,
-        )
+        asked = _last_full_question(conversation)
         if asked is None:
             return None
         earlier = picked_papers(asked, count)
@@ -433,14 +426,7 @@ class Assistant:
         match = _ABOUT_ANOTHER.match(text)
         if match is None or len(self.read(match["subject"]).named) != 1:
             return None
-        asked = next(
-            (
-                t.question
-                for t in reversed(conversation.turns)
-                if not _ABOUT_ANOTHER.match(t.question)
-            ),
-            None,
-        )
+        asked = _last_full_question(conversation)
         if asked is None:
             return None
         earlier = self.read(asked)
@@ -521,6 +507,12 @@ def check_question(text: str) -> str:
             f"{MAX_QUESTION_CHARS:,})"
         )
     return stripped
+
+
+def _last_full_question(conversation: Conversation) -> str | None:
+    """The last question asked in full, before any "and X?" that asked it again."""
+    turns = reversed(conversation.turns)
+    return next((t.question for t in turns if not _ABOUT_ANOTHER.match(t.question)), None)
 
 
 @dataclass(frozen=True)
