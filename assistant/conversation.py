@@ -32,6 +32,7 @@ from assistant.answering.forms import (
 from assistant.answering.glossary import EMPTY, Glossary, default_glossary
 from assistant.answering.naming import NameIndex
 from assistant.answering.question import Question, read_question
+from assistant.answering.spelling import with_form_words_spelt
 from assistant.answering.weights import FittedWeights, fitted_weights
 from retrieval.engine import Engine
 from retrieval.errors import InputError
@@ -208,7 +209,7 @@ class Assistant:
         started = time.perf_counter()
         text = check_question(text)
         conversation = conversation if conversation is not None else Conversation()
-        question, context = self.understand(text, conversation)
+        question, context = self.understand(with_form_words_spelt(self.engine, text), conversation)
         read = time.perf_counter()
         candidates = gather(self.engine, question, context)
         gathered = time.perf_counter()
@@ -480,7 +481,8 @@ class Assistant:
         return dataclasses.replace(question, refers_back=True, of_previous=True)
 
     def read(self, text: str) -> Question:
-        return read_question(self.engine, self.names, text, self.glossary)
+        spelt = with_form_words_spelt(self.engine, text)
+        return read_question(self.engine, self.names, spelt, self.glossary)
 
     def _positions(self, doc_ids: list[str]) -> list[int]:
         found = (self.engine.papers.position(d) for d in doc_ids)

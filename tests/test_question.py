@@ -369,6 +369,32 @@ def test_a_subject_named_and_referred_to_again_is_one_paper_not_a_comparison(see
     assert not answer.answer.startswith("- ")
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("hwo many languages does mGPT cover", "how many languages does mGPT cover"),
+        ("Waht is Splitwise?", "What is Splitwise?"),
+        ("whcih papers study pruning", "which papers study pruning"),
+        ("how mcuh faster is Chimera?", "how much faster is Chimera?"),
+        # Words English or the collection uses stay: "hot", "then", "mGPT".
+        ("Is the hot path then faster in mGPT?", "Is the hot path then faster in mGPT?"),
+    ],
+)
+def test_a_typo_in_a_question_word_is_read_as_the_word_meant(
+    seeds_engine, seeds_assistant, typed, meant
+):
+    """ "hwo many" asks for a number only when read as "how many": its answer is the one the
+    question spelt right gets."""
+    from assistant.answering.spelling import with_form_words_spelt
+
+    assert with_form_words_spelt(seeds_engine, typed) == meant
+    if typed != meant:
+        answer = seeds_assistant.ask(typed, Conversation())
+        right = seeds_assistant.ask(meant, Conversation())
+        assert answer.question == typed
+        assert answer.kind == right.kind and answer.answer == right.answer
+
+
 def test_back_references_and_names_in_the_question(seeds_engine, seeds_assistant):
     assert read(seeds_engine, seeds_assistant, "What ROUGE gain did it report?").refers_back
     assert read(seeds_engine, seeds_assistant, "Who wrote this paper?").refers_back

@@ -12,10 +12,15 @@ from __future__ import annotations
 from functools import cache
 
 
+def english_frequency(word: str) -> float:
+    """How often English uses the word, on wordfreq's Zipf scale (0 for words it lacks)."""
+    import wordfreq  # about 0.15 s: only for questions with a word the collection lacks
+
+    return wordfreq.zipf_frequency(word, "en", wordlist="small")
+
+
 @cache
 def rare_in_english(word: str) -> bool:
     """Whether the word is outside wordfreq's list of common English words (its "small" list:
     about 29,000 words, each used at least once per million words)."""
-    import wordfreq  # about 0.15 s: only for questions with a word the collection lacks
-
-    return wordfreq.zipf_frequency(word, "en", wordlist="small") == 0.0
+    return english_frequency(word) == 0.0

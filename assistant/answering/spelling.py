@@ -1,19 +1,50 @@
 """Typos in a question's words: the vocabulary term a word the index does not know stands for
 ("traning" for "training"), found with rapidfuzz edit distances over the index's sorted
-vocabulary."""
+vocabulary; and the question words that give it its form ("hwo many", "waht is")."""
 
 from __future__ import annotations
 
 import bisect
+import re
 from typing import TYPE_CHECKING
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel
 
-from assistant.answering.english import rare_in_english
+from assistant.answering.english import english_frequency, rare_in_english
+from retrieval.analysis import STOPWORDS
 
 if TYPE_CHECKING:
     from retrieval.engine import Engine
+
+
+# The words that give a question its form, which a typo would hide ("hwo many" asks for a
+# number only as "how many").
+FORM_WORDS = ("what", "which", "when", "where", "who", "why", "how", "many", "much")
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def with_form_words_spelt(engine: Engine, text: str) -> str:
+    """The question with each typo of a form word spelt right: a word neither English nor the
+    collection uses, one edit (a transposition counting as one) from a form word ("hwo",
+    "waht", "mnay"); of two such, one with its first letter ("hwo": "how", not "who"), then
+    the one English uses more."""
+
+    def spelt(match: re.Match[str]) -> str:
+        word = match.group()
+        low = word.casefold()
+        if len(low) < 3 or low in FORM_WORDS or low in STOPWORDS:
+            return word
+        close = [f for f in FORM_WORDS if OSA.distance(low, f) <= 1]
+        # English is looked up last, and only for the few words that close: it loads slowly.
+        if not close or any(engine.index.term_id(t) >= 0 for t in engine.analyzer.terms(word)):
+            return word
+        if not rare_in_english(low):
+            return word
+        best = max(close, key=lambda f: (f[0] == low[0], english_frequency(f)))
+        return best.capitalize() if word[0].isupper() else best
+
+    return _WORD.sub(spelt, text)
 
 
 def typo_edits(word: str) -> int:
