@@ -101,8 +101,9 @@ _STOP_BEFORE_CAPITAL = re.compile(r"(?<=\S)[.!?][\"')\]]*\s+(?=[A-Z0-9]|[a-z]+[A
 _STOP_BEFORE_WORD = re.compile(r"[.!?][\"')\]]*\s+(?=\w)")
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _AFTER_NUMBER = re.compile(r"\d\s+[A-Z]\.$")
-# A unit after a number ("a 24 in. plate", "at 800 deg. cent"), which a sentence seldom ends on.
-_UNIT_AFTER_NUMBER = re.compile(r"\d\s*(?:in|deg|lbs?|hrs?|min|yds?|oz|gal)\.$", re.I)
+# A unit after a number ("a 24 in. plate", "the 18-in. by 20-in. tunnel", "at 800 deg. cent"),
+# which a sentence seldom ends on.
+_UNIT_AFTER_NUMBER = re.compile(r"\d[\s-]*(?:in|deg|lbs?|hrs?|min|yds?|oz|gal)\.$", re.I)
 
 
 def _stops(cased: bool) -> re.Pattern[str]:

@@ -143,12 +143,13 @@ def test_a_unit_after_a_number_ends_no_sentence_unless_a_capital_follows():
     from "long and thick"; with capitals, a capital after the unit still opens a sentence."""
     text = (
         "the boundary layer on a flat plate 24 in. long was measured . the tunnel ran at 800 "
-        "deg. cent . steps of 0.004 in. were used ."
+        "deg. cent . steps of 0.004 in. were used . the 18-in. by 20-in. tunnel was used ."
     )
     assert sentence_texts(text) == [
         "the boundary layer on a flat plate 24 in. long was measured .",
         "the tunnel ran at 800 deg. cent .",
         "steps of 0.004 in. were used .",
+        "the 18-in. by 20-in. tunnel was used .",
     ]
     cased = "The values rose from 5 to 24 in. Further tests were run. It weighed 10 lb. and held."
     assert sentence_texts(cased) == [
