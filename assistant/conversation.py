@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from assistant.answering.answer import Answer
+from assistant.answering.answer import Answer, joined
 from assistant.answering.candidates import gather
 from assistant.answering.composition import compose
 from assistant.answering.forms import (
@@ -27,6 +27,7 @@ from assistant.answering.forms import (
     asks_for_others,
     findings_only,
     refers_to_previous,
+    two_questions,
     with_referent,
 )
 from assistant.answering.glossary import EMPTY, Glossary, default_glossary
@@ -205,10 +206,33 @@ class Assistant:
         return NameIndex(self.engine)
 
     def ask(self, text: str, conversation: Conversation | None = None) -> Answer:
-        """Answer `text`, and record the turn in `conversation` when one is given."""
-        started = time.perf_counter()
+        """Answer `text`, and record the turn in `conversation` when one is given. A question
+        asking two things of a paper it names ("What is Splitwise and what are its
+        limitations?") is answered a part at a time, the second part's "it" standing for that
+        paper, and the answers are joined."""
         text = check_question(text)
         conversation = conversation if conversation is not None else Conversation()
+        parts = self._two_parts(text)
+        if parts is None:
+            return self._answer(text, conversation)
+        scratch = Conversation(list(conversation.turns))
+        answer = joined(text, [self._answer(part, scratch) for part in parts])
+        conversation.turns.append(Turn(text, answer))
+        return answer
+
+    def _two_parts(self, text: str) -> tuple[str, str] | None:
+        """The two questions of a question asking two things of one paper it names, the second
+        referring back to it ("... and how much faster is it?")."""
+        parts = two_questions(text)
+        if parts is None:
+            return None
+        first, second = parts
+        if not self.read(first).named or self.read(second).named:
+            return None
+        return parts if refers_to_previous(second) else None
+
+    def _answer(self, text: str, conversation: Conversation) -> Answer:
+        started = time.perf_counter()
         question, context = self.understand(with_form_words_spelt(self.engine, text), conversation)
         read = time.perf_counter()
         candidates = gather(self.engine, question, context)

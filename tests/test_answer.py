@@ -1277,3 +1277,43 @@ def test_a_line_of_index_terms_is_never_quoted(tmp_path):
     quoted = [s.text for s in answer.sentences]
     assert quoted[0] == "Women called by phone were screened more often than women sent letters."
     assert not any(text.startswith("Keywords") for text in quoted)
+
+
+def test_joined_answers_number_each_paper_once_and_keep_quotes_whole():
+    """Two answers joined: the second's papers are numbered after the first's, each paper once,
+    and a quote holding "[2]" itself keeps it."""
+    from assistant.answering.answer import Answer, AnswerSentence, Citation, joined
+
+    def cite(doc, n):
+        return Citation(n=n, doc_id=doc, title=doc.upper(), date=None, source="s")
+
+    def quote(text, doc, n):
+        return AnswerSentence(
+            text=text, doc_id=doc, title=doc.upper(), sentence_index=0, score=1.0, citation=n
+        )
+
+    first = Answer(
+        question="q1",
+        kind="definition",
+        abstained=False,
+        answer="A is a kernel [2]. [1]",
+        sentences=[quote("A is a kernel [2].", "a", 1)],
+        citations=[cite("a", 1)],
+        see_also=[],
+        confidence=0.9,
+    )
+    second = Answer(
+        question="q2",
+        kind="ratio",
+        abstained=False,
+        answer="B is 2x faster. [1] A too. [2]",
+        sentences=[quote("B is 2x faster.", "b", 1), quote("A too.", "a", 2)],
+        citations=[cite("b", 1), cite("a", 2)],
+        see_also=[],
+        confidence=0.6,
+    )
+    both = joined("q", [first, second])
+    assert both.answer == "A is a kernel [2]. [1]\n\nB is 2x faster. [2] A too. [1]"
+    assert [(c.doc_id, c.n) for c in both.citations] == [("a", 1), ("b", 2)]
+    assert [s.citation for s in both.sentences] == [1, 2, 1]
+    assert both.confidence == 0.6 and both.kind == "definition" and not both.abstained

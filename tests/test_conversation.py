@@ -934,3 +934,57 @@ def test_a_comparison_says_which_abstracts_cannot_answer_rather_than_quoting_the
     nobody = assistant.ask("Who proposed them?", conversation)
     assert nobody.abstained and nobody.about == ["slim", "trim"]
     assert nobody.answer == "None of the 2 abstracts compared answers this question."
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        (
+            "What is Splitwise and what are its limitations?",
+            ("What is Splitwise?", "What are its limitations?"),
+        ),
+        ("What is Splitwise? How does it work?", ("What is Splitwise?", "How does it work?")),
+        (
+            "What does LongWriter do, and is it open source?",
+            ("What does LongWriter do?", "Is it open source?"),
+        ),
+        # "and" inside one question joins its words, not two questions.
+        ("How do EasyQuant and FineQuant differ?", None),
+        ("Does pruning and quantization hurt accuracy?", None),
+    ],
+)
+def test_a_question_asking_two_things_is_read_as_two_questions(text, parts):
+    from assistant.answering.forms import two_questions
+
+    assert two_questions(text) == parts
+
+
+FAST_KERNELS = [
+    (
+        "kestrel",
+        "Kestrel: Fast Sparse Attention",
+        "We present Kestrel, a sparse attention kernel for long inputs. Kestrel skips blocks of "
+        "the attention matrix that hold no weight. It runs three times faster than dense kernels.",
+    ),
+    ("salt", "Road Salt and Bridges", "Road salt rusts the steel of concrete bridges."),
+]
+
+
+def test_two_things_asked_of_a_named_paper_are_answered_in_turn(tmp_path_factory):
+    """ "What is Kestrel and how much faster is it?" gets what Kestrel is, then the ratio; the
+    paper is cited once, and a part its abstract cannot answer says so beside the other."""
+    assistant = assistant_over(tmp_path_factory, "kernels", FAST_KERNELS)
+    conversation = Conversation()
+    both = assistant.ask("What is Kestrel and how much faster is it?", conversation)
+    assert not both.abstained and both.cited_ids == ["kestrel"]
+    first, second = both.answer.split("\n\n")
+    assert first.startswith("We present Kestrel, a sparse attention kernel") and "[1]" in first
+    assert second.startswith("It runs three times faster than dense kernels. [1]")
+    assert [t.question for t in conversation.turns] == [both.question]
+    # "It" after the joined answer is still Kestrel.
+    assert assistant.ask("How does it work?", conversation).cited_ids == ["kestrel"]
+    half = assistant.ask("What is Kestrel and who wrote it?", Conversation())
+    assert not half.abstained
+    assert half.answer.endswith(
+        "The abstract of “Kestrel: Fast Sparse Attention” does not answer this question."
+    )

@@ -360,9 +360,9 @@ def test_a_pronoun_after_a_name_in_its_own_clause_stands_for_it(
 
 
 def test_a_subject_named_and_referred_to_again_is_one_paper_not_a_comparison(seeds_assistant):
-    """ "What is Splitwise and how much faster is it?" asks two things of Splitwise: a ratio
-    answers it, quoted as a plain answer, not as one side of a comparison."""
-    answer = seeds_assistant.ask("What is Splitwise and how much faster is it?", Conversation())
+    """In "Splitwise, and how much faster is it?" the pronoun is Splitwise, not a second paper to
+    compare it with: the ratio is quoted as a plain answer, not as one side of a comparison."""
+    answer = seeds_assistant.ask("Splitwise, and how much faster is it?", Conversation())
     assert answer.kind == "ratio"
     assert [c.title.split(":")[0] for c in answer.citations] == ["Splitwise"]
     assert "1.4x higher throughput" in answer.sentences[0].text

@@ -60,3 +60,58 @@ class Answer(BaseModel):
         """The papers "it" and "they" mean after this answer: those it cites, or those whose
         abstracts it says do not answer."""
         return self.cited_ids or self.about
+
+
+def joined(question: str, parts: list[Answer]) -> Answer:
+    """One answer to a question asking several things, from the answers to each in turn: their
+    texts one after another (but for an answer quoting only what one before it quoted), the
+    papers they cite numbered once, in order."""
+    numbers: dict[str, int] = {}
+    citations: list[Citation] = []
+    sentences: list[AnswerSentence] = []
+    texts: list[str] = []
+    for part in parts:
+        quoted = {(s.doc_id, s.sentence_index) for s in sentences}
+        if part.sentences and quoted.issuperset(
+            (s.doc_id, s.sentence_index) for s in part.sentences
+        ):
+            continue  # "What is Dolma and how big is it?": the first answer says it already
+        renumbered = {}
+        for citation in part.citations:
+            if citation.doc_id not in numbers:
+                numbers[citation.doc_id] = len(numbers) + 1
+                citations.append(citation.model_copy(update={"n": numbers[citation.doc_id]}))
+            renumbered[citation.n] = numbers[citation.doc_id]
+        # Each quote's marker is renumbered where the quote stands, in the order the quotes
+        # run: a quote may itself hold "[2]", which no pattern over the text could tell apart.
+        text, cursor, pieces = part.answer, 0, []
+        for s in part.sentences:
+            new = renumbered[s.citation]
+            quote = f"{s.text} [{s.citation}]"
+            at = text.find(quote, cursor)
+            if at >= 0:
+                pieces += [text[cursor:at], f"{s.text} [{new}]"]
+                cursor = at + len(quote)
+            sentences.append(s.model_copy(update={"citation": new}))
+        texts.append("".join([*pieces, text[cursor:]]))
+    cited = set(numbers)
+    see_also = {r.doc_id: r for part in parts for r in part.see_also if r.doc_id not in cited}
+    answered = [part for part in parts if not part.abstained]
+    return Answer(
+        question=question,
+        kind=parts[0].kind,
+        abstained=not answered,
+        answer="\n\n".join(texts),
+        sentences=sentences,
+        citations=citations,
+        see_also=list(see_also.values()),
+        notes=[note for part in parts for note in part.notes],
+        confidence=min(part.confidence for part in parts),
+        weak=any(part.weak for part in answered),
+        about=list(dict.fromkeys(d for part in parts for d in part.about)),
+        matched_papers=parts[0].matched_papers,
+        timings_ms={
+            key: round(sum(part.timings_ms.get(key, 0.0) for part in parts), 2)
+            for key in parts[0].timings_ms
+        },
+    )

@@ -477,6 +477,27 @@ def question_kind(text: str, n_named: int = 0, refers_back: bool = False) -> Kin
     return sentence_form(text)
 
 
+# "What is Splitwise and what are its limitations?": a second question after "and", ";" or a
+# question mark, opening as questions do.
+_SECOND_QUESTION = re.compile(
+    r"(?:\s*,?\s+and|\s*;|\?)\s+(?=(?:what|which|how|why|when|where|who|is|are|was|were|does|"
+    r"do|did|can|could|has|have)\b)",
+    re.I,
+)
+
+
+def two_questions(text: str) -> tuple[str, str] | None:
+    """The two questions of a question asking two things ("What is X and how does it work?"):
+    the first, and the second from its opening word; None for one question."""
+    match = _SECOND_QUESTION.search(text)
+    if match is None:
+        return None
+    first, second = text[: match.start()].strip(), text[match.end() :].strip()
+    if len(first.split()) < 2 or len(second.split()) < 2:
+        return None
+    return (first if first.endswith("?") else first + "?"), second[:1].upper() + second[1:]
+
+
 def findings_only(text: str) -> str | None:
     """The words asking for findings when they are the whole question ("What are the main
     results?": "main results"), which then has no subject of its own."""
