@@ -349,6 +349,8 @@ def test_a_pronoun_refers_back_unless_the_question_introduces_what_it_stands_for
         # An object pronoun, or one with no clause break from the name, is the previous paper.
         ("Compare Splitwise with it", True),
         ("How does it compare with Splitwise?", True),
+        # After the name's sentence ends, any pronoun picks it up again.
+        ("What is Chimera? Compare it with ADED", False),
     ],
 )
 def test_a_pronoun_after_a_name_in_its_own_clause_stands_for_it(
@@ -357,6 +359,19 @@ def test_a_pronoun_after_a_name_in_its_own_clause_stands_for_it(
     question = read(seeds_engine, seeds_assistant, text)
     assert question.named_docs
     assert question.refers_back is refers_back
+
+
+def test_a_pronoun_in_the_next_sentence_picks_up_the_name_not_the_previous_answer(
+    seeds_assistant,
+):
+    conversation = Conversation()
+    seeds_assistant.ask("What is Dolma?", conversation)
+    answer = seeds_assistant.ask("What is Chimera? Compare it with ADED", conversation)
+    assert answer.kind == "compare"
+    assert [c.title.split(":")[0] for c in answer.citations] == [
+        "Chimera",
+        "Adaptive Draft-Verification for Efficient Large Language Model Decoding",
+    ]
 
 
 def test_a_subject_named_and_referred_to_again_is_one_paper_not_a_comparison(seeds_assistant):

@@ -272,6 +272,7 @@ _CLAUSE_BREAK = re.compile(
     r"after|because|since|so|and|or|but|than|until|unless|once|how)\b",
     re.I,
 )
+_SENTENCE_BREAK = re.compile(r"[.?!]\s")
 _PREPOSITION_BEFORE = re.compile(
     r"\b(?:from|with|on|in|at|by|into|onto|of|about|for|to|through|without|like|over|under)\s+$",
     re.I,
@@ -425,14 +426,16 @@ def _named_before(text: str, match: re.Match[str], name_ends: Sequence[int]) -> 
     """Whether a name the question gives before the pronoun stands for it: a clause break sets
     them apart, and the pronoun is the subject of its clause or a possessive ("What is Splitwise
     and how much faster is it?", "... and what are its limitations?"), not an object ("Compare
-    Splitwise with it" asks of the previous answer's paper)."""
+    Splitwise with it" asks of the previous answer's paper); or the name's sentence has ended,
+    and the pronoun opens the talk of it again ("What is Chimera? Compare it with ADED")."""
     word = match.group(1).lower()
     subject = word in ("its", "their") or bool(
         re.search(rf"\b{AUXILIARY}\s+$", text[: match.start()], re.I)
     )
-    return subject and any(
-        end <= match.start() and _CLAUSE_BREAK.search(text[end : match.start()])
-        for end in name_ends
+    between = [text[end : match.start()] for end in name_ends if end <= match.start()]
+    return any(
+        (subject and _CLAUSE_BREAK.search(words)) or _SENTENCE_BREAK.search(words)
+        for words in between
     )
 
 
