@@ -59,6 +59,12 @@ def telescopes(tmp_path_factory):
     return Assistant(Engine.open([corpus], base / "index"))
 
 
+def beside_telescopes(tmp_path, name, records):
+    """An assistant over `records` and the telescope papers, which no answer should quote."""
+    corpus = small_collection(tmp_path, name, [*records, *TELESCOPES])
+    return Assistant(Engine.open([corpus], tmp_path))
+
+
 def ask(assistant, question):
     return assistant.ask(question, Conversation())
 
@@ -331,9 +337,8 @@ def test_how_much_faster_is_answered_by_a_ratio_not_any_number(tmp_path):
             "earlier method. We present two strategies that make deblurring on phones faster: "
             "tiling and early exit.",
         ),
-        *TELESCOPES,
     ]
-    assistant = Assistant(Engine.open([small_collection(tmp_path, "deblur", records)], tmp_path))
+    assistant = beside_telescopes(tmp_path, "deblur", records)
     answer = ask(assistant, "How much faster is deblurring on phones?")
     assert answer.cited_ids == ["deblur"]
     assert "3.5x faster" in answer.sentences[0].text
@@ -355,9 +360,8 @@ def test_how_much_faster_a_named_paper_is_needs_a_ratio_in_its_abstract(tmp_path
             "decoding faster. Falcon decodes faster than earlier drafting methods on every model "
             "tested.",
         ),
-        *TELESCOPES,
     ]
-    assistant = Assistant(Engine.open([small_collection(tmp_path, "fast", records)], tmp_path))
+    assistant = beside_telescopes(tmp_path, "fast", records)
     kestrel = ask(assistant, "How much faster is Kestrel?")
     assert kestrel.cited_ids == ["kestrel"]
     assert "three times faster" in kestrel.sentences[0].text
@@ -377,9 +381,8 @@ def test_a_yes_no_question_is_not_answered_by_a_promise_of_code(tmp_path):
             "half their weights and retrain them briefly. Pruned networks keep their accuracy on "
             "three benchmarks. All our related codes are planned to be open-sourced.",
         ),
-        *TELESCOPES,
     ]
-    assistant = Assistant(Engine.open([small_collection(tmp_path, "prune", records)], tmp_path))
+    assistant = beside_telescopes(tmp_path, "prune", records)
     from assistant.answering.features import sentence_table
 
     question = "Do pruned vision networks keep their accuracy?"
