@@ -212,24 +212,26 @@ class Assistant:
         paper, and the answers are joined."""
         text = check_question(text)
         conversation = conversation if conversation is not None else Conversation()
-        parts = self._two_parts(text)
-        if parts is None:
+        parts = self._parts(text)
+        if len(parts) == 1:
             return self._answer(text, conversation)
         scratch = Conversation(list(conversation.turns))
         answer = joined(text, [self._answer(part, scratch) for part in parts])
         conversation.turns.append(Turn(text, answer))
         return answer
 
-    def _two_parts(self, text: str) -> tuple[str, str] | None:
-        """The two questions of a question asking two things of one paper it names, the second
-        referring back to it ("... and how much faster is it?")."""
-        parts = two_questions(text)
-        if parts is None:
-            return None
-        first, second = parts
-        if not self.read(first).named or self.read(second).named:
-            return None
-        return parts if refers_to_previous(second) else None
+    def _parts(self, text: str) -> list[str]:
+        """The questions of a question asking several things of one paper it names, each after
+        the first referring back to it ("... and how much faster is it?"); the question itself
+        when it asks one thing."""
+        split = two_questions(text)
+        if split is None or not self.read(split[0]).named:
+            return [text]
+        parts = [text]
+        while split is not None and refers_to_previous(split[1]) and not self.read(split[1]).named:
+            parts[-1:] = split
+            split = two_questions(parts[-1])
+        return parts
 
     def _answer(self, text: str, conversation: Conversation) -> Answer:
         started = time.perf_counter()

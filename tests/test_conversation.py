@@ -983,6 +983,11 @@ def test_two_things_asked_of_a_named_paper_are_answered_in_turn(tmp_path_factory
     assert [t.question for t in conversation.turns] == [both.question]
     # "It" after the joined answer is still Kestrel.
     assert assistant.ask("How does it work?", conversation).cited_ids == ["kestrel"]
+    three = assistant.ask("What is Kestrel? How much faster is it? Who wrote it?")
+    assert three.cited_ids == ["kestrel"]
+    blocks = three.answer.split("\n\n")
+    assert len(blocks) == 3 and blocks[1].startswith("It runs three times faster")
+    assert blocks[2].startswith("The abstract of “Kestrel: Fast Sparse Attention” does not")
     half = assistant.ask("What is Kestrel and who wrote it?", Conversation())
     assert not half.abstained
     assert half.answer.endswith(
