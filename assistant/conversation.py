@@ -419,10 +419,13 @@ class Assistant:
     def _read_earlier(self, asked: Turn, cited: list[int]) -> Question:
         """An earlier question as it was read: with a pronoun for the papers it picked (how many
         the answer before it cited does not change the reading), or their names when its answer
-        (`cited`) compared them by name."""
-        picked = picked_papers(asked.question, count=1 << 20)
+        (`cited`) compared them by name. Of a question asking several things, the first: "tell
+        me more" after "What does LongWriter do, and is it open source?" goes on with what it
+        does."""
+        question = self._parts(asked.question)[0]
+        picked = picked_papers(question, count=1 << 20)
         if picked is None:
-            return self.read(asked.question)
+            return self.read(question)
         docs = cited if len(cited) == len(picked.numbers) else None
         return self._read_picked(picked, len(picked.numbers), docs)
 

@@ -993,3 +993,15 @@ def test_two_things_asked_of_a_named_paper_are_answered_in_turn(tmp_path_factory
     assert half.answer.endswith(
         "The abstract of “Kestrel: Fast Sparse Attention” does not answer this question."
     )
+
+
+def test_tell_me_more_after_several_things_asked_goes_on_with_the_first(seeds_assistant):
+    """ "Tell me more" after "What does LongWriter do, and is it open source?" goes on with
+    what LongWriter does, as after "What does LongWriter do?" alone: new sentences, not a weak
+    match on the whole question read as one."""
+    conversation = Conversation()
+    both = seeds_assistant.ask("What does LongWriter do, and is it open source?", conversation)
+    more = seeds_assistant.ask("tell me more", conversation)
+    assert more.cited_ids == both.cited_ids and not more.weak and not more.abstained
+    shown = {s.sentence_index for s in both.sentences}
+    assert not shown.intersection(s.sentence_index for s in more.sentences)
