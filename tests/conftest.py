@@ -55,6 +55,10 @@ def seeds_assistant(seeds_engine):
     return Assistant(seeds_engine)
 
 
+# A paper on a topic of its own, beside the papers a test asks about.
+ROAD_SALT = ("salt", "Road Salt and Bridges", "Road salt rusts the steel of concrete bridges.")
+
+
 def small_collection(base: Path, name: str, records) -> Path:
     """A JSON Lines collection of (id, title, abstract) records, written under `base`."""
     corpus = base / f"{name}.jsonl"

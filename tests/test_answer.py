@@ -5,7 +5,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import run_cli, small_collection
+from conftest import ROAD_SALT, run_cli, small_collection
 
 from assistant.answering.weights import fitted_weights
 from assistant.conversation import Assistant, Conversation
@@ -57,6 +57,12 @@ def telescopes(tmp_path_factory):
     base = tmp_path_factory.mktemp("telescopes")
     corpus = small_collection(base, "telescopes", TELESCOPES)
     return Assistant(Engine.open([corpus], base / "index"))
+
+
+def beside_road_salt(tmp_path, name, paper):
+    """An assistant over one paper and the road-salt paper, which shares none of its topic."""
+    corpus = small_collection(tmp_path, name, [paper, ROAD_SALT])
+    return Assistant(Engine.open([corpus], tmp_path / "index"))
 
 
 def beside_telescopes(tmp_path, name, records):
@@ -1134,20 +1140,16 @@ def test_the_rest_of_a_list_of_figures_is_found_past_papers_without_one(seeds_as
 def test_a_list_does_not_quote_what_the_topic_is_for_what_a_paper_brings(tmp_path):
     """ "X is an effective method" says what the topic is; a list quotes where each paper puts
     forward its own work ("we propose ...")."""
-    corpus = small_collection(
+    assistant = beside_road_salt(
         tmp_path,
         "pruners",
-        [
-            (
-                "slim",
-                "Slim: Pruning Language Models Once",
-                "Language models keep growing. Pruning is a popular way of pruning weights. "
-                "We propose Slim, a one-shot pruning method. Slim keeps most accuracy.",
-            ),
-            ("salt", "Road Salt and Bridges", "Road salt rusts the steel of concrete bridges."),
-        ],
+        (
+            "slim",
+            "Slim: Pruning Language Models Once",
+            "Language models keep growing. Pruning is a popular way of pruning weights. "
+            "We propose Slim, a one-shot pruning method. Slim keeps most accuracy.",
+        ),
     )
-    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
     answer = ask(assistant, "Which papers study pruning?")
     assert answer.kind == "list"
     assert [s.text for s in answer.sentences] == ["We propose Slim, a one-shot pruning method."]
@@ -1157,21 +1159,17 @@ def test_a_paper_named_only_by_its_title_is_quoted_for_what_its_title_says(tmp_p
     """FineQuant's abstract never writes "FineQuant": the question's name matches none of its
     sentences, so the title's words ("fine-grained weight-only quantization") tell them apart,
     not their place in the abstract."""
-    corpus = small_collection(
+    assistant = beside_road_salt(
         tmp_path,
         "serving",
-        [
-            (
-                "fine",
-                "FineQuant: Fine-Grained Weight-Only Quantization",
-                "Large models are costly to serve. Their cost is driven by the memory bandwidth "
-                "of decoding. We propose a fine-grained weight-only quantization method. It "
-                "halves memory.",
-            ),
-            ("salt", "Road Salt and Bridges", "Road salt rusts the steel of concrete bridges."),
-        ],
+        (
+            "fine",
+            "FineQuant: Fine-Grained Weight-Only Quantization",
+            "Large models are costly to serve. Their cost is driven by the memory bandwidth "
+            "of decoding. We propose a fine-grained weight-only quantization method. It "
+            "halves memory.",
+        ),
     )
-    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
     answer = ask(assistant, "How does FineQuant work?")
     assert answer.cited_ids == ["fine"]
     assert answer.sentences[0].text == "We propose a fine-grained weight-only quantization method."
@@ -1180,21 +1178,17 @@ def test_a_paper_named_only_by_its_title_is_quoted_for_what_its_title_says(tmp_p
 def test_what_problem_a_named_work_solves_is_told_by_its_form(tmp_path):
     """ "What problem does Slim solve?": every sentence is about Slim, so its name does not pick
     the sentence; the one stating a problem does, though it never says "problem" or "solve"."""
-    corpus = small_collection(
+    assistant = beside_road_salt(
         tmp_path,
         "pruners",
-        [
-            (
-                "slim",
-                "Slim: Pruning Language Models Once",
-                "Language models keep growing. Serving them is costly, and pruning them needs "
-                "retraining. We propose Slim, which prunes language models once. Slim keeps most "
-                "accuracy.",
-            ),
-            ("salt", "Road Salt and Bridges", "Road salt rusts the steel of concrete bridges."),
-        ],
+        (
+            "slim",
+            "Slim: Pruning Language Models Once",
+            "Language models keep growing. Serving them is costly, and pruning them needs "
+            "retraining. We propose Slim, which prunes language models once. Slim keeps most "
+            "accuracy.",
+        ),
     )
-    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
     answer = ask(assistant, "What problem does Slim solve?")
     assert answer.cited_ids == ["slim"] and not answer.weak
     assert answer.sentences[0].text == "Serving them is costly, and pruning them needs retraining."
@@ -1235,21 +1229,17 @@ def test_limitations_an_abstract_does_not_state_are_not_made_up(tmp_path):
 def test_what_a_corpus_is_made_of_is_answered_where_the_abstract_says_so(tmp_path):
     """ "What sources does Pebble include?": the sentence saying what Pebble is built from
     answers it, not the one using the question's verb."""
-    corpus = small_collection(
+    assistant = beside_road_salt(
         tmp_path,
         "corpora",
-        [
-            (
-                "pebble",
-                "Pebble: A Corpus for Chat Models",
-                "We release Pebble, a corpus for training chat models. Pebble is built from a "
-                "mixture of forum posts, news articles and recipes. We include a report on "
-                "Pebble sources and licences.",
-            ),
-            ("salt", "Road Salt and Bridges", "Road salt rusts the steel of concrete bridges."),
-        ],
+        (
+            "pebble",
+            "Pebble: A Corpus for Chat Models",
+            "We release Pebble, a corpus for training chat models. Pebble is built from a "
+            "mixture of forum posts, news articles and recipes. We include a report on "
+            "Pebble sources and licences.",
+        ),
     )
-    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
     for question in ("What sources does Pebble include?", "What is Pebble made of?"):
         answer = ask(assistant, question)
         assert answer.cited_ids == ["pebble"]
@@ -1260,21 +1250,17 @@ def test_what_a_corpus_is_made_of_is_answered_where_the_abstract_says_so(tmp_pat
 
 def test_a_line_of_index_terms_is_never_quoted(tmp_path):
     """ "Keywords: ..." lists every topic a question on them names, and states nothing."""
-    corpus = small_collection(
+    assistant = beside_road_salt(
         tmp_path,
         "trials",
-        [
-            (
-                "calls",
-                "Phone Calls and Screening",
-                "We randomised women to phone calls or letters. Women called by phone were "
-                "screened more often than women sent letters. Keywords: phone calls, letters, "
-                "screening, women.",
-            ),
-            ("salt", "Road Salt and Bridges", "Road salt rusts the steel of concrete bridges."),
-        ],
+        (
+            "calls",
+            "Phone Calls and Screening",
+            "We randomised women to phone calls or letters. Women called by phone were "
+            "screened more often than women sent letters. Keywords: phone calls, letters, "
+            "screening, women.",
+        ),
     )
-    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
     answer = ask(assistant, "Do phone calls or letters get women screened?")
     assert answer.cited_ids == ["calls"]
     quoted = [s.text for s in answer.sentences]

@@ -4,7 +4,7 @@ across processes."""
 import json
 
 import pytest
-from conftest import run_cli, small_collection
+from conftest import ROAD_SALT, run_cli, small_collection
 
 from assistant.answering.forms import with_referent
 from assistant.conversation import Assistant, Conversation, picked_papers
@@ -602,7 +602,7 @@ QUANTIZERS = [
         "quantization clipping ranges. OmniQuant quantizes weights to four bits. We release our "
         "models on GitHub.",
     ),
-    ("salt", "Road Salt and Bridges", "Road salt rusts the steel of concrete bridges."),
+    ROAD_SALT,
 ]
 
 
@@ -767,7 +767,7 @@ TITLED = [
         "EasyQuant: Data-free Quantization",
         "We propose EasyQuant, a data-free quantization algorithm. EasyQuant keeps outliers.",
     ),
-    ("salt", "Road Salt and Bridges", "Road salt rusts the steel of concrete bridges."),
+    ROAD_SALT,
 ]
 
 
@@ -966,7 +966,7 @@ FAST_KERNELS = [
         "We present Kestrel, a sparse attention kernel for long inputs. Kestrel skips blocks of "
         "the attention matrix that hold no weight. It runs three times faster than dense kernels.",
     ),
-    ("salt", "Road Salt and Bridges", "Road salt rusts the steel of concrete bridges."),
+    ROAD_SALT,
 ]
 
 
