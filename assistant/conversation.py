@@ -207,8 +207,8 @@ class Assistant:
 
     def ask(self, text: str, conversation: Conversation | None = None) -> Answer:
         """Answer `text`, and record the turn in `conversation` when one is given. A question
-        asking two things of a paper it names ("What is Splitwise and what are its
-        limitations?") is answered a part at a time, the second part's "it" standing for that
+        asking several things of a paper it names ("What is Splitwise and what are its
+        limitations?") is answered a part at a time, each later part's "it" standing for that
         paper, and the answers are joined."""
         text = check_question(text)
         conversation = conversation if conversation is not None else Conversation()

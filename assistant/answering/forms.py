@@ -483,9 +483,7 @@ def question_kind(text: str, n_named: int = 0, refers_back: bool = False) -> Kin
 # "What is Splitwise and what are its limitations?": a second question after "and", ";" or a
 # question mark, opening as questions do.
 _SECOND_QUESTION = re.compile(
-    r"(?:\s*,?\s+and|\s*;|\?)\s+(?=(?:what|which|how|why|when|where|who|is|are|was|were|does|"
-    r"do|did|can|could|has|have)\b)",
-    re.I,
+    rf"(?:\s*,?\s+and|\s*;|\?)\s+(?=(?:what|which|how|why|when|where|who|{AUXILIARY})\b)", re.I
 )
 
 
