@@ -91,8 +91,13 @@ _FRAGMENT = re.compile(
 # "The code", "its limitations": what the words name belongs to something already spoken of.
 _DETERMINED = re.compile(r"\s*(?:the|its|their|this|these|that|those)\b", re.I)
 # "Is the code available?", "What is the learning rate?": a short question whose subject is "the
-# X" asks for the X of what was just spoken of, when that speaks of X (the two words after "the").
-_THE = re.compile(r"\bthe\s+(?P<words>[\w-]+(?:\s+[\w-]+)?)", re.I)
+# X" asks for the X of what was just spoken of, when that speaks of X (the two words after "the",
+# short of a participle: "When was the ogive tested?" is about the ogive, whoever tested things).
+_THE = re.compile(
+    r"\bthe\s+(?P<words>[\w-]+(?:\s+(?!(?:\w+[^\We]ed|built|made|run|set|spent|kept|held|done|"
+    r"sent|found|given|taken|shown|written|chosen)\b)[\w-]+)?)",
+    re.I,
+)
 # At most this many ideas: a longer question says what it is about.
 SHORT_QUESTION_CONCEPTS = 2
 # "Which paper has the largest model?", "Is there a study on the effect?": asks for a paper,

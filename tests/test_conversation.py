@@ -309,6 +309,16 @@ def test_a_short_question_about_the_x_asks_for_the_previous_papers_x(seeds_assis
     assert [s.text for s in own.sentences] == [s.text for s in new.sentences]
 
 
+def test_the_verb_after_the_x_is_not_part_of_its_subject(bridges):
+    """ "How were the cracks measured?" after the road-salt paper, which measured chloride but
+    never mentions cracks, asks the collection: "measured" is what was done, not the subject."""
+    conversation = Conversation()
+    bridges.ask("How much chloride did sealed decks hold?", conversation)
+    cracks = bridges.ask("How were the cracks measured?", conversation)
+    assert not cracks.abstained
+    assert [c.doc_id for c in cracks.citations] == ["drones"]
+
+
 @pytest.mark.parametrize(
     "question", ["Which paper has the largest model?", "Is there a study of the code?"]
 )
