@@ -244,7 +244,7 @@ class Assistant:
         read = time.perf_counter()
         candidates = gather(self.engine, question, context)
         gathered = time.perf_counter()
-        shown = self._shown(conversation) if question.kind == "more" else set()
+        shown = self._shown(conversation) if question.skips_shown else set()
         answer = compose(self.engine, candidates, self.weights, shown)
         answer.question = text  # as asked, not as read ("it" for "the second one")
         done = time.perf_counter()
@@ -287,13 +287,14 @@ class Assistant:
         if picked is not None:
             context = self._positions([cited[n - 1] for n in picked.numbers])
             picked = self._picked_again(picked, conversation, len(cited)) or picked
-            return self._read_picked(picked, len(context), context), context
+            question = self._read_picked(picked, len(context), context)
+            return self._by_name(question, context), context
         asked = conversation.last_answered(asking=True)
         again = self._asked_of_another(text, conversation)
         if again is not None:
             return again, context
         about = self._about_previous(text, context)
-        question = about or self.read(text)
+        question = about or self._by_name(self.read(text), context)
         if question.kind == "list" and question.refers_back and not question.named:
             # "Which papers use it?" after "What is Dolma?": a list about what was spoken of.
             referent = self._referent(conversation)
@@ -407,6 +408,26 @@ class Assistant:
             # "And the third?" asks what it is; "How does the first one work?" still asks how.
             return dataclasses.replace(question, kind="definition", refers_back=True)
         return question
+
+    def _by_name(self, question: Question, docs: list[int]) -> Question:
+        """ "What is it?", "Tell me more about the first one": what one paper with a name is,
+        read as if the question gave the name, so that its sentences are weighed as for "What
+        is EasyQuant?" ("we propose EasyQuant, ...") rather than for no words at all."""
+        if (
+            question.kind != "definition"
+            or question.focus
+            or question.named
+            or not question.refers_back
+            or len(docs) != 1
+        ):
+            return question
+        name = self.names.surface_of(docs[0], "")
+        if not name:
+            return question
+        named = self.read(with_referent(question.text, name))
+        if not any(docs[0] in n.docs for n in named.named):
+            return question
+        return dataclasses.replace(named, kind=question.kind)
 
     def _compared_by_name(self, docs: list[int]) -> Question | None:
         """ "Compare A and B" for the papers, when each has a name that names it alone: each

@@ -202,6 +202,33 @@ def test_papers_of_a_list_are_picked_by_number(seeds_assistant, follow_up, numbe
     assert list(dict.fromkeys(c.title for c in answer.citations)) == picked
 
 
+@pytest.mark.parametrize("follow_up", ["What is the first one?", "Tell me about paper 1"])
+def test_what_a_picked_paper_is_reads_as_if_named(seeds_assistant, follow_up):
+    """ "What is the first one?" after a list is answered as "What is EasyQuant?" is: by the
+    sentences putting the named work forward, not by the abstract's opening background."""
+    conversation = Conversation()
+    listed = seeds_assistant.ask("Which papers study quantization?", conversation)
+    assert listed.citations[0].title.startswith("EasyQuant")
+    picked = seeds_assistant.ask(follow_up, conversation)
+    named = seeds_assistant.ask("What is EasyQuant?", Conversation())
+    assert [s.text for s in picked.sentences] == [s.text for s in named.sentences]
+
+
+def test_tell_me_more_about_a_picked_paper_quotes_what_was_not_shown(seeds_assistant):
+    """ "Tell me more about the first one" goes on with that paper: its sentences the list
+    quoted are not quoted again, and its own name still weighs them."""
+    conversation = Conversation()
+    listed = seeds_assistant.ask("Which papers study quantization?", conversation)
+    more = seeds_assistant.ask("Tell me more about the first one", conversation)
+    assert not more.abstained
+    assert {c.title for c in more.citations} == {listed.citations[0].title}
+    shown = {s.text for s in listed.sentences}
+    assert shown.isdisjoint(s.text for s in more.sentences)
+    assert any("EasyQuant" in s.text for s in more.sentences)
+    again = seeds_assistant.ask("tell me more about it", conversation)
+    assert shown.union(s.text for s in more.sentences).isdisjoint(s.text for s in again.sentences)
+
+
 def test_places_still_pick_from_the_list_after_an_answer_on_one_of_its_papers(bridges):
     """Going through a list one paper at a time: after "What did the second one find?" (an
     answer citing one paper), "and the third?" and "the first two" still pick from the list,

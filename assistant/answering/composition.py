@@ -354,9 +354,7 @@ class Composer:
             chosen = self.lead(shown)
         # "Tell me more" that finds nothing more says so, rather than that nothing answers: a
         # list with no further paper as good, a paper with no sentence left.
-        exhausted = (
-            (NO_MORE_PAPERS if continues_list else NOTHING_MORE) if q.kind == "more" else None
-        )
+        exhausted = (NO_MORE_PAPERS if continues_list else NOTHING_MORE) if q.skips_shown else None
         if chosen is None:
             return abstention(self.engine, q, self._suggested(exhausted), 0.0, said=exhausted)
         lead, trigger = chosen
@@ -384,7 +382,7 @@ class Composer:
             # "Tell me more" after a comparison goes on with each paper, side by side.
             choices = self.side_by_side(self.compared(), shown)
         else:
-            choices = self.best_sentences(lead.doc, shown if q.kind == "more" else set())
+            choices = self.best_sentences(lead.doc, shown if q.skips_shown else set())
         if not choices:
             if q.besides and not exhausted:
                 closest = self.closest()

@@ -80,6 +80,8 @@ COMPARE = re.compile(
     r"\bcompar(e|ed|ing|ison)\b|\bversus\b|\bvs\.?\s|\bdiffer(s|ence|ences)?\b|\bcontrast\b",
     re.I,
 )
+# "Tell me more about it", "Say more about the first one": what has not been quoted yet.
+_MORE_ABOUT = re.compile(r"^\s*(tell me|say|give me)( a (bit|little))? more (about|on)\b", re.I)
 _MORE = re.compile(
     r"^\s*(tell me more|more( please)?|go on|continue|what else|anything else|and\??)\s*[.?!]*\s*$",
     re.I,
@@ -117,7 +119,7 @@ _QUANTITY = re.compile(
 _DEFINITION = re.compile(
     r"^\s*(what|who)('s| is| are| was)( an?| the)?(\s+[^\s?]+){0,3}"
     r"\s+(?!(of|for|from|in|with|by|to|on|at|like|after)\s*[?.!]*\s*$)[^\s?]+\s*[?.!]*\s*$"
-    r"|^\s*(define|describe|explain|tell me about|summari[sz]e)\b|\babout\s*[?.!]*\s*$"
+    r"|^\s*(define|describe|explain|tell me (more )?about|summari[sz]e)\b|\babout\s*[?.!]*\s*$"
     # "What does X do?" asks what X is for.
     r"|^\s*what (does|do|did) [^?]{1,60}? do\s*[?.!]*\s*$",
     re.I,
@@ -394,6 +396,12 @@ def with_referent(text: str, words: str) -> str:
         return f"{words}'s" if possessive else words
 
     return _BACK_REFERENCE.sub(replaced, text)
+
+
+def asks_for_more(text: str) -> bool:
+    """Whether the question asks for more than the conversation has quoted ("tell me more",
+    "tell me more about the first one")."""
+    return bool(_MORE.match(without_opening(text)) or _MORE_ABOUT.match(without_opening(text)))
 
 
 def without_opening(text: str) -> str:

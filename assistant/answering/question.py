@@ -15,6 +15,7 @@ from assistant.answering.english import rare_in_english
 from assistant.answering.forms import (
     QUESTION_WORDS,
     Kind,
+    asks_for_more,
     asks_for_others,
     counts_papers,
     form_of_each,
@@ -133,6 +134,12 @@ class Question:
     # A list asking which paper counts most ("Which model has the most parameters?"): each
     # paper's own figure answers it, here and in the rest of the list ("tell me more").
     ranks_papers: bool = False
+
+    @property
+    def skips_shown(self) -> bool:
+        """Whether the sentences the conversation has quoted are not to be quoted again: "tell
+        me more", "tell me more about the first one"."""
+        return self.kind == "more" or asks_for_more(self.text)
 
     @property
     def counted(self) -> list[Focus]:

@@ -181,7 +181,8 @@ one after the other.
 Follow-up questions may say *it*, *they* or *this paper* for the papers of the last answer
 (also when it said their abstracts do not answer), pick among them by number (*the second
 one*, *the first two*, *paper 3*, *the latter*), say *tell me more* for more of the same
-(after a list: the next papers), *and X?* for the same question about the paper X (or, when X
+(after a list: the next papers; *tell me more about the first one* for more of that one),
+*and X?* for the same question about the paper X (or, when X
 names no paper, X of the last answer's papers: *and the code?*; so does a short question about
 *the X* they mention, *is the code available?*), *compare it with X* or *compare them*, or,
 after a comparison, *do they ...* or *which one ...* for each paper compared. After a list, a
