@@ -135,6 +135,10 @@ COLLECTION_SIZE = (
     "This collection holds {papers} papers, with {sentences} sentences in their abstracts. "
     "Ask which papers study a topic to see those on it."
 )
+NEWEST_ON_A_TOPIC = (
+    "Ask for the newest papers on a topic (“What are the latest papers on quantization?”): "
+    "they are listed newest first, each with its date."
+)
 # Longer input is not a question; it is refused at once rather than analysed for seconds.
 MAX_QUESTION_CHARS = 2000
 
@@ -295,6 +299,8 @@ class Assistant:
             return again, context
         about = self._about_previous(text, context)
         question = about or self._by_name(self.read(text), context)
+        if question.newest_first and not question.focus and not question.refers_back:
+            return dataclasses.replace(question, said=NEWEST_ON_A_TOPIC), context
         if question.kind == "list" and question.refers_back and not question.named:
             # "Which papers use it?" after "What is Dolma?": a list about what was spoken of.
             referent = self._referent(conversation)

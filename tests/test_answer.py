@@ -1051,6 +1051,43 @@ def test_a_list_quotes_what_each_paper_brings_to_the_topic(tmp_path):
         ]
 
 
+def test_the_latest_papers_on_a_topic_are_listed_newest_first(tmp_path):
+    """ "What are the latest papers on X?" lists the papers on X by the dates the records give,
+    newest first (undated last), and says so; "latest" is no word they must use. Asked without
+    a topic, it says how to ask."""
+    dates = {"icecam": "2021-06-01", "seismic": "Mar 3, 2024"}
+    corpus = tmp_path / "glaciers.jsonl"
+    corpus.write_text(
+        "".join(
+            json.dumps({"id": i, "title": t, "abstract": a, "date": dates.get(i)}) + "\n"
+            for i, t, a in GLACIERS
+        ),
+        encoding="utf-8",
+    )
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    plain = ask(assistant, "Which papers study glacier calving?")
+    assert plain.cited_ids == ["icecam", "seismic"]
+    for question in (
+        "What are the latest papers on glacier calving?",
+        "Which paper on glacier calving is the most recent?",
+    ):
+        latest = ask(assistant, question)
+        assert latest.kind == "list"
+        assert latest.cited_ids == ["seismic", "icecam"]
+        assert "Newest first, by the dates the collection gives." in latest.notes
+        assert {s.text for s in latest.sentences} == {s.text for s in plain.sentences}
+    topicless = ask(assistant, "Which paper is the newest?")
+    assert topicless.abstained and topicless.answer.startswith("Ask for the newest papers")
+
+
+def test_the_latest_papers_of_an_undated_collection_say_they_have_no_dates(tmp_path):
+    corpus = small_collection(tmp_path, "glaciers", GLACIERS)
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    latest = ask(assistant, "Show me recent work on glacier calving")
+    assert latest.cited_ids == ["icecam", "seismic"]
+    assert any("no dates" in note for note in latest.notes)
+
+
 TRANSLATORS = [
     (
         "polyglot",

@@ -23,6 +23,7 @@ from assistant.answering.triggering import (
 )
 from assistant.answering.weights import FittedWeights
 from assistant.paths import display_path
+from retrieval.dates import DateKey, date_key
 from retrieval.engine import Engine
 from retrieval.names import system_name
 
@@ -42,6 +43,8 @@ NO_ANSWER_IN = "The abstract of “{title}” does not answer this question."
 NO_ANSWER_AMONG = "None of the {count} abstracts cited before answers this question."
 NONE_COMPARED = "None of the {count} abstracts compared answers this question."
 NOT_SAID_BY = "The abstract of “{title}” does not say."
+NEWEST_FIRST = "Newest first, by the dates the collection gives."
+NO_DATES = "The collection gives these papers no dates: they are in order of relevance."
 NO_MORE_PAPERS = "No other papers match as well: the list so far holds them all."
 NOTHING_MORE = "The abstracts cited say nothing more on this."
 NO_OTHER_PAPERS = "No other paper in this collection matches this question."
@@ -250,6 +253,9 @@ class Composer:
         if self.question.ranks_papers:
             # Papers giving no figure for what is counted cannot be ranked by it.
             qualifying = [p for p in qualifying if self._gives_figure(p)]
+        if self.question.newest_first:
+            # Undated papers come last; papers of one date stay in the order of relevance.
+            qualifying.sort(key=lambda p: self.newest_date(p.doc) or (-1, 0, 0), reverse=True)
         chosen: list[Choice] = []
         for paper in qualifying:
             if len(chosen) == MAX_LIST_PAPERS:
@@ -260,6 +266,12 @@ class Composer:
             if best is not None and not any(_similar(best, c) for c in chosen):
                 chosen.append(best)
         return chosen, len(qualifying)
+
+    def newest_date(self, doc: int) -> DateKey | None:
+        """The latest date any version of the paper gives."""
+        papers = self.engine.papers
+        dates = [date_key(papers.dates.optional(v)) for v in papers.versions(doc)]
+        return max((d for d in dates if d is not None), default=None)
 
     def best_sentence(self, doc: int) -> Choice | None:
         """The paper's best sentence for the question (ranked once per paper)."""
@@ -399,6 +411,9 @@ class Composer:
             notes.append(f"{count} {'paper matches' if count == 1 else 'papers match'} closely.")
         if q.ranks_papers and len(choices) > 1:
             notes.append(RANKED_BY_READER)
+        if q.newest_first and q.kind in ("list", "more"):
+            dated = any(self.newest_date(c.doc) for c in choices)
+            notes.append(NEWEST_FIRST if dated else NO_DATES)
         lines = q.kind in ("list", "compare") or q.continues in ("list", "compare")
         answer = self.finish(choices, notes, trigger.confidence, lines, lead)
         answer.matched_papers = matched

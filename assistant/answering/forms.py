@@ -65,6 +65,15 @@ _RANKS_PAPERS = re.compile(
 )
 # "Is there a paper on X?", "Are there any studies of X?": the papers answer it, as they answer
 # "Which papers study X?".
+# "The latest papers on X", "Which paper is the most recent?": papers on X, the newest first. The
+# words asking for recency are no words the papers must use ("the latest advancements").
+_PAPER_NOUN = r"(?:papers?|works?|stud(?:y|ies)|articles?|publications?|research)"
+_NEWEST = re.compile(
+    rf"\b(?P<recency>latest|newest|most recent|recent|new)\s+{_PAPER_NOUN}\b"
+    rf"|\b{_PAPER_NOUN}\b[^?]*?\b(?:is|are)\s+(?:the\s+)?(?P<last>latest|newest|most recent)\b"
+    r"|\b(?P<published>(?:most )?recently published|published (?:most )?recently)\b",
+    re.I,
+)
 _THERE_PAPERS = re.compile(
     r"^\s*(?:is|are) there (?:any |a |an |some |other )*"
     r"(?:papers?|works?|stud(?:y|ies)|articles?)\b",
@@ -300,6 +309,7 @@ class FormWords:
     asked: range  # what a "how many" or "what X" question asks about
     measure: range  # the measure a "how tall" question asks for
     ranks_papers: bool  # "Which model has the most parameters?"
+    newest_first: bool  # "What are the latest papers on X?"
 
 
 def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> FormWords:
@@ -341,6 +351,9 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
         sized = ranking["size"] is not None
         said.update(range(*_shifted(ranking, "size" if sized else "superlative", opening)))
         asked_range = range(*_shifted(ranking, "sized" if sized else "asked", opening))
+    newest = _NEWEST.search(text)
+    for part in ("recency", "last", "published") if newest else ():
+        said.update(range(*_shifted(newest, part if newest[part] else None, 0)))
     if kind == "pointer" and (names_work or refers_back):
         # "Is the LongWriter code available?", "Do they release code?": the words asking where
         # the code is are the form of the question, which a link answers, not its subject.
@@ -355,7 +368,14 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
         # question, which a number answers, not a word its abstract must use (the question has
         # few other words, and the measure would weigh most of its focus).
         said.update(measure_range)
-    return FormWords(opening, frozenset(said), asked_range, measure_range, ranking is not None)
+    return FormWords(
+        opening,
+        frozenset(said),
+        asked_range,
+        measure_range,
+        ranking is not None,
+        newest is not None,
+    )
 
 
 def leaving_out(text: str, start: int) -> re.Match[str] | None:
@@ -477,6 +497,8 @@ def question_kind(text: str, n_named: int = 0, refers_back: bool = False) -> Kin
     if _MORE.match(text):
         return "more"
     papers = n_named + (1 if refers_back else 0)
+    if papers == 0 and _NEWEST.search(text):
+        return "list"
     if papers == 0 and _RANKS_PAPERS.match(text):
         return "list"
     if papers >= 2 and (

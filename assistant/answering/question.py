@@ -134,6 +134,8 @@ class Question:
     # A list asking which paper counts most ("Which model has the most parameters?"): each
     # paper's own figure answers it, here and in the rest of the list ("tell me more").
     ranks_papers: bool = False
+    # "What are the latest papers on X?": a list of papers on X, the newest first.
+    newest_first: bool = False
 
     @property
     def skips_shown(self) -> bool:
@@ -190,7 +192,8 @@ class Question:
             form = form_of_each(self.text)
             if self.kind == "compare" and form in ("other", "yesno"):
                 return "definition"
-            if self.kind == "list" and form == "other":
+            # "What are the papers on X?" asks what each brings, not what X is.
+            if self.kind == "list" and form in ("other", "definition"):
                 return "contribution"
             return form
         return self.kind
@@ -304,6 +307,7 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
         measure=frozenset(measure),
         besides=besides if kind == "list" else frozenset(),
         ranks_papers=form.ranks_papers,
+        newest_first=form.newest_first and kind == "list",
     )
 
 

@@ -1,0 +1,33 @@
+"""Dates as records write them, read into keys that order them."""
+
+import pytest
+
+from retrieval.dates import date_key
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("2023-05-01", (2023, 5, 1)),
+        ("2023-05", (2023, 5, 0)),
+        ("2007", (2007, 0, 0)),
+        ("Mar 14", (0, 3, 14)),
+        ("Sept. 3", (0, 9, 3)),
+        ("March 14, 2024", (2024, 3, 14)),
+        ("Thu, 5 Apr 2007 17:03:12 GMT", (2007, 4, 5)),
+        ("April 2007", (2007, 4, 0)),
+    ],
+)
+def test_dates_are_read_in_the_forms_records_give(text, key):
+    assert date_key(text) == key
+
+
+@pytest.mark.parametrize("text", [None, "", "no date", "Foo 12", "2023-13-01", "Mar 40"])
+def test_text_that_is_no_date_has_no_key(text):
+    assert date_key(text) is None
+
+
+def test_keys_put_dates_in_order():
+    written = ["2024-03-01", "Mar 14", "5 Apr 2007", "Mar 11", "2023-12-31"]
+    ordered = sorted(written, key=date_key)
+    assert ordered == ["Mar 11", "Mar 14", "5 Apr 2007", "2023-12-31", "2024-03-01"]
