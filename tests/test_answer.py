@@ -133,6 +133,23 @@ def test_versions_are_said_and_disagreements_quoted(seeds_engine, seeds_assistan
     assert_verbatim(seeds_engine, answer)
 
 
+def test_a_version_silent_on_the_question_is_not_quoted(tmp_path):
+    """Two versions of one paper, only the later one reporting MT-Bench: asked about MT-Bench,
+    the answer quotes that one; the other's best sentence does not disagree, it says nothing of
+    MT-Bench, so it is not quoted beside it."""
+    opening = "We fuse three chat models into one. The fused model is small and runs on one GPU."
+    versions = [
+        ("fuse-v1", "Fuse: Merging Chat Models", opening),
+        ("fuse-v2", "Fuse: Merging Chat Models", opening + " It beats its sources on MT-Bench."),
+    ]
+    corpus = small_collection(tmp_path, "fuse", [*versions, ROAD_SALT])
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    answer = ask(assistant, "Which papers report results on MT-Bench?")
+    assert any("2 versions" in note for note in answer.notes)
+    assert [s.text for s in answer.sentences] == ["It beats its sources on MT-Bench."]
+    assert not any("both are quoted" in note for note in answer.notes)
+
+
 def test_off_topic_question_is_abstained_with_see_also(seeds_assistant):
     answer = ask(seeds_assistant, "Who won the 1998 Tour de France?")
     assert answer.abstained

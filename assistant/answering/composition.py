@@ -309,7 +309,9 @@ class Composer:
         return chosen
 
     def with_versions(self, choices: list[Choice]) -> tuple[list[Choice], list[str]]:
-        """Versions of a cited paper: say so, and where they disagree, quote both."""
+        """Versions of a cited paper: say so, and where they disagree, quote both. A version
+        whose best sentence speaks to less of the question than the one quoted does not
+        disagree: it is silent on what was asked ("MT-Bench" in one version only)."""
         papers = self.engine.papers
         notes: list[str] = []
         out = list(choices)
@@ -325,7 +327,12 @@ class Composer:
                 if other in cited:
                     continue
                 theirs = self.ranked(other)[:1]
-                if theirs and not _similar(theirs[0], choice):
+                if (
+                    theirs
+                    and not _similar(theirs[0], choice)
+                    and self.question.covered(theirs[0].terms)
+                    >= self.question.covered(choice.terms)
+                ):
                     out.insert(out.index(choice) + 1, _labelled(theirs[0], choice.label))
                     cited.add(other)
                     notes.append("Its versions say different things here; both are quoted.")
