@@ -792,6 +792,27 @@ def test_it_after_an_untitled_paper_is_what_the_question_asked_of_it(tmp_path):
     assert [c.doc_id for c in others.citations] == ["s2"]
 
 
+def test_untitled_papers_compared_are_told_apart_by_their_citations(tmp_path):
+    """Untitled papers have no name to label their lines with: each line is the quote and its
+    citation number, not "(untitled)" and the abstract's opening words."""
+    records = [
+        ("s1", "", "Statins reduce atrial fibrillation after heart surgery in 300 patients."),
+        ("s2", "", "In older patients, statins lowered atrial fibrillation by a third."),
+        ("exam", "", "We examine how students prepare for written examinations."),
+    ]
+    corpus = small_collection(tmp_path, "untitled", records)
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    conversation = Conversation()
+    listed = assistant.ask("Which studies are about statins and atrial fibrillation?", conversation)
+    assert sorted(listed.cited_ids) == ["s1", "s2"]
+    compared = assistant.ask("compare the first two", conversation)
+    assert compared.kind == "compare"
+    lines = compared.answer.splitlines()
+    assert len(lines) == 2
+    for line, sentence in zip(lines, compared.sentences, strict=True):
+        assert line == f"- {sentence.text} [{sentence.citation}]"
+
+
 TITLED = [
     (
         "fine",

@@ -299,13 +299,14 @@ class Composer:
         self, docs: list[int], skip: set[tuple[int, int]] = frozenset()
     ) -> list[Choice]:
         """The best sentence of each paper (but those in `skip`), labelled with its name, in the
-        order given."""
+        order given. An untitled paper has no name: its citation number tells it apart, where
+        "(untitled)" and its opening words would only crowd the line."""
         chosen = []
         for doc in docs:
             best = self.ranked(doc, skip)[:1]
             if best:
-                label = _short_name(self.engine.papers.heading(doc))
-                chosen.append(_labelled(best[0], label))
+                title = self.engine.papers.title(doc)
+                chosen.append(_labelled(best[0], _short_name(title) if title else None))
         return chosen
 
     def with_versions(self, choices: list[Choice]) -> tuple[list[Choice], list[str]]:
