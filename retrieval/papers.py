@@ -71,7 +71,8 @@ class PaperStore:
         title = self.titles[i]
         if title:
             return title
-        words = self.abstracts[i].split()
+        # Punctuation left over from a cut-off heading (": A previous ...") says nothing.
+        words = self.abstracts[i].lstrip(" :;,.-–—").split()
         opening = " ".join(words[:UNTITLED_WORDS])
         return f"(untitled) {opening}" + ("…" if len(words) > UNTITLED_WORDS else "")
 

@@ -258,10 +258,11 @@ def test_records_without_titles_are_separate_papers(tmp_path):
 
 
 def test_an_untitled_paper_is_shown_by_its_opening_words(tmp_path):
+    """Its opening words, past punctuation left over from a heading the record cut off."""
     from retrieval.engine import Engine
 
     corpus = tmp_path / "corpus.jsonl"
-    text = "Telephone counseling raised screening rates in women aged fifty and over, a lot more."
+    text = ": Telephone counseling raised screening rates in women aged fifty and over, a lot more."
     corpus.write_text(json.dumps({"_id": "1", "title": "", "text": text}) + "\n", encoding="utf-8")
     engine = Engine.open([corpus], tmp_path / "index")
     assert engine.papers.title(0) == ""
