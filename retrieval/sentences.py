@@ -2,8 +2,10 @@
 
 syntok proposes the boundaries; a second pass removes the ones abstracts prove wrong: after
 abbreviations ("e.g.", "et al.", "Fig.", "U.S." before a name), after ";" and ":" in enumerations
-("(1) ...; (2) ..."), inside brackets, before a lowercase continuation, and wherever no sentence
-punctuation precedes (syntok sometimes cuts before "(": "a new mechanism (typically ...").
+("(1) ...; (2) ..."), inside brackets, before a lowercase continuation (but not after an
+acronym: "XGLM. source code ..." is two sentences with a slip of the case), and wherever no
+sentence punctuation precedes (syntok sometimes cuts before "(": "a new mechanism (typically
+...").
 A text written without capitals (a lower-cased collection: "... at high speed . it is now ...")
 has no capital to mark where a sentence starts, so there a full stop before any word ends one.
 Every sentence is an exact slice of the text, and the slices cover all of its non-space
@@ -96,7 +98,14 @@ def _proposed_cuts(text: str, cased: bool) -> list[int]:
     return sorted(cuts)
 
 
-_STOP_BEFORE_CAPITAL = re.compile(r"(?<=\S)[.!?][\"')\]]*\s+(?=[A-Z0-9]|[a-z]+[A-Z0-9])")
+_STOP_BEFORE_CAPITAL = re.compile(
+    r"(?<=\S)[.!?][\"')\]]*\s+(?=[A-Z0-9]|[a-z]+[A-Z0-9])"
+    # An acronym ends its sentence even when a slip leaves the next one lowercase ("the
+    # multilingual model XGLM. source code ... is released").
+    r"|\b[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*\.\s+(?=[a-z])"
+)
+# The same acronym, where a piece ends: a lowercase word after it still opens a sentence.
+_ACRONYM_END = re.compile(r"\b[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*\.$")
 # Lower-cased text, often tokenised too: the stop may stand apart from its word ("speed . it").
 _STOP_BEFORE_WORD = re.compile(r"[.!?][\"')\]]*\s+(?=\w)")
 _INITIAL = re.compile(r"^[A-Z]\.$")
@@ -167,8 +176,10 @@ def _is_real_boundary(before: str, after: str, cased: bool, brackets: bool = Tru
     # A sentence does not start with a lowercase word; mixed-case names ("kNN-LM", "mGPT") may,
     # and so does every sentence of a text without capitals.
     first_word = head.split(maxsplit=1)[0]
-    return not cased or not (
-        first_word[0].islower() and first_word.isalpha() and first_word.islower()
+    return (
+        not cased
+        or bool(_ACRONYM_END.search(end))
+        or not (first_word[0].islower() and first_word.isalpha() and first_word.islower())
     )
 
 

@@ -188,3 +188,19 @@ def test_a_capital_letter_before_a_function_word_ends_a_sentence():
         "The mode of transmission was unknown.",
     ]
     assert len(sentence_texts("It was written by J. Smith and A. B. Jones in 2020.")) == 1
+
+
+def test_an_acronym_ends_a_sentence_before_a_lowercase_slip():
+    """An acronym and a full stop end a sentence even when the next one slips into lowercase
+    ("XGLM. source code ..."), while a lowercase word after an abbreviation still continues
+    ("approx. ten", "et al. see", "U.S. and")."""
+    text = (
+        "We compared the tasks with the multilingual model XGLM. source code and the XL model "
+        "are publicly released."
+    )
+    assert sentence_texts(text) == [
+        "We compared the tasks with the multilingual model XGLM.",
+        "source code and the XL model are publicly released.",
+    ]
+    for kept in ("We use approx. ten runs.", "It grew in the U.S. and in Canada."):
+        assert sentence_texts(kept) == [kept]
