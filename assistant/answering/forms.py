@@ -63,8 +63,6 @@ _RANKS_PAPERS = re.compile(
     r"\s*(?:\?|$|(?=(?:in|on|of|for|per|among|across|than)\b))",
     re.I,
 )
-# "Is there a paper on X?", "Are there any studies of X?": the papers answer it, as they answer
-# "Which papers study X?".
 # "The latest papers on X", "Which paper is the most recent?": papers on X, the newest first. The
 # words asking for recency are no words the papers must use ("the latest advancements").
 _PAPER_NOUN = r"(?:papers?|works?|stud(?:y|ies)|articles?|publications?|research)"
@@ -74,6 +72,8 @@ _NEWEST = re.compile(
     r"|\b(?P<published>(?:most )?recently published|published (?:most )?recently)\b",
     re.I,
 )
+# "Is there a paper on X?", "Are there any studies of X?": the papers answer it, as they answer
+# "Which papers study X?".
 _THERE_PAPERS = re.compile(
     r"^\s*(?:is|are) there (?:any |a |an |some |other )*"
     r"(?:papers?|works?|stud(?:y|ies)|articles?)\b",
