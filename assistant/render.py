@@ -113,6 +113,16 @@ def search_hits(
 WEAK_MATCH = "Weak match: the abstracts may not answer this well."
 
 
+def see_also_heading(answer: Answer) -> str:
+    """What the papers listed beside the answer are: the closest others, or, when the question
+    was asked of papers whose abstracts do not answer it, those papers themselves."""
+    if not answer.abstained:
+        return "The closest other papers"
+    if answer.about and {r.doc_id for r in answer.see_also} <= set(answer.about):
+        return "The paper asked about" if len(answer.see_also) == 1 else "The papers asked about"
+    return "See also (the closest papers; they do not answer it)"
+
+
 def answer_text(
     answer: Answer,
     terms: Iterable[str],
@@ -145,12 +155,7 @@ def answer_text(
         if answer.weak:
             lines += ["", _dim(WEAK_MATCH, color)]
         if answer.see_also:
-            heading = (
-                "See also (the closest papers; they do not answer it):"
-                if answer.abstained
-                else "The closest other papers:"
-            )
-            lines += ["", heading]
+            lines += ["", f"{see_also_heading(answer)}:"]
             for r in answer.see_also:
                 lines += wrapped(_reference_line(r), width, "    ", "  - ")
     if not answer.abstained:
@@ -221,12 +226,7 @@ def answer_markdown(answer: Answer) -> str:
         parts.append(f"*{WEAK_MATCH}*")
     if answer.see_also:
         refs = "\n".join(f"- {escape_markdown(_reference_line(r))}" for r in answer.see_also)
-        heading = (
-            "See also (the closest papers; they do not answer it)"
-            if answer.abstained
-            else "The closest other papers"
-        )
-        parts.append(f"{heading}:\n\n{refs}")
+        parts.append(f"{see_also_heading(answer)}:\n\n{refs}")
     if not answer.abstained:
         refs = "\n".join(
             f"{c.n}. {escape_markdown(_reference_line(c))}"

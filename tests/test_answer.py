@@ -457,6 +457,25 @@ def test_text_output_is_wrapped_to_the_width_on_a_terminal_and_plain_when_piped(
     assert piped.stdout.splitlines()[0] == answer.answer
 
 
+def test_an_abstention_about_the_paper_asked_of_names_it_as_that_paper(
+    seeds_engine, seeds_assistant
+):
+    """When the paper asked about does not answer, it is listed as the paper asked about, not
+    as one of "the closest papers" that do not answer; an abstention on the whole collection
+    keeps that heading."""
+    from assistant.render import answer_markdown, answer_text
+
+    conversation = Conversation()
+    seeds_assistant.ask("What is ADED?", conversation)
+    when = seeds_assistant.ask("When was it published?", conversation)
+    assert when.abstained and len(when.about) == 1
+    assert [r.doc_id for r in when.see_also] == when.about
+    for shown in (answer_text(when, [], seeds_engine.analyzer, False), answer_markdown(when)):
+        assert "The paper asked about:" in shown and "closest papers" not in shown
+    off = ask(seeds_assistant, "Who won the 1998 Tour de France?")
+    assert "See also (the closest papers; they do not answer it):" in answer_markdown(off)
+
+
 def test_a_weak_answer_says_so_in_text_and_json():
     question = "Can computers learn to write programs?"
     payload = json.loads(run_cli("ask", question, "--json").stdout)
