@@ -122,7 +122,7 @@ class JsonRecord(BaseModel):
     # Errors name the key as the file writes it ("text", "_id", "update_date").
     abstract: str = Field(validation_alias=AliasChoices("abstract", "text"))
     id: str | None = Field(None, validation_alias=AliasChoices("id", "_id"))
-    date: str | None = Field(None, validation_alias=AliasChoices("date", "update_date"))
+    date: str | None = Field(None, validation_alias=AliasChoices("date", "update_date", "year"))
     authors: str | list[str] | list[list[str]] | None = None
     url: str | None = None
     categories: str | list[str] | None = None
@@ -132,13 +132,21 @@ class JsonRecord(BaseModel):
     def _shape(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             raise ValueError("a record must be a JSON object")
-        # A null "id" or "date" gives way to "_id" or "update_date".
+        # A null "id" or "date" gives way to "_id" or "update_date" (or "year").
         data = {k: v for k, v in data.items() if not (k in ("id", "date") and v is None)}
         if "title" not in data:
             raise ValueError("missing field 'title'")
         if "abstract" not in data and "text" not in data:
             raise ValueError("missing field 'abstract' (or 'text')")
         return data
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _year_as_text(cls, value: Any) -> Any:
+        """A year given as a number ("year": 2021) is the date 2021."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return value
 
     @field_validator("id", mode="before")
     @classmethod

@@ -87,11 +87,14 @@ def test_jsonl_records_with_their_own_fields(tmp_path):
         # A null id or date gives way to the other spelling; a numeric id is read as text.
         {"id": None, "_id": "c3", "title": "Third", "text": "T.", "date": None, "update_date": "D"},
         {"id": 44, "title": "Fourth", "abstract": "A."},
+        # A year, as a number, is the date.
+        {"title": "Fifth", "abstract": "F.", "year": 2021},
     ]
     path = write(tmp_path / "arxiv.jsonl", "\n".join(json.dumps(r) for r in rows) + "\n")
     papers, _ = load_papers([path])
-    first, second, third, fourth = papers
+    first, second, third, fourth, fifth = papers
     assert (third.doc_id, third.date, fourth.doc_id) == ("c3", "D", "44")
+    assert fifth.date == "2021"
     assert first.doc_id == "0704.0001"
     assert first.abstract == "A fully differential calculation."
     assert first.date == "2008-11-13" and first.categories == "hep-ph"

@@ -44,7 +44,10 @@ NO_ANSWER_AMONG = "None of the {count} abstracts cited before answers this quest
 NONE_COMPARED = "None of the {count} abstracts compared answers this question."
 NOT_SAID_BY = "The abstract of “{title}” does not say."
 NEWEST_FIRST = "Newest first, by the dates the collection gives."
-NO_DATES = "The collection gives these papers no dates: they are in order of relevance."
+NO_DATES = (
+    "The records give these papers no dates that can be put in order: they are in order of "
+    "relevance."
+)
 NO_MORE_PAPERS = "No other papers match as well: the list so far holds them all."
 NOTHING_MORE = "The abstracts cited say nothing more on this."
 NO_OTHER_PAPERS = "No other paper in this collection matches this question."
