@@ -115,7 +115,9 @@ NAME_ONE = "The previous answer cites {count} papers: name the one you mean."
 NOTHING_TO_NAME = "The paper of the previous answer has no title for “it”: say what you mean."
 # A greeting, thanks or a call for help asks nothing of the papers: the answer says how to ask.
 _SMALL_TALK = re.compile(
-    r"\s*(?:hi|hello|hey|thanks|thank you|thx|ok|okay|bye|goodbye|help)?\s*[.!?]*\s*", re.I
+    r"\s*(?:hi|hello|hey|thanks|thank you|thx|ok|okay|bye|goodbye|help|what can you do|"
+    r"what do you do|who are you|how do i use (?:this|you))?\s*[.!?]*\s*",
+    re.I,
 )
 HOW_TO_ASK = (
     "Ask about the papers in plain English: what a paper proposes, how it works, what it "
@@ -127,7 +129,9 @@ _ABOUT_COLLECTION = re.compile(
     r"\s*(?:how many (?:papers|abstracts|documents|articles)(?: are there| do you have|"
     r" (?:are|is) (?:there )?(?:in|here))?(?: (?:in )?(?:the|this|your) (?:collection|corpus|"
     r"database|index))?|(?:list|show)(?: me)? (?:all|every)(?: the| of the)? (?:papers|abstracts|"
-    r"documents)|what(?:'s| is) in (?:the|this|your) (?:collection|corpus|database|index))"
+    r"documents)|what(?:'s| is) in (?:the|this|your) (?:collection|corpus|database|index)"
+    r"|what(?:'s| is) (?:the|this|your) (?:collection|corpus|database|index) about"
+    r"|(?:summari[sz]e|describe) (?:the|this|your) (?:collection|corpus|database|index))"
     r"\s*[.?!]*\s*",
     re.I,
 )

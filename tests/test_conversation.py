@@ -858,7 +858,9 @@ def test_which_of_two_named_papers_is_better_compares_them(tmp_path, question):
     assert [c.doc_id for c in answer.citations] == ["easy", "fine"]
 
 
-@pytest.mark.parametrize("said", ["thanks", "Thank you!", "hi", "help", "?", "ok."])
+@pytest.mark.parametrize(
+    "said", ["thanks", "Thank you!", "hi", "help", "?", "ok.", "What can you do?"]
+)
 def test_small_talk_is_told_how_to_ask_and_leaves_the_conversation_as_it_was(quantizers, said):
     """ "Thanks" asks nothing of the papers: quoting "thanks to ..." from an abstract would be
     noise. The answer says how to ask, and "it" still means the paper before."""
@@ -873,7 +875,13 @@ def test_small_talk_is_told_how_to_ask_and_leaves_the_conversation_as_it_was(qua
 
 @pytest.mark.parametrize(
     "asked",
-    ["How many papers are in the collection?", "How many papers are there?", "List all papers"],
+    [
+        "How many papers are in the collection?",
+        "How many papers are there?",
+        "List all papers",
+        "What is this collection about?",
+        "Summarize the collection",
+    ],
 )
 def test_a_question_about_the_collection_itself_is_told_its_size(bridges, asked):
     """No abstract says how many papers the collection holds; its index does."""
