@@ -139,6 +139,13 @@ COLLECTION_SIZE = (
     "This collection holds {papers} papers, with {sentences} sentences in their abstracts. "
     "Ask which papers study a topic to see those on it."
 )
+# "Which one is the most recent?", "Sort them by date": after a list, that list, newest first.
+_NEWEST_OF_THEM = re.compile(
+    r"\s*(?:and\s+)?(?:(?:which|what)(?:\s+one|\s+of\s+them|\s+paper)?\s+(?:is|was|are|were)"
+    r"\s+(?:the\s+)?(?:newest|latest|most\s+recent)|(?:sort|order|rank)\s+them\s+by\s+"
+    r"(?:date|recency))(?:\s+(?:one|of\s+them|papers?))?\s*[.!?]*\s*",
+    re.I,
+)
 NEWEST_ON_A_TOPIC = (
     "Ask for the newest papers on a topic (“What are the latest papers on quantization?”): "
     "they are listed newest first, each with its date."
@@ -279,6 +286,10 @@ class Assistant:
         cited = previous.answer.referred_ids if previous else []
         context = self._positions(cited)
         listed = previous is not None and previous.answer.kind == "list"
+        if listed and previous is not None and _NEWEST_OF_THEM.fullmatch(text):
+            by_date = self._list_by_date(previous.question)
+            if by_date is not None:
+                return dataclasses.replace(by_date, text=text), context
         picked = picked_papers(text, len(cited), listed)
         several = conversation.last_citing_several() if len(cited) < 2 else None
         if picked is None and several is not None:
@@ -323,7 +334,7 @@ class Assistant:
             # (not those of a later one saying their abstracts do not answer).
             answered = conversation.last_answered()
             context = self._positions(answered.answer.cited_ids) if answered else context
-            earlier = self._read_earlier(asked, context)
+            earlier = self._read_earlier(asked, context, conversation)
             # The next papers of a list are quoted as its first ones were.
             form = earlier.form if earlier.kind == "list" else None
             question = dataclasses.replace(
@@ -452,12 +463,27 @@ class Assistant:
             return None
         return question
 
-    def _read_earlier(self, asked: Turn, cited: list[int]) -> Question:
+    def _list_by_date(self, listing: str) -> Question | None:
+        """The list question `listing`, its papers newest first; None for a list asked of "it",
+        which read again would stand for something else."""
+        earlier = self.read(listing)
+        if earlier.kind != "list" or earlier.refers_back:
+            return None
+        return dataclasses.replace(earlier, newest_first=True)
+
+    def _read_earlier(self, asked: Turn, cited: list[int], conversation: Conversation) -> Question:
         """An earlier question as it was read: with a pronoun for the papers it picked (how many
         the answer before it cited does not change the reading), or their names when its answer
         (`cited`) compared them by name. Of a question asking several things, the first: "tell
         me more" after "What does LongWriter do, and is it open source?" goes on with what it
-        does."""
+        does. "Sort them by date" is the list before it, newest first."""
+        if _NEWEST_OF_THEM.fullmatch(asked.question):
+            turns = conversation.turns
+            before = turns[: turns.index(asked)]
+            listing = next((t for t in reversed(before) if t.answer.kind == "list"), None)
+            by_date = self._list_by_date(listing.question) if listing else None
+            if by_date is not None:
+                return by_date
         question = self._parts(asked.question)[0]
         picked = picked_papers(question, count=1 << 20)
         if picked is None:

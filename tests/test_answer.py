@@ -1087,10 +1087,9 @@ def test_a_list_quotes_what_each_paper_brings_to_the_topic(tmp_path):
         ]
 
 
-def test_the_latest_papers_on_a_topic_are_listed_newest_first(tmp_path):
-    """ "What are the latest papers on X?" lists the papers on X by the dates the records give,
-    newest first (undated last), and says so; "latest" is no word they must use. Asked without
-    a topic, it says how to ask."""
+def dated_glaciers(tmp_path):
+    """An assistant over the glacier papers, two of them dated: the camera paper in 2021, the
+    seismic one in 2024."""
     dates = {"icecam": "2021-06-01", "seismic": "Mar 3, 2024"}
     corpus = tmp_path / "glaciers.jsonl"
     corpus.write_text(
@@ -1100,7 +1099,14 @@ def test_the_latest_papers_on_a_topic_are_listed_newest_first(tmp_path):
         ),
         encoding="utf-8",
     )
-    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    return Assistant(Engine.open([corpus], tmp_path / "index"))
+
+
+def test_the_latest_papers_on_a_topic_are_listed_newest_first(tmp_path):
+    """ "What are the latest papers on X?" lists the papers on X by the dates the records give,
+    newest first (undated last), and says so; "latest" is no word they must use. Asked without
+    a topic, it says how to ask."""
+    assistant = dated_glaciers(tmp_path)
     plain = ask(assistant, "Which papers study glacier calving?")
     assert plain.cited_ids == ["icecam", "seismic"]
     for question in (
@@ -1114,6 +1120,21 @@ def test_the_latest_papers_on_a_topic_are_listed_newest_first(tmp_path):
         assert {s.text for s in latest.sentences} == {s.text for s in plain.sentences}
     topicless = ask(assistant, "Which paper is the newest?")
     assert topicless.abstained and topicless.answer.startswith("Ask for the newest papers")
+
+
+@pytest.mark.parametrize("follow_up", ["Which one is the most recent?", "Sort them by date"])
+def test_a_list_asked_which_is_newest_is_listed_again_newest_first(tmp_path, follow_up):
+    """After a list, "Which one is the most recent?" is no question an abstract answers: the
+    same list comes again, newest first, and "tell me more" goes on with that list."""
+    assistant = dated_glaciers(tmp_path)
+    conversation = Conversation()
+    listed = assistant.ask("Which papers study glacier calving?", conversation)
+    assert listed.cited_ids == ["icecam", "seismic"]
+    newest = assistant.ask(follow_up, conversation)
+    assert newest.kind == "list" and newest.cited_ids == ["seismic", "icecam"]
+    assert "Newest first, by the dates the collection gives." in newest.notes
+    more = assistant.ask("tell me more", conversation)
+    assert more.abstained and more.answer.startswith("No other papers match as well")
 
 
 def test_the_latest_papers_of_an_undated_collection_say_they_have_no_dates(tmp_path):
