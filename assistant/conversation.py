@@ -112,6 +112,7 @@ ONLY_ONE_PAPER = "The previous answer lists only one paper."
 NOTHING_TO_CONTINUE = "There is no earlier answer to go on with: ask a question first."
 NOTHING_TO_REFER = "There is no earlier answer for “it” to stand for: ask about a paper first."
 NAME_ONE = "The previous answer cites {count} papers: name the one you mean."
+NAME_THE_PAPER = "Say whose abstract to show: “Show me the abstract of Splitwise”."
 NOTHING_TO_NAME = "The paper of the previous answer has no title for “it”: say what you mean."
 # A greeting, thanks or a call for help asks nothing of the papers: the answer says how to ask.
 _SMALL_TALK = re.compile(
@@ -307,6 +308,8 @@ class Assistant:
             context = self._positions([cited[n - 1] for n in picked.numbers])
             picked = self._picked_again(picked, conversation, len(cited)) or picked
             question = self._read_picked(picked, len(context), context)
+            if question.whole_abstract:
+                return self._abstract_of_previous(question, context), context
             return self._by_name(question, context), context
         asked = conversation.last_answered(asking=True)
         again = self._asked_of_another(text, conversation)
@@ -314,6 +317,8 @@ class Assistant:
             return again, context
         about = self._about_previous(text, context)
         question = about or self._by_name(self.read(text), context)
+        if question.whole_abstract and not question.named:
+            return self._abstract_of_previous(question, context), context
         if question.newest_first and not question.focus and not question.refers_back:
             return dataclasses.replace(question, said=NEWEST_ON_A_TOPIC), context
         if question.kind == "list" and question.refers_back and not question.named:
@@ -462,6 +467,16 @@ class Assistant:
         if len(found) != len(docs) or any(d not in n for d, n in zip(docs, found, strict=True)):
             return None
         return question
+
+    def _abstract_of_previous(self, question: Question, context: list[int]) -> Question:
+        """ "Show me the full abstract" names no paper: it asks for that of the previous
+        answer's paper, when it cited one (or versions of one)."""
+        papers = {min(self.engine.papers.versions(doc)) for doc in context}
+        if not context:
+            return dataclasses.replace(question, said=NAME_THE_PAPER)
+        if len(papers) > 1:
+            return dataclasses.replace(question, said=NO_SUCH_PAPER.format(count=len(papers)))
+        return dataclasses.replace(question, refers_back=True)
 
     def _list_by_date(self, listing: str) -> Question | None:
         """The list question `listing`, its papers newest first; None for a list asked of "it",

@@ -792,6 +792,36 @@ def test_it_after_an_untitled_paper_is_what_the_question_asked_of_it(tmp_path):
     assert [c.doc_id for c in others.citations] == ["s2"]
 
 
+def test_the_whole_abstract_is_shown_when_asked_for(seeds_engine, seeds_assistant, bridges):
+    """ "Show me the abstract of Splitwise" quotes every sentence of it, in its order; "show me
+    the full abstract" does so for the previous answer's paper; after a list it asks which one,
+    and "the second one" picks it; with no paper in view it says how to ask."""
+    doc = next(
+        d
+        for d in range(len(seeds_engine.papers))
+        if seeds_engine.papers.title(d).startswith("Splitwise")
+    )
+    abstract = seeds_engine.papers.abstract(doc)
+    whole = [abstract[s.start : s.end] for s in seeds_engine.sentences(doc)]
+    named = seeds_assistant.ask("Show me the abstract of Splitwise", Conversation())
+    assert [s.text for s in named.sentences] == whole
+    assert [s.sentence_index for s in named.sentences] == list(range(len(whole)))
+    assert [c.title for c in named.citations] == [seeds_engine.papers.title(doc)]
+    conversation = Conversation()
+    seeds_assistant.ask("What is Splitwise?", conversation)
+    after = seeds_assistant.ask("Show me the full abstract", conversation)
+    assert [s.text for s in after.sentences] == whole
+    conversation = Conversation()
+    listed = bridges.ask("Which papers are about bridges?", conversation)
+    assert len(listed.cited_ids) == 3
+    which = bridges.ask("show me the abstract", conversation)
+    assert which.abstained and which.answer.startswith("The previous answer cites 3 papers")
+    second = bridges.ask("Show me the abstract of the second one", conversation)
+    assert second.cited_ids == [listed.cited_ids[1]] and len(second.sentences) == 4
+    alone = bridges.ask("Show me the full abstract", Conversation())
+    assert alone.abstained and alone.answer.startswith("Say whose abstract to show")
+
+
 def test_untitled_papers_compared_are_told_apart_by_their_citations(tmp_path):
     """Untitled papers have no name to label their lines with: each line is the quote and its
     citation number, not "(untitled)" and the abstract's opening words."""

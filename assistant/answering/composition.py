@@ -48,6 +48,7 @@ NO_DATES = (
     "The records give these papers no dates that can be put in order: they are in order of "
     "relevance."
 )
+VERSION_SHOWN = "“{title}” has {count} versions in this collection: this is one of them."
 NO_MORE_PAPERS = "No other papers match as well: the list so far holds them all."
 NOTHING_MORE = "The abstracts cited say nothing more on this."
 NO_OTHER_PAPERS = "No other paper in this collection matches this question."
@@ -362,6 +363,8 @@ class Composer:
         q = self.question
         if q.said:
             return abstention(self.engine, q, [], 0.0, said=q.said)
+        if q.whole_abstract and self.pointed():
+            return self.whole_abstract(self.pointed()[0])
         each = self.asked_of_each()
         if each:
             return self.compose_each(each)
@@ -429,6 +432,18 @@ class Composer:
         answer = self.finish(choices, notes, trigger.confidence, lines, lead)
         answer.matched_papers = matched
         return answer
+
+    def whole_abstract(self, doc: int) -> Answer:
+        """Every sentence of the paper's abstract, in its order, each with its citation."""
+        papers = self.engine.papers
+        abstract = papers.abstract(doc)
+        choices = [
+            Choice(doc, i, abstract[span.start : span.end], 0.0, frozenset())
+            for i, span in enumerate(self.engine.sentences(doc))
+        ]
+        versions = papers.versions(doc)
+        notes = [VERSION_SHOWN.format(title=papers.heading(doc), count=len(versions))]
+        return assemble(self.engine, self.question, choices, notes[: len(versions) > 1], 1.0, False)
 
     def compose_each(self, papers: list[PaperCandidate]) -> Answer:
         """The answer to a question asked of each of several papers: the best sentence of each

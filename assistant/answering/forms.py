@@ -89,6 +89,13 @@ COMPARE = re.compile(
     r"\bcompar(e|ed|ing|ison)\b|\bversus\b|\bvs\.?\s|\bdiffer(s|ence|ences)?\b|\bcontrast\b",
     re.I,
 )
+# "Show me the abstract of X", "the full abstract": every sentence of it, in its order.
+_WHOLE_ABSTRACT = re.compile(
+    r"^\s*(?:please\s+)?(?:show|give|print|display|quote|read)(?:\s+me)?\s+(?:the\s+|its\s+)?"
+    r"(?:full\s+|whole\s+|entire\s+|complete\s+)?abstract\b"
+    r"|\b(?:full|whole|entire|complete)\s+abstract\b",
+    re.I,
+)
 # "Tell me more about it", "Say more about the first one": what has not been quoted yet.
 _MORE_ABOUT = re.compile(r"^\s*(tell me|say|give me)( a (bit|little))? more (about|on)\b", re.I)
 _MORE = re.compile(
@@ -416,6 +423,11 @@ def with_referent(text: str, words: str) -> str:
         return f"{words}'s" if possessive else words
 
     return _BACK_REFERENCE.sub(replaced, text)
+
+
+def asks_for_whole_abstract(text: str) -> bool:
+    """Whether the question asks for a paper's whole abstract ("Show me the abstract of X")."""
+    return bool(_WHOLE_ABSTRACT.search(without_opening(text)))
 
 
 def asks_for_more(text: str) -> bool:

@@ -17,6 +17,7 @@ from assistant.answering.forms import (
     Kind,
     asks_for_more,
     asks_for_others,
+    asks_for_whole_abstract,
     counts_papers,
     form_of_each,
     form_words,
@@ -136,6 +137,8 @@ class Question:
     ranks_papers: bool = False
     # "What are the latest papers on X?": a list of papers on X, the newest first.
     newest_first: bool = False
+    # "Show me the abstract of X": every sentence of the abstract, in its order.
+    whole_abstract: bool = False
 
     @property
     def skips_shown(self) -> bool:
@@ -312,6 +315,7 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
         besides=besides if kind == "list" else frozenset(),
         ranks_papers=form.ranks_papers,
         newest_first=form.newest_first and kind == "list",
+        whole_abstract=asks_for_whole_abstract(text),
     )
 
 
