@@ -288,7 +288,7 @@ class Assistant:
         context = self._positions(cited)
         listed = previous is not None and previous.answer.kind == "list"
         if listed and previous is not None and _NEWEST_OF_THEM.fullmatch(text):
-            by_date = self._list_by_date(previous.question)
+            by_date = self._list_by_date(conversation, previous)
             if by_date is not None:
                 return dataclasses.replace(by_date, text=text), context
         picked = picked_papers(text, len(cited), listed)
@@ -471,20 +471,28 @@ class Assistant:
     def _abstract_of_previous(self, question: Question, context: list[int]) -> Question:
         """ "Show me the full abstract" names no paper: it asks for that of the previous
         answer's paper, when it cited one (or versions of one)."""
-        papers = {min(self.engine.papers.versions(doc)) for doc in context}
         if not context:
             return dataclasses.replace(question, said=NAME_THE_PAPER)
+        papers = {min(self.engine.papers.versions(doc)) for doc in context}
         if len(papers) > 1:
             return dataclasses.replace(question, said=NO_SUCH_PAPER.format(count=len(papers)))
         return dataclasses.replace(question, refers_back=True)
 
-    def _list_by_date(self, listing: str) -> Question | None:
-        """The list question `listing`, its papers newest first; None for a list asked of "it",
-        which read again would stand for something else."""
-        earlier = self.read(listing)
-        if earlier.kind != "list" or earlier.refers_back:
-            return None
-        return dataclasses.replace(earlier, newest_first=True)
+    def _list_by_date(self, conversation: Conversation, turn: Turn) -> Question | None:
+        """The list question of `turn`, or the one a turn sorting a list ("Sort them by date")
+        sorted, its papers newest first; None for a list asked of "it", which read again would
+        stand for something else."""
+        upto = next(i for i, t in enumerate(conversation.turns) if t is turn)
+        for earlier_turn in reversed(conversation.turns[: upto + 1]):
+            if earlier_turn.answer.kind != "list" or _NEWEST_OF_THEM.fullmatch(
+                earlier_turn.question
+            ):
+                continue
+            earlier = self.read(earlier_turn.question)
+            if earlier.kind != "list" or earlier.refers_back:
+                return None
+            return dataclasses.replace(earlier, newest_first=True)
+        return None
 
     def _read_earlier(self, asked: Turn, cited: list[int], conversation: Conversation) -> Question:
         """An earlier question as it was read: with a pronoun for the papers it picked (how many
@@ -493,10 +501,7 @@ class Assistant:
         me more" after "What does LongWriter do, and is it open source?" goes on with what it
         does. "Sort them by date" is the list before it, newest first."""
         if _NEWEST_OF_THEM.fullmatch(asked.question):
-            turns = conversation.turns
-            before = turns[: turns.index(asked)]
-            listing = next((t for t in reversed(before) if t.answer.kind == "list"), None)
-            by_date = self._list_by_date(listing.question) if listing else None
+            by_date = self._list_by_date(conversation, asked)
             if by_date is not None:
                 return by_date
         question = self._parts(asked.question)[0]
