@@ -113,6 +113,13 @@ def key_hash(key: str) -> int:
     return int.from_bytes(digest, "little") >> 1 or 1
 
 
+def _number_as_text(value: Any) -> Any:
+    """A whole number where text is expected (an id 44, a year 2021) is read as its digits."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
 class JsonRecord(BaseModel):
     """The accepted shape of a JSON record; arXiv metadata snapshot records fit as they are."""
 
@@ -144,15 +151,12 @@ class JsonRecord(BaseModel):
     @classmethod
     def _year_as_text(cls, value: Any) -> Any:
         """A year given as a number ("year": 2021) is the date 2021."""
-        if isinstance(value, int) and not isinstance(value, bool):
-            return str(value)
-        return value
+        return _number_as_text(value)
 
     @field_validator("id", mode="before")
     @classmethod
     def _single_line(cls, value: Any) -> Any:
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
+        value = _number_as_text(value)
         if not isinstance(value, str):
             return value  # the type error is the field's own
         own_id = value.strip()

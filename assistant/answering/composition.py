@@ -441,9 +441,9 @@ class Composer:
             Choice(doc, i, abstract[span.start : span.end], 0.0, frozenset())
             for i, span in enumerate(self.engine.sentences(doc))
         ]
-        versions = papers.versions(doc)
-        notes = [VERSION_SHOWN.format(title=papers.heading(doc), count=len(versions))]
-        return assemble(self.engine, self.question, choices, notes[: len(versions) > 1], 1.0, False)
+        count = len(papers.versions(doc))
+        notes = [VERSION_SHOWN.format(title=papers.heading(doc), count=count)] if count > 1 else []
+        return assemble(self.engine, self.question, choices, notes, 1.0, False)
 
     def compose_each(self, papers: list[PaperCandidate]) -> Answer:
         """The answer to a question asked of each of several papers: the best sentence of each

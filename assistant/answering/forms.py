@@ -433,7 +433,8 @@ def asks_for_whole_abstract(text: str) -> bool:
 def asks_for_more(text: str) -> bool:
     """Whether the question asks for more than the conversation has quoted ("tell me more",
     "tell me more about the first one")."""
-    return bool(_MORE.match(without_opening(text)) or _MORE_ABOUT.match(without_opening(text)))
+    asked = without_opening(text)
+    return bool(_MORE.match(asked) or _MORE_ABOUT.match(asked))
 
 
 def without_opening(text: str) -> str:
