@@ -822,6 +822,18 @@ def test_the_whole_abstract_is_shown_when_asked_for(seeds_engine, seeds_assistan
     assert alone.abstained and alone.answer.startswith("Say whose abstract to show")
 
 
+def test_which_one_is_faster_after_a_comparison_quotes_each_papers_ratio(seeds_assistant):
+    """Speed is given relative to something: each paper compared is quoted where it gives its
+    own ratio, FineQuant's "3.65 times higher throughput" though it never says "faster"."""
+    conversation = Conversation()
+    seeds_assistant.ask("Compare EasyQuant and FineQuant", conversation)
+    faster = seeds_assistant.ask("Which one is faster?", conversation)
+    assert faster.kind == "compare"
+    quoted = {s.title.split(":")[0]: s.text for s in faster.sentences}
+    assert "10 times faster" in quoted["EasyQuant"]
+    assert "3.65 times higher throughput" in quoted["FineQuant"]
+
+
 def test_untitled_papers_compared_are_told_apart_by_their_citations(tmp_path):
     """Untitled papers have no name to label their lines with: each line is the quote and its
     citation number, not "(untitled)" and the abstract's opening words."""

@@ -426,10 +426,14 @@ def test_which_one_asked_of_the_previous_papers_is_no_word_of_the_subject(
     seeds_engine, seeds_assistant
 ):
     """ "Which one is faster?" after a list asks which of those papers; "one" is the pronoun's,
-    not a word an abstract must use ("Two are better than one" would match it)."""
+    not a word an abstract must use ("Two are better than one" would match it), and "faster" is
+    the question's form: each paper's own ratio answers it ("3.65 times higher throughput")."""
     q = read(seeds_engine, seeds_assistant, "Which one is faster?")
     assert q.refers_back
-    assert [c.word for c in q.concepts] == ["faster"]
+    assert [c.word for c in q.concepts] == []
+    assert q.form == "ratio"
+    larger = read(seeds_engine, seeds_assistant, "Which one is larger?")
+    assert larger.form == "quantity" and larger.concepts == []
 
 
 @pytest.mark.parametrize(

@@ -162,6 +162,13 @@ _COMPARATIVES = (
     "more|less|fewer|better|worse|greater|larger|bigger|smaller|faster|slower|quicker|higher|"
     "lower|longer|shorter|cheaper|deeper|wider|heavier|lighter|stronger|weaker|older|earlier|later"
 )
+# "Which one is faster?": the measure in the comparative, which each paper compared answers with
+# its own ratio ("3.65 times higher throughput").
+_COMPARATIVE_MEASURE = re.compile(
+    rf"^\s*which\b[^?]*?\b(?:is|are|was|were|runs?)\s+(?P<measure>{_COMPARATIVES})\s*[?.!]*\s*$",
+    re.I,
+)
+_RELATIVE = frozenset({"faster", "slower", "quicker", "cheaper"})
 _RATIO_ASKED = re.compile(
     rf"\bhow (much|many times) ({_COMPARATIVES})\b|\bspeed-?ups?\b"
     r"|\brelative (improvement|gain|reduction|increase|decrease)s?\b",
@@ -327,7 +334,11 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
     attribute = _ATTRIBUTE.match(text[opening:])
     asked_span = attribute or _ASKED.match(text[opening:])
     asked_range = range(*_shifted(asked_span, "asked", opening))
-    measure = _MEASURE.match(text[opening:]) or _SUPERLATIVE_MEASURE.search(text[opening:])
+    measure = (
+        _MEASURE.match(text[opening:])
+        or _SUPERLATIVE_MEASURE.search(text[opening:])
+        or _COMPARATIVE_MEASURE.match(text[opening:])
+    )
     measure_range = range(*_shifted(measure, "measure", opening))
     if _measures(attribute):
         # "What is the height of X?" asks a measure of X, as "How tall is X?" does.
@@ -589,7 +600,11 @@ def sentence_form(text: str) -> Kind:
     definition = bool(_DEFINITION.search(text)) and not _ATTRIBUTE.search(text)
     if _YESNO.search(text) and not definition:
         return "yesno"
-    if _QUANTITY.search(text) or _SUPERLATIVE_MEASURE.search(text):
+    if (
+        _QUANTITY.search(text)
+        or _SUPERLATIVE_MEASURE.search(text)
+        or _COMPARATIVE_MEASURE.match(text)
+    ):
         return _quantity(text)
     if definition:
         return "definition"
@@ -605,8 +620,12 @@ def sentence_form(text: str) -> Kind:
 
 
 def _quantity(text: str) -> Kind:
-    """A ratio when the question asks how many times more or less, any quantity otherwise."""
-    return "ratio" if _RATIO_ASKED.search(text) else "quantity"
+    """A ratio when the question asks how many times more or less, or which is faster or
+    cheaper (speed and cost are given relative to something: "10 times faster", "3.65 times
+    higher throughput", "40% lower cost"); any quantity otherwise ("which is larger": 7B)."""
+    comparative = _COMPARATIVE_MEASURE.match(text)
+    relative = comparative is not None and comparative["measure"].casefold() in _RELATIVE
+    return "ratio" if _RATIO_ASKED.search(text) or relative else "quantity"
 
 
 def _measures(attribute: re.Match[str] | None) -> bool:
