@@ -1,6 +1,7 @@
 """Dates as records give them ("Mar 14", "2023-05-01", "5 Apr 2007", "Thu, 5 Apr 2007 17:03:12
 GMT"), read into keys that put them in order. A date without a year ("Mar 14", as papers-listing
-pages give it) orders by month and day, before any date with a year."""
+pages give it) orders by month and day, before any date with a year. A date a question names
+("from 2023", "since June 2021") is a period: a record's date falls in it, or before or after it."""
 
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ _FORMS = [
     re.compile(rf"(?:[A-Za-z]{{3}},\s*)?(?P<day>\d{{1,2}})\s+{_MONTH}(?:\s+(?P<year>\d{{4}}))?"),
     # April 2007
     re.compile(rf"{_MONTH}\s+(?P<year>\d{{4}})"),
+    # April, alone
+    re.compile(rf"{_MONTH}\s*$"),
 ]
 
 DateKey = tuple[int, int, int]
@@ -64,3 +67,22 @@ def date_key(text: str | None) -> DateKey | None:
             continue
         return int(parts.get("year") or 0), month, day
     return None
+
+
+def within(date: DateKey, asked: DateKey) -> bool:
+    """Whether a date falls in the period a date asked for spans: its year, month and day, as
+    far as it gives them. A record without a year falls in no year asked for."""
+    return all(want == 0 or part == want for part, want in zip(date, asked, strict=True))
+
+
+def compared(date: DateKey, asked: DateKey) -> int | None:
+    """-1, 0 or 1 as the date falls before, in or after the period asked for; None when only
+    one of them gives a year, which leaves the two out of order."""
+    if (date[0] == 0) != (asked[0] == 0):
+        return None
+    # The date is read to the precision asked for: "after 2023" is any year after 2023.
+    cut = tuple(
+        part if want or i == 0 else 0
+        for i, (part, want) in enumerate(zip(date, asked, strict=True))
+    )
+    return (cut > asked) - (cut < asked)

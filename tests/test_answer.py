@@ -1137,6 +1137,34 @@ def test_a_list_asked_which_is_newest_is_listed_again_newest_first(tmp_path, fol
     assert more.abstained and more.answer.startswith("No other papers match as well")
 
 
+@pytest.mark.parametrize(
+    ("question", "cited", "period"),
+    [
+        ("Which papers from 2024 study glacier calving?", ["seismic"], "2024"),
+        ("Which papers on glacier calving were published before 2022?", ["icecam"], "before 2022"),
+        ("Which papers since June 2021 study glacier calving?", ["icecam", "seismic"], None),
+        ("Which papers from Mar 3, 2024 study glacier calving?", ["seismic"], "Mar 3, 2024"),
+    ],
+)
+def test_a_list_from_a_date_holds_the_papers_dated_so(tmp_path, question, cited, period):
+    """ "Which papers from 2024 study X?" lists the papers on X whose records are dated in 2024
+    (or since, after, before a date), and says so; the date is no word the papers must use."""
+    assistant = dated_glaciers(tmp_path)
+    answer = ask(assistant, question)
+    assert answer.kind == "list" and answer.cited_ids == cited
+    expected = f"Only papers whose records are dated {period or 'since June 2021'}."
+    assert expected in answer.notes
+
+
+def test_a_list_from_a_date_no_paper_has_says_so(tmp_path):
+    assistant = dated_glaciers(tmp_path)
+    none = ask(assistant, "Which papers from 2019 study glacier calving?")
+    assert none.abstained
+    assert none.answer == "No paper on this in the collection has a record dated 2019."
+    topicless = ask(assistant, "Which papers are from 2024?")
+    assert topicless.abstained and topicless.answer.startswith("Ask for the papers on a topic")
+
+
 def test_the_latest_papers_of_an_undated_collection_say_they_have_no_dates(tmp_path):
     corpus = small_collection(tmp_path, "glaciers", GLACIERS)
     assistant = Assistant(Engine.open([corpus], tmp_path / "index"))

@@ -23,7 +23,7 @@ from assistant.answering.triggering import (
 )
 from assistant.answering.weights import FittedWeights
 from assistant.paths import display_path
-from retrieval.dates import DateKey, date_key
+from retrieval.dates import DateKey, compared, date_key, within
 from retrieval.engine import Engine
 from retrieval.names import system_name
 
@@ -49,6 +49,8 @@ NO_DATES = (
     "relevance."
 )
 VERSION_SHOWN = "“{title}” has {count} versions in this collection: this is one of them."
+DATED_AS_ASKED = "Only papers whose records are dated {period}."
+NONE_DATED = "No paper on this in the collection has a record dated {period}."
 NO_MORE_PAPERS = "No other papers match as well: the list so far holds them all."
 NOTHING_MORE = "The abstracts cited say nothing more on this."
 NO_OTHER_PAPERS = "No other paper in this collection matches this question."
@@ -257,6 +259,8 @@ class Composer:
         if self.question.ranks_papers:
             # Papers giving no figure for what is counted cannot be ranked by it.
             qualifying = [p for p in qualifying if self._gives_figure(p)]
+        if self.question.dated:
+            qualifying = [p for p in qualifying if self.dated_as_asked(p.doc)]
         if self.question.newest_first:
             # Undated papers come last; papers of one date stay in the order of relevance.
             qualifying.sort(key=lambda p: self.newest_date(p.doc) or (-1, 0, 0), reverse=True)
@@ -270,6 +274,26 @@ class Composer:
             if best is not None and not any(_similar(best, c) for c in chosen):
                 chosen.append(best)
         return chosen, len(qualifying)
+
+    def dated_as_asked(self, doc: int) -> bool:
+        """Whether a version of the paper is dated in (or since, after, before) the period the
+        question names ("from March 14"), by the date its record gives."""
+        assert self.question.dated is not None
+        relation, _, asked = self.question.dated
+        papers = self.engine.papers
+        for version in papers.versions(doc):
+            date = date_key(papers.dates.optional(version))
+            if date is None:
+                continue
+            if relation in ("since", "after", "before"):
+                order = compared(date, asked)
+                if order is not None and {"since": order >= 0, "after": order > 0}.get(
+                    relation, order < 0
+                ):
+                    return True
+            elif within(date, asked):
+                return True
+        return False
 
     def newest_date(self, doc: int) -> DateKey | None:
         """The latest date any version of the paper gives."""
@@ -410,6 +434,9 @@ class Composer:
         else:
             choices = self.best_sentences(lead.doc, shown if q.skips_shown else set())
         if not choices:
+            if q.dated and not exhausted:
+                said = NONE_DATED.format(period=_period(q.dated))
+                return abstention(self.engine, q, [], trigger.confidence, said=said)
             if q.besides and not exhausted:
                 closest = self.closest()
                 return abstention(self.engine, q, closest, trigger.confidence, said=NO_OTHER_PAPERS)
@@ -425,6 +452,8 @@ class Composer:
             notes.append(f"{count} {'paper matches' if count == 1 else 'papers match'} closely.")
         if q.ranks_papers and len(choices) > 1:
             notes.append(RANKED_BY_READER)
+        if q.dated and q.kind in ("list", "more"):
+            notes.append(DATED_AS_ASKED.format(period=_period(q.dated)))
         if q.newest_first and q.kind in ("list", "more"):
             dated = any(self.newest_date(c.doc) for c in choices)
             notes.append(NEWEST_FIRST if dated else NO_DATES)
@@ -655,6 +684,12 @@ def version_label(engine: Engine, doc: int) -> str | None:
 def _missing_entities(question: Question, paper: PaperCandidate) -> list[str]:
     """The question's name-like words that the paper never mentions."""
     return [c.word for c in question.concepts if c.entity and not c.in_terms(paper.terms)]
+
+
+def _period(dated: tuple[str, str, DateKey]) -> str:
+    """ "Mar 14" for a question asking "from Mar 14", "since 2022" for one asking so."""
+    relation, written, _ = dated
+    return f"{relation} {written}" if relation in ("since", "after", "before") else written
 
 
 def _labelled(choice: Choice, label: str | None) -> Choice:

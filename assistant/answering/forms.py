@@ -72,6 +72,19 @@ _NEWEST = re.compile(
     r"|\b(?P<published>(?:most )?recently published|published (?:most )?recently)\b",
     re.I,
 )
+# "Which papers from March 14 study X?", "papers on X published in 2023", "since 2022": papers on
+# X whose records give a date in (or after, or before) the period named.
+_MONTH_NAME = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DATED = re.compile(
+    r"\b(?:(?:were|was|are|is)\s+)?(?:published\s+)?"
+    r"(?P<relation>from|in|on|dated|since|after|before)\s+(?P<date>"
+    rf"{_MONTH_NAME}\s+\d{{1,2}}(?:,?\s+\d{{4}})?(?!\d)|\d{{1,2}}\s+{_MONTH_NAME}(?:\s+\d{{4}})?"
+    rf"|{_MONTH_NAME}\s+\d{{4}}|{_MONTH_NAME}(?![\w.])|\d{{4}}(?:-\d{{1,2}}(?:-\d{{1,2}})?)?(?!\d))",
+    re.I,
+)
 # "Is there a paper on X?", "Are there any studies of X?": the papers answer it, as they answer
 # "Which papers study X?".
 _THERE_PAPERS = re.compile(
@@ -324,6 +337,7 @@ class FormWords:
     measure: range  # the measure a "how tall" question asks for
     ranks_papers: bool  # "Which model has the most parameters?"
     newest_first: bool  # "What are the latest papers on X?"
+    dated: tuple[str, str] | None  # "from March 14": the relation and the date as written
 
 
 def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> FormWords:
@@ -372,6 +386,10 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
     newest = _NEWEST.search(text)
     for part in ("recency", "last", "published") if newest else ():
         said.update(range(*_shifted(newest, part if newest[part] else None, 0)))
+    dated = _DATED.search(text) if kind == "list" else None
+    if dated is not None:
+        # The date is what the records give, not a word the abstracts must use.
+        said.update(range(*dated.span()))
     if kind == "pointer" and (names_work or refers_back):
         # "Is the LongWriter code available?", "Do they release code?": the words asking where
         # the code is are the form of the question, which a link answers, not its subject.
@@ -393,6 +411,7 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
         measure_range,
         ranking is not None,
         newest is not None,
+        (dated["relation"].casefold(), dated["date"]) if dated else None,
     )
 
 

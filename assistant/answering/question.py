@@ -30,6 +30,7 @@ from assistant.answering.glossary import Glossary
 from assistant.answering.naming import NamedPaper, NameIndex, looks_like_name, named_papers
 from assistant.answering.spelling import corrected_term
 from retrieval.analysis import TOKEN_PATTERN
+from retrieval.dates import DateKey, date_key
 
 if TYPE_CHECKING:
     from retrieval.engine import Engine
@@ -139,6 +140,9 @@ class Question:
     newest_first: bool = False
     # "Show me the abstract of X": every sentence of the abstract, in its order.
     whole_abstract: bool = False
+    # "Which papers from March 14 study X?": the relation ("from", "since", "before"), the date
+    # as written, and the period it names.
+    dated: tuple[str, str, DateKey] | None = None
 
     @property
     def skips_shown(self) -> bool:
@@ -316,6 +320,7 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
         ranks_papers=form.ranks_papers,
         newest_first=form.newest_first and kind == "list",
         whole_abstract=asks_for_whole_abstract(text),
+        dated=_dated(form.dated),
     )
 
 
@@ -350,6 +355,11 @@ def _name_concept(engine: Engine, paper: NamedPaper) -> tuple[Concept | None, li
             paper.canonical, -1, words if all(w >= 0 for w in words) else (), True, names_paper=True
         )
     return concept, ids
+
+
+def _dated(dated: tuple[str, str] | None) -> tuple[str, str, DateKey] | None:
+    key = date_key(dated[1]) if dated else None
+    return None if dated is None or key is None else (dated[0], dated[1], key)
 
 
 def focus_shares(engine: Engine, concepts: list[Concept]) -> list[Focus]:

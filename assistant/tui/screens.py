@@ -176,9 +176,9 @@ puts forward its own work on X;
 *how many papers ...?* also says how many match; *which model has the most parameters?* and
 *which paper has the largest model?* quote each paper's own figure, since no abstract ranks the
 others; *what are the latest papers on X?* lists them newest first (after a list, *sort them
-by date*). Several things asked of one paper (*what is X and how much faster is it?*) are
-answered one after the other. *Show me the abstract of X* (or *the full abstract* after an
-answer) quotes all of it.
+by date*), and *which papers from 2023 study X?* only those dated so. Several things asked
+of one paper (*what is X and how much faster is it?*) are answered one after the other. *Show
+me the abstract of X* (or *the full abstract* after an answer) quotes all of it.
 
 Follow-up questions may say *it*, *they* or *this paper* for the papers of the last answer
 (also when it said their abstracts do not answer), pick among them by number (*the second
