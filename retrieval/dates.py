@@ -86,3 +86,16 @@ def compared(date: DateKey, asked: DateKey) -> int | None:
         for i, (part, want) in enumerate(zip(date, asked, strict=True))
     )
     return (cut > asked) - (cut < asked)
+
+
+def dated_as(date: DateKey, relation: str, asked: DateKey) -> bool:
+    """Whether a date is "from" (or "in", "on"), "since", "after" or "before" the period
+    asked for."""
+    if relation not in ("since", "after", "before"):
+        return within(date, asked)
+    order = compared(date, asked)
+    if order is None:
+        return False
+    if relation == "since":
+        return order >= 0
+    return order > 0 if relation == "after" else order < 0

@@ -2,7 +2,7 @@
 
 import pytest
 
-from retrieval.dates import compared, date_key, within
+from retrieval.dates import compared, date_key, dated_as, within
 
 
 @pytest.mark.parametrize(
@@ -47,3 +47,11 @@ def test_dates_compare_to_the_precision_asked_and_only_when_both_have_years_or_n
     assert compared((2022, 2, 1), (2023, 0, 0)) == -1
     assert compared((0, 3, 14), (0, 3, 11)) == 1
     assert compared((0, 3, 14), (2023, 0, 0)) is None
+
+
+def test_a_date_is_from_since_after_or_before_a_period():
+    assert dated_as((2023, 5, 1), "from", (2023, 0, 0))
+    assert dated_as((2023, 5, 1), "since", (2023, 0, 0))
+    assert not dated_as((2023, 5, 1), "after", (2023, 0, 0))
+    assert dated_as((2022, 5, 1), "before", (2023, 0, 0))
+    assert not dated_as((0, 3, 14), "before", (2023, 0, 0))

@@ -23,7 +23,7 @@ from assistant.answering.triggering import (
 )
 from assistant.answering.weights import FittedWeights
 from assistant.paths import display_path
-from retrieval.dates import DateKey, compared, date_key, within
+from retrieval.dates import DateKey, date_key, dated_as
 from retrieval.engine import Engine
 from retrieval.names import system_name
 
@@ -281,19 +281,8 @@ class Composer:
         assert self.question.dated is not None
         relation, _, asked = self.question.dated
         papers = self.engine.papers
-        for version in papers.versions(doc):
-            date = date_key(papers.dates.optional(version))
-            if date is None:
-                continue
-            if relation in ("since", "after", "before"):
-                order = compared(date, asked)
-                if order is not None and {"since": order >= 0, "after": order > 0}.get(
-                    relation, order < 0
-                ):
-                    return True
-            elif within(date, asked):
-                return True
-        return False
+        dates = (date_key(papers.dates.optional(v)) for v in papers.versions(doc))
+        return any(date is not None and dated_as(date, relation, asked) for date in dates)
 
     def newest_date(self, doc: int) -> DateKey | None:
         """The latest date any version of the paper gives."""
