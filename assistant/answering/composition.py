@@ -348,8 +348,8 @@ class Composer:
                 if (
                     theirs
                     and not _similar(theirs[0], choice)
-                    and self.question.covered(theirs[0].terms)
-                    >= self.question.covered(choice.terms)
+                    and self.question.coverage(theirs[0].terms)
+                    >= self.question.coverage(choice.terms)
                 ):
                     out.insert(out.index(choice) + 1, _labelled(theirs[0], choice.label))
                     cited.add(other)

@@ -150,10 +150,6 @@ class Question:
         me more", "tell me more about the first one"."""
         return self.kind == "more" or asks_for_more(self.text)
 
-    def covered(self, terms: frozenset[int]) -> float:
-        """The share of the focus that a text with these terms speaks to."""
-        return sum(f.share * f.credit(terms) for f in self.focus)
-
     @property
     def counted(self) -> list[Focus]:
         """What a question asking for a quantity counts ("how many GPUs"), by its focus. One
