@@ -834,6 +834,36 @@ def test_which_one_is_faster_after_a_comparison_quotes_each_papers_ratio(seeds_a
     assert "3.65 times higher throughput" in quoted["FineQuant"]
 
 
+def test_a_comparative_after_a_comparison_quotes_each_papers_figure_and_keeps_both(tmp_path):
+    """ "Which one needs fewer GPUs?" quotes the paper giving its GPU figure, not the other's
+    "fewer than 1%"; the paper that does not say is still one of "them" afterwards."""
+    records = [
+        (
+            "a",
+            "Alpha: fast training",
+            "We present Alpha. Alpha trains on 8 GPUs in two days. "
+            "Fewer than 1% of its weights change.",
+        ),
+        (
+            "b",
+            "Beta: cheap serving",
+            "We present Beta, a serving system for chat models. "
+            "Beta cuts latency for long prompts.",
+        ),
+        ("c", "Gamma: unrelated", "We study rivers and their floods in spring."),
+    ]
+    assistant = Assistant(Engine.open([small_collection(tmp_path, "cmp", records)], tmp_path / "i"))
+    conversation = Conversation()
+    assistant.ask("Compare Alpha and Beta", conversation)
+    fewer = assistant.ask("Which one needs fewer GPUs?", conversation)
+    assert fewer.kind == "compare"
+    assert [s.text for s in fewer.sentences] == ["Alpha trains on 8 GPUs in two days."]
+    assert any("Beta: cheap serving" in note for note in fewer.notes)
+    after = assistant.ask("Which one is faster?", conversation)
+    assert after.kind == "compare"
+    assert {s.doc_id for s in after.sentences} | set(after.about) == {"a", "b"}
+
+
 def test_untitled_papers_compared_are_told_apart_by_their_citations(tmp_path):
     """Untitled papers have no name to label their lines with: each line is the quote and its
     citation number, not "(untitled)" and the abstract's opening words."""

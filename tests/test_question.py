@@ -436,6 +436,23 @@ def test_which_one_asked_of_the_previous_papers_is_no_word_of_the_subject(
     assert larger.form == "quantity" and larger.concepts == []
 
 
+def test_a_comparative_asked_of_the_papers_given_is_the_form_and_its_noun_what_is_measured(
+    seeds_engine, seeds_assistant
+):
+    """ "Which one uses less memory?" asks each paper given for its figure on memory: "less" is
+    no word its abstract must use ("less than 1%" of the outliers). Asked of the collection, or
+    the comparative stays a word of the question."""
+    memory = read(seeds_engine, seeds_assistant, "Which one uses less memory?")
+    assert memory.refers_back and memory.form == "quantity"
+    assert "less" not in [c.word for c in memory.concepts]
+    assert [memory.focus[i].concept.word for i in memory.asked] == ["memory"]
+    gpus = read(seeds_engine, seeds_assistant, "Which of them needs fewer GPUs on average?")
+    assert [gpus.focus[i].concept.word for i in gpus.asked] == ["GPUs"]
+    assert "fewer" not in [c.word for c in gpus.concepts]
+    collection = read(seeds_engine, seeds_assistant, "Which paper uses less memory?")
+    assert "less" in [c.word for c in collection.concepts]
+
+
 @pytest.mark.parametrize(
     ("text", "ranks", "counted"),
     [

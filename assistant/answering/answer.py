@@ -57,9 +57,9 @@ class Answer(BaseModel):
 
     @property
     def referred_ids(self) -> list[str]:
-        """The papers "it" and "they" mean after this answer: those it cites, or those whose
-        abstracts it says do not answer."""
-        return self.cited_ids or self.about
+        """The papers "it" and "they" mean after this answer: those it cites, then those whose
+        abstracts it says do not answer (a comparison can do both)."""
+        return list(dict.fromkeys(self.cited_ids + self.about))
 
 
 def joined(question: str, parts: list[Answer]) -> Answer:

@@ -400,10 +400,15 @@ class Composer:
         if not trigger.answer:
             if continues_list:
                 return abstention(self.engine, q, [], trigger.confidence, said=NO_MORE_PAPERS)
+            if q.kind == "compare":
+                compared = self.compared()
+                said = NONE_COMPARED.format(count=len(compared))
+                return abstention(self.engine, q, compared, trigger.confidence, compared, said)
             about = [lead.doc] if lead.doc in self.pointed() else []
             return abstention(self.engine, q, self.closest(lead), trigger.confidence, about)
         matched = None
         notes: list[str] = []
+        silent: list[int] = []
         if q.kind == "list" or continues_list:
             choices, qualifying = self.list_choices(listed)
             if qualifying > len(listed) + len(choices):
@@ -449,6 +454,8 @@ class Composer:
         lines = q.kind in ("list", "compare") or q.continues in ("list", "compare")
         answer = self.finish(choices, notes, trigger.confidence, lines, lead)
         answer.matched_papers = matched
+        # A paper compared that does not say is still one of "them" in the next question.
+        answer.about = [self.engine.papers.ids[d] for d in silent]
         return answer
 
     def whole_abstract(self, doc: int) -> Answer:

@@ -182,6 +182,19 @@ _COMPARATIVE_MEASURE = re.compile(
     re.I,
 )
 _RELATIVE = frozenset({"faster", "slower", "quicker", "cheaper"})
+# "Which one uses less memory?", "Which of them has more parameters?": asked of papers already
+# given, the comparative is what each one's figure answers, not a word its abstract must use
+# ("less than 1%"); the noun after it is what the figure measures. "Which paper uses less
+# memory?" asks the collection, whose papers say so in words ("uses less memory"); "Which one
+# is more accurate?" has an adjective, no noun.
+_COMPARATIVE_AMOUNT = re.compile(
+    r"^\s*which(?:\s+one|\s+of\s+(?:them|the\s+two|these|those))?\s+"
+    r"(?!(?:is|are|was|were|be|been)\b)[\w-]+\s+(?:the\s+)?"
+    r"(?P<comparative>more|less|fewer|higher|lower|larger|smaller|greater|bigger)\s+"
+    r"(?!than\b)(?P<amount>(?:[\w-]+\s+)?[\w-]+)"
+    r"\s*(?:[?.!]|$|(?=(?:in|on|of|for|per|among|across|than)\b))",
+    re.I,
+)
 _RATIO_ASKED = re.compile(
     rf"\bhow (much|many times) ({_COMPARATIVES})\b|\bspeed-?ups?\b"
     r"|\brelative (improvement|gain|reduction|increase|decrease)s?\b",
@@ -376,6 +389,10 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
     composition = _COMPOSITION.match(text[opening:])
     for part in ("verb", "noun") if composition else ():
         said.update(range(*_shifted(composition, part if composition[part] else None, opening)))
+    amount = _COMPARATIVE_AMOUNT.match(text[opening:]) if refers_back else None
+    if amount is not None:
+        said.update(range(*_shifted(amount, "comparative", opening)))
+        asked_range = range(*_shifted(amount, "amount", opening))
     ranking = _RANKS_PAPERS.match(text[opening:]) if kind == "list" else None
     if ranking is not None:
         # "The most" is what each paper's figure answers, not a word it must use; what it
@@ -623,6 +640,7 @@ def sentence_form(text: str) -> Kind:
         _QUANTITY.search(text)
         or _SUPERLATIVE_MEASURE.search(text)
         or _COMPARATIVE_MEASURE.match(text)
+        or _COMPARATIVE_AMOUNT.match(text)
     ):
         return _quantity(text)
     if definition:
