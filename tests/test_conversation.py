@@ -864,6 +864,24 @@ def test_a_comparative_after_a_comparison_quotes_each_papers_figure_and_keeps_bo
     assert {s.doc_id for s in after.sentences} | set(after.about) == {"a", "b"}
 
 
+def test_papers_compared_that_use_no_word_of_a_follow_up_do_not_answer_it(tmp_path):
+    """ "How do they handle floods?" after comparing two papers that never mention floods says
+    neither answers, rather than quoting each one's opening sentence."""
+    records = [
+        ("a", "Alpha: fast training", "We present Alpha. Alpha trains on 8 GPUs in two days."),
+        ("b", "Beta: cheap serving", "We present Beta. Beta cuts latency for long prompts."),
+        ("c", "Gamma: rivers", "We study rivers and how cities handle their floods in spring."),
+    ]
+    assistant = Assistant(Engine.open([small_collection(tmp_path, "cmp", records)], tmp_path / "i"))
+    conversation = Conversation()
+    assistant.ask("Compare Alpha and Beta", conversation)
+    floods = assistant.ask("How do they handle floods?", conversation)
+    assert floods.abstained and floods.answer.startswith("None of the 2 abstracts compared")
+    assert sorted(floods.about) == ["a", "b"]
+    latency = assistant.ask("How do they cut latency?", conversation)
+    assert [s.doc_id for s in latency.sentences] == ["b"]
+
+
 def test_untitled_papers_compared_are_told_apart_by_their_citations(tmp_path):
     """Untitled papers have no name to label their lines with: each line is the quote and its
     citation number, not "(untitled)" and the abstract's opening words."""

@@ -310,7 +310,12 @@ class Composer:
         triggering.cannot_answer): a comparison asking "what are their limitations?" of two
         papers that state none."""
         paper = self.candidates.of(doc)
-        return paper is not None and cannot_answer(self.question, paper.terms, self.table(doc))
+        if paper is None:
+            return False
+        # Asked of papers already given ("How do they handle floods?"), a paper using no word of
+        # the question has nothing to quote on it.
+        unspoken = self.question.refers_back and not self.question.coverage(paper.terms)
+        return unspoken or cannot_answer(self.question, paper.terms, self.table(doc))
 
     def side_by_side(
         self, docs: list[int], skip: set[tuple[int, int]] = frozenset()
@@ -400,10 +405,6 @@ class Composer:
         if not trigger.answer:
             if continues_list:
                 return abstention(self.engine, q, [], trigger.confidence, said=NO_MORE_PAPERS)
-            if q.kind == "compare":
-                compared = self.compared()
-                said = NONE_COMPARED.format(count=len(compared))
-                return abstention(self.engine, q, compared, trigger.confidence, compared, said)
             about = [lead.doc] if lead.doc in self.pointed() else []
             return abstention(self.engine, q, self.closest(lead), trigger.confidence, about)
         matched = None
