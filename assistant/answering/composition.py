@@ -37,6 +37,8 @@ SEE_ALSO = 3
 SAME_SENTENCE = 0.7
 # Below even odds that the answer leans on a right paper, an answer is shown as a weak match.
 WEAK_BELOW = 0.5
+# Two terms this long where one starts the other are forms of one word ("gpu", "gpus").
+MIN_SHARED_STEM = 3
 
 NO_ANSWER = "The abstracts in this collection do not answer this question."
 NO_ANSWER_IN = "The abstract of “{title}” does not answer this question."
@@ -312,10 +314,27 @@ class Composer:
         paper = self.candidates.of(doc)
         if paper is None:
             return False
-        # Asked of papers already given ("How do they handle floods?"), a paper using no word of
-        # the question has nothing to quote on it.
-        unspoken = self.question.refers_back and not self.question.coverage(paper.terms)
+        unspoken = self.question.refers_back and self._uses_no_word_of(paper)
         return unspoken or cannot_answer(self.question, paper.terms, self.table(doc))
+
+    def _uses_no_word_of(self, paper: PaperCandidate) -> bool:
+        """Whether the paper uses no word of the question in any form ("GPU" for "GPUs"), the
+        names of the papers compared aside: asked of papers already given ("How do they handle
+        floods?"), such a paper has nothing to quote on it."""
+        focus = [f for f in self.question.focus if not f.concept.names_paper]
+        if not focus or any(f.credit(paper.terms) for f in focus):
+            return False
+        index = self.engine.index
+        asked = {
+            index.term(t) for f in focus for t in (f.concept.whole, *f.concept.parts) if t >= 0
+        }
+        used = [index.term(t) for t in paper.terms]
+        return not any(
+            a.startswith(u) or u.startswith(a)
+            for a in asked
+            for u in used
+            if min(len(a), len(u)) >= MIN_SHARED_STEM
+        )
 
     def side_by_side(
         self, docs: list[int], skip: set[tuple[int, int]] = frozenset()
