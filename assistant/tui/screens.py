@@ -187,7 +187,8 @@ one*, *the first two*, *paper 3*, *the latter*), say *tell me more* for more of 
 *and X?* for the same question about the paper X (or, when X
 names no paper, X of the last answer's papers: *and the code?*; so does a short question about
 *the X* they mention, *is the code available?*), *compare it with X* or *compare them*, or,
-after a comparison, *do they ...* or *which one ...* for each paper compared. After a list, a
+after a comparison, *do they ...* or *which one ...* for each paper compared (*which one uses
+less memory?* quotes each one's figure on memory). After a list, a
 question about *them* (*do any of them release code?*) is put to each paper listed, and
 answered by those whose abstracts say.
 
