@@ -147,14 +147,6 @@ _NEWEST_OF_THEM = re.compile(
     r"(?:date|recency))(?:\s+(?:one|of\s+them|papers?))?\s*[.!?]*\s*",
     re.I,
 )
-NEWEST_ON_A_TOPIC = (
-    "Ask for the newest papers on a topic (“What are the latest papers on quantization?”): "
-    "they are listed newest first, each with its date."
-)
-DATED_ON_A_TOPIC = (
-    "Ask for the papers on a topic from a date (“Which papers from Mar 14 study quantization?”): "
-    "the records' dates choose them."
-)
 # Longer input is not a question; it is refused at once rather than analysed for seconds.
 MAX_QUESTION_CHARS = 2000
 
@@ -323,10 +315,6 @@ class Assistant:
         question = about or self._by_name(self.read(text), context)
         if question.whole_abstract and not question.named:
             return self._abstract_of_previous(question, context), context
-        if question.newest_first and not question.focus and not question.refers_back:
-            return dataclasses.replace(question, said=NEWEST_ON_A_TOPIC), context
-        if question.dated and not question.focus and not question.refers_back:
-            return dataclasses.replace(question, said=DATED_ON_A_TOPIC), context
         if question.kind == "list" and question.refers_back and not question.named:
             # "Which papers use it?" after "What is Dolma?": a list about what was spoken of.
             referent = self._referent(conversation)

@@ -5,6 +5,7 @@ pages give it) orders by month and day, before any date with a year. A date a qu
 
 from __future__ import annotations
 
+import functools
 import re
 
 _MONTHS = {
@@ -45,6 +46,9 @@ _FORMS = [
 DateKey = tuple[int, int, int]
 
 
+# A collection's records share few distinct dates; reading each once keeps a scan over every
+# record cheap.
+@functools.lru_cache(maxsize=4096)
 def date_key(text: str | None) -> DateKey | None:
     """(year, month, day) for a date as a record writes it, 0 for a part it leaves out; None
     for text that is no date this reads."""

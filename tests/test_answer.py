@@ -1105,7 +1105,7 @@ def dated_glaciers(tmp_path):
 def test_the_latest_papers_on_a_topic_are_listed_newest_first(tmp_path):
     """ "What are the latest papers on X?" lists the papers on X by the dates the records give,
     newest first (undated last), and says so; "latest" is no word they must use. Asked without
-    a topic, it says how to ask."""
+    a topic, it lists the collection's papers newest first."""
     assistant = dated_glaciers(tmp_path)
     plain = ask(assistant, "Which papers study glacier calving?")
     assert plain.cited_ids == ["icecam", "seismic"]
@@ -1119,7 +1119,10 @@ def test_the_latest_papers_on_a_topic_are_listed_newest_first(tmp_path):
         assert "Newest first, by the dates the collection gives." in latest.notes
         assert {s.text for s in latest.sentences} == {s.text for s in plain.sentences}
     topicless = ask(assistant, "Which paper is the newest?")
-    assert topicless.abstained and topicless.answer.startswith("Ask for the newest papers")
+    assert topicless.kind == "list" and topicless.cited_ids == ["seismic", "icecam", "snow"]
+    assert topicless.sentences[0].text == (
+        "We introduce a detector that finds glacier calving in seismic records."
+    )
 
 
 @pytest.mark.parametrize("follow_up", ["Which one is the most recent?", "Sort them by date"])
@@ -1161,8 +1164,41 @@ def test_a_list_from_a_date_no_paper_has_says_so(tmp_path):
     none = ask(assistant, "Which papers from 2019 study glacier calving?")
     assert none.abstained
     assert none.answer == "No paper on this in the collection has a record dated 2019."
-    topicless = ask(assistant, "Which papers are from 2024?")
-    assert topicless.abstained and topicless.answer.startswith("Ask for the papers on a topic")
+    topicless = ask(assistant, "Which papers are from 2019?")
+    assert topicless.abstained
+    assert topicless.answer == "No paper in the collection has a record dated 2019."
+
+
+def test_papers_asked_for_by_date_alone_are_listed_newest_first_a_page_at_a_time(tmp_path):
+    """ "Which papers are from 2024?" lists the papers whose records are dated so, whatever their
+    topic, newest first and each by the sentence putting its work forward; "tell me more" goes
+    on with the rest, and says when there are none left. A collection without dates says so."""
+    records = [
+        {
+            "id": f"p{n}",
+            "title": f"Study {n}",
+            "date": f"2024-01-{n + 1:02d}",
+            "abstract": f"Background on topic {n}. We present method {n} for task {n}.",
+        }
+        for n in range(10)
+    ]
+    records.append({"id": "old", "title": "Old", "date": "2019-05-05", "abstract": "We study X."})
+    corpus = tmp_path / "dated.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    conversation = Conversation()
+    first = assistant.ask("Which papers are from 2024?", conversation)
+    assert first.kind == "list" and first.cited_ids == [f"p{n}" for n in range(9, 1, -1)]
+    assert first.sentences[0].text == "We present method 9 for task 9."
+    assert first.matched_papers == 10
+    assert "Only papers whose records are dated 2024." in first.notes
+    rest = assistant.ask("tell me more", conversation)
+    assert rest.cited_ids == ["p1", "p0"]
+    done = assistant.ask("tell me more", conversation)
+    assert done.abstained and done.answer.startswith("No other papers match as well")
+    undated = Assistant(Engine.open([small_collection(tmp_path, "g", GLACIERS)], tmp_path / "u"))
+    newest = ask(undated, "What are the newest papers?")
+    assert newest.abstained and "no dates that can be put in order" in newest.answer
 
 
 def test_the_latest_papers_of_an_undated_collection_say_they_have_no_dates(tmp_path):

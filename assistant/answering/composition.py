@@ -54,6 +54,9 @@ VERSION_SHOWN = "“{title}” has {count} versions in this collection: this is 
 DATED_AS_ASKED = "Only papers whose records are dated {period}."
 NONE_DATED = "No paper on this in the collection has a record dated {period}."
 NO_MORE_PAPERS = "No other papers match as well: the list so far holds them all."
+NO_PAPER_DATED = "No paper in the collection has a record dated {period}."
+NO_DATES_AT_ALL = "The records give this collection's papers no dates that can be put in order."
+SO_FAR = "{shown} of {matched} matching papers so far; “tell me more” lists the next ones."
 NOTHING_MORE = "The abstracts cited say nothing more on this."
 NO_OTHER_PAPERS = "No other paper in this collection matches this question."
 RANKED_BY_READER = (
@@ -277,20 +280,22 @@ class Composer:
                 chosen.append(best)
         return chosen, len(qualifying)
 
+    def version_dates(self, doc: int) -> list[DateKey]:
+        """The dates the records of the paper's versions give, where they can be read."""
+        papers = self.engine.papers
+        keys = (date_key(papers.dates.optional(v)) for v in papers.versions(doc))
+        return [key for key in keys if key is not None]
+
     def dated_as_asked(self, doc: int) -> bool:
         """Whether a version of the paper is dated in (or since, after, before) the period the
         question names ("from March 14"), by the date its record gives."""
         assert self.question.dated is not None
         relation, _, asked = self.question.dated
-        papers = self.engine.papers
-        dates = (date_key(papers.dates.optional(v)) for v in papers.versions(doc))
-        return any(date is not None and dated_as(date, relation, asked) for date in dates)
+        return any(dated_as(date, relation, asked) for date in self.version_dates(doc))
 
     def newest_date(self, doc: int) -> DateKey | None:
         """The latest date any version of the paper gives."""
-        papers = self.engine.papers
-        dates = [date_key(papers.dates.optional(v)) for v in papers.versions(doc)]
-        return max((d for d in dates if d is not None), default=None)
+        return max(self.version_dates(doc), default=None)
 
     def best_sentence(self, doc: int) -> Choice | None:
         """The paper's best sentence for the question (ranked once per paper)."""
@@ -407,6 +412,8 @@ class Composer:
             return self.compose_each(each)
         continues_list = q.kind == "more" and q.continues == "list"
         listed = {doc for doc, _ in shown} if continues_list else set()
+        if (q.dated or q.newest_first) and not q.focus and (q.kind == "list" or continues_list):
+            return self.by_date(listed)
         if continues_list:
             rest = [p for p in self.candidates.papers if p.doc not in listed]
             if q.ranks_papers:
@@ -457,10 +464,7 @@ class Composer:
             suggested = self._suggested(exhausted)
             return abstention(self.engine, q, suggested, trigger.confidence, said=exhausted)
         if matched is not None:
-            notes.append(
-                f"{len(listed) + len(choices)} of {matched} matching papers so far; "
-                "“tell me more” lists the next ones."
-            )
+            notes.append(SO_FAR.format(shown=len(listed) + len(choices), matched=matched))
         elif q.counts_papers:
             count = len(choices)
             notes.append(f"{count} {'paper matches' if count == 1 else 'papers match'} closely.")
@@ -477,6 +481,48 @@ class Composer:
         # A paper compared that does not say is still one of "them" in the next question.
         answer.about = [self.engine.papers.ids[d] for d in silent]
         return answer
+
+    def by_date(self, listed: set[int]) -> Answer:
+        """The papers a question chooses by their records' dates alone ("Which papers are from
+        2023?", "Which paper is the newest?"): newest first, each quoted where it puts its own
+        work forward, but those in `listed` (shown by the list this one continues)."""
+        q = self.question
+        seen: set[int] = set()
+        papers: list[tuple[DateKey | None, int]] = []
+        for doc in self.engine.live_documents():
+            first = self.engine.papers.versions(doc)[0]
+            if first in seen:
+                continue  # another version of a paper already held
+            seen.add(first)
+            dates = self.version_dates(doc)
+            if q.dated is None or any(dated_as(d, q.dated[0], q.dated[2]) for d in dates):
+                papers.append((max(dates, default=None), doc))
+        if not any(date for date, _ in papers):
+            said = NO_PAPER_DATED.format(period=_period(q.dated)) if q.dated else NO_DATES_AT_ALL
+            return abstention(self.engine, q, [], 0.0, said=said)
+        # Undated papers come last; papers of one date stay in the collection's order.
+        papers.sort(key=lambda pair: (pair[0] or (-1, 0, 0), -pair[1]), reverse=True)
+        rest = [doc for _, doc in papers if doc not in listed]
+        if not rest:
+            return abstention(self.engine, q, [], 0.0, said=NO_MORE_PAPERS)
+        choices = [c for doc in rest[:MAX_LIST_PAPERS] for c in self._own_work(doc)]
+        shown = len(papers) - len(rest) + len(choices)
+        notes = [SO_FAR.format(shown=shown, matched=len(papers))] if shown < len(papers) else []
+        if q.dated:
+            notes.append(DATED_AS_ASKED.format(period=_period(q.dated)))
+        notes.append(NEWEST_FIRST)
+        choices, version_notes = self.with_versions(choices)
+        answer = assemble(self.engine, q, choices, notes + version_notes, 1.0, True)
+        answer.matched_papers = len(papers) if shown < len(papers) else None
+        return answer
+
+    def _own_work(self, doc: int) -> list[Choice]:
+        """The paper's best sentence putting its own work forward (its best sentence when none
+        does): with no topic to weigh, the form alone tells its sentences apart."""
+        ranked = self.ranked(doc)
+        table = self.table(doc)
+        typed = {table.positions[r] for r in np.flatnonzero(table.typed)}
+        return [next((c for c in ranked if c.sentence in typed), ranked[0])] if ranked else []
 
     def whole_abstract(self, doc: int) -> Answer:
         """Every sentence of the paper's abstract, in its order, each with its citation."""

@@ -176,7 +176,8 @@ puts forward its own work on X;
 *how many papers ...?* also says how many match; *which model has the most parameters?* and
 *which paper has the largest model?* quote each paper's own figure, since no abstract ranks the
 others; *what are the latest papers on X?* lists them newest first (after a list, *sort them
-by date*), and *which papers from 2023 study X?* only those dated so. Several things asked
+by date*), and *which papers from 2023 study X?* only those dated so (*which papers are from
+2023?* lists all of them). Several things asked
 of one paper (*what is X and how much faster is it?*) are answered one after the other. *Show
 me the abstract of X* (or *the full abstract* after an answer) quotes all of it.
 
