@@ -1192,6 +1192,8 @@ def test_papers_asked_for_by_date_alone_are_listed_newest_first_a_page_at_a_time
     assert first.sentences[0].text == "We present method 9 for task 9."
     assert first.matched_papers == 10
     assert "Only papers whose records are dated 2024." in first.notes
+    published = ask(assistant, "What was published in 2024?")
+    assert published.kind == "list" and published.cited_ids == first.cited_ids
     rest = assistant.ask("tell me more", conversation)
     assert rest.cited_ids == ["p1", "p0"]
     done = assistant.ask("tell me more", conversation)

@@ -453,6 +453,16 @@ def test_a_comparative_asked_of_the_papers_given_is_the_form_and_its_noun_what_i
     assert "less" in [c.word for c in collection.concepts]
 
 
+def test_what_was_published_asks_for_papers_and_published_is_no_word_of_them(
+    seeds_engine, seeds_assistant
+):
+    q = read(seeds_engine, seeds_assistant, "What has been published on pruning?")
+    assert q.kind == "list" and [f.concept.word for f in q.focus] == ["pruning"]
+    dated = read(seeds_engine, seeds_assistant, "What came out in 2023?")
+    assert dated.kind == "list" and dated.focus == [] and dated.dated is not None
+    assert read(seeds_engine, seeds_assistant, "What is published research?").kind != "list"
+
+
 @pytest.mark.parametrize(
     ("text", "ranks", "counted"),
     [

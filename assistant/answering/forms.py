@@ -92,9 +92,15 @@ _THERE_PAPERS = re.compile(
     r"(?:papers?|works?|stud(?:y|ies)|articles?)\b",
     re.I,
 )
+# "What was published in 2023?", "What came out on pruning?": the papers, which "published" is
+# no word of.
+_PUBLISHED = re.compile(
+    r"^\s*what\s+(?:(?:was|were|has\s+been|have\s+been)\s+published|came\s+out)\b", re.I
+)
 _LIST = re.compile(
     r"\b(which|what|list|find|name|show)\b[^?]*\b(papers|works|studies|articles|approaches|methods)\b"
     r"|\bpapers (?:that|which|about|on|using)\b|\blist (?:all |the )?papers\b"
+    rf"|{_PUBLISHED.pattern}"
     rf"|{_COUNTS_PAPERS.pattern}|{_THERE_PAPERS.pattern}",
     re.I,
 )
@@ -403,6 +409,9 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
     newest = _NEWEST.search(text)
     for part in ("recency", "last", "published") if newest else ():
         said.update(range(*_shifted(newest, part if newest[part] else None, 0)))
+    published = _PUBLISHED.match(text[opening:]) if kind == "list" else None
+    if published is not None:
+        said.update(range(opening, opening + published.end()))
     dated = _DATED.search(text) if kind == "list" else None
     if dated is not None:
         # The date is what the records give, not a word the abstracts must use.
