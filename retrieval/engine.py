@@ -57,7 +57,7 @@ from retrieval.persistence import (
     writable,
 )
 from retrieval.segment import Segment
-from retrieval.sentences import Span, split_sentences
+from retrieval.sentences import SPLITTER_VERSION, Span, split_sentences
 from retrieval.versions import VersionGroups, version_groups
 
 Method = Literal["bm25", "okapi", "rank-bm25"]
@@ -362,13 +362,15 @@ class Engine:
 
 
 def collection_key(corpus: Sequence[str | Path], params: Bm25Params) -> str:
-    """The cache directory of a collection: the corpus as named, the analyzer, the parameters
-    and the engine's format (not the files' content: changes are indexed into it)."""
+    """The cache directory of a collection: the corpus as named, the analyzer, the splitter,
+    the parameters and the engine's format (not the files' content: changes are indexed into
+    it)."""
     payload = json.dumps(
         {
             "format": ENGINE_FORMAT,
             "corpus": _corpus_signature(corpus),
             "analyzer": ANALYZER_VERSION,
+            "splitter": SPLITTER_VERSION,
             "params": params.as_dict(),
         },
         sort_keys=True,

@@ -22,6 +22,10 @@ import syntok.segmenter
 
 from retrieval.analysis import STOPWORDS
 
+# Bump when the boundaries found for some text change: cached indexes hold sentence statistics
+# (how many sentences, their average length) counted with this splitter.
+SPLITTER_VERSION = "2"
+
 # Abbreviations after which a point never ends a sentence in an abstract or an encyclopedia
 # entry ("c. 1900", "Jan. 5", "Mt. Everest", "Gen. Grant").
 ABBREVIATIONS = frozenset(

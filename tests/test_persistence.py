@@ -58,6 +58,19 @@ def test_second_open_loads_the_cache_memory_mapped(tmp_path):
     assert second.search("alpha7", 1)[0].doc == 7
 
 
+def test_an_index_built_by_another_sentence_splitter_is_not_reused(tmp_path, monkeypatch):
+    """The index holds sentence statistics (how many, how long): a changed splitter builds a
+    new one rather than reporting the old counts."""
+    import retrieval.engine
+
+    corpus = small_corpus(tmp_path)
+    first = open_engine(corpus, tmp_path / "cache")
+    assert open_engine(corpus, tmp_path / "cache").status == "loaded"
+    monkeypatch.setattr(retrieval.engine, "SPLITTER_VERSION", "another")
+    other = open_engine(corpus, tmp_path / "cache")
+    assert other.status == "built" and other.location != first.location
+
+
 @pytest.mark.parametrize(
     "damage",
     [
