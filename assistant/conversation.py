@@ -129,8 +129,7 @@ HOW_TO_ASK = (
 _ABOUT_COLLECTION = re.compile(
     r"\s*(?:how many (?:papers|abstracts|documents|articles)(?: are there| do you have|"
     r" (?:are|is) (?:there )?(?:in|here))?(?: (?:in )?(?:the|this|your) (?:collection|corpus|"
-    r"database|index))?|(?:list|show)(?: me)? (?:all|every)(?: the| of the)? (?:papers|abstracts|"
-    r"documents)|what(?:'s| is) in (?:the|this|your) (?:collection|corpus|database|index)"
+    r"database|index))?|what(?:'s| is) in (?:the|this|your) (?:collection|corpus|database|index)"
     r"|what(?:'s| is) (?:the|this|your) (?:collection|corpus|database|index) about"
     r"|(?:summari[sz]e|describe) (?:the|this|your) (?:collection|corpus|database|index))"
     r"\s*[.?!]*\s*",

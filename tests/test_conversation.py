@@ -968,7 +968,6 @@ def test_small_talk_is_told_how_to_ask_and_leaves_the_conversation_as_it_was(qua
     [
         "How many papers are in the collection?",
         "How many papers are there?",
-        "List all papers",
         "What is this collection about?",
         "Summarize the collection",
     ],
@@ -980,6 +979,17 @@ def test_a_question_about_the_collection_itself_is_told_its_size(bridges, asked)
     assert reply.answer.startswith("This collection holds 5 papers, with 18 sentences")
     topic = bridges.ask("How many papers study bridges?", Conversation())
     assert sorted(topic.cited_ids) == ["drones", "salt", "truss"]
+
+
+@pytest.mark.parametrize("asked", ["List all papers", "Which papers are there?", "Show me papers"])
+def test_a_list_with_no_topic_lists_every_paper_in_the_collections_order(bridges, asked):
+    """With no topic and no dates, a list holds every paper, in the order the collection gives
+    them, each quoted where it puts its work forward; it says no order it does not keep."""
+    listed = bridges.ask(asked, Conversation())
+    assert listed.kind == "list" and not listed.abstained
+    order = [bridges.engine.papers.ids[d] for d in bridges.engine.live_documents()]
+    assert listed.cited_ids == order
+    assert not any("Newest first" in note for note in listed.notes)
 
 
 def test_it_after_a_paper_that_does_not_answer_still_means_that_paper(tmp_path):

@@ -412,7 +412,8 @@ class Composer:
             return self.compose_each(each)
         continues_list = q.kind == "more" and q.continues == "list"
         listed = {doc for doc, _ in shown} if continues_list else set()
-        if (q.dated or q.newest_first) and not q.focus and (q.kind == "list" or continues_list):
+        topicless = not (q.focus or q.named)
+        if topicless and ((q.kind == "list" and not q.refers_back) or continues_list):
             return self.by_date(listed)
         if continues_list:
             rest = [p for p in self.candidates.papers if p.doc not in listed]
@@ -483,9 +484,10 @@ class Composer:
         return answer
 
     def by_date(self, listed: set[int]) -> Answer:
-        """The papers a question chooses by their records' dates alone ("Which papers are from
-        2023?", "Which paper is the newest?"): newest first, each quoted where it puts its own
-        work forward, but those in `listed` (shown by the list this one continues)."""
+        """The papers a list with no topic asks for: those its date chooses ("Which papers are
+        from 2023?"), or all of them ("Which paper is the newest?", "List all papers"), newest
+        first (in the collection's order when the records give no dates), each quoted where it
+        puts its own work forward, but those in `listed` (shown by the list this one continues)."""
         q = self.question
         seen: set[int] = set()
         papers: list[tuple[DateKey | None, int]] = []
@@ -497,9 +499,12 @@ class Composer:
             dates = self.version_dates(doc)
             if q.dated is None or any(dated_as(d, q.dated[0], q.dated[2]) for d in dates):
                 papers.append((max(dates, default=None), doc))
-        if not any(date for date, _ in papers):
-            said = NO_PAPER_DATED.format(period=_period(q.dated)) if q.dated else NO_DATES_AT_ALL
+        dated = any(date for date, _ in papers)
+        if q.dated and not dated:
+            said = NO_PAPER_DATED.format(period=_period(q.dated))
             return abstention(self.engine, q, [], 0.0, said=said)
+        if q.newest_first and not dated:
+            return abstention(self.engine, q, [], 0.0, said=NO_DATES_AT_ALL)
         # Undated papers come last; papers of one date stay in the collection's order.
         papers.sort(key=lambda pair: (pair[0] or (-1, 0, 0), -pair[1]), reverse=True)
         rest = [doc for _, doc in papers if doc not in listed]
@@ -510,7 +515,8 @@ class Composer:
         notes = [SO_FAR.format(shown=shown, matched=len(papers))] if shown < len(papers) else []
         if q.dated:
             notes.append(DATED_AS_ASKED.format(period=_period(q.dated)))
-        notes.append(NEWEST_FIRST)
+        if dated:
+            notes.append(NEWEST_FIRST)
         choices, version_notes = self.with_versions(choices)
         answer = assemble(self.engine, q, choices, notes + version_notes, 1.0, True)
         answer.matched_papers = len(papers) if shown < len(papers) else None
