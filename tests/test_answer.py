@@ -1203,6 +1203,31 @@ def test_papers_asked_for_by_date_alone_are_listed_newest_first_a_page_at_a_time
     assert newest.abstained and "no dates that can be put in order" in newest.answer
 
 
+def test_a_list_of_entries_that_put_no_work_forward_quotes_each_ones_opening(tmp_path):
+    """Listed with no topic, an encyclopedia entry has no sentence putting its own work
+    forward: its opening sentence, which says what it is about, is quoted."""
+    records = [
+        (
+            "reef",
+            "Great Barrier Reef",
+            "The reef lies off Australia. It has many islands. "
+            "It is the largest coral reef system on Earth.",
+        ),
+        (
+            "tower",
+            "Eiffel Tower",
+            "The tower stands in Paris. It is made of iron. "
+            "It was the tallest structure in the world.",
+        ),
+    ]
+    assistant = Assistant(Engine.open([small_collection(tmp_path, "e", records)], tmp_path / "i"))
+    listed = ask(assistant, "List all papers")
+    assert [s.text for s in listed.sentences] == [
+        "The reef lies off Australia.",
+        "The tower stands in Paris.",
+    ]
+
+
 def test_the_latest_papers_of_an_undated_collection_say_they_have_no_dates(tmp_path):
     corpus = small_collection(tmp_path, "glaciers", GLACIERS)
     assistant = Assistant(Engine.open([corpus], tmp_path / "index"))

@@ -523,12 +523,14 @@ class Composer:
         return answer
 
     def _own_work(self, doc: int) -> list[Choice]:
-        """The paper's best sentence putting its own work forward (its best sentence when none
-        does): with no topic to weigh, the form alone tells its sentences apart."""
+        """The paper's best sentence putting its own work forward, or, when none does (an
+        encyclopedia entry), its opening sentence: with no topic to weigh, the form alone tells
+        its sentences apart."""
         ranked = self.ranked(doc)
         table = self.table(doc)
         typed = {table.positions[r] for r in np.flatnonzero(table.typed)}
-        return [next((c for c in ranked if c.sentence in typed), ranked[0])] if ranked else []
+        opening = min(ranked, key=lambda c: c.sentence, default=None)
+        return [next((c for c in ranked if c.sentence in typed), opening)] if opening else []
 
     def whole_abstract(self, doc: int) -> Answer:
         """Every sentence of the paper's abstract, in its order, each with its citation."""
