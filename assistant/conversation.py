@@ -310,6 +310,9 @@ class Assistant:
         again = self._asked_of_another(text, conversation)
         if again is not None:
             return again, context
+        within = self._within_listing(text, asked)
+        if within is not None:
+            return within, []
         about = self._about_previous(text, context)
         question = about or self._by_name(self.read(text), context)
         if question.whole_abstract and not question.named:
@@ -487,6 +490,26 @@ class Assistant:
             return dataclasses.replace(earlier, newest_first=True)
         return None
 
+    def _within_listing(self, text: str, asked: Turn | None) -> Question | None:
+        """ "Which of them study pruning?" after a list of papers chosen by their dates alone,
+        or of all of them ("Which papers are from 2023?", "List all papers"): the papers of that
+        whole listing on the topic, not only the first ones it showed."""
+        if asked is None or asked.answer.kind != "list" or asked.answer.abstained:
+            return None
+        listing = self.read(asked.question)
+        if listing.focus or listing.named or listing.refers_back:
+            return None
+        question = self.read(text)
+        if not question.refers_back or not question.focus or question.named:
+            return None
+        return dataclasses.replace(
+            question,
+            kind="list",
+            refers_back=False,
+            dated=listing.dated,
+            newest_first=listing.newest_first,
+        )
+
     def _read_earlier(self, asked: Turn, cited: list[int], conversation: Conversation) -> Question:
         """An earlier question as it was read: with a pronoun for the papers it picked (how many
         the answer before it cited does not change the reading), or their names when its answer
@@ -497,6 +520,13 @@ class Assistant:
             by_date = self._list_by_date(conversation, asked)
             if by_date is not None:
                 return by_date
+        upto = next(i for i, t in enumerate(conversation.turns) if t is asked)
+        before = next(
+            (t for t in reversed(conversation.turns[:upto]) if t.answer.kind != "more"), None
+        )
+        within = self._within_listing(asked.question, before)
+        if within is not None:
+            return within
         question = self._parts(asked.question)[0]
         picked = picked_papers(question, count=1 << 20)
         if picked is None:

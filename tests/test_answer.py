@@ -1169,6 +1169,20 @@ def test_a_list_from_a_date_no_paper_has_says_so(tmp_path):
     assert topicless.answer == "No paper in the collection has a record dated 2019."
 
 
+DATED_PLACES = [
+    "river",
+    "desert",
+    "forest",
+    "glacier",
+    "volcano",
+    "ocean",
+    "cave",
+    "island",
+    "lake",
+    "canyon",
+]
+
+
 def test_papers_asked_for_by_date_alone_are_listed_newest_first_a_page_at_a_time(tmp_path):
     """ "Which papers are from 2024?" lists the papers whose records are dated so, whatever their
     topic, newest first and each by the sentence putting its work forward; "tell me more" goes
@@ -1178,18 +1192,20 @@ def test_papers_asked_for_by_date_alone_are_listed_newest_first_a_page_at_a_time
             "id": f"p{n}",
             "title": f"Study {n}",
             "date": f"2024-01-{n + 1:02d}",
-            "abstract": f"Background on topic {n}. We present method {n} for task {n}.",
+            "abstract": f"Background on topic {n}. We present method {n} for {place} maps.",
         }
-        for n in range(10)
+        for n, place in enumerate(DATED_PLACES)
     ]
-    records.append({"id": "old", "title": "Old", "date": "2019-05-05", "abstract": "We study X."})
+    records.append(
+        {"id": "old", "title": "Old", "date": "2019-05-05", "abstract": "We study river maps."}
+    )
     corpus = tmp_path / "dated.jsonl"
     corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
     conversation = Conversation()
     first = assistant.ask("Which papers are from 2024?", conversation)
     assert first.kind == "list" and first.cited_ids == [f"p{n}" for n in range(9, 1, -1)]
-    assert first.sentences[0].text == "We present method 9 for task 9."
+    assert first.sentences[0].text == "We present method 9 for canyon maps."
     assert first.matched_papers == 10
     assert "Only papers whose records are dated 2024." in first.notes
     published = ask(assistant, "What was published in 2024?")
@@ -1198,6 +1214,15 @@ def test_papers_asked_for_by_date_alone_are_listed_newest_first_a_page_at_a_time
     assert rest.cited_ids == ["p1", "p0"]
     done = assistant.ask("tell me more", conversation)
     assert done.abstained and done.answer.startswith("No other papers match as well")
+    # A topic asked of "them" is asked of the whole listing, beyond the papers shown, and
+    # keeps its date.
+    rivers = Conversation()
+    assistant.ask("Which papers are from 2024?", rivers)
+    within = assistant.ask("Which of them study river maps?", rivers)
+    assert within.kind == "list" and within.cited_ids == ["p0"]
+    assert "Only papers whose records are dated 2024." in within.notes
+    more = assistant.ask("tell me more", rivers)
+    assert more.abstained and more.answer.startswith("No other papers match as well")
     undated = Assistant(Engine.open([small_collection(tmp_path, "g", GLACIERS)], tmp_path / "u"))
     newest = ask(undated, "What are the newest papers?")
     assert newest.abstained and "no dates that can be put in order" in newest.answer
