@@ -349,6 +349,29 @@ def test_the_kind_of_answer_a_sentence_holds(form, sentence, holds):
     assert answer_type(form, sentence, []) == holds
 
 
+def test_the_limitations_of_a_topic_are_the_shortcomings_stated_of_it(tmp_path):
+    """ "What are the limitations of quantization?" asks of a topic, not of a paper: a sentence
+    stating a shortcoming of it answers, in any voice; one praising a paper's own tool does not.
+    Asked of the paper itself, only its own stated limitations would."""
+    records = [
+        (
+            "fastquant",
+            "FastQuant: Quick Quantization",
+            "Quantization shrinks language models. Quantization still suffers from accuracy "
+            "loss on small models. We present FastQuant, a quantization tool. FastQuant runs "
+            "quantization ten times faster than earlier quantization tools.",
+        ),
+        ("rivers", "River Floods", "We map river floods in spring with satellites."),
+    ]
+    assistant = Assistant(Engine.open([small_collection(tmp_path, "q", records)], tmp_path / "i"))
+    answer = ask(assistant, "What are the limitations of quantization?")
+    assert (
+        answer.sentences[0].text == "Quantization still suffers from accuracy loss on small models."
+    )
+    own = ask(assistant, "What are the limitations of FastQuant?")
+    assert own.abstained
+
+
 def test_how_much_faster_is_answered_by_a_ratio_not_any_number(tmp_path):
     """How much faster asks how many times: "3.5x faster" answers it, and a sentence sharing more
     of the question's words but counting something else ("two strategies") does not."""

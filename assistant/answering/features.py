@@ -288,8 +288,10 @@ def defines(text: str, name: str) -> bool:
     )
 
 
-def answer_type(form: Kind, text: str, names: list[str]) -> bool:
-    """The sentence holds the kind of answer a question of this form asks for."""
+def answer_type(form: Kind, text: str, names: list[str], of_topic: bool = False) -> bool:
+    """The sentence holds the kind of answer a question of this form asks for; `of_topic`: the
+    question asks it of a topic, not of a paper it names or refers to ("What are the limitations
+    of quantization?" is answered by a shortcoming stated of it, in any voice)."""
     if form == "quantity":
         return has_number(text)
     if form == "ratio":
@@ -309,6 +311,8 @@ def answer_type(form: Kind, text: str, names: list[str]) -> bool:
     if form == "contribution":
         return bool(_OWN_WORK.search(text))
     if form == "problem":
+        return bool(_PROBLEM.search(text))
+    if form == "limitation" and of_topic:
         return bool(_PROBLEM.search(text))
     if form == "limitation":
         own = _OWN_VOICE.search(text) or any(re.search(rf"\b{re.escape(n)}\b", text) for n in names)
@@ -418,7 +422,8 @@ def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTabl
 
     form = question.form
     names = [n.canonical for n in question.named if doc in n.docs]
-    values[:, COLUMN["answer_type"]] = [answer_type(form, t, names) for t in texts]
+    of_topic = not (question.named or question.refers_back)
+    values[:, COLUMN["answer_type"]] = [answer_type(form, t, names, of_topic) for t in texts]
     counted = frozenset(index.term(t) for f in question.counted for t in f.concept.term_ids)
     if counted:
         values[:, COLUMN["counted"]] = [counts(analyzer, t, counted) for t in texts]
