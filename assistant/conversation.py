@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from assistant.answering.answer import Answer, joined
+from assistant.answering.authors import AuthorIndex
 from assistant.answering.candidates import gather
 from assistant.answering.composition import compose
 from assistant.answering.forms import (
@@ -26,6 +27,7 @@ from assistant.answering.forms import (
     as_asked_of_previous,
     asks_for_others,
     findings_only,
+    name_after_by,
     refers_to_previous,
     two_questions,
     with_referent,
@@ -146,6 +148,9 @@ _NEWEST_OF_THEM = re.compile(
     r"(?:date|recency))(?:\s+(?:one|of\s+them|papers?))?\s*[.!?]*\s*",
     re.I,
 )
+NO_AUTHORS = (
+    "The records of this collection name no authors: papers cannot be chosen by who wrote them."
+)
 # Longer input is not a question; it is refused at once rather than analysed for seconds.
 MAX_QUESTION_CHARS = 2000
 
@@ -220,6 +225,10 @@ class Assistant:
     @cached_property
     def names(self) -> NameIndex:
         return NameIndex(self.engine)
+
+    @cached_property
+    def authors(self) -> AuthorIndex:
+        return AuthorIndex(self.engine)
 
     def ask(self, text: str, conversation: Conversation | None = None) -> Answer:
         """Answer `text`, and record the turn in `conversation` when one is given. A question
@@ -313,6 +322,15 @@ class Assistant:
         within = self._within_listing(text, asked)
         if within is not None:
             return within, []
+        name = name_after_by(text)
+        term = self.engine.analyzer.term(name) if name is not None else None
+        unused = term is not None and self.engine.index.term_id(term) < 0
+        if unused and not self.authors.words:
+            # "Which papers by Hinton study X?" of a collection whose records name no authors
+            # (and whose abstracts never use the name).
+            question = self.read(text)
+            if question.kind == "list" and not question.named:
+                return dataclasses.replace(question, said=NO_AUTHORS), context
         about = self._about_previous(text, context)
         question = about or self._by_name(self.read(text), context)
         if question.whole_abstract and not question.named:
@@ -616,7 +634,7 @@ class Assistant:
 
     def read(self, text: str) -> Question:
         spelt = with_form_words_spelt(self.engine, text)
-        return read_question(self.engine, self.names, spelt, self.glossary)
+        return read_question(self.engine, self.names, spelt, self.glossary, self.authors)
 
     def _positions(self, doc_ids: list[str]) -> list[int]:
         found = (self.engine.papers.position(d) for d in doc_ids)

@@ -1539,3 +1539,79 @@ def test_joined_answers_number_each_paper_once_and_keep_quotes_whole():
     assert [(c.doc_id, c.n) for c in both.citations] == [("a", 1), ("b", 2)]
     assert [s.citation for s in both.sentences] == [1, 2, 1]
     assert both.confidence == 0.6 and both.kind == "definition" and not both.abstained
+
+
+AUTHORED = [
+    {
+        "id": "c1",
+        "title": "Dynamic Routing Between Capsules",
+        "abstract": "We present capsule networks. Capsules route by agreement between layers.",
+        "authors": "Sara Sabour, Nicholas Frosst, Geoffrey E. Hinton",
+        "date": "2017-10-26",
+    },
+    {
+        "id": "c2",
+        "title": "Matrix Capsules with EM Routing",
+        "abstract": "We propose matrix capsules. Routing uses expectation maximization.",
+        "authors": [["Hinton", "Geoffrey", ""], ["Balázs", "Csaba", ""]],
+        "date": "2018-02-15",
+    },
+    {
+        "id": "d1",
+        "title": "Distilling the Knowledge in a Neural Network",
+        "abstract": "We distil an ensemble into one small model.",
+        "authors": "Geoffrey Hinton, Oriol Vinyals, Jeff Dean",
+        "date": "2015-03-09",
+    },
+    {
+        "id": "a1",
+        "title": "Attention Is All You Need",
+        "abstract": "We propose the Transformer, based solely on attention.",
+        "authors": "Ashish Vaswani, Noam Shazeer",
+        "date": "2017-06-12",
+    },
+    {
+        "id": "x1",
+        "title": "Capsule Graph Networks",
+        "abstract": "We apply capsules to graphs. Capsule routing helps graph classification.",
+        "authors": "Zhang Xinyi, Lihui Chen",
+        "date": "2019-01-01",
+    },
+]
+
+
+def test_a_list_by_an_author_holds_only_the_papers_whose_records_list_them(tmp_path):
+    """ "Which papers by Hinton study capsules?" lists the papers on capsules whose records list
+    Hinton among their authors (any spelling of the entry that has his name's words, accents
+    aside), and says so; with no topic, all of them, newest first. "By" before a word no author
+    has is an ordinary word of the question."""
+    corpus = tmp_path / "authored.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in AUTHORED), encoding="utf-8")
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    capsules = ask(assistant, "Which papers by Hinton study capsules?")
+    assert capsules.kind == "list" and sorted(capsules.cited_ids) == ["c1", "c2"]
+    assert "Only papers whose records list Hinton among their authors." in capsules.notes
+    assert ask(assistant, "Which papers study capsules?").cited_ids.count("x1") == 1
+    everything = ask(assistant, "List the papers by Geoffrey Hinton")
+    assert everything.cited_ids == ["c2", "c1", "d1"]
+    assert ask(assistant, "papers written by Vaswani").cited_ids == ["a1"]
+    assert ask(assistant, "Which papers by Balazs study capsules?").cited_ids == ["c2"]
+    none = ask(assistant, "Which papers by Hinton study attention?")
+    assert none.abstained
+    assert none.answer == "No paper on this in the collection lists Hinton among its authors."
+    routing = ask(assistant, "Which papers explain routing by agreement?")
+    assert routing.cited_ids[0] == "c1"
+    assert not any("authors" in note for note in routing.notes)
+
+
+def test_a_list_by_an_author_in_a_collection_without_authors_says_it_has_none(tmp_path):
+    records = [
+        ("truss", "Truss Bridges", "We inspect truss bridges with Drones and sensors."),
+        ("salt", "Road Salt", "Road salt corrodes bridges in winter."),
+    ]
+    assistant = Assistant(Engine.open([small_collection(tmp_path, "b", records)], tmp_path / "i"))
+    answer = ask(assistant, "Which papers by Hinton study bridges?")
+    assert answer.abstained and answer.answer.startswith("The records of this collection name no")
+    # A word the abstracts use after "by" is no author's name.
+    drones = ask(assistant, "Which papers inspect bridges by Drones?")
+    assert drones.cited_ids == ["truss"]

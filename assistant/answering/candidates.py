@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.answering.authors import wrote
 from assistant.answering.question import Question
 from retrieval.engine import Engine
 from retrieval.versions import MAX_VERSIONS
 
 # Papers whose sentences may be quoted (lists take their best ones).
 CANDIDATE_PAPERS = 15
+# Papers ranked before those by the author a list asks for are kept (see `gather`).
+AUTHOR_SEARCH_DEPTH = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +56,11 @@ def gather(
     list's bar."""
     if question.kind == "list" or question.continues == "list":
         feedback = False
-    hits = engine.rank(question.weights, k, feedback=feedback) if question.weights else []
+    depth = AUTHOR_SEARCH_DEPTH if question.author else k
+    hits = engine.rank(question.weights, depth, feedback=feedback) if question.weights else []
+    if question.author:
+        # "Which papers by Hinton study X?": the author's papers, ranked among themselves.
+        hits = [h for h in hits if wrote(engine, h.doc, question.author)][:k]
     best = hits[0].score if hits else 1.0
     found = {h.doc: (rank, h.score / best) for rank, h in enumerate(hits)}
     # A named paper's versions join; a title that many documents share heads a topic's

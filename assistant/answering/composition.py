@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.answering.answer import Answer, AnswerSentence, Citation, Reference
+from assistant.answering.authors import wrote
 from assistant.answering.candidates import Candidates, PaperCandidate
 from assistant.answering.features import FAMILIES, SentenceTable, gives_figure, sentence_table
 from assistant.answering.question import Question
@@ -55,6 +56,9 @@ DATED_AS_ASKED = "Only papers whose records are dated {period}."
 NONE_DATED = "No paper on this in the collection has a record dated {period}."
 NO_MORE_PAPERS = "No other papers match as well: the list so far holds them all."
 NO_PAPER_DATED = "No paper in the collection has a record dated {period}."
+AUTHORED_AS_ASKED = "Only papers whose records list {author} among their authors."
+NONE_AUTHORED = "No paper on this in the collection lists {author} among its authors."
+NO_PAPER_AUTHORED = "No paper in the collection lists {author} among its authors."
 NO_DATES_AT_ALL = "The records give this collection's papers no dates that can be put in order."
 SO_FAR = "{shown} of {matched} matching papers so far; “tell me more” lists the next ones."
 NOTHING_MORE = "The abstracts cited say nothing more on this."
@@ -427,6 +431,9 @@ class Composer:
         # list with no further paper as good, a paper with no sentence left.
         exhausted = (NO_MORE_PAPERS if continues_list else NOTHING_MORE) if q.skips_shown else None
         if chosen is None:
+            if q.author and not exhausted:
+                said = NONE_AUTHORED.format(author=q.author)
+                return abstention(self.engine, q, [], 0.0, said=said)
             return abstention(self.engine, q, self._suggested(exhausted), 0.0, said=exhausted)
         lead, trigger = chosen
         if not trigger.answer:
@@ -473,6 +480,8 @@ class Composer:
             notes.append(RANKED_BY_READER)
         if q.dated and q.kind in ("list", "more"):
             notes.append(DATED_AS_ASKED.format(period=_period(q.dated)))
+        if q.author and q.kind in ("list", "more"):
+            notes.append(AUTHORED_AS_ASKED.format(author=q.author))
         if q.newest_first and q.kind in ("list", "more"):
             dated = any(self.newest_date(c.doc) for c in choices)
             notes.append(NEWEST_FIRST if dated else NO_DATES)
@@ -496,9 +505,14 @@ class Composer:
             if first in seen:
                 continue  # another version of a paper already held
             seen.add(first)
+            if q.author and not wrote(self.engine, doc, q.author):
+                continue
             dates = self.version_dates(doc)
             if q.dated is None or any(dated_as(d, q.dated[0], q.dated[2]) for d in dates):
                 papers.append((max(dates, default=None), doc))
+        if q.author and not papers:
+            said = NO_PAPER_AUTHORED.format(author=q.author)
+            return abstention(self.engine, q, [], 0.0, said=said)
         dated = any(date for date, _ in papers)
         if q.dated and not dated:
             said = NO_PAPER_DATED.format(period=_period(q.dated))
@@ -515,6 +529,8 @@ class Composer:
         notes = [SO_FAR.format(shown=shown, matched=len(papers))] if shown < len(papers) else []
         if q.dated:
             notes.append(DATED_AS_ASKED.format(period=_period(q.dated)))
+        if q.author:
+            notes.append(AUTHORED_AS_ASKED.format(author=q.author))
         if dated:
             notes.append(NEWEST_FIRST)
         choices, version_notes = self.with_versions(choices)

@@ -99,7 +99,8 @@ _PUBLISHED = re.compile(
 )
 _LIST = re.compile(
     r"\b(which|what|list|find|name|show)\b[^?]*\b(papers|works|studies|articles|approaches|methods)\b"
-    r"|\bpapers (?:that|which|about|on|using)\b|\blist (?:all |the )?papers\b"
+    r"|\bpapers (?:that|which|about|on|using|(?:written |authored )?by)\b"
+    r"|\blist (?:all |the )?papers\b"
     rf"|{_PUBLISHED.pattern}"
     rf"|{_COUNTS_PAPERS.pattern}|{_THERE_PAPERS.pattern}",
     re.I,
@@ -461,6 +462,17 @@ def form_of_each(text: str) -> Kind:
 def pronoun_is_subject(text: str) -> bool:
     """Whether "it" or "they" is the subject of the question's verb ("does it", "did they")."""
     return bool(_PRONOUN_SUBJECT.search(text))
+
+
+# "Papers by Hinton": a name after "by" (written with a capital, as names are).
+_BY_NAME = re.compile(r"\bby\s+(?P<name>[A-Z][a-z][\w'-]*)")
+
+
+def name_after_by(text: str) -> str | None:
+    """The capitalised word after "by", which may name an author ("Which papers by Hinton
+    ...") or a work ("evaluated by GPT-4")."""
+    match = _BY_NAME.search(text)
+    return match["name"] if match else None
 
 
 def asks_for_others(text: str) -> bool:

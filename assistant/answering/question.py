@@ -8,9 +8,11 @@ other word. Other words the index does not know are corrected against its vocabu
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from assistant.answering.authors import AuthorIndex
 from assistant.answering.english import rare_in_english
 from assistant.answering.forms import (
     QUESTION_WORDS,
@@ -42,6 +44,9 @@ COMPOUND_PART_WEIGHT = 0.5
 MIN_TYPO_CHARS = 6
 # A plain word the corpus lacks weighs this share of the rarest term in the focus.
 UNKNOWN_WORD_SHARE = 0.25
+# "By" and up to this many words of an author's name after it ("by Geoffrey E. Hinton").
+_BY = re.compile(r"\b(?:(?:written|authored|published)\s+)?by\s+", re.I)
+_NAME_WORDS = re.compile(r"[^\W\d_][\w'.-]*(?:\s+[^\W\d_][\w'.-]*){0,2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +148,8 @@ class Question:
     # "Which papers from March 14 study X?": the relation ("from", "since", "before"), the date
     # as written, and the period it names.
     dated: tuple[str, str, DateKey] | None = None
+    # "Which papers by Hinton study X?": the author's name as the question writes it.
+    author: str | None = None
 
     @property
     def skips_shown(self) -> bool:
@@ -220,8 +227,15 @@ class Question:
         return seen
 
 
-def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossary) -> Question:
-    """Everything the answer pipeline needs to know about one question."""
+def read_question(
+    engine: Engine,
+    names: NameIndex,
+    text: str,
+    glossary: Glossary,
+    authors: AuthorIndex | None = None,
+) -> Question:
+    """Everything the answer pipeline needs to know about one question (with `authors`, the
+    author a list asks for: "Which papers by Hinton ...")."""
     tokens = [(m.group(), m.start(), m.end()) for m in TOKEN_PATTERN.finditer(text)]
     known = [_known(engine, tok) for tok, _, _ in tokens]
     named = named_papers(engine, names, text, tokens, known)
@@ -244,6 +258,9 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
     excepting = {n: leaving_out(text, n.start) for n in named}
     excepted = [n for n, m in excepting.items() if m is not None]
     except_words = {i for m in excepting.values() if m for i in range(*m.span())}
+    author = _author_asked(text, authors) if authors is not None and kind == "list" else None
+    if author is not None:
+        except_words.update(range(*author[1]))
     for i, (tok, start, _) in enumerate(tokens):
         if i in name_of:
             paper = name_of[i]
@@ -317,7 +334,24 @@ def read_question(engine: Engine, names: NameIndex, text: str, glossary: Glossar
         newest_first=form.newest_first and kind == "list",
         whole_abstract=asks_for_whole_abstract(text),
         dated=_dated(form.dated),
+        author=author[0] if author else None,
     )
+
+
+def _author_asked(text: str, authors: AuthorIndex) -> tuple[str, tuple[int, int]] | None:
+    """The author a list asks for ("papers by Hinton", "written by G. Hinton"): the longest run
+    of words after "by" that names an author the records list, with the span of "by" and the
+    name. "Which papers improve accuracy by pruning?" names none."""
+    for by in _BY.finditer(text):
+        run = _NAME_WORDS.match(text, by.end())
+        if run is None:
+            continue
+        words = list(re.finditer(r"\S+", run.group()))
+        for n in range(len(words), 0, -1):
+            name = run.group()[: words[n - 1].end()].rstrip(".")
+            if authors.knows(name):
+                return name, (by.start(), by.end() + len(name))
+    return None
 
 
 def _add_weights(weights: dict[int, float], ids: list[int], once: bool = False) -> None:

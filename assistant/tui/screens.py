@@ -177,7 +177,8 @@ puts forward its own work on X;
 *which paper has the largest model?* quote each paper's own figure, since no abstract ranks the
 others; *what are the latest papers on X?* lists them newest first (after a list, *sort them
 by date*), and *which papers from 2023 study X?* only those dated so (*which papers are from
-2023?* lists all of them, and then *which of them study X?* those on X). Several things asked
+2023?* lists all of them, and then *which of them study X?* those on X; *which papers by
+Hinton study X?* only those whose records name that author). Several things asked
 of one paper (*what is X and how much faster is it?*) are answered one after the other. *Show
 me the abstract of X* (or *the full abstract* after an answer) quotes all of it.
 
