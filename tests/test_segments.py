@@ -117,6 +117,9 @@ def test_a_corpus_directory_is_watched_for_new_changed_and_removed_files(tmp_pat
     assert shrunk.summary.documents == 150 and shrunk.papers.position("p5") is None
     assert shrunk.summary.deleted == 100  # reclaimed by a merge
     assert not any(shrunk.papers.ids[h.doc] == "p5" for h in shrunk.search("Study 5", 50))
+    # A pass over every live document's field skips the deleted ones, as lookups do.
+    live = shrunk.live_documents()
+    assert list(shrunk.papers.live_values("ids")) == [(d, shrunk.papers.ids[d]) for d in live]
     # A changed file: its records are replaced.
     write(b, papers(100, 100, seed=7))
     notices.clear()

@@ -26,10 +26,8 @@ class AuthorIndex:
 
     @cached_property
     def words(self) -> frozenset[str]:
-        authors = self.engine.papers.authors
         found: set[str] = set()
-        for doc in self.engine.live_documents():
-            text = authors.optional(doc)
+        for _, text in self.engine.papers.live_values("authors"):
             if text:
                 found.update(name_words(text))
         return frozenset(found)
@@ -42,9 +40,14 @@ class AuthorIndex:
 
 def wrote(engine: Engine, doc: int, name: str) -> bool:
     """Whether the paper's record lists an author with every word of `name`."""
-    text = engine.papers.authors.optional(doc)
+    return lists_author(engine.papers.authors.optional(doc), name)
+
+
+def lists_author(authors: str | None, name: str) -> bool:
+    """Whether a record's authors (`authors`, as it gives them) hold one with every word of
+    `name`."""
     wanted = name_words(name)
-    return bool(text) and any(wanted <= name_words(entry) for entry in _ENTRY.split(text or ""))
+    return bool(authors) and any(wanted <= name_words(e) for e in _ENTRY.split(authors or ""))
 
 
 def name_words(text: str) -> set[str]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.answering.answer import Answer, AnswerSentence, Citation, Reference
-from assistant.answering.authors import wrote
+from assistant.answering.authors import lists_author
 from assistant.answering.candidates import Candidates, PaperCandidate
 from assistant.answering.features import FAMILIES, SentenceTable, gives_figure, sentence_table
 from assistant.answering.question import Question
@@ -498,16 +498,20 @@ class Composer:
         first (in the collection's order when the records give no dates), each quoted where it
         puts its own work forward, but those in `listed` (shown by the list this one continues)."""
         q = self.question
+        store = self.engine.papers
+        written = dict(store.live_values("dates"))
+        authors = dict(store.live_values("authors")) if q.author else {}
         seen: set[int] = set()
         papers: list[tuple[DateKey | None, int]] = []
-        for doc in self.engine.live_documents():
-            first = self.engine.papers.versions(doc)[0]
-            if first in seen:
+        for doc in written:
+            versions = store.versions(doc)
+            if versions[0] in seen:
                 continue  # another version of a paper already held
-            seen.add(first)
-            if q.author and not wrote(self.engine, doc, q.author):
+            seen.add(versions[0])
+            if q.author and not lists_author(authors[doc], q.author):
                 continue
-            dates = self.version_dates(doc)
+            keys = (date_key(written.get(v) or None) for v in versions)
+            dates = [key for key in keys if key is not None]
             if q.dated is None or any(dated_as(d, q.dated[0], q.dated[2]) for d in dates):
                 papers.append((max(dates, default=None), doc))
         if q.author and not papers:
