@@ -1594,6 +1594,8 @@ def test_a_list_by_an_author_holds_only_the_papers_whose_records_list_them(tmp_p
     assert ask(assistant, "Which papers study capsules?").cited_ids.count("x1") == 1
     everything = ask(assistant, "List the papers by Geoffrey Hinton")
     assert everything.cited_ids == ["c2", "c1", "d1"]
+    assert ask(assistant, "What did Hinton write?").cited_ids == ["c2", "c1", "d1"]
+    assert ask(assistant, "What has Vaswani published?").cited_ids == ["a1"]
     assert ask(assistant, "papers written by Vaswani").cited_ids == ["a1"]
     assert ask(assistant, "Which papers by Balazs study capsules?").cited_ids == ["c2"]
     none = ask(assistant, "Which papers by Hinton study attention?")
@@ -1610,8 +1612,10 @@ def test_a_list_by_an_author_in_a_collection_without_authors_says_it_has_none(tm
         ("salt", "Road Salt", "Road salt corrodes bridges in winter."),
     ]
     assistant = Assistant(Engine.open([small_collection(tmp_path, "b", records)], tmp_path / "i"))
-    answer = ask(assistant, "Which papers by Hinton study bridges?")
-    assert answer.abstained and answer.answer.startswith("The records of this collection name no")
+    for question in ("Which papers by Hinton study bridges?", "What did Hinton write?"):
+        answer = ask(assistant, question)
+        assert answer.abstained
+        assert answer.answer.startswith("The records of this collection name no")
     # A word the abstracts use after "by" is no author's name.
     drones = ask(assistant, "Which papers inspect bridges by Drones?")
     assert drones.cited_ids == ["truss"]

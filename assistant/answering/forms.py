@@ -97,11 +97,17 @@ _THERE_PAPERS = re.compile(
 _PUBLISHED = re.compile(
     r"^\s*what\s+(?:(?:was|were|has\s+been|have\s+been)\s+published|came\s+out)\b", re.I
 )
+# "What did Hinton write?", "What has G. Hinton published?": the papers someone wrote.
+WROTE = re.compile(
+    r"^\s*what\s+(?:else\s+)?(?:did|has|have)\s+(?P<writer>[^\W\d_][\w'.-]*"
+    r"(?:\s+[^\W\d_][\w'.-]*){0,2}?)\s+(?:write|written|publish|published|author|authored)\b",
+    re.I,
+)
 _LIST = re.compile(
     r"\b(which|what|list|find|name|show)\b[^?]*\b(papers|works|studies|articles|approaches|methods)\b"
     r"|\bpapers (?:that|which|about|on|using|(?:written |authored )?by)\b"
     r"|\blist (?:all |the )?papers\b"
-    rf"|{_PUBLISHED.pattern}"
+    rf"|{_PUBLISHED.pattern}|{WROTE.pattern}"
     rf"|{_COUNTS_PAPERS.pattern}|{_THERE_PAPERS.pattern}",
     re.I,
 )
@@ -469,10 +475,13 @@ _BY_NAME = re.compile(r"\bby\s+(?P<name>[A-Z][a-z][\w'-]*)")
 
 
 def name_after_by(text: str) -> str | None:
-    """The capitalised word after "by", which may name an author ("Which papers by Hinton
-    ...") or a work ("evaluated by GPT-4")."""
+    """The capitalised word after "by" (or the writer of "What did Hinton write?"), which may
+    name an author ("Which papers by Hinton ...") or a work ("evaluated by GPT-4")."""
     match = _BY_NAME.search(text)
-    return match["name"] if match else None
+    if match is not None:
+        return match["name"]
+    wrote = WROTE.match(text)
+    return wrote["writer"].split()[-1] if wrote and wrote["writer"][:1].isupper() else None
 
 
 def asks_for_others(text: str) -> bool:

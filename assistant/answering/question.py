@@ -16,6 +16,7 @@ from assistant.answering.authors import AuthorIndex
 from assistant.answering.english import rare_in_english
 from assistant.answering.forms import (
     QUESTION_WORDS,
+    WROTE,
     Kind,
     asks_for_more,
     asks_for_others,
@@ -341,7 +342,11 @@ def read_question(
 def _author_asked(text: str, authors: AuthorIndex) -> tuple[str, tuple[int, int]] | None:
     """The author a list asks for ("papers by Hinton", "written by G. Hinton"): the longest run
     of words after "by" that names an author the records list, with the span of "by" and the
-    name. "Which papers improve accuracy by pruning?" names none."""
+    name; or the writer of "What did Hinton write?", with the span of the whole question.
+    "Which papers improve accuracy by pruning?" names none."""
+    wrote = WROTE.match(text)
+    if wrote is not None and authors.knows(wrote["writer"]):
+        return wrote["writer"], wrote.span()
     for by in _BY.finditer(text):
         run = _NAME_WORDS.match(text, by.end())
         if run is None:
