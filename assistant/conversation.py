@@ -509,9 +509,10 @@ class Assistant:
         return None
 
     def _within_listing(self, text: str, asked: Turn | None) -> Question | None:
-        """ "Which of them study pruning?" after a list of papers chosen by their dates alone,
-        or of all of them ("Which papers are from 2023?", "List all papers"): the papers of that
-        whole listing on the topic, not only the first ones it showed."""
+        """ "Which of them study pruning?" after a list of papers chosen by their dates or
+        author alone, or of all of them ("Which papers are from 2023?", "What did Hinton
+        write?", "List all papers"): the papers of that whole listing on the topic, not only the
+        first ones it showed."""
         if asked is None or asked.answer.kind != "list" or asked.answer.abstained:
             return None
         listing = self.read(asked.question)
@@ -526,6 +527,7 @@ class Assistant:
             refers_back=False,
             dated=listing.dated,
             newest_first=listing.newest_first,
+            author=listing.author,
         )
 
     def _read_earlier(self, asked: Turn, cited: list[int], conversation: Conversation) -> Question:

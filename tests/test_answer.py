@@ -1595,9 +1595,15 @@ def test_a_list_by_an_author_holds_only_the_papers_whose_records_list_them(tmp_p
     everything = ask(assistant, "List the papers by Geoffrey Hinton")
     assert everything.cited_ids == ["c2", "c1", "d1"]
     assert ask(assistant, "What did Hinton write?").cited_ids == ["c2", "c1", "d1"]
+    conversation = Conversation()
+    assistant.ask("What did Hinton write?", conversation)
+    his = assistant.ask("Which of them study capsules?", conversation)
+    assert sorted(his.cited_ids) == ["c1", "c2"]
     assert ask(assistant, "What has Vaswani published?").cited_ids == ["a1"]
     assert ask(assistant, "papers written by Vaswani").cited_ids == ["a1"]
     assert ask(assistant, "Which papers by Balazs study capsules?").cited_ids == ["c2"]
+    undated = ask(assistant, "Which papers by Hinton are from 2016?")
+    assert undated.answer == "No paper in the collection has a record dated 2016."
     none = ask(assistant, "Which papers by Hinton study attention?")
     assert none.abstained
     assert none.answer == "No paper on this in the collection lists Hinton among its authors."

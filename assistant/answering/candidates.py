@@ -17,7 +17,7 @@ from retrieval.versions import MAX_VERSIONS
 
 # Papers whose sentences may be quoted (lists take their best ones).
 CANDIDATE_PAPERS = 15
-# Papers ranked before those by the author a list asks for are kept (see `gather`).
+# How far down the engine's ranking a list by an author looks for that author's papers.
 AUTHOR_SEARCH_DEPTH = 500
 
 

@@ -418,7 +418,7 @@ class Composer:
         listed = {doc for doc, _ in shown} if continues_list else set()
         topicless = not (q.focus or q.named)
         if topicless and ((q.kind == "list" and not q.refers_back) or continues_list):
-            return self.by_date(listed)
+            return self.topicless_list(listed)
         if continues_list:
             rest = [p for p in self.candidates.papers if p.doc not in listed]
             if q.ranks_papers:
@@ -492,16 +492,18 @@ class Composer:
         answer.about = [self.engine.papers.ids[d] for d in silent]
         return answer
 
-    def by_date(self, listed: set[int]) -> Answer:
-        """The papers a list with no topic asks for: those its date chooses ("Which papers are
-        from 2023?"), or all of them ("Which paper is the newest?", "List all papers"), newest
-        first (in the collection's order when the records give no dates), each quoted where it
-        puts its own work forward, but those in `listed` (shown by the list this one continues)."""
+    def topicless_list(self, listed: set[int]) -> Answer:
+        """The papers a list with no topic asks for: those its date or author chooses ("Which
+        papers are from 2023?", "What did Hinton write?"), or all of them ("Which paper is the
+        newest?", "List all papers"), newest first (in the collection's order when the records
+        give no dates), each quoted where it puts its own work forward, but those in `listed`
+        (shown by the list this one continues)."""
         q = self.question
         store = self.engine.papers
         written = dict(store.live_values("dates"))
         authors = dict(store.live_values("authors")) if q.author else {}
         seen: set[int] = set()
+        authored = False
         papers: list[tuple[DateKey | None, int]] = []
         for doc in written:
             versions = store.versions(doc)
@@ -510,11 +512,12 @@ class Composer:
             seen.add(versions[0])
             if q.author and not lists_author(authors[doc], q.author):
                 continue
+            authored = True
             keys = (date_key(written.get(v) or None) for v in versions)
             dates = [key for key in keys if key is not None]
             if q.dated is None or any(dated_as(d, q.dated[0], q.dated[2]) for d in dates):
                 papers.append((max(dates, default=None), doc))
-        if q.author and not papers:
+        if q.author and not authored:
             said = NO_PAPER_AUTHORED.format(author=q.author)
             return abstention(self.engine, q, [], 0.0, said=said)
         dated = any(date for date, _ in papers)
