@@ -196,6 +196,11 @@ class Conversation:
                 break
         return leads
 
+    def up_to(self, turn: Turn) -> list[Turn]:
+        """The turns until `turn`, with it."""
+        end = next(i for i, t in enumerate(self.turns) if t is turn)
+        return self.turns[: end + 1]
+
     def last_citing_several(self) -> Turn | None:
         """The latest answered turn that cited two papers or more (a list, a comparison)."""
         for turn in reversed(self.turns):
@@ -496,8 +501,7 @@ class Assistant:
         """The list question of `turn`, or the one a turn sorting a list ("Sort them by date")
         sorted, its papers newest first; None for a list asked of "it", which read again would
         stand for something else."""
-        upto = next(i for i, t in enumerate(conversation.turns) if t is turn)
-        for earlier_turn in reversed(conversation.turns[: upto + 1]):
+        for earlier_turn in reversed(conversation.up_to(turn)):
             if earlier_turn.answer.kind != "list" or _NEWEST_OF_THEM.fullmatch(
                 earlier_turn.question
             ):
@@ -540,10 +544,8 @@ class Assistant:
             by_date = self._list_by_date(conversation, asked)
             if by_date is not None:
                 return by_date
-        upto = next(i for i, t in enumerate(conversation.turns) if t is asked)
-        before = next(
-            (t for t in reversed(conversation.turns[:upto]) if t.answer.kind != "more"), None
-        )
+        earlier = conversation.up_to(asked)[:-1]
+        before = next((t for t in reversed(earlier) if t.answer.kind != "more"), None)
         within = self._within_listing(asked.question, before)
         if within is not None:
             return within

@@ -38,6 +38,8 @@ SEE_ALSO = 3
 SAME_SENTENCE = 0.7
 # Below even odds that the answer leans on a right paper, an answer is shown as a weak match.
 WEAK_BELOW = 0.5
+# Sorted newest first, a paper without a date comes after every dated one.
+UNDATED: DateKey = (-1, 0, 0)
 # Two terms this long where one starts the other are forms of one word ("gpu", "gpus").
 MIN_SHARED_STEM = 3
 
@@ -272,7 +274,7 @@ class Composer:
             qualifying = [p for p in qualifying if self.dated_as_asked(p.doc)]
         if self.question.newest_first:
             # Undated papers come last; papers of one date stay in the order of relevance.
-            qualifying.sort(key=lambda p: self.newest_date(p.doc) or (-1, 0, 0), reverse=True)
+            qualifying.sort(key=lambda p: self.newest_date(p.doc) or UNDATED, reverse=True)
         chosen: list[Choice] = []
         for paper in qualifying:
             if len(chosen) == MAX_LIST_PAPERS:
@@ -287,15 +289,18 @@ class Composer:
     def version_dates(self, doc: int) -> list[DateKey]:
         """The dates the records of the paper's versions give, where they can be read."""
         papers = self.engine.papers
-        keys = (date_key(papers.dates.optional(v)) for v in papers.versions(doc))
-        return [key for key in keys if key is not None]
+        return _readable_dates(papers.dates.optional(v) for v in papers.versions(doc))
 
     def dated_as_asked(self, doc: int) -> bool:
         """Whether a version of the paper is dated in (or since, after, before) the period the
         question names ("from March 14"), by the date its record gives."""
+        return self._in_period(self.version_dates(doc))
+
+    def _in_period(self, dates: list[DateKey]) -> bool:
+        """Whether one of the dates is in (or since, after, before) the period asked for."""
         assert self.question.dated is not None
         relation, _, asked = self.question.dated
-        return any(dated_as(date, relation, asked) for date in self.version_dates(doc))
+        return any(dated_as(date, relation, asked) for date in dates)
 
     def newest_date(self, doc: int) -> DateKey | None:
         """The latest date any version of the paper gives."""
@@ -513,9 +518,8 @@ class Composer:
             if q.author and not lists_author(authors[doc], q.author):
                 continue
             authored = True
-            keys = (date_key(written.get(v) or None) for v in versions)
-            dates = [key for key in keys if key is not None]
-            if q.dated is None or any(dated_as(d, q.dated[0], q.dated[2]) for d in dates):
+            dates = _readable_dates(written.get(v) for v in versions)
+            if q.dated is None or self._in_period(dates):
                 papers.append((max(dates, default=None), doc))
         if q.author and not authored:
             said = NO_PAPER_AUTHORED.format(author=q.author)
@@ -527,7 +531,7 @@ class Composer:
         if q.newest_first and not dated:
             return abstention(self.engine, q, [], 0.0, said=NO_DATES_AT_ALL)
         # Undated papers come last; papers of one date stay in the collection's order.
-        papers.sort(key=lambda pair: (pair[0] or (-1, 0, 0), -pair[1]), reverse=True)
+        papers.sort(key=lambda pair: (pair[0] or UNDATED, -pair[1]), reverse=True)
         rest = [doc for _, doc in papers if doc not in listed]
         if not rest:
             return abstention(self.engine, q, [], 0.0, said=NO_MORE_PAPERS)
@@ -777,6 +781,12 @@ def version_label(engine: Engine, doc: int) -> str | None:
 def _missing_entities(question: Question, paper: PaperCandidate) -> list[str]:
     """The question's name-like words that the paper never mentions."""
     return [c.word for c in question.concepts if c.entity and not c.in_terms(paper.terms)]
+
+
+def _readable_dates(texts: Iterable[str | None]) -> list[DateKey]:
+    """The dates among records' date fields that can be read."""
+    keys = (date_key(text or None) for text in texts)
+    return [key for key in keys if key is not None]
 
 
 def _period(dated: tuple[str, str, DateKey]) -> str:

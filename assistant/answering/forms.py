@@ -470,16 +470,19 @@ def pronoun_is_subject(text: str) -> bool:
     return bool(_PRONOUN_SUBJECT.search(text))
 
 
-# "Papers by Hinton": a name after "by" (written with a capital, as names are).
-_BY_NAME = re.compile(r"\bby\s+(?P<name>[A-Z][a-z][\w'-]*)")
+# "Papers by Hinton", "written by G. Hinton": what follows may be an author's name.
+BY = re.compile(r"\b(?:(?:written|authored|published)\s+)?by\s+", re.I)
+# A name (written with a capital, as names are) right after "by".
+_CAPITALISED = re.compile(r"[A-Z][a-z][\w'-]*")
 
 
 def name_after_by(text: str) -> str | None:
     """The capitalised word after "by" (or the writer of "What did Hinton write?"), which may
     name an author ("Which papers by Hinton ...") or a work ("evaluated by GPT-4")."""
-    match = _BY_NAME.search(text)
-    if match is not None:
-        return match["name"]
+    for by in BY.finditer(text):
+        name = _CAPITALISED.match(text, by.end())
+        if name is not None:
+            return name.group()
     wrote = WROTE.match(text)
     return wrote["writer"].split()[-1] if wrote and wrote["writer"][:1].isupper() else None
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from assistant.answering.authors import AuthorIndex
 from assistant.answering.english import rare_in_english
 from assistant.answering.forms import (
+    BY,
     QUESTION_WORDS,
     WROTE,
     Kind,
@@ -45,8 +46,7 @@ COMPOUND_PART_WEIGHT = 0.5
 MIN_TYPO_CHARS = 6
 # A plain word the corpus lacks weighs this share of the rarest term in the focus.
 UNKNOWN_WORD_SHARE = 0.25
-# "By" and up to this many words of an author's name after it ("by Geoffrey E. Hinton").
-_BY = re.compile(r"\b(?:(?:written|authored|published)\s+)?by\s+", re.I)
+# Up to three words of an author's name after "by" ("by Geoffrey E. Hinton").
 _NAME_WORDS = re.compile(r"[^\W\d_][\w'.-]*(?:\s+[^\W\d_][\w'.-]*){0,2}")
 
 
@@ -347,7 +347,7 @@ def _author_asked(text: str, authors: AuthorIndex) -> tuple[str, tuple[int, int]
     wrote = WROTE.match(text)
     if wrote is not None and authors.knows(wrote["writer"]):
         return wrote["writer"], wrote.span()
-    for by in _BY.finditer(text):
+    for by in BY.finditer(text):
         run = _NAME_WORDS.match(text, by.end())
         if run is None:
             continue
