@@ -2,7 +2,8 @@
 
 "it", "they", "this paper", "its" mean the papers cited in the previous answer; "the second one",
 "the first two", "paper 3", "[1] and [3]" or "the latter" pick among them by their numbers;
-"tell me more" continues with the next best sentences; "and X?" asks the previous question of
+"tell me more" continues with the next best sentences; "any others?" asks the previous question
+of the papers not cited for it yet; "and X?" asks the previous question of
 the paper X names (or X of the previous papers: "and the code?", as does "Is the code
 available?" when they mention code); "compare it with X" compares them with X, and "compare
 them" or "compare the first two" compares the papers picked. The chat and `assistant ask
@@ -28,6 +29,7 @@ from assistant.answering.forms import (
     asks_for_others,
     findings_only,
     name_after_by,
+    only_asks_for_others,
     refers_to_previous,
     two_questions,
     with_referent,
@@ -112,6 +114,10 @@ _AUXILIARY = re.compile(rf"\b{AUXILIARY}\s*$", re.I)
 NO_SUCH_PAPER = "The previous answer cites {count} papers: pick one by its number, 1 to {count}."
 ONLY_ONE_PAPER = "The previous answer lists only one paper."
 NOTHING_TO_CONTINUE = "There is no earlier answer to go on with: ask a question first."
+OTHERS_AFTER_COMPARISON = (
+    "A comparison has no further papers to go on with: ask for the papers on its topic "
+    "(“Which papers study X?”)."
+)
 NOTHING_TO_REFER = "There is no earlier answer for “it” to stand for: ask about a paper first."
 NAME_ONE = "The previous answer cites {count} papers: name the one you mean."
 NAME_THE_PAPER = "Say whose abstract to show: “Show me the abstract of Splitwise”."
@@ -321,6 +327,8 @@ class Assistant:
                 return self._abstract_of_previous(question, context), context
             return self._by_name(question, context), context
         asked = conversation.last_answered(asking=True)
+        if only_asks_for_others(text):
+            return self._other_papers(text, conversation)
         again = self._asked_of_another(text, conversation)
         if again is not None:
             return again, context
@@ -354,21 +362,7 @@ class Assistant:
         if question.kind == "more":
             if asked is None:
                 return dataclasses.replace(question, said=NOTHING_TO_CONTINUE), context
-            # "Tell me more" continues the last real question, on the papers of the last answer
-            # (not those of a later one saying their abstracts do not answer).
-            answered = conversation.last_answered()
-            context = self._positions(answered.answer.cited_ids) if answered else context
-            earlier = self._read_earlier(asked, context, conversation)
-            # The next papers of a list are quoted as its first ones were.
-            form = earlier.form if earlier.kind == "list" else None
-            question = dataclasses.replace(
-                earlier,
-                text=text,
-                kind="more",
-                refers_back=True,
-                continues=earlier.kind,
-                continued_form=form,
-            )
+            return self._continued(text, asked, conversation)
         elif (
             previous is not None
             and len(context) >= 2
@@ -381,6 +375,51 @@ class Assistant:
             # compares the papers of the previous answer.
             question = dataclasses.replace(question, kind="compare", refers_back=True)
         return question, context
+
+    def _continued(
+        self, text: str, asked: Turn, conversation: Conversation
+    ) -> tuple[Question, list[int]]:
+        """ "Tell me more": the last real question (`asked`) continued, on the papers of the
+        last answer (not those of a later one saying their abstracts do not answer)."""
+        answered = conversation.last_answered()
+        context = self._positions(answered.answer.cited_ids) if answered else []
+        earlier = self._read_earlier(asked, context, conversation)
+        # The next papers of a list are quoted as its first ones were.
+        form = earlier.form if earlier.kind == "list" else None
+        question = dataclasses.replace(
+            earlier,
+            text=text,
+            kind="more",
+            refers_back=True,
+            continues=earlier.kind,
+            continued_form=form,
+        )
+        return question, context
+
+    def _other_papers(self, text: str, conversation: Conversation) -> tuple[Question, list[int]]:
+        """ "Any others?": after a list, its next papers, as "tell me more" gives them; after an
+        answer from one paper, the question it answered, of the papers not yet cited for it
+        (by it or by the "any others?" since)."""
+        turns = conversation.turns
+        start = next(
+            (
+                i
+                for i in range(len(turns) - 1, -1, -1)
+                if turns[i].answer.kind != "more" and not only_asks_for_others(turns[i].question)
+            ),
+            None,
+        )
+        if start is None:
+            return dataclasses.replace(self.read(text), said=NOTHING_TO_CONTINUE), []
+        asked = turns[start]
+        if asked.answer.kind == "list":
+            return self._continued(text, asked, conversation)
+        if asked.answer.kind == "compare":
+            return dataclasses.replace(self.read(text), said=OTHERS_AFTER_COMPARISON), []
+        earlier = self._read_earlier(asked, self._positions(asked.answer.cited_ids), conversation)
+        cited = [doc for turn in turns[start:] for doc in self._positions(turn.answer.cited_ids)]
+        versions = frozenset(v for doc in cited for v in self.engine.papers.versions(doc))
+        return dataclasses.replace(earlier, text=text, besides=earlier.besides | versions), []
 
     def _list_about(self, text: str, words: str, docs: frozenset[int]) -> Question:
         """A list question with `words` for its "it"; "other papers" leaves out `docs`."""

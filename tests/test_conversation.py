@@ -6,7 +6,7 @@ import json
 import pytest
 from conftest import ROAD_SALT, run_cli, small_collection
 
-from assistant.answering.forms import with_referent
+from assistant.answering.forms import only_asks_for_others, with_referent
 from assistant.conversation import Assistant, Conversation, picked_papers
 from retrieval.engine import Engine
 
@@ -89,6 +89,63 @@ def test_tell_me_more_continues_without_repeating(seeds_assistant):
     assert again.citations[0].doc_id == first.citations[0].doc_id
     shown |= {s.sentence_index for s in more.sentences}
     assert not shown.intersection(s.sentence_index for s in again.sentences)
+
+
+@pytest.mark.parametrize(
+    "follow_up", ["Any others?", "Is there another paper on this?", "what about the other ones?"]
+)
+def test_any_others_asks_the_question_again_of_the_papers_not_yet_cited(bridges, follow_up):
+    """ "Any others?" is the question answered before, of the papers not cited for it yet; its
+    own words are no topic ("others to use" is not what it asks for). When no other paper
+    answers, it says so."""
+    conversation = Conversation()
+    first = bridges.ask("How were bridge decks studied?", conversation)
+    assert first.cited_ids == ["drones"]
+    other = bridges.ask(follow_up, conversation)
+    assert other.cited_ids == ["salt"]
+    assert "others to use" not in other.answer
+    assert other.sentences[0].text.startswith("We measured chloride in the decks")
+    last = bridges.ask(follow_up, conversation)
+    assert last.abstained and last.cited_ids == []
+    assert last.answer == "No other paper in this collection matches this question."
+
+
+def test_any_others_after_a_list_goes_on_with_it(seeds_assistant):
+    """After a list, "Any others?" gives its next papers, as "tell me more" does."""
+    answers = []
+    for follow_up in ("Any others?", "tell me more"):
+        conversation = Conversation()
+        first = seeds_assistant.ask("List all papers", conversation)
+        answers.append(seeds_assistant.ask(follow_up, conversation))
+    others, more = answers
+    assert others.kind == "more" and others.cited_ids
+    assert not set(others.cited_ids) & set(first.cited_ids)
+    assert others.cited_ids == more.cited_ids
+
+
+def test_any_others_with_nothing_to_go_on_says_how_to_ask(seeds_assistant):
+    alone = seeds_assistant.ask("Any others?", Conversation())
+    assert alone.abstained and alone.answer.startswith("There is no earlier answer to go on with")
+    conversation = Conversation()
+    seeds_assistant.ask("Compare EasyQuant and FineQuant", conversation)
+    after = seeds_assistant.ask("any others?", conversation)
+    assert after.abstained and after.cited_ids == []
+    assert after.answer.startswith("A comparison has no further papers to go on with")
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("Any others?", True),
+        ("And are there other papers about this topic?", True),
+        ("Another one?", True),
+        ("Which other papers use Dolma?", False),
+        ("Is there another way to prune?", False),
+        ("What about other models?", False),
+    ],
+)
+def test_only_asks_for_others_is_the_whole_question(text, asks):
+    assert only_asks_for_others(text) is asks
 
 
 def test_tell_me_more_with_nothing_before_asks_for_a_question(seeds_assistant):

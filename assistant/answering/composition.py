@@ -179,7 +179,8 @@ class Composer:
         says "it" or "they", the papers of the previous answer, unless the question brings its
         own subject, a name those papers never mention ("How does ADED build its drafts?" after
         an answer about something else); for "tell me more", those of them with sentences not
-        yet shown; for a comparison, the first paper compared."""
+        yet shown; for "any others?", those not yet cited for the question; for a comparison,
+        the first paper compared."""
         q, candidates = self.question, self.candidates
         papers = candidates.papers
         if q.kind == "compare":
@@ -187,6 +188,8 @@ class Composer:
             return [p for p in compared if p is not None]
         if q.refers_back and candidates.context and not self._own_subject():
             papers = [p for p in papers if p.doc in candidates.context]
+        if q.besides and q.kind != "list":
+            papers = [p for p in papers if p.doc not in q.besides]
         if q.kind == "more":
             papers = [p for p in papers if self.ranked(p.doc, shown)]
         return papers
@@ -436,6 +439,8 @@ class Composer:
         # list with no further paper as good, a paper with no sentence left.
         exhausted = (NO_MORE_PAPERS if continues_list else NOTHING_MORE) if q.skips_shown else None
         if chosen is None:
+            if q.besides and q.kind != "list" and not exhausted:
+                return abstention(self.engine, q, [], 0.0, said=NO_OTHER_PAPERS)
             if q.author and not exhausted:
                 said = NONE_AUTHORED.format(author=q.author)
                 return abstention(self.engine, q, [], 0.0, said=said)
@@ -444,6 +449,9 @@ class Composer:
         if not trigger.answer:
             if continues_list:
                 return abstention(self.engine, q, [], trigger.confidence, said=NO_MORE_PAPERS)
+            if q.besides and q.kind != "list":
+                said = NO_OTHER_PAPERS
+                return abstention(self.engine, q, self.closest(), trigger.confidence, said=said)
             about = [lead.doc] if lead.doc in self.pointed() else []
             return abstention(self.engine, q, self.closest(lead), trigger.confidence, about)
         matched = None

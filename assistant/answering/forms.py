@@ -124,6 +124,17 @@ _WHOLE_ABSTRACT = re.compile(
 )
 # "Tell me more about it", "Say more about the first one": what has not been quoted yet.
 _MORE_ABOUT = re.compile(r"^\s*(tell me|say|give me)( a (bit|little))? more (about|on)\b", re.I)
+# "Any others?", "Is there another paper on this?", "What about the other ones?": nothing but a
+# request for papers besides those already given.
+_ONLY_OTHERS = re.compile(
+    r"^\s*(?:(?:are|is)\s+there\s+|(?:show|give)\s+me\s+|(?:what|how)\s+about\s+)?"
+    r"(?:any|some|the)?\s*"
+    r"(?:others?|other\s+(?:ones?|papers?|works?|stud(?:y|ies)|articles?)|another"
+    r"(?:\s+(?:one|paper|work|study|article))?|more\s+(?:papers|works|studies|articles))"
+    r"(?:\s+(?:on|about|like)\s+(?:this|that|it|these|those|them)(?:\s+(?:topic|question))?)?"
+    r"\s*[.?!]*\s*$",
+    re.I,
+)
 _MORE = re.compile(
     r"^\s*(tell me more|more( please)?|go on|continue|what else|anything else|and\??)\s*[.?!]*\s*$",
     re.I,
@@ -491,6 +502,12 @@ def asks_for_others(text: str) -> bool:
     """Whether the question asks for papers other than those it speaks of ("Which other papers
     use Dolma?")."""
     return bool(_OTHER_PAPERS.search(text))
+
+
+def only_asks_for_others(text: str) -> bool:
+    """Whether the question only asks for papers besides those already given ("Any others?",
+    "Is there another paper on this?"): the question answered before, of the other papers."""
+    return bool(_ONLY_OTHERS.match(without_opening(text)))
 
 
 def with_referent(text: str, words: str) -> str:
