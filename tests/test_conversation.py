@@ -78,6 +78,26 @@ def test_how_big_asked_of_the_previous_paper_asks_for_its_figures(seeds_assistan
     assert any(ch.isdigit() for ch in answer.sentences[0].text)
 
 
+@pytest.mark.parametrize(
+    ("paper", "follow_up", "ratio"),
+    [
+        ("Splitwise", "How much faster is it?", "x higher throughput"),
+        ("LightSeq", "How many times faster is it?", "x less communication"),
+    ],
+)
+def test_how_much_faster_asked_of_the_previous_paper_asks_for_its_ratio(
+    seeds_assistant, paper, follow_up, ratio
+):
+    """Asked of the paper just answered about, "how much faster" and "how many times faster"
+    are the question's form, which a ratio answers, not words its abstract must use: "faster"
+    meets "AI accelerators", and "times" the "training time"."""
+    conversation = Conversation()
+    seeds_assistant.ask(f"What is {paper}?", conversation)
+    answer = seeds_assistant.ask(follow_up, conversation)
+    assert answer.citations[0].title.startswith(paper)
+    assert ratio in answer.sentences[0].text
+
+
 def test_tell_me_more_continues_without_repeating(seeds_assistant):
     conversation = Conversation()
     first = seeds_assistant.ask("What is SirLLM?", conversation)

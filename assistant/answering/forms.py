@@ -220,7 +220,7 @@ _COMPARATIVE_AMOUNT = re.compile(
     re.I,
 )
 _RATIO_ASKED = re.compile(
-    rf"\bhow (much|many times) ({_COMPARATIVES})\b|\bspeed-?ups?\b"
+    rf"\bhow (?:much|many times) (?P<comparative>{_COMPARATIVES})\b|\bspeed-?ups?\b"
     r"|\brelative (improvement|gain|reduction|increase|decrease)s?\b",
     re.I,
 )
@@ -448,6 +448,11 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
         # question, which a number answers, not a word its abstract must use (the question has
         # few other words, and the measure would weigh most of its focus).
         said.update(measure_range)
+        # "How much faster is it?", "How many times larger is it?": so are the words asking
+        # for the ratio ("times" is no training time).
+        ratio = _RATIO_ASKED.search(text, opening)
+        if ratio is not None and ratio["comparative"]:
+            said.update(range(*ratio.span()))
     return FormWords(
         opening,
         frozenset(said),
