@@ -113,6 +113,7 @@ _CHOOSES_A_PAPER = re.compile(
 _AUXILIARY = re.compile(rf"\b{AUXILIARY}\s*$", re.I)
 NO_SUCH_PAPER = "The previous answer cites {count} papers: pick one by its number, 1 to {count}."
 ONLY_ONE_PAPER = "The previous answer lists only one paper."
+ONE_PAPER_CITED = "The previous answer cites only one paper."
 NOTHING_TO_CONTINUE = "There is no earlier answer to go on with: ask a question first."
 OTHERS_AFTER_COMPARISON = (
     "A comparison has no further papers to go on with: ask for the papers on its topic "
@@ -316,8 +317,13 @@ class Assistant:
             by_place = picked_papers(text, len(earlier))
             if by_place is not None and not by_place.by_reference:
                 picked, cited = by_place, earlier
+        if picked is None and len(cited) == 1:
+            # With no list to go through, "the first one" is the one paper cited, and "the
+            # second one" none.
+            picked = picked_papers(text, 1, listed=True)
         if picked is not None and not picked.within(len(cited)):
-            said = NO_SUCH_PAPER.format(count=len(cited)) if len(cited) > 1 else ONLY_ONE_PAPER
+            only = ONLY_ONE_PAPER if listed else ONE_PAPER_CITED
+            said = NO_SUCH_PAPER.format(count=len(cited)) if len(cited) > 1 else only
             return dataclasses.replace(self.read(text), said=said), []
         if picked is not None:
             context = self._positions([cited[n - 1] for n in picked.numbers])

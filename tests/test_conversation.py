@@ -579,6 +579,19 @@ def test_a_list_of_one_paper_has_no_second_one(quantizers):
     assert first.cited_ids == ["salt"]
 
 
+def test_an_answer_on_one_paper_has_no_second_one(bridges):
+    """After an answer from one paper and no list before it, "the second one" is no paper (it
+    is not a question of its own about "second"), and "the first one" is that paper."""
+    conversation = Conversation()
+    answered = bridges.ask("How were bridge decks studied?", conversation)
+    assert answered.cited_ids == ["drones"]
+    second = bridges.ask("Summarize the second one", conversation)
+    assert second.abstained and second.cited_ids == []
+    assert second.answer == "The previous answer cites only one paper."
+    first = bridges.ask("What does the first one do?", conversation)
+    assert first.cited_ids == ["drones"] and not first.abstained
+
+
 def test_sessions_keep_the_conversation_between_calls():
     first = run_cli("ask", "What is LightSeq?", "--session", "reading", "--json")
     assert first.returncode == 0, first.stderr
