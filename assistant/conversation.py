@@ -115,6 +115,7 @@ NO_SUCH_PAPER = "The previous answer cites {count} papers: pick one by its numbe
 ONLY_ONE_PAPER = "The previous answer lists only one paper."
 ONE_PAPER_CITED = "The previous answer cites only one paper."
 NOTHING_TO_CONTINUE = "There is no earlier answer to go on with: ask a question first."
+NO_OTHER_LISTED = "Every paper of the list has been asked about."
 OTHERS_AFTER_COMPARISON = (
     "A comparison has no further papers to go on with: ask for the papers on its topic "
     "(“Which papers study X?”)."
@@ -418,6 +419,9 @@ class Assistant:
         if start is None:
             return dataclasses.replace(self.read(text), said=NOTHING_TO_CONTINUE), []
         asked = turns[start]
+        among_listed = self._others_listed(text, conversation, asked)
+        if among_listed is not None:
+            return among_listed
         if asked.answer.kind == "list":
             return self._continued(text, asked, conversation)
         if asked.answer.kind == "compare":
@@ -426,6 +430,37 @@ class Assistant:
         cited = [doc for turn in turns[start:] for doc in self._positions(turn.answer.cited_ids)]
         versions = frozenset(v for doc in cited for v in self.engine.papers.versions(doc))
         return dataclasses.replace(earlier, text=text, besides=earlier.besides | versions), []
+
+    def _others_listed(
+        self, text: str, conversation: Conversation, asked: Turn
+    ) -> tuple[Question, list[int]] | None:
+        """ "What about the others?" after "What does the first one do?" (or "and the third?")
+        of a list: that question, of each paper of the list not yet picked. None when `asked`
+        picked no paper of an earlier list."""
+        earlier = conversation.up_to(asked)
+        listing = next(
+            (
+                t
+                for t in reversed(earlier[:-1])
+                if not t.answer.abstained and len(t.answer.cited_ids) >= 2
+            ),
+            None,
+        )
+        if listing is None:
+            return None
+        listed = listing.answer.cited_ids
+        picked = picked_papers(asked.question, len(listed))
+        if picked is None or picked.by_reference:
+            return None
+        since = conversation.turns[conversation.turns.index(listing) + 1 :]
+        taken = {doc for turn in since for doc in turn.answer.referred_ids}
+        rest = self._positions([doc for doc in listed if doc not in taken])
+        if not rest:
+            return dataclasses.replace(self.read(text), said=NO_OTHER_LISTED), []
+        full = _last_full_question(Conversation(earlier))
+        first = picked_papers(full, len(listed)) if full is not None else None
+        reading = (first or picked).reading
+        return self._read_picked(Picked([], reading), len(rest), rest), rest
 
     def _list_about(self, text: str, words: str, docs: frozenset[int]) -> Question:
         """A list question with `words` for its "it"; "other papers" leaves out `docs`."""

@@ -130,6 +130,22 @@ def test_any_others_asks_the_question_again_of_the_papers_not_yet_cited(bridges,
     assert last.answer == "No other paper in this collection matches this question."
 
 
+def test_the_others_after_picking_from_a_list_are_the_papers_not_picked(bridges):
+    """ "What about the others?" after "What does the first one do?" of a list asks that of each
+    paper of the list not picked yet; once each has been asked about, it says so."""
+    conversation = Conversation()
+    listed = bridges.ask("Which papers study bridges?", conversation)
+    assert len(listed.cited_ids) == 3
+    first = bridges.ask("What does the first one do?", conversation)
+    assert first.cited_ids == listed.cited_ids[:1]
+    others = bridges.ask("What about the others?", conversation)
+    assert others.cited_ids == listed.cited_ids[1:]
+    assert [s.doc_id for s in others.sentences] == listed.cited_ids[1:]
+    done = bridges.ask("and the others?", conversation)
+    assert done.abstained and done.cited_ids == []
+    assert done.answer == "Every paper of the list has been asked about."
+
+
 def test_any_others_after_a_list_goes_on_with_it(seeds_assistant):
     """After a list, "Any others?" gives its next papers, as "tell me more" does."""
     answers = []
