@@ -146,6 +146,24 @@ def test_the_others_after_picking_from_a_list_are_the_papers_not_picked(bridges)
     assert done.answer == "Every paper of the list has been asked about."
 
 
+@pytest.mark.parametrize(
+    ("follow_up", "answered_by"),
+    [("Do any of them use LLaMA?", None), ("Does either of them release code?", "FuseChat")],
+)
+def test_any_of_them_is_asked_of_the_papers_listed(seeds_assistant, follow_up, answered_by):
+    """ "Any of them", "either of them" are the papers just listed, whatever name the question
+    gives (before, a name none of them mentions sent "Do any of them use LLaMA?" to the whole
+    collection), and "either" is no word the abstracts must use."""
+    conversation = Conversation()
+    listed = seeds_assistant.ask("Which papers study model merging?", conversation)
+    answer = seeds_assistant.ask(follow_up, conversation)
+    assert set(answer.cited_ids) <= set(listed.cited_ids)
+    if answered_by is None:
+        assert answer.abstained and answer.answer.startswith("None of the")
+    else:
+        assert any(c.title.startswith(answered_by) for c in answer.citations)
+
+
 def test_any_others_after_a_list_goes_on_with_it(seeds_assistant):
     """After a list, "Any others?" gives its next papers, as "tell me more" does."""
     answers = []

@@ -361,7 +361,9 @@ _PART_OF = re.compile(
     re.I,
 )
 # "it" or "they" as the subject of the question's verb: "does it", "did they", "can it".
-_PRONOUN_SUBJECT = re.compile(rf"\b{AUXILIARY}\s+(?:it|they)\b", re.I)
+# "Any of them", "either of them": some of the previous answer's papers.
+_PARTITIVE = r"(?:any|each|all|some|none|both|either|neither|one)\s+of\s+(?:them|these|those)"
+_PRONOUN_SUBJECT = re.compile(rf"\b{AUXILIARY}\s+(?:it|they|{_PARTITIVE})\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,6 +442,9 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
         for match in _POINTER_WORDS.finditer(text):
             said.update(range(*match.span()))
     if refers_back:
+        # "Does either of them release code?": "either" is no word of the subject.
+        for match in re.finditer(rf"\b{_PARTITIVE}\b", text, re.I):
+            said.update(range(*match.span()))
         # "Which one is faster?": the pronoun's "one" is no word of the subject.
         for match in _BACK_REFERENCE.finditer(text):
             if (match.group(1) or "").lower() == "which one":
@@ -482,7 +487,8 @@ def form_of_each(text: str) -> Kind:
 
 
 def pronoun_is_subject(text: str) -> bool:
-    """Whether "it" or "they" is the subject of the question's verb ("does it", "did they")."""
+    """Whether "it" or "they" is the subject of the question's verb ("does it", "did they",
+    "do any of them")."""
     return bool(_PRONOUN_SUBJECT.search(text))
 
 
