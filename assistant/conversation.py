@@ -27,6 +27,7 @@ from assistant.answering.forms import (
     COMPARE,
     as_asked_of_previous,
     asks_for_others,
+    asks_why_or_how,
     findings_only,
     name_after_by,
     only_asks_for_others,
@@ -115,6 +116,7 @@ NO_SUCH_PAPER = "The previous answer cites {count} papers: pick one by its numbe
 ONLY_ONE_PAPER = "The previous answer lists only one paper."
 ONE_PAPER_CITED = "The previous answer cites only one paper."
 NOTHING_TO_CONTINUE = "There is no earlier answer to go on with: ask a question first."
+WHY_OF_ONE = "Ask that of one paper of the list: “Why does the first one work?”."
 NO_OTHER_LISTED = "Every paper of the list has been asked about."
 OTHERS_AFTER_COMPARISON = (
     "A comparison has no further papers to go on with: ask for the papers on its topic "
@@ -369,6 +371,9 @@ class Assistant:
         if question.kind == "more":
             if asked is None:
                 return dataclasses.replace(question, said=NOTHING_TO_CONTINUE), context
+            if asked.answer.kind == "list" and asks_why_or_how(text):
+                # A list gives no one reason or means: "why?" is asked of one of its papers.
+                return dataclasses.replace(question, said=WHY_OF_ONE), context
             return self._continued(text, asked, conversation)
         elif (
             previous is not None
@@ -535,11 +540,12 @@ class Assistant:
         return question
 
     def _by_name(self, question: Question, docs: list[int]) -> Question:
-        """ "What is it?", "Tell me more about the first one": what one paper with a name is,
-        read as if the question gave the name, so that its sentences are weighed as for "What
-        is EasyQuant?" ("we propose EasyQuant, ...") rather than for no words at all."""
+        """ "What is it?", "Tell me more about the first one", "How does it work?": what one
+        paper with a name is or how it works, read as if the question gave the name, so that its
+        sentences are weighed as for "What is EasyQuant?" ("we propose EasyQuant, ...") rather
+        than for no words at all."""
         if (
-            question.kind != "definition"
+            question.kind not in ("definition", "method")
             or question.focus
             or question.named
             or not question.refers_back

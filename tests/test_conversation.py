@@ -66,6 +66,21 @@ def test_it_means_the_paper_of_the_previous_answer(seeds_assistant):
     assert "4.7x less communication" in answer.answer
 
 
+@pytest.mark.parametrize("paper", ["EasyQuant", "FineQuant"])
+def test_how_does_it_work_is_read_as_if_it_named_the_paper(seeds_assistant, paper):
+    """ "How does the first one work?" after a list is answered as "How does EasyQuant work?"
+    would be: without the name, only the form told the sentences apart, and "The problem is
+    that in most previous works ..." came first."""
+    alone = seeds_assistant.ask(f"How does {paper} work?", Conversation())
+    conversation = Conversation()
+    listed = seeds_assistant.ask("Which papers study quantization?", conversation)
+    place = ["first", "second", "third"][
+        next(i for i, c in enumerate(listed.citations) if c.title.startswith(paper))
+    ]
+    follow_up = seeds_assistant.ask(f"How does the {place} one work?", conversation)
+    assert [s.text for s in follow_up.sentences] == [s.text for s in alone.sentences]
+
+
 def test_how_big_asked_of_the_previous_paper_asks_for_its_figures(seeds_assistant):
     """ "How big are the models trained on it?" asks for a size, which a number gives: "big" is
     the question's form, not a word the abstract must use ("much smaller ... below 10 million
@@ -200,6 +215,30 @@ def test_any_others_with_nothing_to_go_on_says_how_to_ask(seeds_assistant):
 )
 def test_only_asks_for_others_is_the_whole_question(text, asks):
     assert only_asks_for_others(text) is asks
+
+
+def test_why_after_an_answer_gives_the_reasons_its_paper_states(seeds_assistant, bridges):
+    """A bare "Why?" goes on with the paper just cited, quoting only sentences that give a
+    reason (a conclusion, a finding) and none already shown; where none is left, it says so.
+    After a list it asks for one paper; with nothing before, for a question."""
+    conversation = Conversation()
+    first = seeds_assistant.ask("What is Splitwise?", conversation)
+    why = seeds_assistant.ask("Why?", conversation)
+    assert why.kind == "more" and not why.abstained
+    assert why.cited_ids == first.cited_ids
+    shown = {s.sentence_index for s in first.sentences}
+    assert not shown & {s.sentence_index for s in why.sentences}
+    assert why.sentences[0].text.startswith("Based on our extensive characterization, we find")
+    salt = Conversation()
+    bridges.ask("How do bridges corrode?", salt)
+    nothing = bridges.ask("Why?", salt)
+    assert nothing.abstained and nothing.answer == "The abstracts cited say nothing more on this."
+    listing = Conversation()
+    seeds_assistant.ask("Which papers study quantization?", listing)
+    of_list = seeds_assistant.ask("Why?", listing)
+    assert of_list.abstained and of_list.answer.startswith("Ask that of one paper of the list")
+    alone = seeds_assistant.ask("How so?", Conversation())
+    assert alone.answer == "There is no earlier answer to go on with: ask a question first."
 
 
 def test_tell_me_more_with_nothing_before_asks_for_a_question(seeds_assistant):

@@ -111,6 +111,12 @@ from retrieval.names import system_name
         ("What did they conclude?", "finding"),
         ("What results does it report on MATH?", "other"),
         ("What does the array do with the signals?", "other"),
+        # A bare "Why?" or "How?" goes on with the answer just given.
+        ("Why?", "more"),
+        ("and how so?", "more"),
+        ("Why is that?", "more"),
+        ("Why is quantization hard?", "why"),
+        ("How?", "more"),
     ],
 )
 def test_kind_from_the_form_of_the_question(text, kind):

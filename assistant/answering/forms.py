@@ -237,6 +237,10 @@ _YESNO = re.compile(
 _WH_WORD = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b", re.I)
 CLAIM_WORDS = 4
 _WHY = re.compile(r"^\s*why\b", re.I)
+# "Why?", "How so?": asked right after an answer, the reason or the means its papers give, in
+# the sentences not yet quoted.
+_BARE_WHY = re.compile(r"^\s*(?:why(?:\s+(?:is\s+that|so))?|how\s+come)\s*[?.!]*\s*$", re.I)
+_BARE_HOW = re.compile(r"^\s*(?:how(?:\s+(?:so|exactly))?|in\s+what\s+way)\s*[?.!]*\s*$", re.I)
 # Words a follow-up may open with before the question proper: "and why?", "so what is X?".
 _OPENING = re.compile(r"^\s*(?:(?:and|but|so|also|then|ok|okay|well|now)\b[\s,]*)+", re.I)
 # Questions asking what a work found: "What is the main finding of X?", "What are X's results?",
@@ -538,6 +542,12 @@ def asks_for_whole_abstract(text: str) -> bool:
     return bool(_WHOLE_ABSTRACT.search(without_opening(text)))
 
 
+def asks_why_or_how(text: str) -> bool:
+    """Whether the question is a bare "Why?" or "How?" (or "How so?", "Why is that?")."""
+    asked = without_opening(text)
+    return bool(_BARE_WHY.match(asked) or _BARE_HOW.match(asked))
+
+
 def asks_for_more(text: str) -> bool:
     """Whether the question asks for more than the conversation has quoted ("tell me more",
     "tell me more about the first one")."""
@@ -615,7 +625,7 @@ def question_kind(text: str, n_named: int = 0, refers_back: bool = False) -> Kin
     """The kind of answer the question asks for, from its form. A comparison needs two papers:
     two named, or one named and one referred back to."""
     text = without_opening(text)
-    if _MORE.match(text):
+    if _MORE.match(text) or _BARE_WHY.match(text) or _BARE_HOW.match(text):
         return "more"
     papers = n_named + (1 if refers_back else 0)
     if papers == 0 and _NEWEST.search(text):
@@ -670,8 +680,10 @@ def sentence_form(text: str) -> Kind:
     """The kind of a single answer: why, when, where the code is, where, finding, method,
     yes/no, quantity, definition, who or other."""
     text = without_opening(text)
-    if _WHY.match(text):
+    if _WHY.match(text) or _BARE_WHY.match(text):
         return "why"
+    if _BARE_HOW.match(text):
+        return "method"
     if _WHEN.match(text):
         return "when"
     if _POINTER_ASKED.search(text):
