@@ -26,8 +26,9 @@ from assistant.answering.forms import (
     AUXILIARY,
     COMPARE,
     as_asked_of_previous,
+    asked_anew,
     asks_for_others,
-    asks_why_or_how,
+    bare_question_word,
     findings_only,
     name_after_by,
     only_asks_for_others,
@@ -116,7 +117,7 @@ NO_SUCH_PAPER = "The previous answer cites {count} papers: pick one by its numbe
 ONLY_ONE_PAPER = "The previous answer lists only one paper."
 ONE_PAPER_CITED = "The previous answer cites only one paper."
 NOTHING_TO_CONTINUE = "There is no earlier answer to go on with: ask a question first."
-WHY_OF_ONE = "Ask that of one paper of the list: “Why does the first one work?”."
+ASK_OF_ONE = "Ask that of one paper of the list: “Why does the first one work?”."
 NO_OTHER_LISTED = "Every paper of the list has been asked about."
 OTHERS_AFTER_COMPARISON = (
     "A comparison has no further papers to go on with: ask for the papers on its topic "
@@ -302,6 +303,9 @@ class Assistant:
             sentences = f"{'about ' if summary.sentences_estimated else ''}{summary.sentences:,}"
             said = COLLECTION_SIZE.format(papers=f"{summary.documents:,}", sentences=sentences)
             return dataclasses.replace(self.read(text), said=said), []
+        word = bare_question_word(text)
+        if word is not None:
+            return self._asked_anew(text, word, conversation)
         previous = conversation.last_referred()
         cited = previous.answer.referred_ids if previous else []
         context = self._positions(cited)
@@ -371,9 +375,6 @@ class Assistant:
         if question.kind == "more":
             if asked is None:
                 return dataclasses.replace(question, said=NOTHING_TO_CONTINUE), context
-            if asked.answer.kind == "list" and asks_why_or_how(text):
-                # A list gives no one reason or means: "why?" is asked of one of its papers.
-                return dataclasses.replace(question, said=WHY_OF_ONE), context
             return self._continued(text, asked, conversation)
         elif (
             previous is not None
@@ -387,6 +388,30 @@ class Assistant:
             # compares the papers of the previous answer.
             question = dataclasses.replace(question, kind="compare", refers_back=True)
         return question, context
+
+    def _asked_anew(
+        self, text: str, word: str, conversation: Conversation
+    ) -> tuple[Question, list[int]]:
+        """ "Why?", "When?" after an answer: the question it answered, asked again with that
+        word ("Who discovered penicillin?", then "When?": when penicillin was discovered). A
+        list gives no one reason or date: it is asked of one of its papers."""
+        turn = next(
+            (
+                t
+                for t in reversed(conversation.turns)
+                if t.answer.kind != "more"
+                and bare_question_word(t.question) is None
+                and not only_asks_for_others(t.question)
+                and not _ABOUT_ANOTHER.match(t.question)
+            ),
+            None,
+        )
+        if turn is None:
+            return dataclasses.replace(self.read(text), said=NOTHING_TO_CONTINUE), []
+        if turn.answer.kind == "list":
+            return dataclasses.replace(self.read(text), said=ASK_OF_ONE), []
+        question, context = self.understand(asked_anew(turn.question, word), conversation)
+        return dataclasses.replace(question, text=text), context
 
     def _continued(
         self, text: str, asked: Turn, conversation: Conversation

@@ -217,28 +217,53 @@ def test_only_asks_for_others_is_the_whole_question(text, asks):
     assert only_asks_for_others(text) is asks
 
 
-def test_why_after_an_answer_gives_the_reasons_its_paper_states(seeds_assistant, bridges):
-    """A bare "Why?" goes on with the paper just cited, quoting only sentences that give a
-    reason (a conclusion, a finding) and none already shown; where none is left, it says so.
-    After a list it asks for one paper; with nothing before, for a question."""
+DISCOVERIES = [
+    (
+        "penicillin",
+        "Penicillin",
+        "Penicillin is an antibiotic made by moulds. Alexander Fleming discovered penicillin in "
+        "1928. He found it at St Mary's Hospital in London. It was first used to treat "
+        "infections in 1942. We conclude that chance favours the prepared mind.",
+    ),
+    (
+        "xrays",
+        "X-rays",
+        "X-rays are light of very short wavelength. Wilhelm Roentgen discovered them in 1895 in "
+        "Wuerzburg. They pass through flesh but not bone.",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def discoveries(tmp_path_factory):
+    return assistant_over(tmp_path_factory, "discoveries", DISCOVERIES)
+
+
+def test_a_bare_question_word_asks_the_previous_question_again(discoveries):
+    """ "When?" or "Where?" after "Who discovered penicillin?" asks when or where penicillin was
+    discovered (a sentence already shown may answer it); "Why?" asks beyond what was quoted and
+    says when nothing is left. With nothing before, it asks for a question."""
     conversation = Conversation()
-    first = seeds_assistant.ask("What is Splitwise?", conversation)
-    why = seeds_assistant.ask("Why?", conversation)
-    assert why.kind == "more" and not why.abstained
-    assert why.cited_ids == first.cited_ids
-    shown = {s.sentence_index for s in first.sentences}
+    who = discoveries.ask("Who discovered penicillin?", conversation)
+    assert who.cited_ids == ["penicillin"]
+    when = discoveries.ask("When?", conversation)
+    assert when.cited_ids == ["penicillin"]
+    assert when.sentences[0].text == "Alexander Fleming discovered penicillin in 1928."
+    where = discoveries.ask("and where?", conversation)
+    assert where.sentences[0].text == "He found it at St Mary's Hospital in London."
+    why = discoveries.ask("Why?", conversation)
+    shown = {s.sentence_index for t in (who, when, where) for s in t.sentences}
+    assert why.cited_ids == ["penicillin"]
     assert not shown & {s.sentence_index for s in why.sentences}
-    assert why.sentences[0].text.startswith("Based on our extensive characterization, we find")
-    salt = Conversation()
-    bridges.ask("How do bridges corrode?", salt)
-    nothing = bridges.ask("Why?", salt)
-    assert nothing.abstained and nothing.answer == "The abstracts cited say nothing more on this."
-    listing = Conversation()
-    seeds_assistant.ask("Which papers study quantization?", listing)
-    of_list = seeds_assistant.ask("Why?", listing)
-    assert of_list.abstained and of_list.answer.startswith("Ask that of one paper of the list")
-    alone = seeds_assistant.ask("How so?", Conversation())
+    alone = discoveries.ask("How so?", Conversation())
     assert alone.answer == "There is no earlier answer to go on with: ask a question first."
+
+
+def test_a_bare_why_after_a_list_asks_for_one_paper(seeds_assistant):
+    conversation = Conversation()
+    seeds_assistant.ask("Which papers study quantization?", conversation)
+    why = seeds_assistant.ask("Why?", conversation)
+    assert why.abstained and why.answer.startswith("Ask that of one paper of the list")
 
 
 def test_tell_me_more_with_nothing_before_asks_for_a_question(seeds_assistant):

@@ -3,7 +3,12 @@
 import pytest
 from conftest import small_collection
 
-from assistant.answering.forms import question_kind, refers_to_previous
+from assistant.answering.forms import (
+    asked_anew,
+    bare_question_word,
+    question_kind,
+    refers_to_previous,
+)
 from assistant.answering.question import read_question
 from assistant.conversation import Assistant, Conversation
 from retrieval.engine import Engine
@@ -111,16 +116,37 @@ from retrieval.names import system_name
         ("What did they conclude?", "finding"),
         ("What results does it report on MATH?", "other"),
         ("What does the array do with the signals?", "other"),
-        # A bare "Why?" or "How?" goes on with the answer just given.
-        ("Why?", "more"),
-        ("and how so?", "more"),
-        ("Why is that?", "more"),
-        ("Why is quantization hard?", "why"),
-        ("How?", "more"),
     ],
 )
 def test_kind_from_the_form_of_the_question(text, kind):
     assert question_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Why?", "why"),
+        ("and how so?", "how"),
+        ("Why is that?", "why"),
+        ("When?", "when"),
+        ("Why is quantization hard?", None),
+        ("How does it work?", None),
+    ],
+)
+def test_a_bare_question_word(text, word):
+    assert bare_question_word(text) == word
+
+
+@pytest.mark.parametrize(
+    ("question", "word", "anew"),
+    [
+        ("Who discovered penicillin?", "when", "When discovered penicillin?"),
+        ("Is merging beneficial for reasoning?", "why", "Why is merging beneficial for reasoning?"),
+        ("and how many GPUs does it use?", "why", "Why GPUs does it use?"),
+    ],
+)
+def test_a_question_asked_anew_keeps_its_subject(question, word, anew):
+    assert asked_anew(question, word) == anew
 
 
 def test_comparison_needs_two_papers():

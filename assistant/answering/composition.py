@@ -13,7 +13,6 @@ from assistant.answering.answer import Answer, AnswerSentence, Citation, Referen
 from assistant.answering.authors import lists_author
 from assistant.answering.candidates import Candidates, PaperCandidate
 from assistant.answering.features import FAMILIES, SentenceTable, gives_figure, sentence_table
-from assistant.answering.forms import asks_why_or_how
 from assistant.answering.question import Question
 from assistant.answering.triggering import (
     Trigger,
@@ -240,16 +239,12 @@ class Composer:
         """The paper's best sentences, unlike each other. When the question has no words of its
         own to match and asks for a fact or a judgement ("Do they release code?", "What did they
         find?"), only its form tells the sentences apart: a further sentence is quoted only if
-        it holds that form (a link, a conclusion). ("Summarize it" wants any sentence more.) A
-        bare "Why?" or "How?" after an answer is answered only by sentences giving a reason or a
-        means."""
+        it holds that form (a link, a conclusion). ("Summarize it" wants any sentence more.)"""
         ranked = self.ranked(doc, skip)
         q = self.question
-        table = self.table(doc)
-        typed = {table.positions[r] for r in np.flatnonzero(table.typed)}
-        if q.kind == "more" and asks_why_or_how(q.text):
-            ranked = [c for c in ranked if c.sentence in typed]
-        elif not q.focus and q.kind != "more" and FAMILIES.get(q.form) != "description":
+        if not q.focus and q.kind != "more" and FAMILIES.get(q.form) != "description":
+            table = self.table(doc)
+            typed = {table.positions[r] for r in np.flatnonzero(table.typed)}
             ranked = ranked[:1] + [c for c in ranked[1:] if c.sentence in typed]
         chosen: list[Choice] = []
         for choice in ranked:

@@ -237,10 +237,18 @@ _YESNO = re.compile(
 _WH_WORD = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b", re.I)
 CLAIM_WORDS = 4
 _WHY = re.compile(r"^\s*why\b", re.I)
-# "Why?", "How so?": asked right after an answer, the reason or the means its papers give, in
-# the sentences not yet quoted.
-_BARE_WHY = re.compile(r"^\s*(?:why(?:\s+(?:is\s+that|so))?|how\s+come)\s*[?.!]*\s*$", re.I)
-_BARE_HOW = re.compile(r"^\s*(?:how(?:\s+(?:so|exactly))?|in\s+what\s+way)\s*[?.!]*\s*$", re.I)
+# "Why?", "How so?", "When?": a question word alone asks the previous question again, in its
+# form ("Who discovered penicillin?", then "When?").
+_BARE_QUESTION = re.compile(
+    r"^\s*(?:(?P<why>why(?:\s+(?:is\s+that|so))?|how\s+come)"
+    r"|(?P<how>how(?:\s+(?:so|exactly))?|in\s+what\s+way)|(?P<when>when)|(?P<where>where)"
+    r"|(?P<who>who))\s*[?.!]*\s*$",
+    re.I,
+)
+# The question word a question opens with, and the "many" or "much" after "how".
+_OPENING_QUESTION_WORD = re.compile(
+    r"^\s*(?:what|which|who|whom|whose|when|where|why|how(?:\s+(?:many|much))?)\b\s*", re.I
+)
 # Words a follow-up may open with before the question proper: "and why?", "so what is X?".
 _OPENING = re.compile(r"^\s*(?:(?:and|but|so|also|then|ok|okay|well|now)\b[\s,]*)+", re.I)
 # Questions asking what a work found: "What is the main finding of X?", "What are X's results?",
@@ -542,10 +550,21 @@ def asks_for_whole_abstract(text: str) -> bool:
     return bool(_WHOLE_ABSTRACT.search(without_opening(text)))
 
 
-def asks_why_or_how(text: str) -> bool:
-    """Whether the question is a bare "Why?" or "How?" (or "How so?", "Why is that?")."""
-    asked = without_opening(text)
-    return bool(_BARE_WHY.match(asked) or _BARE_HOW.match(asked))
+def bare_question_word(text: str) -> str | None:
+    """The question word a question is made of alone ("Why?", "How so?", "When?"): why, how,
+    when, where or who; None for any other question."""
+    bare = _BARE_QUESTION.match(without_opening(text))
+    return bare.lastgroup if bare else None
+
+
+def asked_anew(question: str, word: str) -> str:
+    """The question asked again with another question word: "Who discovered penicillin?" asked
+    "when" is "When discovered penicillin?", and "Is it safe?" asked "why" is "Why is it
+    safe?" (the words of the subject are kept; the form is the new word's)."""
+    rest = _OPENING_QUESTION_WORD.sub("", without_opening(question), count=1)
+    if re.match(rf"{AUXILIARY}\b", rest, re.I):
+        rest = rest[0].lower() + rest[1:]
+    return f"{word.capitalize()} {rest}"
 
 
 def asks_for_more(text: str) -> bool:
@@ -625,7 +644,7 @@ def question_kind(text: str, n_named: int = 0, refers_back: bool = False) -> Kin
     """The kind of answer the question asks for, from its form. A comparison needs two papers:
     two named, or one named and one referred back to."""
     text = without_opening(text)
-    if _MORE.match(text) or _BARE_WHY.match(text) or _BARE_HOW.match(text):
+    if _MORE.match(text):
         return "more"
     papers = n_named + (1 if refers_back else 0)
     if papers == 0 and _NEWEST.search(text):
@@ -680,10 +699,8 @@ def sentence_form(text: str) -> Kind:
     """The kind of a single answer: why, when, where the code is, where, finding, method,
     yes/no, quantity, definition, who or other."""
     text = without_opening(text)
-    if _WHY.match(text) or _BARE_WHY.match(text):
+    if _WHY.match(text):
         return "why"
-    if _BARE_HOW.match(text):
-        return "method"
     if _WHEN.match(text):
         return "when"
     if _POINTER_ASKED.search(text):

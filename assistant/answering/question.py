@@ -22,6 +22,7 @@ from assistant.answering.forms import (
     asks_for_more,
     asks_for_others,
     asks_for_whole_abstract,
+    bare_question_word,
     counts_papers,
     form_of_each,
     form_words,
@@ -155,8 +156,13 @@ class Question:
     @property
     def skips_shown(self) -> bool:
         """Whether the sentences the conversation has quoted are not to be quoted again: "tell
-        me more", "tell me more about the first one"."""
-        return self.kind == "more" or asks_for_more(self.text)
+        me more", "tell me more about the first one", and a bare "Why?" or "How?" (which asks
+        beyond what was quoted; "When?" may be answered by a sentence already shown)."""
+        return (
+            self.kind == "more"
+            or asks_for_more(self.text)
+            or bare_question_word(self.text) in ("why", "how")
+        )
 
     @property
     def counted(self) -> list[Focus]:

@@ -187,7 +187,7 @@ Follow-up questions may say *it*, *they* or *this paper* for the papers of the l
 one*, *the first two*, *paper 3*, *the latter*), say *tell me more* for more of the same
 (after a list: the next papers; *tell me more about the first one* for more of that one),
 *any others?* for the same question of the papers not cited yet (after picking one of a
-list: of the others listed), *why?* or *how?* for the reason or the means the paper gives,
+list: of the others listed), *why?* or *when?* alone for the previous question in that form,
 *and X?* for the same question about the paper X (or, when X
 names no paper, X of the last answer's papers: *and the code?*; so does a short question about
 *the X* they mention, *is the code available?*), *compare it with X* or *compare them*, or,
