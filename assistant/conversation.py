@@ -395,17 +395,7 @@ class Assistant:
         """ "Why?", "When?" after an answer: the question it answered, asked again with that
         word ("Who discovered penicillin?", then "When?": when penicillin was discovered). A
         list gives no one reason or date: it is asked of one of its papers."""
-        turn = next(
-            (
-                t
-                for t in reversed(conversation.turns)
-                if t.answer.kind != "more"
-                and bare_question_word(t.question) is None
-                and not only_asks_for_others(t.question)
-                and not _ABOUT_ANOTHER.match(t.question)
-            ),
-            None,
-        )
+        turn = _own_question(conversation.turns)
         if turn is None:
             return dataclasses.replace(self.read(text), said=NOTHING_TO_CONTINUE), []
         if turn.answer.kind == "list":
@@ -438,17 +428,10 @@ class Assistant:
         answer from one paper, the question it answered, of the papers not yet cited for it
         (by it or by the "any others?" since)."""
         turns = conversation.turns
-        start = next(
-            (
-                i
-                for i in range(len(turns) - 1, -1, -1)
-                if turns[i].answer.kind != "more" and not only_asks_for_others(turns[i].question)
-            ),
-            None,
-        )
-        if start is None:
+        asked = _own_question(turns)
+        if asked is None:
             return dataclasses.replace(self.read(text), said=NOTHING_TO_CONTINUE), []
-        asked = turns[start]
+        start = turns.index(asked)
         among_listed = self._others_listed(text, conversation, asked)
         if among_listed is not None:
             return among_listed
@@ -776,6 +759,22 @@ def check_question(text: str) -> str:
             f"{MAX_QUESTION_CHARS:,})"
         )
     return stripped
+
+
+def _own_question(turns: list[Turn]) -> Turn | None:
+    """The latest turn that asked a question of its own: not "tell me more", "any others?", a
+    question word alone ("Why?") or "and X?"."""
+    return next(
+        (
+            t
+            for t in reversed(turns)
+            if t.answer.kind != "more"
+            and bare_question_word(t.question) is None
+            and not only_asks_for_others(t.question)
+            and not _ABOUT_ANOTHER.match(t.question)
+        ),
+        None,
+    )
 
 
 def _last_full_question(conversation: Conversation) -> str | None:
