@@ -133,6 +133,16 @@ _SMALL_TALK = re.compile(
     r"what do you do|who are you|how do i use (?:this|you))?\s*[.!?]*\s*",
     re.I,
 )
+# "Are you sure?", "Is that right?": doubt about the answer, which the abstract itself settles.
+_DOUBT = re.compile(
+    r"\s*(?:are you (?:sure|certain)|really|is (?:that|this) (?:right|correct|true)|"
+    r"that'?s (?:wrong|not right|incorrect)|you'?re wrong)\s*[.!?]*\s*",
+    re.I,
+)
+CHECK_THE_ABSTRACT = (
+    "Every answer quotes the abstracts word for word: “show me the full abstract” gives the "
+    "cited paper's whole abstract, to read the sentences in their place."
+)
 HOW_TO_ASK = (
     "Ask about the papers in plain English: what a paper proposes, how it works, what it "
     "found, or which papers study a topic."
@@ -298,6 +308,8 @@ class Assistant:
         those of them the question picks by number)."""
         if _SMALL_TALK.fullmatch(text):
             return dataclasses.replace(self.read(text), said=HOW_TO_ASK), []
+        if _DOUBT.fullmatch(text):
+            return dataclasses.replace(self.read(text), said=CHECK_THE_ABSTRACT), []
         if _ABOUT_COLLECTION.fullmatch(text):
             summary = self.engine.summary
             sentences = f"{'about ' if summary.sentences_estimated else ''}{summary.sentences:,}"

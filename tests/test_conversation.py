@@ -1151,6 +1151,20 @@ def test_small_talk_is_told_how_to_ask_and_leaves_the_conversation_as_it_was(qua
     assert after.citations[0].doc_id == "easy"
 
 
+@pytest.mark.parametrize("said", ["Are you sure?", "really?", "Is that right?", "That's wrong"])
+def test_doubt_about_an_answer_points_to_the_abstract(quantizers, said):
+    """ "Are you sure?" asks nothing of the papers (before, it was searched for and "does not
+    answer" came back): the reply says how to read the cited abstract whole, and "show me the
+    full abstract" then gives the paper of the answer before."""
+    conversation = Conversation()
+    quantizers.ask("What is EasyQuant?", conversation)
+    reply = quantizers.ask(said, conversation)
+    assert reply.abstained and reply.citations == [] and reply.see_also == []
+    assert reply.answer.startswith("Every answer quotes the abstracts word for word")
+    whole = quantizers.ask("show me the full abstract", conversation)
+    assert whole.cited_ids == ["easy"]
+
+
 @pytest.mark.parametrize(
     "asked",
     [
