@@ -412,6 +412,14 @@ class Assistant:
             return dataclasses.replace(self.read(text), said=NOTHING_TO_CONTINUE), []
         if turn.answer.kind == "list":
             return dataclasses.replace(self.read(text), said=ASK_OF_ONE), []
+        picked = picked_papers(turn.question, count=1 << 20)
+        if picked is not None:
+            # "What did the second one find?", then "Why?": of the paper it picked, whatever
+            # the answers since have listed.
+            docs = self._positions(turn.answer.referred_ids)
+            anew = dataclasses.replace(picked, reading=asked_anew(picked.reading, word))
+            question = self._read_picked(anew, len(docs), docs)
+            return dataclasses.replace(question, text=text), docs
         question, context = self.understand(asked_anew(turn.question, word), conversation)
         return dataclasses.replace(question, text=text), context
 

@@ -241,8 +241,9 @@ def discoveries(tmp_path_factory):
 
 def test_a_bare_question_word_asks_the_previous_question_again(discoveries):
     """ "When?" or "Where?" after "Who discovered penicillin?" asks when or where penicillin was
-    discovered (a sentence already shown may answer it); "Why?" asks beyond what was quoted and
-    says when nothing is left. With nothing before, it asks for a question."""
+    discovered (a sentence already shown may answer it); "Why?" asks beyond what was quoted, only
+    a sentence giving a reason answers it, and it says when none is left. With nothing before,
+    it asks for a question."""
     conversation = Conversation()
     who = discoveries.ask("Who discovered penicillin?", conversation)
     assert who.cited_ids == ["penicillin"]
@@ -252,11 +253,27 @@ def test_a_bare_question_word_asks_the_previous_question_again(discoveries):
     where = discoveries.ask("and where?", conversation)
     assert where.sentences[0].text == "He found it at St Mary's Hospital in London."
     why = discoveries.ask("Why?", conversation)
-    shown = {s.sentence_index for t in (who, when, where) for s in t.sentences}
     assert why.cited_ids == ["penicillin"]
-    assert not shown & {s.sentence_index for s in why.sentences}
+    assert [s.text for s in why.sentences] == ["We conclude that chance favours the prepared mind."]
+    roentgen = Conversation()
+    discoveries.ask("Who discovered X-rays?", roentgen)
+    no_reason = discoveries.ask("Why?", roentgen)
+    assert no_reason.abstained
+    assert no_reason.answer == "The abstracts cited say nothing more on this."
     alone = discoveries.ask("How so?", Conversation())
     assert alone.answer == "There is no earlier answer to go on with: ask a question first."
+
+
+def test_a_bare_question_word_keeps_the_paper_its_question_picked(bridges):
+    """ "Where?" after "What does the second one do?" of a list asks it of that paper, though
+    "what about the others?" has listed two papers since (whose second is another)."""
+    conversation = Conversation()
+    bridges.ask("Which papers study bridges?", conversation)
+    second = bridges.ask("What does the second one do?", conversation)
+    others = bridges.ask("What about the others?", conversation)
+    assert len(others.cited_ids) == 2 and second.cited_ids[0] not in others.cited_ids
+    where = bridges.ask("Where?", conversation)
+    assert where.cited_ids + where.about == second.cited_ids
 
 
 def test_a_bare_why_after_a_list_asks_for_one_paper(seeds_assistant):

@@ -13,6 +13,7 @@ from assistant.answering.answer import Answer, AnswerSentence, Citation, Referen
 from assistant.answering.authors import lists_author
 from assistant.answering.candidates import Candidates, PaperCandidate
 from assistant.answering.features import FAMILIES, SentenceTable, gives_figure, sentence_table
+from assistant.answering.forms import bare_question_word
 from assistant.answering.question import Question
 from assistant.answering.triggering import (
     Trigger,
@@ -239,13 +240,17 @@ class Composer:
         """The paper's best sentences, unlike each other. When the question has no words of its
         own to match and asks for a fact or a judgement ("Do they release code?", "What did they
         find?"), only its form tells the sentences apart: a further sentence is quoted only if
-        it holds that form (a link, a conclusion). ("Summarize it" wants any sentence more.)"""
+        it holds that form (a link, a conclusion). ("Summarize it" wants any sentence more.) A
+        bare "Why?" or "How?" is answered only by sentences of its form (a conclusion, a means),
+        or not at all."""
         ranked = self.ranked(doc, skip)
         q = self.question
-        if not q.focus and q.kind != "more" and FAMILIES.get(q.form) != "description":
+        bare = bare_question_word(q.text) in ("why", "how")
+        if bare or (not q.focus and q.kind != "more" and FAMILIES.get(q.form) != "description"):
             table = self.table(doc)
             typed = {table.positions[r] for r in np.flatnonzero(table.typed)}
-            ranked = ranked[:1] + [c for c in ranked[1:] if c.sentence in typed]
+            first = [] if bare else ranked[:1]
+            ranked = first + [c for c in ranked[len(first) :] if c.sentence in typed]
         chosen: list[Choice] = []
         for choice in ranked:
             if len(chosen) == MAX_SENTENCES:
