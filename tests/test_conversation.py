@@ -113,6 +113,18 @@ def test_how_much_faster_asked_of_the_previous_paper_asks_for_its_ratio(
     assert ratio in answer.sentences[0].text
 
 
+def test_a_follow_up_on_papers_compared_meets_its_words_in_any_form(seeds_assistant):
+    """ "Which one is more accurate?" after comparing EasyQuant and FineQuant quotes FineQuant's
+    "minimal accuracy loss": asked of the papers compared, "accurate" counts in the form they
+    use, which the stemmer keeps apart ("accur", "accuraci"). EasyQuant, which never speaks of
+    accuracy, does not say."""
+    conversation = Conversation()
+    seeds_assistant.ask("Compare EasyQuant and FineQuant", conversation)
+    answer = seeds_assistant.ask("Which one is more accurate?", conversation)
+    assert [c.title.split(":")[0] for c in answer.citations] == ["FineQuant"]
+    assert "minimal accuracy loss" in answer.sentences[0].text
+
+
 def test_tell_me_more_continues_without_repeating(seeds_assistant):
     conversation = Conversation()
     first = seeds_assistant.ask("What is SirLLM?", conversation)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -99,10 +100,31 @@ class Composer:
     def question(self) -> Question:
         return self.candidates.question
 
+    @cached_property
+    def sentence_question(self) -> Question:
+        """The question sentences are read for. Asked of papers compared before ("Which one is
+        more accurate?"), a word of the question counts in any form those papers use
+        ("accuracy"): the stemmer keeps some forms apart, and only their words are at stake."""
+        q = self.question
+        if q.kind != "compare" or not (q.refers_back and self.candidates.context):
+            return q
+        index = self.engine.index
+        used = {t for doc in self.compared() for t in self.engine.term_ids(doc)}
+        forms: dict[int, tuple[int, ...]] = {}
+        for f in q.focus:
+            whole = f.concept.whole
+            if f.concept.names_paper or whole < 0:
+                continue
+            word = index.term(whole)
+            others = tuple(t for t in sorted(used) if t != whole and same_word(word, index.term(t)))
+            if others:
+                forms[whole] = others
+        return q.with_forms(forms) if forms else q
+
     def table(self, doc: int) -> SentenceTable:
         table = self.tables.get(doc)
         if table is None:
-            table = self.tables[doc] = sentence_table(self.engine, self.question, doc)
+            table = self.tables[doc] = sentence_table(self.engine, self.sentence_question, doc)
         return table
 
     def ranked(self, doc: int, skip: set[tuple[int, int]] = frozenset()) -> list[Choice]:
@@ -351,12 +373,7 @@ class Composer:
             index.term(t) for f in focus for t in (f.concept.whole, *f.concept.parts) if t >= 0
         }
         used = [index.term(t) for t in paper.terms]
-        return not any(
-            a.startswith(u) or u.startswith(a)
-            for a in asked
-            for u in used
-            if min(len(a), len(u)) >= MIN_SHARED_STEM
-        )
+        return not any(same_word(a, u) for a in asked for u in used)
 
     def side_by_side(
         self, docs: list[int], skip: set[tuple[int, int]] = frozenset()
@@ -658,6 +675,14 @@ class Composer:
                 closest.append(doc)
                 seen.update(self.engine.papers.versions(doc))
         return closest
+
+
+def same_word(term: str, other: str) -> bool:
+    """Whether two terms may be forms of one word: one begins the other ("gpu" and "gpus",
+    "accur" and "accuraci"), both of MIN_SHARED_STEM letters or more."""
+    return min(len(term), len(other)) >= MIN_SHARED_STEM and (
+        term.startswith(other) or other.startswith(term)
+    )
 
 
 def compose(

@@ -8,6 +8,7 @@ other word. Other words the index does not know are corrected against its vocabu
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -67,13 +68,18 @@ class Concept:
     # a plain word of a paraphrase ("cheaply").
     specialist: bool = False
     names_paper: bool = False  # the name of a paper of the collection
+    # Other forms of the word that count as the word itself ("accuracy" for "accurate"), where
+    # the question is asked of papers already given.
+    forms: tuple[int, ...] = ()
 
     def in_terms(self, terms: set[int] | frozenset[int]) -> bool:
         return self.own_in_terms(terms) or any(self.meanings_in_terms(terms))
 
     def own_in_terms(self, terms: set[int] | frozenset[int]) -> bool:
-        """The word itself, not a research phrase for it."""
+        """The word itself (in any of its `forms`), not a research phrase for it."""
         if self.whole >= 0 and self.whole in terms:
+            return True
+        if any(t in terms for t in self.forms):
             return True
         return bool(self.parts) and all(p in terms for p in self.parts)
 
@@ -188,6 +194,25 @@ class Question:
     def unknown(self) -> list[str]:
         """Content words the corpus lacks."""
         return [c.word for c in self.concepts if not c.known]
+
+    def with_forms(self, forms: dict[int, tuple[int, ...]]) -> Question:
+        """The question with other forms of its words (by the word's term: its forms' terms)
+        counting as the words themselves, in its focus and its query."""
+        focus = [
+            Focus(
+                dataclasses.replace(f.concept, forms=forms.get(f.concept.whole, ())),
+                f.share,
+                f.meaning_credit,
+            )
+            for f in self.focus
+        ]
+        weights = dict(self.weights)
+        for term, others in forms.items():
+            for other in others:
+                weights.setdefault(other, weights.get(term, 1.0))
+        return dataclasses.replace(
+            self, focus=focus, concepts=[f.concept for f in focus], weights=weights
+        )
 
     def coverage(self, terms: set[int] | frozenset[int]) -> float:
         """The share of the focus (IDF-weighted) that a text with these terms speaks to."""
