@@ -460,7 +460,12 @@ class Assistant:
         if asked.answer.kind == "compare":
             return dataclasses.replace(self.read(text), said=OTHERS_AFTER_COMPARISON), []
         earlier = self._read_earlier(asked, self._positions(asked.answer.cited_ids), conversation)
-        cited = [doc for turn in turns[start:] for doc in self._positions(turn.answer.cited_ids)]
+        about = self._positions(asked.answer.referred_ids)
+        if earlier.refers_back and not earlier.named and len(about) == 1:
+            # "How much faster is it?", then "Any others?": how much faster other papers on
+            # its topic are (the words of its title besides its name).
+            earlier = self.read(with_referent(asked.question, self._topic_words(about[0])))
+        cited = [doc for turn in turns[start:] for doc in self._positions(turn.answer.referred_ids)]
         versions = frozenset(v for doc in cited for v in self.engine.papers.versions(doc))
         return dataclasses.replace(earlier, text=text, besides=earlier.besides | versions), []
 
@@ -542,6 +547,15 @@ class Assistant:
             # What it asked to define, or the topic it asked of a paper with no title.
             return " ".join(c.word for c in earlier.concepts), docs
         return (words, docs) if words.strip() else NOTHING_TO_NAME
+
+    def _topic_words(self, doc: int) -> str:
+        """What a paper's title says it is about, without its name: "Efficient generative LLM
+        inference using phase splitting" for "Splitwise: Efficient ...". A title of a name alone
+        is all it has."""
+        title = self.engine.papers.title(doc)
+        name = self.names.surface_of(doc, "")
+        head, colon, rest = title.partition(":")
+        return rest.strip() if colon and name and name in head and rest.strip() else title
 
     def _paper_words(self, doc: int) -> tuple[str, frozenset[int]]:
         """The words that name a paper (its name, or its title), and its versions."""

@@ -191,6 +191,26 @@ def test_any_of_them_is_asked_of_the_papers_listed(seeds_assistant, follow_up, a
         assert any(c.title.startswith(answered_by) for c in answer.citations)
 
 
+def test_any_others_after_a_question_about_it_asks_it_of_papers_on_its_topic(seeds_assistant):
+    """ "How many tokens does it contain?" after Dolma, then "Any others?": how many tokens other
+    papers on Dolma's topic (its title besides its name) hold. A paper whose abstract did not
+    answer is not asked again ("What are its limitations?" of SirLLM)."""
+    conversation = Conversation()
+    seeds_assistant.ask("What is Dolma?", conversation)
+    seeds_assistant.ask("How many tokens does it contain?", conversation)
+    others = seeds_assistant.ask("Any others?", conversation)
+    # MAP-Neo's "4.5T high-quality tokens"; before, "tokens" alone found XL3M's "a few tokens".
+    assert others.citations[0].title.startswith("MAP-Neo")
+    assert "4.5T high-quality tokens" in others.sentences[0].text
+    silent = Conversation()
+    seeds_assistant.ask("What is SirLLM?", silent)
+    limitations = seeds_assistant.ask("What are its limitations?", silent)
+    assert limitations.abstained
+    again = seeds_assistant.ask("any others?", silent)
+    assert not again.abstained
+    assert not any(c.title.startswith("SirLLM") for c in again.citations)
+
+
 def test_any_others_after_a_list_goes_on_with_it(seeds_assistant):
     """After a list, "Any others?" gives its next papers, as "tell me more" does."""
     answers = []
