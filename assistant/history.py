@@ -59,6 +59,13 @@ class ConversationInfo:
     turns: int
 
 
+def _locked(err: sqlite3.DatabaseError) -> bool:
+    """Whether the error says another connection holds the file, not that it is damaged."""
+    return isinstance(err, sqlite3.OperationalError) and (
+        "locked" in str(err) or "busy" in str(err)
+    )
+
+
 class HistoryUnavailable(Exception):
     """The history cannot be opened at all (its directory is a file, say); one line says why."""
 
@@ -94,8 +101,10 @@ class History:
         if self.path.name != ":memory:":
             self._check_journal()
         try:
-            return self._connect()
+            return self._connect_when_free()
         except sqlite3.DatabaseError as err:
+            if _locked(err):
+                raise  # another process holds it: no damage
             aside = self._aside()
             for suffix in ("", "-wal", "-shm"):
                 source = Path(f"{self.path}{suffix}")
@@ -136,6 +145,21 @@ class History:
             f"be read, so the latest turns may be missing; a copy of the damaged files is at "
             f"{aside}"
         )
+
+    def _connect_when_free(self) -> sqlite3.Connection:
+        """A connection, waiting up to BUSY_TIMEOUT_MS while other processes hold the file. Some
+        steps of opening (turning on the write-ahead log of a new file) report a lock at once
+        rather than wait for it, so the wait is here too."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        pause = 0.01
+        while True:
+            try:
+                return self._connect()
+            except sqlite3.OperationalError as err:
+                if not _locked(err) or time.monotonic() + pause > deadline:
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 2, 0.5)
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)

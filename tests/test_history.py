@@ -136,3 +136,35 @@ def test_history_command_lists_exports_and_deletes():
     assert missing.returncode == 2 and "no saved conversation 'nope'" in missing.stderr
     assert run_cli("history", "delete", "s1").returncode == 0
     assert "no saved conversations" in run_cli("history").stdout
+
+
+def test_a_history_another_process_holds_locked_is_waited_for_never_moved_aside(
+    tmp_path, monkeypatch
+):
+    """ "database is locked" is no damage: a history another process holds is waited for, and
+    when it stays locked the one-line error says so. Before, the lock was taken for damage, and
+    the history with every saved conversation was moved aside for a new one."""
+    import sqlite3
+
+    import assistant.history as history_module
+    from assistant.history import HistoryUnavailable
+
+    path = tmp_path / "h.sqlite3"
+    kept = History(path)
+    conversation = kept.create([])
+    kept.append(conversation, "saved", an_answer())
+    kept.close()
+    monkeypatch.setattr(history_module, "BUSY_TIMEOUT_MS", 200)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    notices = []
+    try:
+        History(path, on_notice=notices.append)
+    except HistoryUnavailable as err:
+        assert "locked" in str(err) and str(path) in str(err)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert notices == []
+    assert not list(tmp_path.glob("*.damaged*"))
+    assert [t.question for t in History(path).conversation(conversation).turns] == ["saved"]
