@@ -1119,6 +1119,24 @@ def test_papers_compared_that_use_no_word_of_a_follow_up_do_not_answer_it(tmp_pa
     assert [s.doc_id for s in latency.sentences] == ["b"]
 
 
+def test_a_paper_compared_using_only_a_light_word_of_a_follow_up_does_not_say(tmp_path):
+    """ "Do they use GPUs?" of Alpha (8 GPUs) and Beta, which only "uses" a cache: Beta speaks
+    to less than half of what is asked (GPUs weigh most), so it does not say, rather than being
+    quoted for "uses"."""
+    records = [
+        ("a", "Alpha: fast training", "We present Alpha. Alpha trains on 8 GPUs in two days."),
+        ("b", "Beta: cheap serving", "We present Beta. Beta uses a cache for long prompts."),
+        ("c", "Gamma: rivers", "We study how cities use levees against floods in spring."),
+        ("d", "Delta: farms", "Farmers use rain gauges to plan the harvest."),
+    ]
+    assistant = Assistant(Engine.open([small_collection(tmp_path, "cmp", records)], tmp_path / "i"))
+    conversation = Conversation()
+    assistant.ask("Compare Alpha and Beta", conversation)
+    gpus = assistant.ask("Do they use GPUs?", conversation)
+    assert [s.doc_id for s in gpus.sentences] == ["a"]
+    assert any("Beta: cheap serving" in note for note in gpus.notes)
+
+
 def test_untitled_papers_compared_are_told_apart_by_their_citations(tmp_path):
     """Untitled papers have no name to label their lines with: each line is the quote and its
     citation number, not "(untitled)" and the abstract's opening words."""

@@ -15,7 +15,7 @@ from assistant.answering.authors import lists_author
 from assistant.answering.candidates import Candidates, PaperCandidate
 from assistant.answering.features import FAMILIES, SentenceTable, gives_figure, sentence_table
 from assistant.answering.forms import bare_question_word
-from assistant.answering.question import Question
+from assistant.answering.question import Focus, Question
 from assistant.answering.triggering import (
     Trigger,
     asks_what_named_is,
@@ -44,6 +44,9 @@ WEAK_BELOW = 0.5
 UNDATED: DateKey = (-1, 0, 0)
 # Two terms this long where one starts the other are forms of one word ("gpu", "gpus").
 MIN_SHARED_STEM = 3
+# A paper compared before that speaks to less than this share of a follow-up's focus does not
+# say.
+SPOKEN_SHARE = 0.5
 
 NO_ANSWER = "The abstracts in this collection do not answer this question."
 NO_ANSWER_IN = "The abstract of “{title}” does not answer this question."
@@ -358,22 +361,28 @@ class Composer:
         paper = self.candidates.of(doc)
         if paper is None:
             return False
-        unspoken = self.question.refers_back and self._uses_no_word_of(paper)
+        unspoken = self.question.refers_back and self._says_little_of(paper)
         return unspoken or cannot_answer(self.question, paper.terms, self.table(doc))
 
-    def _uses_no_word_of(self, paper: PaperCandidate) -> bool:
-        """Whether the paper uses no word of the question in any form ("GPU" for "GPUs"), the
-        names of the papers compared aside: asked of papers already given ("How do they handle
-        floods?"), such a paper has nothing to quote on it."""
+    def _says_little_of(self, paper: PaperCandidate) -> bool:
+        """Whether the paper uses, in any form ("GPU" for "GPUs"), the words of less than half
+        of the question's focus, the names of the papers compared aside: asked of papers
+        already given ("How do they handle floods?", or "Do they use GPUs?" of a paper that
+        only "uses" something else), such a paper has nothing to quote on it."""
         focus = [f for f in self.question.focus if not f.concept.names_paper]
-        if not focus or any(f.credit(paper.terms) for f in focus):
+        total = sum(f.share for f in focus)
+        if not total:
             return False
         index = self.engine.index
-        asked = {
-            index.term(t) for f in focus for t in (f.concept.whole, *f.concept.parts) if t >= 0
-        }
         used = [index.term(t) for t in paper.terms]
-        return not any(same_word(a, u) for a in asked for u in used)
+
+        def spoken(f: Focus) -> bool:
+            if f.credit(paper.terms):
+                return True
+            asked = [index.term(t) for t in (f.concept.whole, *f.concept.parts) if t >= 0]
+            return any(same_word(a, u) for a in asked for u in used)
+
+        return sum(f.share for f in focus if spoken(f)) < SPOKEN_SHARE * total
 
     def side_by_side(
         self, docs: list[int], skip: set[tuple[int, int]] = frozenset()
