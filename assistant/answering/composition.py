@@ -15,7 +15,7 @@ from assistant.answering.authors import lists_author
 from assistant.answering.candidates import Candidates, PaperCandidate
 from assistant.answering.features import FAMILIES, SentenceTable, gives_figure, sentence_table
 from assistant.answering.forms import bare_question_word
-from assistant.answering.question import Focus, Question
+from assistant.answering.question import Question
 from assistant.answering.triggering import (
     Trigger,
     asks_what_named_is,
@@ -107,9 +107,10 @@ class Composer:
     def sentence_question(self) -> Question:
         """The question sentences are read for. Asked of papers compared before ("Which one is
         more accurate?"), a word of the question counts in any form those papers use
-        ("accuracy"): the stemmer keeps some forms apart, and only their words are at stake."""
+        ("accuracy"; "GPU" for "GPUs"): the stemmer keeps some forms apart, and only their
+        words are at stake."""
         q = self.question
-        if q.kind != "compare" or not (q.refers_back and self.candidates.context):
+        if q.kind != "compare" or not q.refers_back:
             return q
         index = self.engine.index
         used = {t for doc in self.compared() for t in self.engine.term_ids(doc)}
@@ -214,7 +215,7 @@ class Composer:
             return [p for p in compared if p is not None]
         if q.refers_back and candidates.context and not self._own_subject():
             papers = [p for p in papers if p.doc in candidates.context]
-        if q.besides and q.kind != "list":
+        if q.asked_of_others:
             papers = [p for p in papers if p.doc not in q.besides]
         if q.kind == "more":
             papers = [p for p in papers if self.ranked(p.doc, shown)]
@@ -369,20 +370,10 @@ class Composer:
         of the question's focus, the names of the papers compared aside: asked of papers
         already given ("How do they handle floods?", or "Do they use GPUs?" of a paper that
         only "uses" something else), such a paper has nothing to quote on it."""
-        focus = [f for f in self.question.focus if not f.concept.names_paper]
+        focus = [f for f in self.sentence_question.focus if not f.concept.names_paper]
         total = sum(f.share for f in focus)
-        if not total:
-            return False
-        index = self.engine.index
-        used = [index.term(t) for t in paper.terms]
-
-        def spoken(f: Focus) -> bool:
-            if f.credit(paper.terms):
-                return True
-            asked = [index.term(t) for t in (f.concept.whole, *f.concept.parts) if t >= 0]
-            return any(same_word(a, u) for a in asked for u in used)
-
-        return sum(f.share for f in focus if spoken(f)) < SPOKEN_SHARE * total
+        spoken = sum(f.share for f in focus if f.credit(paper.terms))
+        return bool(total) and spoken < SPOKEN_SHARE * total
 
     def side_by_side(
         self, docs: list[int], skip: set[tuple[int, int]] = frozenset()
@@ -470,7 +461,7 @@ class Composer:
         # list with no further paper as good, a paper with no sentence left.
         exhausted = (NO_MORE_PAPERS if continues_list else NOTHING_MORE) if q.skips_shown else None
         if chosen is None:
-            if q.besides and q.kind != "list" and not exhausted:
+            if q.asked_of_others and not exhausted:
                 return abstention(self.engine, q, [], 0.0, said=NO_OTHER_PAPERS)
             if q.author and not exhausted:
                 said = NONE_AUTHORED.format(author=q.author)
@@ -480,7 +471,7 @@ class Composer:
         if not trigger.answer:
             if continues_list:
                 return abstention(self.engine, q, [], trigger.confidence, said=NO_MORE_PAPERS)
-            if q.besides and q.kind != "list":
+            if q.asked_of_others:
                 said = NO_OTHER_PAPERS
                 return abstention(self.engine, q, self.closest(), trigger.confidence, said=said)
             about = [lead.doc] if lead.doc in self.pointed() else []

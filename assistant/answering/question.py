@@ -171,6 +171,12 @@ class Question:
         )
 
     @property
+    def asked_of_others(self) -> bool:
+        """Whether the question is one asked before, now of the papers besides those cited for
+        it ("Any others?"); a list of other papers ("Which other papers use X?") is not."""
+        return bool(self.besides) and self.kind != "list"
+
+    @property
     def counted(self) -> list[Focus]:
         """What a question asking for a quantity counts ("how many GPUs"), by its focus. One
         asking for a measure counts nothing: "Which river is the longest?" measures rivers."""
