@@ -492,13 +492,12 @@ class Assistant:
             return None
         since = conversation.turns[conversation.turns.index(listing) + 1 :]
         taken = {doc for turn in since for doc in turn.answer.referred_ids}
-        rest = self._positions([doc for doc in listed if doc not in taken])
-        if not rest:
+        numbers = [n for n, doc in enumerate(listed, 1) if doc not in taken]
+        if not numbers:
             return dataclasses.replace(self.read(text), said=NO_OTHER_LISTED), []
-        full = _last_full_question(Conversation(earlier))
-        first = picked_papers(full, len(listed)) if full is not None else None
-        reading = (first or picked).reading
-        return self._read_picked(Picked([], reading), len(rest), rest), rest
+        rest = self._positions([listed[n - 1] for n in numbers])
+        others = dataclasses.replace(picked, numbers=numbers)
+        return self._read_picked(others, len(rest), rest), rest
 
     def _list_about(self, text: str, words: str, docs: frozenset[int]) -> Question:
         """A list question with `words` for its "it"; "other papers" leaves out `docs`."""
