@@ -118,6 +118,8 @@ ONLY_ONE_PAPER = "The previous answer lists only one paper."
 ONE_PAPER_CITED = "The previous answer cites only one paper."
 NOTHING_TO_CONTINUE = "There is no earlier answer to go on with: ask a question first."
 ASK_OF_ONE = "Ask that of one paper of the list: “Why does the first one work?”."
+ONE_TO_COMPARE = "There is one paper to compare so far: name the other (“Compare it with X”)."
+NOTHING_TO_COMPARE = "There are no papers to compare yet: name them (“Compare X and Y”)."
 NO_OTHER_LISTED = "Every paper of the list has been asked about."
 OTHERS_AFTER_COMPARISON = (
     "A comparison has no further papers to go on with: ask for the papers on its topic "
@@ -384,6 +386,10 @@ class Assistant:
             recent = self._positions(conversation.recent_leads(2))
             if len(recent) == 2:
                 return dataclasses.replace(question, kind="compare", refers_back=True), recent
+            if not question.focus:
+                # "Compare them" with one paper, or none, to compare.
+                said = ONE_TO_COMPARE if recent else NOTHING_TO_COMPARE
+                return dataclasses.replace(question, said=said), context
         if question.kind == "more":
             if asked is None:
                 return dataclasses.replace(question, said=NOTHING_TO_CONTINUE), context

@@ -1137,6 +1137,23 @@ def test_a_paper_compared_using_only_a_light_word_of_a_follow_up_does_not_say(tm
     assert any("Beta: cheap serving" in note for note in gpus.notes)
 
 
+def test_compare_them_with_fewer_than_two_papers_says_what_to_name(seeds_assistant):
+    """ "Compare them" after an answer on one paper has one paper to compare: it says to name
+    the other, rather than quote that paper's sentences on the word "compare"; with nothing
+    before, to name both."""
+    conversation = Conversation()
+    seeds_assistant.ask("What is Splitwise?", conversation)
+    one = seeds_assistant.ask("compare them", conversation)
+    assert one.abstained and one.cited_ids == []
+    assert one.answer.startswith("There is one paper to compare so far")
+    seeds_assistant.ask("What is BlockLLM?", conversation)
+    two = seeds_assistant.ask("compare them", conversation)
+    assert two.kind == "compare"
+    assert [c.title.split(":")[0] for c in two.citations] == ["Splitwise", "BlockLLM"]
+    none = seeds_assistant.ask("Compare them", Conversation())
+    assert none.answer.startswith("There are no papers to compare yet")
+
+
 def test_untitled_papers_compared_are_told_apart_by_their_citations(tmp_path):
     """Untitled papers have no name to label their lines with: each line is the quote and its
     citation number, not "(untitled)" and the abstract's opening words."""
