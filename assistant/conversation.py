@@ -481,15 +481,7 @@ class Assistant:
         """ "What about the others?" after "What does the first one do?" (or "and the third?")
         of a list: that question, of each paper of the list not yet picked. None when `asked`
         picked no paper of an earlier list."""
-        earlier = conversation.up_to(asked)
-        listing = next(
-            (
-                t
-                for t in reversed(earlier[:-1])
-                if not t.answer.abstained and len(t.answer.cited_ids) >= 2
-            ),
-            None,
-        )
+        listing = Conversation(conversation.up_to(asked)[:-1]).last_citing_several()
         if listing is None:
             return None
         listed = listing.answer.cited_ids

@@ -65,7 +65,9 @@ _RANKS_PAPERS = re.compile(
 )
 # "The latest papers on X", "Which paper is the most recent?": papers on X, the newest first. The
 # words asking for recency are no words the papers must use ("the latest advancements").
-_PAPER_NOUN = r"(?:papers?|works?|stud(?:y|ies)|articles?|publications?|research)"
+# A paper, as a question names it: "papers", "a study", "other works".
+_PAPER_WORD = r"(?:papers?|works?|stud(?:y|ies)|articles?)"
+_PAPER_NOUN = rf"(?:{_PAPER_WORD}|publications?|research)"
 _NEWEST = re.compile(
     rf"\b(?P<recency>latest|newest|most recent|recent|new)\s+{_PAPER_NOUN}\b"
     rf"|\b{_PAPER_NOUN}\b[^?]*?\b(?:is|are)\s+(?:the\s+)?(?P<last>latest|newest|most recent)\b"
@@ -88,8 +90,7 @@ _DATED = re.compile(
 # "Is there a paper on X?", "Are there any studies of X?": the papers answer it, as they answer
 # "Which papers study X?".
 _THERE_PAPERS = re.compile(
-    r"^\s*(?:is|are) there (?:any |a |an |some |other )*"
-    r"(?:papers?|works?|stud(?:y|ies)|articles?)\b",
+    rf"^\s*(?:is|are) there (?:any |a |an |some |other )*{_PAPER_WORD}\b",
     re.I,
 )
 # "What was published in 2023?", "What came out on pruning?": the papers, which "published" is
@@ -129,8 +130,8 @@ _MORE_ABOUT = re.compile(r"^\s*(tell me|say|give me)( a (bit|little))? more (abo
 _ONLY_OTHERS = re.compile(
     r"^\s*(?:(?:are|is)\s+there\s+|(?:show|give)\s+me\s+|(?:what|how)\s+about\s+)?"
     r"(?:any|some|the)?\s*"
-    r"(?:others?|other\s+(?:ones?|papers?|works?|stud(?:y|ies)|articles?)|another"
-    r"(?:\s+(?:one|paper|work|study|article))?|more\s+(?:papers|works|studies|articles))"
+    rf"(?:others?|other\s+(?:ones?|{_PAPER_WORD})|another(?:\s+(?:one|{_PAPER_WORD}))?"
+    rf"|more\s+{_PAPER_WORD})"
     r"(?:\s+(?:on|about|like)\s+(?:this|that|it|these|those|them)(?:\s+(?:topic|question))?)?"
     r"\s*[.?!]*\s*$",
     re.I,
@@ -333,7 +334,7 @@ _BACK_REFERENCE = re.compile(
     re.I,
 )
 # "Which other papers use Dolma?": a list of papers leaving out those the question names.
-_OTHER_PAPERS = re.compile(r"\bother\s+(?:papers?|works?|stud(?:y|ies)|articles?)\b", re.I)
+_OTHER_PAPERS = re.compile(rf"\bother\s+{_PAPER_WORD}\b", re.I)
 # "Papers other than Splitwise on inference": the papers named after it are left out, and are
 # not what the list is about.
 _EXCEPT = re.compile(r"\b(?:other than|besides|apart from|except(?: for)?)\s+$", re.I)
