@@ -35,6 +35,7 @@ from assistant.answering.forms import (
     refers_to_previous,
     two_questions,
     with_referent,
+    writers,
 )
 from assistant.answering.glossary import EMPTY, Glossary, default_glossary
 from assistant.answering.naming import NameIndex
@@ -369,7 +370,7 @@ class Assistant:
             # "Which papers by Hinton study X?" of a collection whose records name no authors
             # (and whose abstracts never use the name).
             question = self.read(text)
-            if question.kind == "list" and not question.named:
+            if (question.kind == "list" or writers(text)) and not question.named:
                 return dataclasses.replace(question, said=NO_AUTHORS), context
         about = self._about_previous(text, context)
         question = about or self._by_name(self.read(text), context)

@@ -1612,13 +1612,81 @@ def test_a_list_by_an_author_holds_only_the_papers_whose_records_list_them(tmp_p
     assert not any("authors" in note for note in routing.notes)
 
 
+def test_the_papers_someone_wrote_are_listed_however_the_question_names_the_writer(tmp_path):
+    """ "Which papers did Hinton write?", "Hinton's papers", "papers listing Hinton as an
+    author", "Did Hinton write about capsules?": the papers whose records list him, as for
+    "papers by Hinton". A possessive that names no author is an ordinary word of the
+    question."""
+    corpus = tmp_path / "authored.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in AUTHORED), encoding="utf-8")
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    for question in (
+        "Which papers did Hinton write?",
+        "Which papers has Geoffrey Hinton authored?",
+        "Hinton's papers",
+        "List Hinton's papers",
+        "Which papers list Hinton as an author?",
+        "Which papers is Hinton an author of?",
+    ):
+        answer = ask(assistant, question)
+        assert answer.kind == "list" and answer.cited_ids == ["c2", "c1", "d1"], question
+        assert any(n.endswith("Hinton among their authors.") for n in answer.notes)
+    for question in (
+        "Did Hinton write about capsules?",
+        "Has Hinton written about capsules?",
+        "Which of Hinton's papers study capsules?",
+    ):
+        assert sorted(ask(assistant, question).cited_ids) == ["c1", "c2"], question
+    assert ask(assistant, "Which paper did Vaswani write?").cited_ids == ["a1"]
+
+
+def test_who_wrote_a_paper_is_told_from_its_record(tmp_path):
+    """ "Who are its authors?", "What are the authors of X?", "Who wrote the paper on Y?": the
+    abstract does not name them, the record lists them. Where the record lists no one, a
+    sentence may say who wrote what the text is about ("written by William Shakespeare")."""
+    records = [
+        *AUTHORED,
+        {
+            "id": "h1",
+            "title": "Hamlet",
+            "abstract": "Hamlet is a tragedy written by William Shakespeare around 1600.",
+        },
+    ]
+    corpus = tmp_path / "authored.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    listed = "Its record in the collection lists Geoffrey Hinton, Oriol Vinyals, Jeff Dean."
+    conversation = Conversation()
+    assistant.ask("What is Distilling the Knowledge in a Neural Network about?", conversation)
+    for question in ("Who are its authors?", "who are the authors?", "Who wrote it?"):
+        answer = assistant.ask(question, conversation)
+        assert answer.abstained and answer.answer.endswith(listed), question
+        assert answer.about == ["d1"] and not answer.sentences
+    for question in (
+        "What are the authors of Distilling the Knowledge in a Neural Network?",
+        "authors of Distilling the Knowledge in a Neural Network?",
+        "Who wrote the paper on distilling an ensemble?",
+    ):
+        answer = ask(assistant, question)
+        assert answer.answer.endswith(listed) and answer.about == ["d1"], question
+    nothing = ask(assistant, "Who wrote the paper on quantum chromodynamics?")
+    assert nothing.abstained and "record" not in nothing.answer
+    hamlet = ask(assistant, "Who wrote Hamlet?")
+    assert not hamlet.abstained and "William Shakespeare" in hamlet.sentences[0].text
+
+
 def test_a_list_by_an_author_in_a_collection_without_authors_says_it_has_none(tmp_path):
     records = [
         ("truss", "Truss Bridges", "We inspect truss bridges with Drones and sensors."),
         ("salt", "Road Salt", "Road salt corrodes bridges in winter."),
     ]
     assistant = Assistant(Engine.open([small_collection(tmp_path, "b", records)], tmp_path / "i"))
-    for question in ("Which papers by Hinton study bridges?", "What did Hinton write?"):
+    for question in (
+        "Which papers by Hinton study bridges?",
+        "What did Hinton write?",
+        "Hinton's papers",
+        "Did Hinton write about bridges?",
+    ):
         answer = ask(assistant, question)
         assert answer.abstained
         assert answer.answer.startswith("The records of this collection name no")

@@ -457,6 +457,10 @@ class Composer:
             chosen = None if following is None else (following, self.trigger(following))
         else:
             chosen = self.lead(shown)
+        if q.authorship:
+            written = self.written_by(chosen)
+            if written is not None:
+                return written
         # "Tell me more" that finds nothing more says so, rather than that nothing answers: a
         # list with no further paper as good, a paper with no sentence left.
         exhausted = (NO_MORE_PAPERS if continues_list else NOTHING_MORE) if q.skips_shown else None
@@ -649,6 +653,28 @@ class Composer:
             answer.weak = True
             answer.see_also = [reference(self.engine, d) for d in others[:SEE_ALSO]]
         return answer
+
+    def written_by(self, chosen: tuple[PaperCandidate, Trigger] | None) -> Answer | None:
+        """The answer to who wrote the paper asked about: its abstract does not say (abstracts
+        do not name their authors), its record in the collection lists them. The paper is the
+        one the question names or refers to, or the one it is about, were the answer to lean on
+        it. None when that record lists no one:
+        "Who wrote Hamlet?" of an encyclopedia is answered by a sentence ("written by
+        William Shakespeare")."""
+        pointed = self.pointed()
+        if pointed:
+            doc, confidence = pointed[0], 1.0
+        elif chosen is not None:
+            # Whether the paper names anyone does not matter here: the record answers.
+            trigger = decide(chosen[1].features, self.weights.trigger, cannot=False)
+            if not trigger.answer:
+                return None
+            doc, confidence = chosen[0].doc, trigger.confidence
+        else:
+            return None
+        if not self.engine.papers.authors.optional(doc):
+            return None
+        return abstention(self.engine, self.question, [], confidence, about=[doc])
 
     def pointed(self) -> list[int]:
         """The papers the question is about: those it names, or for "it" and "they" those of

@@ -98,10 +98,33 @@ _THERE_PAPERS = re.compile(
 _PUBLISHED = re.compile(
     r"^\s*what\s+(?:(?:was|were|has\s+been|have\s+been)\s+published|came\s+out)\b", re.I
 )
-# "What did Hinton write?", "What has G. Hinton published?": the papers someone wrote.
+# Up to three words of a name ("G. E. Hinton").
+_NAME = r"[^\W\d_][\w'.-]*(?:\s+[^\W\d_][\w'.-]*){0,2}?"
+_WRITE = r"(?:write|written|publish|published|(?:co-?)?author|(?:co-?)?authored)"
+# "What did Hinton write?", "Which papers has G. Hinton published?": the papers someone wrote.
 WROTE = re.compile(
-    r"^\s*what\s+(?:else\s+)?(?:did|has|have)\s+(?P<writer>[^\W\d_][\w'.-]*"
-    r"(?:\s+[^\W\d_][\w'.-]*){0,2}?)\s+(?:write|written|publish|published|author|authored)\b",
+    rf"^\s*(?:what|which)\s+(?:else\s+)?(?:(?:{_PAPER_WORD}|publications?)\s+)?"
+    rf"(?:did|has|have)\s+(?P<writer>{_NAME})\s+{_WRITE}\b",
+    re.I,
+)
+# Other ways of naming someone as the writer of papers: "Did Hinton write about capsules?",
+# "Hinton's papers", "Which papers list Hinton as an author?", "Which papers is Hinton an author
+# of?". Whether the name is an author's, only the records tell.
+_WRITER = re.compile(
+    rf"^\s*(?i:did|has|have)\s+(?P<asks>{_NAME})\s+(?i:{_WRITE})\b"
+    rf"|\b(?P<owner>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){{0,2}})(?:'s?|’s?)\s+"
+    rf"(?i:{_PAPER_WORD}|publications?)\b"
+    rf"|\b(?P<listed>{_NAME})\s+(?i:(?:as|is)\s+(?:an?\s+|the\s+)?(?:co-?)?author)\b"
+    rf"|\b(?i:is|was)\s+(?P<subject>{_NAME})\s+(?i:(?:an?|the)\s+(?:co-?)?author)\b",
+)
+# "Who wrote BERT?", "Who are its authors?", "The authors of X?": who wrote a paper, which its
+# record in the collection may list (an abstract does not name its authors).
+_AUTHORSHIP = re.compile(
+    r"^\s*(?:who\s+(?:wrote|(?:co-?)?authored)\b"
+    r"|(?:who|what)\s+(?:is|are|was|were)\s+(?:the|its|their)\s+"
+    r"(?:(?:first|last|lead|main|senior|corresponding)\s+)?(?:co-?)?authors?\b"
+    r"|(?:list|name|give|show)(?:\s+me)?\s+(?:all\s+)?(?:the|its|their)\s+(?:co-?)?authors\b"
+    r"|(?:the\s+)?(?:co-?)?authors?\s+of\b)",
     re.I,
 )
 _LIST = re.compile(
@@ -417,6 +440,10 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
         _FINDING.match(text[opening:]) if names_work or refers_back else None
     )
     said = set(range(*_shifted(finding, finding.lastgroup if finding else None, opening)))
+    authorship = _AUTHORSHIP.match(text[opening:])
+    if authorship is not None:
+        # "Who wrote X?": the record answers, not words the abstract must use.
+        said.update(range(opening, opening + authorship.end()))
     request = _REQUEST.match(text[opening:])
     if request is not None:
         said.update(range(opening, opening + request.end()))
@@ -512,14 +539,34 @@ _CAPITALISED = re.compile(r"[A-Z][a-z][\w'-]*")
 
 
 def name_after_by(text: str) -> str | None:
-    """The capitalised word after "by" (or the writer of "What did Hinton write?"), which may
-    name an author ("Which papers by Hinton ...") or a work ("evaluated by GPT-4")."""
+    """The capitalised word after "by" (or the writer of "What did Hinton write?", "Hinton's
+    papers"), which may name an author ("Which papers by Hinton ...") or a work ("evaluated by
+    GPT-4")."""
     for by in BY.finditer(text):
         name = _CAPITALISED.match(text, by.end())
         if name is not None:
             return name.group()
+    for writer in writers(text):
+        last = writer.group(writer.lastgroup or 0).split()[-1]
+        if last[:1].isupper():
+            return last
+    return None
+
+
+def writers(text: str) -> list[re.Match[str]]:
+    """Where the question names someone as the writer of papers, the name being the match's
+    last group ("What did Hinton write?", "Did Hinton write about capsules?", "Hinton's
+    papers", "papers with Hinton as an author"); the name may hold other words before it
+    ("list Hinton as an author")."""
     wrote = WROTE.match(text)
-    return wrote["writer"].split()[-1] if wrote and wrote["writer"][:1].isupper() else None
+    found = [wrote] if wrote else []
+    return found + [m for m in _WRITER.finditer(text) if m.lastgroup]
+
+
+def asks_for_authors(text: str) -> bool:
+    """Whether the question asks who wrote a paper ("Who wrote BERT?", "Who are its
+    authors?")."""
+    return bool(_AUTHORSHIP.match(without_opening(text)))
 
 
 def asks_for_others(text: str) -> bool:
@@ -700,6 +747,8 @@ def sentence_form(text: str) -> Kind:
     """The kind of a single answer: why, when, where the code is, where, finding, method,
     yes/no, quantity, definition, who or other."""
     text = without_opening(text)
+    if _AUTHORSHIP.match(text):
+        return "who"
     if _WHY.match(text):
         return "why"
     if _WHEN.match(text):

@@ -18,8 +18,8 @@ from assistant.answering.english import rare_in_english
 from assistant.answering.forms import (
     BY,
     QUESTION_WORDS,
-    WROTE,
     Kind,
+    asks_for_authors,
     asks_for_more,
     asks_for_others,
     asks_for_whole_abstract,
@@ -31,6 +31,7 @@ from assistant.answering.forms import (
     pronoun_is_subject,
     question_kind,
     refers_to_previous,
+    writers,
 )
 from assistant.answering.glossary import Glossary
 from assistant.answering.naming import NamedPaper, NameIndex, looks_like_name, named_papers
@@ -160,6 +161,12 @@ class Question:
     author: str | None = None
 
     @property
+    def authorship(self) -> bool:
+        """Whether the question asks who wrote a paper ("Who wrote BERT?", "Who are its
+        authors?"), which the paper's record may list."""
+        return self.kind not in ("list", "compare") and asks_for_authors(self.text)
+
+    @property
     def skips_shown(self) -> bool:
         """Whether the sentences the conversation has quoted are not to be quoted again: "tell
         me more", "tell me more about the first one", and a bare "Why?" or "How?" (which asks
@@ -279,6 +286,9 @@ def read_question(
     named = named_papers(engine, names, text, tokens, known)
     refers_back = refers_to_previous(text, [n.end for n in named])
     kind = question_kind(text, len({n.docs for n in named}), refers_back)
+    author = _author_asked(text, authors, kind) if authors is not None else None
+    if author is not None:
+        kind = "list"  # "Did Hinton write about capsules?": the papers he wrote on them
     name_of = {
         i: n for n in named for i, (_, s, e) in enumerate(tokens) if s >= n.start and e <= n.end
     }
@@ -296,7 +306,6 @@ def read_question(
     excepting = {n: leaving_out(text, n.start) for n in named}
     excepted = [n for n, m in excepting.items() if m is not None]
     except_words = {i for m in excepting.values() if m for i in range(*m.span())}
-    author = _author_asked(text, authors) if authors is not None and kind == "list" else None
     if author is not None:
         except_words.update(range(*author[1]))
     for i, (tok, start, _) in enumerate(tokens):
@@ -376,14 +385,23 @@ def read_question(
     )
 
 
-def _author_asked(text: str, authors: AuthorIndex) -> tuple[str, tuple[int, int]] | None:
-    """The author a list asks for ("papers by Hinton", "written by G. Hinton"): the longest run
-    of words after "by" that names an author the records list, with the span of "by" and the
-    name; or the writer of "What did Hinton write?", with the span of the whole question.
-    "Which papers improve accuracy by pruning?" names none."""
-    wrote = WROTE.match(text)
-    if wrote is not None and authors.knows(wrote["writer"]):
-        return wrote["writer"], wrote.span()
+def _author_asked(
+    text: str, authors: AuthorIndex, kind: Kind
+) -> tuple[str, tuple[int, int]] | None:
+    """The author whose papers the question asks for, with the span of the words naming them:
+    someone the records list named as a writer ("What did Hinton write?", "Hinton's papers",
+    "Did Hinton write about capsules?"), the name being the last words of the writer found
+    ("list Hinton as an author"); or, in a list, the longest run of words after "by" that names
+    an author ("papers by Hinton", "written by G. Hinton"). "Which papers improve accuracy by
+    pruning?" names none."""
+    for writer in writers(text):
+        words = writer.group(writer.lastgroup or 0).split()
+        for n in range(len(words)):
+            name = " ".join(words[n:])
+            if authors.knows(name):
+                return name, writer.span()
+    if kind != "list":
+        return None
     for by in BY.finditer(text):
         run = _NAME_WORDS.match(text, by.end())
         if run is None:
