@@ -175,12 +175,16 @@ def test_the_others_after_picking_from_a_list_are_the_papers_not_picked(bridges)
 
 @pytest.mark.parametrize(
     ("follow_up", "answered_by"),
-    [("Do any of them use LLaMA?", None), ("Does either of them release code?", "FuseChat")],
+    [
+        ("Do any of them use LLaMA?", None),
+        ("Which of them use LLaMA?", None),
+        ("Does either of them release code?", "FuseChat"),
+    ],
 )
 def test_any_of_them_is_asked_of_the_papers_listed(seeds_assistant, follow_up, answered_by):
-    """ "Any of them", "either of them" are the papers just listed, whatever name the question
-    gives (before, a name none of them mentions sent "Do any of them use LLaMA?" to the whole
-    collection), and "either" is no word the abstracts must use."""
+    """ "Any of them", "which of them", "either of them" are the papers just listed, whatever
+    name the question gives (before, a name none of them mentions sent "Do any of them use
+    LLaMA?" to the whole collection), and "either" is no word the abstracts must use."""
     conversation = Conversation()
     listed = seeds_assistant.ask("Which papers study model merging?", conversation)
     answer = seeds_assistant.ask(follow_up, conversation)
@@ -611,7 +615,15 @@ def test_a_fragment_asks_of_the_previous_paper(seeds_assistant):
     assert [s.text for s in own.sentences] == [s.text for s in alone.sentences]
 
 
-@pytest.mark.parametrize("follow_up", ["Do any of them release code?", "and the code?"])
+@pytest.mark.parametrize(
+    "follow_up",
+    [
+        "Do any of them release code?",
+        "and the code?",
+        "Which of these release code?",
+        "Which of those release code?",
+    ],
+)
 def test_a_question_about_a_lists_papers_is_answered_by_each_that_answers(bridges, follow_up):
     """Every paper of the list is read for it, not only the first: one line for each that
     answers, and a note of how many of them did."""

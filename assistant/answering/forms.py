@@ -351,7 +351,8 @@ _WHERE = re.compile(r"^\s*(where|in what (country|city|place))\b", re.I)
 _WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
 # Back-references to the papers of the previous answer.
 _BACK_REFERENCE = re.compile(
-    r"\b(it|its|it's|they|their|them|theirs|which one)\b|\b(this|these|those|the same) "
+    r"\b(it|its|it's|they|their|them|theirs|which one|(?<=\bof )these|(?<=\bof )those)\b"
+    r"|\b(this|these|those|the same) "
     r"(paper|papers|work|study|method|approach|model|system|dataset|framework|technique|one)\b"
     r"|\bthe (paper|authors)\b",
     re.I,
@@ -399,7 +400,10 @@ _PART_OF = re.compile(
 # "it" or "they" as the subject of the question's verb: "does it", "did they", "can it".
 # "Any of them", "either of them": some of the previous answer's papers.
 _PARTITIVE = r"(?:any|each|all|some|none|both|either|neither|one)\s+of\s+(?:them|these|those)"
-_PRONOUN_SUBJECT = re.compile(rf"\b{AUXILIARY}\s+(?:it|they|{_PARTITIVE})\b", re.I)
+# "Which of them use X?": the pronoun is the subject as well.
+_PRONOUN_SUBJECT = re.compile(
+    rf"\b{AUXILIARY}\s+(?:it|they|{_PARTITIVE})\b|^\s*which\s+of\s+(?:them|these|those)\b", re.I
+)
 
 
 @dataclass(frozen=True, slots=True)
