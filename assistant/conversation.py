@@ -45,6 +45,8 @@ from assistant.answering.weights import FittedWeights, fitted_weights
 from retrieval.engine import Engine
 from retrieval.errors import InputError
 
+# "What else did Devlin write?": besides what was just spoken of.
+_ELSE = re.compile(r"\belse\b", re.I)
 # "They" (standing for nothing the question introduces), "both", "each", "which one": a follow-up
 # about every paper of the previous answer.
 _THEY = re.compile(r"\b(they|them|their|theirs)\b", re.I)
@@ -374,6 +376,9 @@ class Assistant:
                 return dataclasses.replace(question, said=NO_AUTHORS), context
         about = self._about_previous(text, context)
         question = about or self._by_name(self.read(text), context)
+        if question.author and (_ELSE.search(text) or asks_for_others(text)):
+            # "What else did Devlin write?" after BERT: his papers besides BERT.
+            question = dataclasses.replace(question, besides=question.besides | set(context))
         if question.whole_abstract and not question.named:
             return self._abstract_of_previous(question, context), context
         if question.kind == "list" and question.refers_back and not question.named:

@@ -1640,6 +1640,21 @@ def test_the_papers_someone_wrote_are_listed_however_the_question_names_the_writ
     assert ask(assistant, "Which paper did Vaswani write?").cited_ids == ["a1"]
 
 
+def test_what_else_someone_wrote_leaves_out_the_paper_just_spoken_of(tmp_path):
+    corpus = tmp_path / "authored.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in AUTHORED), encoding="utf-8")
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    for question in ("What else did Hinton write?", "Which other papers did Hinton write?"):
+        conversation = Conversation()
+        assistant.ask("What are matrix capsules?", conversation)
+        assert assistant.ask(question, conversation).cited_ids == ["c1", "d1"], question
+    conversation = Conversation()
+    assistant.ask("What is the Transformer?", conversation)
+    alone = assistant.ask("What else has Vaswani published?", conversation)
+    assert alone.abstained
+    assert alone.answer == "No other paper in the collection lists Vaswani among its authors."
+
+
 def test_who_wrote_a_paper_is_told_from_its_record(tmp_path):
     """ "Who are its authors?", "What are the authors of X?", "Who wrote the paper on Y?": the
     abstract does not name them, the record lists them. Where the record lists no one, a

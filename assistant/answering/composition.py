@@ -66,6 +66,7 @@ NO_PAPER_DATED = "No paper in the collection has a record dated {period}."
 AUTHORED_AS_ASKED = "Only papers whose records list {author} among their authors."
 NONE_AUTHORED = "No paper on this in the collection lists {author} among its authors."
 NO_PAPER_AUTHORED = "No paper in the collection lists {author} among its authors."
+NO_OTHER_AUTHORED = "No other paper in the collection lists {author} among its authors."
 NO_DATES_AT_ALL = "The records give this collection's papers no dates that can be put in order."
 SO_FAR = "{shown} of {matched} matching papers so far; “tell me more” lists the next ones."
 NOTHING_MORE = "The abstracts cited say nothing more on this."
@@ -566,9 +567,14 @@ class Composer:
             return abstention(self.engine, q, [], 0.0, said=NO_DATES_AT_ALL)
         # Undated papers come last; papers of one date stay in the collection's order.
         papers.sort(key=lambda pair: (pair[0] or UNDATED, -pair[1]), reverse=True)
-        rest = [doc for _, doc in papers if doc not in listed]
+        rest = [
+            doc
+            for _, doc in papers
+            if doc not in listed and q.besides.isdisjoint(store.versions(doc))
+        ]
         if not rest:
-            return abstention(self.engine, q, [], 0.0, said=NO_MORE_PAPERS)
+            said = NO_OTHER_AUTHORED if q.author and q.besides else NO_MORE_PAPERS
+            return abstention(self.engine, q, [], 0.0, said=said.format(author=q.author))
         choices = [c for doc in rest[:MAX_LIST_PAPERS] for c in self._own_work(doc)]
         shown = len(papers) - len(rest) + len(choices)
         notes = [SO_FAR.format(shown=shown, matched=len(papers))] if shown < len(papers) else []

@@ -103,7 +103,7 @@ _NAME = r"[^\W\d_][\w'.-]*(?:\s+[^\W\d_][\w'.-]*){0,2}?"
 _WRITE = r"(?:write|written|publish|published|(?:co-?)?author|(?:co-?)?authored)"
 # "What did Hinton write?", "Which papers has G. Hinton published?": the papers someone wrote.
 WROTE = re.compile(
-    rf"^\s*(?:what|which)\s+(?:else\s+)?(?:(?:{_PAPER_WORD}|publications?)\s+)?"
+    rf"^\s*(?:what|which)\s+(?:else\s+|other\s+)?(?:(?:{_PAPER_WORD}|publications?)\s+)?"
     rf"(?:did|has|have)\s+(?P<writer>{_NAME})\s+{_WRITE}\b",
     re.I,
 )
