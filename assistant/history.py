@@ -58,6 +58,11 @@ class ConversationInfo:
     updated: float
     turns: int
 
+    @property
+    def turns_label(self) -> str:
+        """ "1 turn", "3 turns"."""
+        return f"{self.turns} turn{'' if self.turns == 1 else 's'}"
+
 
 def _locked(err: sqlite3.DatabaseError) -> bool:
     """Whether the error says another connection holds the file, not that it is damaged."""
@@ -406,7 +411,7 @@ def run(args: argparse.Namespace) -> int:
                 from assistant.render import printable
 
                 print(
-                    f"{r.id:>4}  {when}  {r.turns:>3} turns{printable(label)}  {printable(r.title)}"
+                    f"{r.id:>4}  {when}  {r.turns_label:>9}{printable(label)}  {printable(r.title)}"
                 )
         return 0
     if not args.id:

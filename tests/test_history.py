@@ -127,6 +127,7 @@ def test_history_command_lists_exports_and_deletes():
     run_cli("ask", "What is Splitwise?", "--session", "s1")
     listing = run_cli("history")
     assert "[s1]" in listing.stdout and "What is Splitwise?" in listing.stdout
+    assert " 1 turn [s1]" in listing.stdout  # one turn, not "1 turns"
     exported = run_cli("history", "export", "s1")
     assert exported.returncode == 0
     assert (

@@ -1,7 +1,7 @@
 """The chat, driven by Textual's pilot: answers, citations, follow-ups, export, history."""
 
 import pytest
-from textual.widgets import Markdown
+from textual.widgets import Markdown, OptionList
 
 from assistant.cli import build_parser
 from assistant.tui.app import ChatApp, create_app, export_path
@@ -146,6 +146,8 @@ async def test_history_screen_resumes_a_conversation():
         assert not app.query(AnswerMessage)
         await pilot.press("ctrl+o")
         await pilot.pause()
+        listed = app.screen.query_one(OptionList).get_option_at_index(0).prompt
+        assert " 1 turn " in str(listed) and "turns" not in str(listed)
         await pilot.press("enter")
         await pilot.pause()
         assert app.conversation_id == first and len(app.query(AnswerMessage)) == 1

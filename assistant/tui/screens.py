@@ -71,7 +71,7 @@ class HistoryScreen(ModalScreen[int | None]):
 
     def _label(self, info: ConversationInfo) -> Text:
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(info.updated))
-        label = Text(f"{when}  {info.turns:>2} turns  ", style="dim")
+        label = Text(f"{when}  {info.turns_label:>8}  ", style="dim")
         style = "" if info.corpus == self.current else "italic"
         label.append(f"[{printable(collection_label(info.corpus))}] ", style=style or "dim")
         label.append(printable(info.title or "(empty)"))
