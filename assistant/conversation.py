@@ -34,6 +34,7 @@ from assistant.answering.forms import (
     only_asks_for_others,
     refers_to_previous,
     two_questions,
+    uncontracted,
     with_referent,
     writers,
 )
@@ -291,7 +292,8 @@ class Assistant:
 
     def _answer(self, text: str, conversation: Conversation) -> Answer:
         started = time.perf_counter()
-        question, context = self.understand(with_form_words_spelt(self.engine, text), conversation)
+        spelt = uncontracted(with_form_words_spelt(self.engine, text))
+        question, context = self.understand(spelt, conversation)
         read = time.perf_counter()
         candidates = gather(self.engine, question, context)
         gathered = time.perf_counter()
@@ -768,7 +770,7 @@ class Assistant:
         return dataclasses.replace(question, refers_back=True, of_previous=True)
 
     def read(self, text: str) -> Question:
-        spelt = with_form_words_spelt(self.engine, text)
+        spelt = uncontracted(with_form_words_spelt(self.engine, text))
         return read_question(self.engine, self.names, spelt, self.glossary, self.authors)
 
     def _positions(self, doc_ids: list[str]) -> list[int]:

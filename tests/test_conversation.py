@@ -98,6 +98,12 @@ def test_how_big_asked_of_the_previous_paper_asks_for_its_figures(seeds_assistan
     [
         ("Splitwise", "How much faster is it?", "x higher throughput"),
         ("LightSeq", "How many times faster is it?", "x less communication"),
+        # "Speedup" is the question's form too, when nothing qualifies it: FineQuant says
+        # "3.65 times higher throughput" and never "speedup" (before, nothing answered).
+        ("FineQuant", "What speedup does it get?", "3.65 times higher throughput"),
+        ("Splitwise", "What speedup does it achieve?", "x more throughput"),
+        # A speedup over something is one the abstract names so.
+        ("LightSeq", "What is its speedup over Megatron-LM?", "2.01x end-to-end speedup"),
     ],
 )
 def test_how_much_faster_asked_of_the_previous_paper_asks_for_its_ratio(
@@ -111,6 +117,27 @@ def test_how_much_faster_asked_of_the_previous_paper_asks_for_its_ratio(
     answer = seeds_assistant.ask(follow_up, conversation)
     assert answer.citations[0].title.startswith(paper)
     assert ratio in answer.sentences[0].text
+
+
+@pytest.mark.parametrize(
+    ("paper", "follow_up", "quoted"),
+    [
+        # "What's" is "what is": before, it was read as asking what "their main finding" is.
+        ("Mitigating Reversal Curse", "What's their main finding?", "SPT effectively mitigates"),
+        # "Called" asks for a name, which no abstract says in that word.
+        ("LongWriter", "What is the dataset called?", "we construct LongWriter-6k, a dataset"),
+        ("LongWriter", "What's the dataset called?", "we construct LongWriter-6k, a dataset"),
+        # Where to download a work is where its code and models are.
+        ("LongWriter", "Where can I download it?", "https://github.com/THUDM/LongWriter"),
+    ],
+)
+def test_a_follow_up_is_read_by_its_form(seeds_assistant, paper, follow_up, quoted):
+    conversation = Conversation()
+    seeds_assistant.ask(f"What is {paper}?", conversation)
+    answer = seeds_assistant.ask(follow_up, conversation)
+    assert not answer.abstained
+    assert answer.citations[0].title.startswith(paper)
+    assert quoted in answer.sentences[0].text
 
 
 def test_a_follow_up_on_papers_compared_meets_its_words_in_any_form(seeds_assistant):

@@ -117,6 +117,10 @@ _WRITER = re.compile(
     rf"|\b(?P<listed>{_NAME})\s+(?i:(?:as|is)\s+(?:an?\s+|the\s+)?(?:co-?)?author)\b"
     rf"|\b(?i:is|was)\s+(?P<subject>{_NAME})\s+(?i:(?:an?|the)\s+(?:co-?)?author)\b",
 )
+# "What is the dataset called?": the question asks for a name, which "called" is no word of.
+_CALLED = re.compile(
+    r"^\s*what\s+(?:is|are|was|were)\s+\S.*?\s+(?P<called>called|named)\s*[?.!]*\s*$", re.I
+)
 # "Who wrote BERT?", "Who are its authors?", "The authors of X?": who wrote a paper, which its
 # record in the collection may list (an abstract does not name its authors).
 _AUTHORSHIP = re.compile(
@@ -175,6 +179,8 @@ _AVAILABLE = (
 _POINTER_WORDS = re.compile(rf"{_CODE}|{_AVAILABLE}", re.I)
 _POINTER_ASKED = re.compile(
     rf"{_CODE}.*{_AVAILABLE}|{_AVAILABLE}.*{_CODE}|\bwhere\b.*\b(code|implementation)\b"
+    # "Where can I download it?": of a dataset or a model, the same.
+    r"|\bwhere\b.*\b(download\w*|obtain(?:ed)?|access(?:ed)?)\b"
     # "Is it open source?", "Is LongWriter open-sourced?": of a work, the question is the same.
     r"|^\s*(?:is|are|was|were|has|have)\s+(?:[\w-]+\s+){1,3}?(?:been\s+)?"
     r"open[- ]?sourced?\s*\??\s*$",
@@ -248,6 +254,8 @@ _RATIO_ASKED = re.compile(
     r"|\brelative (improvement|gain|reduction|increase|decrease)s?\b",
     re.I,
 )
+# What qualifies a ratio: what it is over, or where it holds.
+_QUALIFIED = re.compile(r"\b(?:over|than|against|compared|versus|vs|on|in|for|with|at)\b", re.I)
 _METHOD = re.compile(r"^\s*how (does|do|did|is|are|can|could|would|was|were)\b", re.I)
 # A yes/no question opens with an auxiliary verb, also after a topic and a colon, a dash or a
 # full stop ("Drug X: is it safe?", "Drug X. Is it safe?"), as titles of studies often ask.
@@ -444,6 +452,7 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
         _FINDING.match(text[opening:]) if names_work or refers_back else None
     )
     said = set(range(*_shifted(finding, finding.lastgroup if finding else None, opening)))
+    said.update(range(*_shifted(_CALLED.match(text[opening:]), "called", opening)))
     authorship = _AUTHORSHIP.match(text[opening:])
     if authorship is not None:
         # "Who wrote X?": the record answers, not words the abstract must use.
@@ -497,10 +506,12 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
         # question, which a number answers, not a word its abstract must use (the question has
         # few other words, and the measure would weigh most of its focus).
         said.update(measure_range)
-        # "How much faster is it?", "How many times larger is it?": so are the words asking
-        # for the ratio ("times" is no training time).
+        # "How much faster is it?", "How many times larger is it?", "What speedup does it
+        # get?": so are the words asking for the ratio ("times" is no training time; a paper
+        # gives its speedup as "3.65 times higher throughput"). A speedup over something
+        # ("its speedup over Megatron-LM") is one the abstract names so.
         ratio = _RATIO_ASKED.search(text, opening)
-        if ratio is not None and ratio["comparative"]:
+        if ratio is not None and (ratio["comparative"] or not _QUALIFIED.search(text, ratio.end())):
             said.update(range(*ratio.span()))
     return FormWords(
         opening,
@@ -624,6 +635,16 @@ def asks_for_more(text: str) -> bool:
     "tell me more about the first one")."""
     asked = without_opening(text)
     return bool(_MORE.match(asked) or _MORE_ABOUT.match(asked))
+
+
+# "What's their main finding?" asks what "What is their main finding?" does.
+_CONTRACTED_IS = re.compile(r"\b(what|who|where|when|how|which)['’]s\b", re.I)
+
+
+def uncontracted(text: str) -> str:
+    """The question with "what's", "who's", "where's" ... written out ("what is"), as the forms
+    of questions are read; the same length where it holds none."""
+    return _CONTRACTED_IS.sub(lambda m: f"{m.group(1)} is", text)
 
 
 def without_opening(text: str) -> str:
