@@ -28,8 +28,8 @@ from assistant.answering.forms import (
     as_asked_of_previous,
     asked_anew,
     asks_for_others,
+    aspect_only,
     bare_question_word,
-    findings_only,
     name_after_by,
     only_asks_for_others,
     refers_to_previous,
@@ -739,16 +739,17 @@ class Assistant:
         transformer?" after a paper that never says "transformer")."""
         about = _ABOUT_ANOTHER.match(text)
         fragment = _FRAGMENT.match(text)
-        # "What are the main results?" asks for theirs, as "and the main results?" does.
-        findings = None if about or fragment else findings_only(text)
-        the = None if about or fragment or findings else _THE.search(text)
-        if not context or not (about or fragment or the or findings):
+        # "What are the main results?", "What are the limitations?" ask for theirs, as "and
+        # the main results?" does.
+        aspect = None if about or fragment else aspect_only(text)
+        the = None if about or fragment or aspect else _THE.search(text)
+        if not context or not (about or fragment or the or aspect):
             return None
         if len(context) < 2 and _CHOOSES_A_PAPER.search(text):
             return None
-        asked = about["subject"] if about else findings
+        asked = about["subject"] if about else aspect
         question = self.read(as_asked_of_previous(asked) if asked else text)
-        asks = question.focus or question.kind == "finding"
+        asks = question.focus or question.kind in ("finding", "limitation")
         if not asks or question.named or question.kind in ("list", "compare", "more"):
             return None
         if about or the:

@@ -129,6 +129,10 @@ def test_how_much_faster_asked_of_the_previous_paper_asks_for_its_ratio(
         ("LongWriter", "What's the dataset called?", "we construct LongWriter-6k, a dataset"),
         # Where to download a work is where its code and models are.
         ("LongWriter", "Where can I download it?", "https://github.com/THUDM/LongWriter"),
+        # Its advantages are what it shows it achieves (before: another paper's "One major
+        # advantage of our method"); "the advantages" with no subject of their own are its own.
+        ("MiniPLM", "What are its advantages?", "MiniPLM"),
+        ("Splitwise", "What are the benefits?", "2.35x more throughput"),
     ],
 )
 def test_a_follow_up_is_read_by_its_form(seeds_assistant, paper, follow_up, quoted):
@@ -138,6 +142,19 @@ def test_a_follow_up_is_read_by_its_form(seeds_assistant, paper, follow_up, quot
     assert not answer.abstained
     assert answer.citations[0].title.startswith(paper)
     assert quoted in answer.sentences[0].text
+
+
+@pytest.mark.parametrize("follow_up", ["What are the limitations?", "and the drawbacks?"])
+def test_the_limitations_with_no_subject_of_their_own_are_the_previous_papers(
+    seeds_assistant, follow_up
+):
+    """Before, "What are the limitations?" after a paper asked the whole collection, which
+    does not answer; asked of the paper, its abstract is read for them."""
+    conversation = Conversation()
+    splitwise = seeds_assistant.ask("What is Splitwise?", conversation).cited_ids
+    answer = seeds_assistant.ask(follow_up, conversation)
+    assert answer.abstained and answer.answer.startswith("The abstract of “Splitwise")
+    assert answer.about == splitwise
 
 
 def test_a_follow_up_on_papers_compared_meets_its_words_in_any_form(seeds_assistant):

@@ -284,12 +284,13 @@ _OPENING_QUESTION_WORD = re.compile(
 # Words a follow-up may open with before the question proper: "and why?", "so what is X?".
 _OPENING = re.compile(r"^\s*(?:(?:and|but|so|also|then|ok|okay|well|now)\b[\s,]*)+", re.I)
 # Questions asking what a work found: "What is the main finding of X?", "What are X's results?",
-# "What did X find / show / conclude?". The words saying so are not what the question is about:
-# a finding is known by its form ("we find that", "results suggest"), not by the word.
+# "What did X find / show / conclude?", "What are its advantages?" (what it shows it achieves).
+# The words saying so are not what the question is about: a finding is known by its form ("we
+# find that", "results suggest"), not by the word.
 _FINDING = re.compile(
     r"^\s*what\s+(?:(?:is|are|were|was)\s+(?:the|its|their|[\w-]+'s?)\s+"
     r"(?P<said>(?:(?:main|key|central|major|primary|principal|most important)\s+)?"
-    r"(?:finding|result|conclusion|takeaway|outcome)s?)\b"
+    r"(?:finding|result|conclusion|takeaway|outcome|advantage|benefit|strength|merit)s?)\b"
     r"|(?:did|does|do)\s+(?:[^?]{1,80}?\s+)?(?P<verb>find|show|conclude|demonstrate|reveal)\b)",
     re.I,
 )
@@ -752,20 +753,23 @@ def two_questions(text: str) -> tuple[str, str] | None:
     return (first if first.endswith("?") else first + "?"), second[:1].upper() + second[1:]
 
 
-def findings_only(text: str) -> str | None:
-    """The words asking for findings when they are the whole question ("What are the main
-    results?": "main results"), which then has no subject of its own."""
-    match = _FINDING.match(text)
-    if match is None or not match["said"] or text[match.end() :].strip(" ?.!"):
-        return None
-    return match["said"]
+def aspect_only(text: str) -> str | None:
+    """The words asking for a work's findings or its limitations when they are the whole
+    question ("What are the main results?": "main results"; "What are the downsides?":
+    "downsides"), which then has no subject of its own."""
+    for pattern, words in ((_FINDING, "said"), (_LIMITATION, "noun")):
+        match = pattern.match(text)
+        if match is not None and match[words] and not text[match.end() :].strip(" ?.!"):
+            return match[words]
+    return None
 
 
 def as_asked_of_previous(words: str) -> str:
-    """What "and X?" asks of the previous answer's papers: X, or for a work's findings ("the
-    results", "the main finding") the question "What are its results?"."""
-    findings = "What are its " + re.sub(r"^(?:the|its|their)\s+", "", words.strip(), flags=re.I)
-    return findings + "?" if _FINDING.match(findings) else words
+    """What "and X?" asks of the previous answer's papers: X, or for a work's findings or
+    limitations ("the results", "the main finding", "the drawbacks") the question "What are
+    its results?"."""
+    aspect = "What are its " + re.sub(r"^(?:the|its|their)\s+", "", words.strip(), flags=re.I)
+    return aspect + "?" if _FINDING.match(aspect) or _LIMITATION.match(aspect) else words
 
 
 def sentence_form(text: str) -> Kind:
