@@ -1673,7 +1673,12 @@ def test_who_wrote_a_paper_is_told_from_its_record(tmp_path):
     listed = "Its record in the collection lists Geoffrey Hinton, Oriol Vinyals, Jeff Dean."
     conversation = Conversation()
     assistant.ask("What is Distilling the Knowledge in a Neural Network about?", conversation)
-    for question in ("Who are its authors?", "who are the authors?", "Who wrote it?"):
+    for question in (
+        "Who are its authors?",
+        "who are the authors?",
+        "Who wrote it?",
+        "Who's behind it?",
+    ):
         answer = assistant.ask(question, conversation)
         assert answer.abstained and answer.answer.endswith(listed), question
         assert answer.about == ["d1"] and not answer.sentences

@@ -1210,6 +1210,19 @@ def test_compare_them_with_fewer_than_two_papers_says_what_to_name(seeds_assista
     assert none.answer.startswith("There are no papers to compare yet")
 
 
+@pytest.mark.parametrize("follow_up", ["Is it better than MiniLLM?", "Compare it with MiniPLM"])
+def test_a_comparison_naming_the_paper_it_is_asked_of_says_so(seeds_assistant, follow_up):
+    """ "MiniLLM" finds MiniPLM, the paper "it" is: one paper to compare, which the answer says,
+    rather than "None of the 1 abstracts compared answers this question."."""
+    conversation = Conversation()
+    seeds_assistant.ask("What is MiniPLM?", conversation)
+    answer = seeds_assistant.ask(follow_up, conversation)
+    assert answer.abstained and answer.cited_ids == []
+    assert answer.answer.startswith(
+        "The comparison names only one paper of this collection, “MiniPLM"
+    )
+
+
 def test_untitled_papers_compared_are_told_apart_by_their_citations(tmp_path):
     """Untitled papers have no name to label their lines with: each line is the quote and its
     citation number, not "(untitled)" and the abstract's opening words."""

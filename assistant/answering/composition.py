@@ -52,6 +52,10 @@ NO_ANSWER = "The abstracts in this collection do not answer this question."
 NO_ANSWER_IN = "The abstract of “{title}” does not answer this question."
 NO_ANSWER_AMONG = "None of the {count} abstracts cited before answers this question."
 NONE_COMPARED = "None of the {count} abstracts compared answers this question."
+ONE_COMPARED = (
+    "The comparison names only one paper of this collection, “{title}”: name another to compare "
+    "it with."
+)
 NOT_SAID_BY = "The abstract of “{title}” does not say."
 NEWEST_FIRST = "Newest first, by the dates the collection gives."
 NO_DATES = (
@@ -491,6 +495,10 @@ class Composer:
         elif q.kind == "compare":
             # A paper whose abstract cannot answer is said to, not quoted for what it does say.
             compared = self.compared()
+            if len(compared) == 1:
+                # "Is it better than MiniLLM?" after MiniPLM, the paper that name finds too.
+                said = ONE_COMPARED.format(title=self.engine.papers.heading(compared[0]))
+                return abstention(self.engine, q, [], trigger.confidence, compared, said)
             silent = [d for d in compared if self.cannot_say(d)]
             if silent and len(silent) == len(compared):
                 said = NONE_COMPARED.format(count=len(compared))

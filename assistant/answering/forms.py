@@ -121,10 +121,10 @@ _WRITER = re.compile(
 _CALLED = re.compile(
     r"^\s*what\s+(?:is|are|was|were)\s+\S.*?\s+(?P<called>called|named)\s*[?.!]*\s*$", re.I
 )
-# "Who wrote BERT?", "Who are its authors?", "The authors of X?": who wrote a paper, which its
+# "Who wrote BERT?", "Who are its authors?", "Who's behind it?": who wrote a paper, which its
 # record in the collection may list (an abstract does not name its authors).
 _AUTHORSHIP = re.compile(
-    r"^\s*(?:who\s+(?:wrote|(?:co-?)?authored)\b"
+    r"^\s*(?:who\s+(?:wrote|(?:co-?)?authored|(?:is|are|was|were)\s+behind)\b"
     r"|(?:who|what)\s+(?:is|are|was|were)\s+(?:the|its|their)\s+"
     r"(?:(?:first|last|lead|main|senior|corresponding)\s+)?(?:co-?)?authors?\b"
     r"|(?:list|name|give|show)(?:\s+me)?\s+(?:all\s+)?(?:the|its|their)\s+(?:co-?)?authors\b"
