@@ -30,6 +30,7 @@ from assistant.answering.forms import (
     asks_for_others,
     aspect_only,
     bare_question_word,
+    date_asked,
     name_after_by,
     only_asks_for_others,
     refers_to_previous,
@@ -40,7 +41,7 @@ from assistant.answering.forms import (
 )
 from assistant.answering.glossary import EMPTY, Glossary, default_glossary
 from assistant.answering.naming import NameIndex
-from assistant.answering.question import Question, read_question
+from assistant.answering.question import Question, dated_period, read_question
 from assistant.answering.spelling import with_form_words_spelt
 from assistant.answering.weights import FittedWeights, fitted_weights
 from retrieval.engine import Engine
@@ -164,6 +165,14 @@ _ABOUT_COLLECTION = re.compile(
     r"\s*[.?!]*\s*",
     re.I,
 )
+# "How many are there?" after a list: how many papers it matched.
+_HOW_MANY_LISTED = re.compile(
+    r"\s*how many (?:(?:of them|papers|ones)\s+)?(?:are there|is that|(?:did|do) you find|"
+    r"(?:are|were) (?:listed|found|there))?\s*[.?!]*\s*",
+    re.I,
+)
+LISTED_COUNT = "{count} papers match this list's question closely."
+LISTED_SO_FAR = "{count} papers match this list's question; the list so far shows {shown}."
 COLLECTION_SIZE = (
     "This collection holds {papers} papers, with {sentences} sentences in their abstracts. "
     "Ask which papers study a topic to see those on it."
@@ -333,6 +342,10 @@ class Assistant:
             by_date = self._list_by_date(conversation, previous)
             if by_date is not None:
                 return dataclasses.replace(by_date, text=text), context
+        if _HOW_MANY_LISTED.fullmatch(text):
+            count = self._listed_count(conversation)
+            if count is not None:
+                return dataclasses.replace(self.read(text), said=count), []
         picked = picked_papers(text, len(cited), listed)
         several = conversation.last_citing_several() if len(cited) < 2 else None
         if picked is None and several is not None:
@@ -364,7 +377,7 @@ class Assistant:
         again = self._asked_of_another(text, conversation)
         if again is not None:
             return again, context
-        within = self._within_listing(text, asked)
+        within = self._within_listing(text, asked) or self._listing_dated(text, asked, conversation)
         if within is not None:
             return within, []
         name = name_after_by(text)
@@ -667,6 +680,39 @@ class Assistant:
             author=listing.author,
         )
 
+    def _listed_count(self, conversation: Conversation) -> str | None:
+        """How many papers the last list matched, and how many it showed ("tell me more" and
+        "any others?" show more); None when the last question answered was no list."""
+        asked = conversation.last_answered(asking=True)
+        if asked is None or asked.answer.kind != "list":
+            return None
+        turns = conversation.turns[conversation.turns.index(asked) :]
+        cited = self._positions([doc for turn in turns for doc in turn.answer.cited_ids])
+        shown = len({self.engine.papers.versions(doc)[0] for doc in cited})  # versions once
+        matched = max((t.answer.matched_papers or 0 for t in turns), default=0)
+        if matched > shown:
+            return LISTED_SO_FAR.format(count=matched, shown=shown)
+        return LISTED_COUNT.format(count=shown)
+
+    def _listing_dated(
+        self, text: str, asked: Turn | None, conversation: Conversation
+    ) -> Question | None:
+        """ "Which of them are from Mar 14?" after a list: the papers that list matched (not
+        only those it showed) whose records are dated so."""
+        if asked is None or asked.answer.kind != "list" or asked.answer.abstained:
+            return None
+        period = date_asked(text)
+        if period is None:
+            return None
+        rest = self.read(text[: period.start()] + text[period.end() :])
+        if not rest.refers_back or rest.focus or rest.named:
+            return None
+        dated = dated_period((period["relation"].casefold(), period["date"]))
+        if dated is None:
+            return None
+        listing = self._read_earlier(asked, self._positions(asked.answer.cited_ids), conversation)
+        return dataclasses.replace(listing, text=text, dated=dated)
+
     def _read_earlier(self, asked: Turn, cited: list[int], conversation: Conversation) -> Question:
         """An earlier question as it was read: with a pronoun for the papers it picked (how many
         the answer before it cited does not change the reading), or their names when its answer
@@ -679,7 +725,10 @@ class Assistant:
                 return by_date
         earlier = conversation.up_to(asked)[:-1]
         before = next((t for t in reversed(earlier) if t.answer.kind != "more"), None)
-        within = self._within_listing(asked.question, before)
+        listing = Conversation(earlier).last_answered(asking=True)
+        within = self._within_listing(asked.question, before) or self._listing_dated(
+            asked.question, listing, conversation
+        )
         if within is not None:
             return within
         question = self._parts(asked.question)[0]

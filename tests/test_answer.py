@@ -1251,6 +1251,42 @@ def test_papers_asked_for_by_date_alone_are_listed_newest_first_a_page_at_a_time
     assert newest.abstained and "no dates that can be put in order" in newest.answer
 
 
+def test_a_date_asked_of_a_lists_papers_keeps_its_topic_and_counts_are_told(tmp_path):
+    """ "Which of them are from 2024?" after "Which papers study river maps?" lists the papers
+    on river maps dated so (before, each abstract was read for "2024", and none answered);
+    "Which ones ..." is "which of them"; "How many are there?" counts what the list matched."""
+    records = [
+        {
+            "id": f"p{n}",
+            "title": f"Study {n}",
+            "date": f"2024-01-{n + 1:02d}",
+            "abstract": f"Background on topic {n}. We present method {n} for {place} maps.",
+        }
+        for n, place in enumerate(DATED_PLACES)
+    ]
+    records.append(
+        {"id": "old", "title": "Old", "date": "2019-05-05", "abstract": "We study river maps."}
+    )
+    corpus = tmp_path / "dated.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    conversation = Conversation()
+    rivers = assistant.ask("Which papers study river maps?", conversation)
+    assert sorted(rivers.cited_ids) == ["old", "p0"]
+    count = assistant.ask("How many are there?", conversation)
+    assert count.answer == "2 papers match this list's question closely."
+    recent = assistant.ask("Which of them are from 2024?", conversation)
+    assert recent.kind == "list" and recent.cited_ids == ["p0"]
+    assert "Only papers whose records are dated 2024." in recent.notes
+    older = assistant.ask("Which ones were published in 2019?", conversation)
+    assert older.kind == "list" and older.cited_ids == ["old"]
+    paged = Conversation()
+    assistant.ask("Which papers are from 2024?", paged)
+    assert assistant.ask("how many of them are there?", paged).answer == (
+        "10 papers match this list's question; the list so far shows 8."
+    )
+
+
 def test_a_list_of_entries_that_put_no_work_forward_quotes_each_ones_opening(tmp_path):
     """Listed with no topic, an encyclopedia entry has no sentence putting its own work
     forward: its opening sentence, which says what it is about, is quoted."""

@@ -666,6 +666,7 @@ def test_a_fragment_asks_of_the_previous_paper(seeds_assistant):
         "and the code?",
         "Which of these release code?",
         "Which of those release code?",
+        "Which ones release code?",
     ],
 )
 def test_a_question_about_a_lists_papers_is_answered_by_each_that_answers(bridges, follow_up):

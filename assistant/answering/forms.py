@@ -360,7 +360,7 @@ _WHERE = re.compile(r"^\s*(where|in what (country|city|place))\b", re.I)
 _WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
 # Back-references to the papers of the previous answer.
 _BACK_REFERENCE = re.compile(
-    r"\b(it|its|it's|they|their|them|theirs|which one|(?<=\bof )these|(?<=\bof )those)\b"
+    r"\b(it|its|it's|they|their|them|theirs|which ones?|(?<=\bof )these|(?<=\bof )those)\b"
     r"|\b(this|these|those|the same) "
     r"(paper|papers|work|study|method|approach|model|system|dataset|framework|technique|one)\b"
     r"|\bthe (paper|authors)\b",
@@ -385,7 +385,9 @@ _BARE_SUBJECT = re.compile(
     r"(?!(?:it|its|it's|they|their|them|this|these|those|that|the|there|we|you|i|he|she)\b)\w",
     re.I,
 )
-_PRONOUNS = frozenset({"it", "its", "it's", "they", "their", "them", "theirs", "which one"})
+_PRONOUNS = frozenset(
+    {"it", "its", "it's", "they", "their", "them", "theirs", "which one", "which ones"}
+)
 # What sets a pronoun's clause apart from an earlier subject: a relative pronoun, a conjunction,
 # a subordinator, punctuation.
 _CLAUSE_BREAK = re.compile(
@@ -409,9 +411,10 @@ _PART_OF = re.compile(
 # "it" or "they" as the subject of the question's verb: "does it", "did they", "can it".
 # "Any of them", "either of them": some of the previous answer's papers.
 _PARTITIVE = r"(?:any|each|all|some|none|both|either|neither|one)\s+of\s+(?:them|these|those)"
-# "Which of them use X?": the pronoun is the subject as well.
+# "Which of them use X?", "Which ones use X?": the pronoun is the subject as well.
 _PRONOUN_SUBJECT = re.compile(
-    rf"\b{AUXILIARY}\s+(?:it|they|{_PARTITIVE})\b|^\s*which\s+of\s+(?:them|these|those)\b", re.I
+    rf"\b{AUXILIARY}\s+(?:it|they|{_PARTITIVE})\b|^\s*which\s+(?:ones|of\s+(?:them|these|those))\b",
+    re.I,
 )
 
 
@@ -501,7 +504,7 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
             said.update(range(*match.span()))
         # "Which one is faster?": the pronoun's "one" is no word of the subject.
         for match in _BACK_REFERENCE.finditer(text):
-            if (match.group(1) or "").lower() == "which one":
+            if (match.group(1) or "").lower() in ("which one", "which ones"):
                 said.update(range(*match.span()))
         # "How big is it?": asked of the previous answer's work, the measure is the form of the
         # question, which a number answers, not a word its abstract must use (the question has
@@ -577,6 +580,12 @@ def writers(text: str) -> list[re.Match[str]]:
     wrote = WROTE.match(text)
     found = [wrote] if wrote else []
     return found + [m for m in _WRITER.finditer(text) if m.lastgroup]
+
+
+def date_asked(text: str) -> re.Match[str] | None:
+    """Where the question names a period for the papers' records ("from Mar 14", "published in
+    2023", "since 2021"): the match, with its relation and date."""
+    return _DATED.search(text)
 
 
 def asks_for_authors(text: str) -> bool:

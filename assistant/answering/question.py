@@ -380,7 +380,7 @@ def read_question(
         ranks_papers=form.ranks_papers,
         newest_first=form.newest_first and kind == "list",
         whole_abstract=asks_for_whole_abstract(text),
-        dated=_dated(form.dated),
+        dated=dated_period(form.dated),
         author=author[0] if author else None,
     )
 
@@ -447,7 +447,9 @@ def _name_concept(engine: Engine, paper: NamedPaper) -> tuple[Concept | None, li
     return concept, ids
 
 
-def _dated(dated: tuple[str, str] | None) -> tuple[str, str, DateKey] | None:
+def dated_period(dated: tuple[str, str] | None) -> tuple[str, str, DateKey] | None:
+    """The relation and the date as written ("from", "Mar 14"), with the period the date names;
+    None for a date that names none."""
     key = date_key(dated[1]) if dated else None
     return None if dated is None or key is None else (dated[0], dated[1], key)
 
