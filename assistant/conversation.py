@@ -303,6 +303,9 @@ class Assistant:
         started = time.perf_counter()
         spelt = uncontracted(with_form_words_spelt(self.engine, text))
         question, context = self.understand(spelt, conversation)
+        if question.refers_back and context and question.kind not in ("compare", "list", "more"):
+            # Asked of the papers just answered about, a word counts in any form they use.
+            question = question.in_forms_of(self.engine, context)
         read = time.perf_counter()
         candidates = gather(self.engine, question, context)
         gathered = time.perf_counter()

@@ -42,8 +42,6 @@ SAME_SENTENCE = 0.7
 WEAK_BELOW = 0.5
 # Sorted newest first, a paper without a date comes after every dated one.
 UNDATED: DateKey = (-1, 0, 0)
-# Two terms this long where one starts the other are forms of one word ("gpu", "gpus").
-MIN_SHARED_STEM = 3
 # A paper compared before that speaks to less than this share of a follow-up's focus does not
 # say.
 SPOKEN_SHARE = 0.5
@@ -117,18 +115,7 @@ class Composer:
         q = self.question
         if q.kind != "compare" or not q.refers_back:
             return q
-        index = self.engine.index
-        used = {t for doc in self.compared() for t in self.engine.term_ids(doc)}
-        forms: dict[int, tuple[int, ...]] = {}
-        for f in q.focus:
-            whole = f.concept.whole
-            if f.concept.names_paper or whole < 0:
-                continue
-            word = index.term(whole)
-            others = tuple(t for t in sorted(used) if t != whole and same_word(word, index.term(t)))
-            if others:
-                forms[whole] = others
-        return q.with_forms(forms) if forms else q
+        return q.in_forms_of(self.engine, self.compared())
 
     def table(self, doc: int) -> SentenceTable:
         table = self.tables.get(doc)
@@ -715,14 +702,6 @@ class Composer:
                 closest.append(doc)
                 seen.update(self.engine.papers.versions(doc))
         return closest
-
-
-def same_word(term: str, other: str) -> bool:
-    """Whether two terms may be forms of one word: one begins the other ("gpu" and "gpus",
-    "accur" and "accuraci"), both of MIN_SHARED_STEM letters or more."""
-    return min(len(term), len(other)) >= MIN_SHARED_STEM and (
-        term.startswith(other) or other.startswith(term)
-    )
 
 
 def compose(

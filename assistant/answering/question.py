@@ -49,6 +49,8 @@ COMPOUND_PART_WEIGHT = 0.5
 MIN_TYPO_CHARS = 6
 # A plain word the corpus lacks weighs this share of the rarest term in the focus.
 UNKNOWN_WORD_SHARE = 0.25
+# Two terms this long where one starts the other are forms of one word ("gpu", "gpus").
+MIN_SHARED_STEM = 3
 # Up to three words of an author's name after "by" ("by Geoffrey E. Hinton").
 _NAME_WORDS = re.compile(r"[^\W\d_][\w'.-]*(?:\s+[^\W\d_][\w'.-]*){0,2}")
 
@@ -226,6 +228,23 @@ class Question:
         return dataclasses.replace(
             self, focus=focus, concepts=[f.concept for f in focus], weights=weights
         )
+
+    def in_forms_of(self, engine: Engine, docs: list[int]) -> Question:
+        """The question asked of these papers: a word of it counts in any form they use
+        ("accuracy" for "accurate"; "GPU" for "GPUs"), since the stemmer keeps some forms apart
+        and only their words are at stake."""
+        index = engine.index
+        used = {t for doc in docs for t in engine.term_ids(doc)}
+        forms: dict[int, tuple[int, ...]] = {}
+        for f in self.focus:
+            whole = f.concept.whole
+            if f.concept.names_paper or whole < 0:
+                continue
+            word = index.term(whole)
+            others = tuple(t for t in sorted(used) if t != whole and same_word(word, index.term(t)))
+            if others:
+                forms[whole] = others
+        return self.with_forms(forms) if forms else self
 
     def coverage(self, terms: set[int] | frozenset[int]) -> float:
         """The share of the focus (IDF-weighted) that a text with these terms speaks to."""
@@ -445,6 +464,14 @@ def _name_concept(engine: Engine, paper: NamedPaper) -> tuple[Concept | None, li
             paper.canonical, -1, words if all(w >= 0 for w in words) else (), True, names_paper=True
         )
     return concept, ids
+
+
+def same_word(term: str, other: str) -> bool:
+    """Whether two terms may be forms of one word: one begins the other ("gpu" and "gpus",
+    "accur" and "accuraci"), both of MIN_SHARED_STEM letters or more."""
+    return min(len(term), len(other)) >= MIN_SHARED_STEM and (
+        term.startswith(other) or other.startswith(term)
+    )
 
 
 def dated_period(dated: tuple[str, str] | None) -> tuple[str, str, DateKey] | None:
