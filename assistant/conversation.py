@@ -301,11 +301,7 @@ class Assistant:
 
     def _answer(self, text: str, conversation: Conversation) -> Answer:
         started = time.perf_counter()
-        spelt = uncontracted(with_form_words_spelt(self.engine, text))
-        question, context = self.understand(spelt, conversation)
-        if question.refers_back and context and question.kind not in ("compare", "list", "more"):
-            # Asked of the papers just answered about, a word counts in any form they use.
-            question = question.in_forms_of(self.engine, context)
+        question, context = self.understand(text, conversation)
         read = time.perf_counter()
         candidates = gather(self.engine, question, context)
         gathered = time.perf_counter()
@@ -323,8 +319,17 @@ class Assistant:
         return answer
 
     def understand(self, text: str, conversation: Conversation) -> tuple[Question, list[int]]:
-        """The question read in its conversation, and the papers the previous answer cited (or
-        those of them the question picks by number)."""
+        """The question read in its conversation (its form words spelt right, "what's" as "what
+        is"), and the papers the previous answer cited (or those of them the question picks by
+        number)."""
+        spelt = uncontracted(with_form_words_spelt(self.engine, text))
+        question, context = self._in_conversation(spelt, conversation)
+        if question.refers_back and context and question.kind not in ("compare", "list", "more"):
+            # Asked of the papers just answered about, a word counts in any form they use.
+            question = question.in_forms_of(self.engine, context)
+        return question, context
+
+    def _in_conversation(self, text: str, conversation: Conversation) -> tuple[Question, list[int]]:
         if _SMALL_TALK.fullmatch(text):
             return dataclasses.replace(self.read(text), said=HOW_TO_ASK), []
         if _DOUBT.fullmatch(text):
