@@ -1206,10 +1206,9 @@ DATED_PLACES = [
 ]
 
 
-def test_papers_asked_for_by_date_alone_are_listed_newest_first_a_page_at_a_time(tmp_path):
-    """ "Which papers are from 2024?" lists the papers whose records are dated so, whatever their
-    topic, newest first and each by the sentence putting its work forward; "tell me more" goes
-    on with the rest, and says when there are none left. A collection without dates says so."""
+def dated_assistant(tmp_path):
+    """An assistant over ten papers dated in January 2024, one for each of DATED_PLACES ("We
+    present method 0 for river maps."), and one on river maps dated 2019."""
     records = [
         {
             "id": f"p{n}",
@@ -1224,7 +1223,14 @@ def test_papers_asked_for_by_date_alone_are_listed_newest_first_a_page_at_a_time
     )
     corpus = tmp_path / "dated.jsonl"
     corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    return Assistant(Engine.open([corpus], tmp_path / "index"))
+
+
+def test_papers_asked_for_by_date_alone_are_listed_newest_first_a_page_at_a_time(tmp_path):
+    """ "Which papers are from 2024?" lists the papers whose records are dated so, whatever their
+    topic, newest first and each by the sentence putting its work forward; "tell me more" goes
+    on with the rest, and says when there are none left. A collection without dates says so."""
+    assistant = dated_assistant(tmp_path)
     conversation = Conversation()
     first = assistant.ask("Which papers are from 2024?", conversation)
     assert first.kind == "list" and first.cited_ids == [f"p{n}" for n in range(9, 1, -1)]
@@ -1255,21 +1261,7 @@ def test_a_date_asked_of_a_lists_papers_keeps_its_topic_and_counts_are_told(tmp_
     """ "Which of them are from 2024?" after "Which papers study river maps?" lists the papers
     on river maps dated so (before, each abstract was read for "2024", and none answered);
     "Which ones ..." is "which of them"; "How many are there?" counts what the list matched."""
-    records = [
-        {
-            "id": f"p{n}",
-            "title": f"Study {n}",
-            "date": f"2024-01-{n + 1:02d}",
-            "abstract": f"Background on topic {n}. We present method {n} for {place} maps.",
-        }
-        for n, place in enumerate(DATED_PLACES)
-    ]
-    records.append(
-        {"id": "old", "title": "Old", "date": "2019-05-05", "abstract": "We study river maps."}
-    )
-    corpus = tmp_path / "dated.jsonl"
-    corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    assistant = dated_assistant(tmp_path)
     conversation = Conversation()
     rivers = assistant.ask("Which papers study river maps?", conversation)
     assert sorted(rivers.cited_ids) == ["old", "p0"]
