@@ -568,8 +568,10 @@ class Composer:
             if doc not in listed and q.besides.isdisjoint(store.versions(doc))
         ]
         if not rest:
-            said = NO_OTHER_AUTHORED if q.author and q.besides else NO_MORE_PAPERS
-            return abstention(self.engine, q, [], 0.0, said=said.format(author=q.author))
+            if q.author and q.besides:  # "What else did Devlin write?"
+                said = NO_OTHER_AUTHORED.format(author=q.author)
+                return abstention(self.engine, q, [], 0.0, said=said)
+            return abstention(self.engine, q, [], 0.0, said=NO_MORE_PAPERS)
         choices = [c for doc in rest[:MAX_LIST_PAPERS] for c in self._own_work(doc)]
         shown = len(papers) - len(rest) + len(choices)
         notes = [SO_FAR.format(shown=shown, matched=len(papers))] if shown < len(papers) else []
@@ -659,9 +661,8 @@ class Composer:
         """The answer to who wrote the paper asked about: its abstract does not say (abstracts
         do not name their authors), its record in the collection lists them. The paper is the
         one the question names or refers to, or the one it is about, were the answer to lean on
-        it. None when that record lists no one:
-        "Who wrote Hamlet?" of an encyclopedia is answered by a sentence ("written by
-        William Shakespeare")."""
+        it. None when that record lists no one: "Who wrote Hamlet?" of an encyclopedia is
+        answered by a sentence ("written by William Shakespeare")."""
         pointed = self.pointed()
         if pointed:
             doc, confidence = pointed[0], 1.0

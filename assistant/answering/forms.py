@@ -98,8 +98,9 @@ _THERE_PAPERS = re.compile(
 _PUBLISHED = re.compile(
     r"^\s*what\s+(?:(?:was|were|has\s+been|have\s+been)\s+published|came\s+out)\b", re.I
 )
-# Up to three words of a name ("G. E. Hinton").
-_NAME = r"[^\W\d_][\w'.-]*(?:\s+[^\W\d_][\w'.-]*){0,2}?"
+# Up to three words of a name ("G. E. Hinton"); as few as will do, in the patterns below.
+NAME_WORDS = r"[^\W\d_][\w'.-]*(?:\s+[^\W\d_][\w'.-]*){0,2}"
+_NAME = NAME_WORDS + "?"
 _WRITE = r"(?:write|written|publish|published|(?:co-?)?author|(?:co-?)?authored)"
 # "What did Hinton write?", "Which papers has G. Hinton published?": the papers someone wrote.
 WROTE = re.compile(

@@ -17,6 +17,7 @@ from assistant.answering.authors import AuthorIndex
 from assistant.answering.english import rare_in_english
 from assistant.answering.forms import (
     BY,
+    NAME_WORDS,
     QUESTION_WORDS,
     Kind,
     asks_for_authors,
@@ -52,7 +53,7 @@ UNKNOWN_WORD_SHARE = 0.25
 # Two terms this long where one starts the other are forms of one word ("gpu", "gpus").
 MIN_SHARED_STEM = 3
 # Up to three words of an author's name after "by" ("by Geoffrey E. Hinton").
-_NAME_WORDS = re.compile(r"[^\W\d_][\w'.-]*(?:\s+[^\W\d_][\w'.-]*){0,2}")
+_NAME_WORDS = re.compile(NAME_WORDS)
 
 
 @dataclass(frozen=True, slots=True)
