@@ -1666,6 +1666,10 @@ def test_the_papers_someone_wrote_are_listed_however_the_question_names_the_writ
     ):
         assert sorted(ask(assistant, question).cited_ids) == ["c1", "c2"], question
     assert ask(assistant, "Which paper did Vaswani write?").cited_ids == ["a1"]
+    # The abstracts do not say who an author is; the papers they wrote do.
+    who = ask(assistant, "Who is Geoffrey Hinton?")
+    assert who.kind == "list" and who.cited_ids == ["c2", "c1", "d1"]
+    assert ask(assistant, "Who is Turing?").abstained  # no author of the collection
 
 
 def test_what_else_someone_wrote_leaves_out_the_paper_just_spoken_of(tmp_path):

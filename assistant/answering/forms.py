@@ -118,6 +118,8 @@ _WRITER = re.compile(
     rf"|\b(?P<listed>{_NAME})\s+(?i:(?:as|is)\s+(?:an?\s+|the\s+)?(?:co-?)?author)\b"
     rf"|\b(?i:is|was)\s+(?P<subject>{_NAME})\s+(?i:(?:an?|the)\s+(?:co-?)?author)\b",
 )
+# "Who is Hinton?": of someone the records list as an author, the papers they wrote answer.
+_WHO_IS = re.compile(rf"^\s*who\s+(?:is|was)\s+(?P<person>{_NAME})\s*[?.!]*\s*$", re.I)
 # "What is the dataset called?": the question asks for a name, which "called" is no word of.
 _CALLED = re.compile(
     r"^\s*what\s+(?:is|are|was|were)\s+\S.*?\s+(?P<called>called|named)\s*[?.!]*\s*$", re.I
@@ -581,6 +583,11 @@ def writers(text: str) -> list[re.Match[str]]:
     wrote = WROTE.match(text)
     found = [wrote] if wrote else []
     return found + [m for m in _WRITER.finditer(text) if m.lastgroup]
+
+
+def person_asked(text: str) -> re.Match[str] | None:
+    """The person a "who is" question asks about ("Who is Hinton?"), in its "person" group."""
+    return _WHO_IS.match(without_opening(text))
 
 
 def date_asked(text: str) -> re.Match[str] | None:

@@ -29,6 +29,7 @@ from assistant.answering.forms import (
     form_of_each,
     form_words,
     leaving_out,
+    person_asked,
     pronoun_is_subject,
     question_kind,
     refers_to_previous,
@@ -420,6 +421,10 @@ def _author_asked(
             name = " ".join(words[n:])
             if authors.knows(name):
                 return name, writer.span()
+    person = person_asked(text)
+    if person is not None and authors.knows(person["person"]):
+        # "Who is Hinton?": the abstracts seldom say; the papers he wrote do.
+        return person["person"], (0, len(text))
     if kind != "list":
         return None
     for by in BY.finditer(text):
