@@ -1721,6 +1721,17 @@ def test_who_wrote_a_paper_is_told_from_its_record(tmp_path):
     ):
         answer = ask(assistant, question)
         assert answer.answer.endswith(listed) and answer.about == ["d1"], question
+    # Of several papers, each one's record.
+    both = Conversation()
+    assistant.ask("Compare Dynamic Routing Between Capsules and Attention Is All You Need", both)
+    theirs = assistant.ask("Who wrote them?", both)
+    assert theirs.abstained and theirs.about == ["c1", "a1"]
+    assert theirs.answer == (
+        "The abstracts do not name their authors. "
+        "The record of “Dynamic Routing Between Capsules” lists Sara Sabour, Nicholas Frosst, "
+        "Geoffrey E. Hinton. "
+        "The record of “Attention Is All You Need” lists Ashish Vaswani, Noam Shazeer."
+    )
     nothing = ask(assistant, "Who wrote the paper on quantum chromodynamics?")
     assert nothing.abstained and "record" not in nothing.answer
     hamlet = ask(assistant, "Who wrote Hamlet?")

@@ -55,6 +55,8 @@ ONE_COMPARED = (
     "it with."
 )
 NOT_SAID_BY = "The abstract of “{title}” does not say."
+NO_AUTHORS_NAMED = "The abstracts do not name their authors."
+WRITTEN_BY = "The record of “{title}” lists {authors}."
 NEWEST_FIRST = "Newest first, by the dates the collection gives."
 NO_DATES = (
     "The records give these papers no dates that can be put in order: they are in order of "
@@ -663,20 +665,30 @@ class Composer:
         one the question names or refers to, or the one it is about, were the answer to lean on
         it. None when that record lists no one: "Who wrote Hamlet?" of an encyclopedia is
         answered by a sentence ("written by William Shakespeare")."""
-        pointed = self.pointed()
-        if pointed:
-            doc, confidence = pointed[0], 1.0
-        elif chosen is not None:
+        papers = self.engine.papers
+        pointed = [p for p in map(self.candidates.of, self.pointed()) if p is not None]
+        docs, confidence = [p.doc for p in self.one_version_each(pointed)], 1.0
+        if not docs and chosen is not None:
             # Whether the paper names anyone does not matter here: the record answers.
             trigger = decide(chosen[1].features, self.weights.trigger, cannot=False)
             if not trigger.answer:
                 return None
-            doc, confidence = chosen[0].doc, trigger.confidence
-        else:
+            docs, confidence = [chosen[0].doc], trigger.confidence
+        listed = [(doc, papers.authors.optional(doc)) for doc in docs[:MAX_LIST_PAPERS]]
+        if not any(authors for _, authors in listed):
             return None
-        if not self.engine.papers.authors.optional(doc):
-            return None
-        return abstention(self.engine, self.question, [], confidence, about=[doc])
+        if len(listed) == 1:
+            return abstention(self.engine, self.question, [], confidence, about=docs[:1])
+        # "Who wrote them?" of several papers: each one's record.
+        said = " ".join(
+            [NO_AUTHORS_NAMED]
+            + [
+                WRITTEN_BY.format(title=papers.heading(doc), authors=authors or "no one")
+                for doc, authors in listed
+            ]
+        )
+        about = [doc for doc, _ in listed]
+        return abstention(self.engine, self.question, [], confidence, about, said=said)
 
     def pointed(self) -> list[int]:
         """The papers the question is about: those it names, or for "it" and "they" those of

@@ -168,7 +168,7 @@ class Question:
     def authorship(self) -> bool:
         """Whether the question asks who wrote a paper ("Who wrote BERT?", "Who are its
         authors?"), which the paper's record may list."""
-        return self.kind not in ("list", "compare") and asks_for_authors(self.text)
+        return self.kind != "list" and asks_for_authors(self.text)
 
     @property
     def skips_shown(self) -> bool:
