@@ -1099,8 +1099,13 @@ def test_a_list_quotes_what_each_paper_brings_to_the_topic(tmp_path):
     on the topic, not a sentence of background that repeats the topic's words."""
     corpus = small_collection(tmp_path, "glaciers", GLACIERS)
     assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
-    # "Is there a paper on X?" asks for the papers, as "Which papers study X?" does.
-    for question in ("Which papers study glacier calving?", "Is there a paper on glacier calving?"):
+    # "Is there a paper on X?" and "any papers on X?" ask for the papers, as "Which papers study
+    # X?" does.
+    for question in (
+        "Which papers study glacier calving?",
+        "Is there a paper on glacier calving?",
+        "any papers on glacier calving?",
+    ):
         answer = ask(assistant, question)
         assert answer.kind == "list"
         assert answer.cited_ids == ["icecam", "seismic"]

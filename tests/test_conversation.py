@@ -124,6 +124,7 @@ def test_how_much_faster_asked_of_the_previous_paper_asks_for_its_ratio(
     [
         # "What's" is "what is": before, it was read as asking what "their main finding" is.
         ("Mitigating Reversal Curse", "What's their main finding?", "SPT effectively mitigates"),
+        ("Mitigating Reversal Curse", "whats their main finding", "SPT effectively mitigates"),
         # "Called" asks for a name, which no abstract says in that word.
         ("LongWriter", "What is the dataset called?", "we construct LongWriter-6k, a dataset"),
         ("LongWriter", "What's the dataset called?", "we construct LongWriter-6k, a dataset"),

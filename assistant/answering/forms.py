@@ -134,10 +134,16 @@ _AUTHORSHIP = re.compile(
     r"|(?:the\s+)?(?:co-?)?authors?\s+of\b)",
     re.I,
 )
+# "Any papers on pruning?": which papers there are on it.
+_ANY_PAPERS = re.compile(
+    rf"^\s*(?:any|some)\s+(?:other\s+)?{_PAPER_WORD}(?=\s+(?:on|about|that|which|using)\b)",
+    re.I,
+)
 _LIST = re.compile(
     r"\b(which|what|list|find|name|show)\b[^?]*\b(papers|works|studies|articles|approaches|methods)\b"
     r"|\bpapers (?:that|which|about|on|using|(?:written |authored )?by)\b"
     r"|\blist (?:all |the )?papers\b"
+    rf"|{_ANY_PAPERS.pattern}"
     rf"|{_PUBLISHED.pattern}|{WROTE.pattern}"
     rf"|{_COUNTS_PAPERS.pattern}|{_THERE_PAPERS.pattern}",
     re.I,
@@ -543,9 +549,9 @@ def counts_papers(text: str) -> bool:
 
 def form_of_each(text: str) -> Kind:
     """The form of each answer a list or a comparison is made of."""
-    return sentence_form(
-        _THERE_PAPERS.sub("which papers", _COUNTS_PAPERS.sub("which papers", text))
-    )
+    for asking in (_COUNTS_PAPERS, _THERE_PAPERS, _ANY_PAPERS):
+        text = asking.sub("which papers", text)
+    return sentence_form(text)
 
 
 def pronoun_is_subject(text: str) -> bool:
@@ -655,14 +661,14 @@ def asks_for_more(text: str) -> bool:
     return bool(_MORE.match(asked) or _MORE_ABOUT.match(asked))
 
 
-# "What's their main finding?" asks what "What is their main finding?" does.
-_CONTRACTED_IS = re.compile(r"\b(what|who|where|when|how|which)['’]s\b", re.I)
+# "What's their main finding?" asks what "What is their main finding?" does; so does "whats".
+_CONTRACTED_IS = re.compile(r"\b(what|who|where|when|how|which)['’]s\b|\b(what|who|where)s\b", re.I)
 
 
 def uncontracted(text: str) -> str:
     """The question with "what's", "who's", "where's" ... written out ("what is"), as the forms
     of questions are read; the same length where it holds none."""
-    return _CONTRACTED_IS.sub(lambda m: f"{m.group(1)} is", text)
+    return _CONTRACTED_IS.sub(lambda m: f"{m.group(1) or m.group(2)} is", text)
 
 
 def without_opening(text: str) -> str:
