@@ -195,6 +195,7 @@ async def test_help_and_quit():
         shown = app.screen.query_one(Markdown).source
         assert "most parameters" in shown and "tell me more" in shown
         assert "is there a paper on X?" in shown
+        assert "who wrote X?" in shown and "how many are there?" in shown
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("ctrl+q")

@@ -178,7 +178,9 @@ puts forward its own work on X;
 others; *what are the latest papers on X?* lists them newest first (after a list, *sort them
 by date*), and *which papers from 2023 study X?* only those dated so (*which papers are from
 2023?* lists all of them, and then *which of them study X?* those on X; *which papers by
-Hinton study X?* only those whose records name that author). Several things asked
+Hinton study X?*, *what did Hinton write?* or *Hinton's papers* only those whose records name
+that author; *who wrote X?* or *who are its authors?* gives the authors its record lists).
+Several things asked
 of one paper (*what is X and how much faster is it?*) are answered one after the other. *Show
 me the abstract of X* (or *the full abstract* after an answer) quotes all of it.
 
@@ -193,8 +195,9 @@ names no paper, X of the last answer's papers: *and the code?*; so does a short 
 *the X* they mention, *is the code available?*), *compare it with X* or *compare them*, or,
 after a comparison, *do they ...* or *which one ...* for each paper compared (*which one uses
 less memory?* quotes each one's figure on memory). After a list, a
-question about *them* (*do any of them release code?*) is put to each paper listed, and
-answered by those whose abstracts say.
+question about *them* (*do any of them release code?*, *which of these use GPUs?*) is put to
+each paper listed, and answered by those whose abstracts say; *which of them are from 2024?*
+keeps the list's topic, and *how many are there?* says how many papers it matched.
 
 Questions typed while the collection opens, or while an answer is being found, wait their
 turn and are answered in order.
