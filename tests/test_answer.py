@@ -1737,6 +1737,10 @@ def test_who_wrote_a_paper_is_told_from_its_record(tmp_path):
         "Geoffrey E. Hinton. "
         "The record of “Attention Is All You Need” lists Ashish Vaswani, Noam Shazeer."
     )
+    unsigned = Conversation()
+    assistant.ask("Compare Hamlet and Attention Is All You Need", unsigned)
+    one_listed = assistant.ask("Who wrote them?", unsigned).answer
+    assert "The record of “Hamlet” names no authors." in one_listed
     nothing = ask(assistant, "Who wrote the paper on quantum chromodynamics?")
     assert nothing.abstained and "record" not in nothing.answer
     hamlet = ask(assistant, "Who wrote Hamlet?")

@@ -57,6 +57,7 @@ ONE_COMPARED = (
 NOT_SAID_BY = "The abstract of “{title}” does not say."
 NO_AUTHORS_NAMED = "The abstracts do not name their authors."
 WRITTEN_BY = "The record of “{title}” lists {authors}."
+NO_AUTHORS_LISTED = "The record of “{title}” names no authors."
 NEWEST_FIRST = "Newest first, by the dates the collection gives."
 NO_DATES = (
     "The records give these papers no dates that can be put in order: they are in order of "
@@ -683,7 +684,9 @@ class Composer:
         said = " ".join(
             [NO_AUTHORS_NAMED]
             + [
-                WRITTEN_BY.format(title=papers.heading(doc), authors=authors or "no one")
+                (WRITTEN_BY if authors else NO_AUTHORS_LISTED).format(
+                    title=papers.heading(doc), authors=authors
+                )
                 for doc, authors in listed
             ]
         )
