@@ -1737,6 +1737,11 @@ def test_who_wrote_a_paper_is_told_from_its_record(tmp_path):
         "Geoffrey E. Hinton. "
         "The record of “Attention Is All You Need” lists Ashish Vaswani, Noam Shazeer."
     )
+    listed = Conversation()
+    assistant.ask("Which papers study capsules?", listed)
+    each = assistant.ask("Who wrote them?", listed)
+    assert each.answer.startswith("The abstracts do not name their authors. The record of “")
+    assert "Zhang Xinyi, Lihui Chen" in each.answer and not each.sentences
     unsigned = Conversation()
     assistant.ask("Compare Hamlet and Attention Is All You Need", unsigned)
     one_listed = assistant.ask("Who wrote them?", unsigned).answer

@@ -436,6 +436,11 @@ class Composer:
             return abstention(self.engine, q, [], 0.0, said=q.said)
         if q.whole_abstract and self.pointed():
             return self.whole_abstract(self.pointed()[0])
+        if q.authorship and self.pointed():
+            # "Who wrote them?" after a list: the records answer, not each abstract.
+            written = self.written_by(None)
+            if written is not None:
+                return written
         each = self.asked_of_each()
         if each:
             return self.compose_each(each)
@@ -452,7 +457,8 @@ class Composer:
             chosen = None if following is None else (following, self.trigger(following))
         else:
             chosen = self.lead(shown)
-        if q.authorship:
+        if q.authorship and not self.pointed():
+            # "Who wrote the paper on capsules?": the record of the paper the answer leans on.
             written = self.written_by(chosen)
             if written is not None:
                 return written
