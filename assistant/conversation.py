@@ -322,8 +322,7 @@ class Assistant:
         """The question read in its conversation (its form words spelt right, "what's" as "what
         is"), and the papers the previous answer cited (or those of them the question picks by
         number)."""
-        spelt = uncontracted(with_form_words_spelt(self.engine, text))
-        question, context = self._in_conversation(spelt, conversation)
+        question, context = self._in_conversation(self._normalised(text), conversation)
         if question.refers_back and context and question.kind not in ("compare", "list", "more"):
             # Asked of the papers just answered about, a word counts in any form they use.
             question = question.in_forms_of(self.engine, context)
@@ -828,8 +827,13 @@ class Assistant:
         return dataclasses.replace(question, refers_back=True, of_previous=True)
 
     def read(self, text: str) -> Question:
-        spelt = uncontracted(with_form_words_spelt(self.engine, text))
-        return read_question(self.engine, self.names, spelt, self.glossary, self.authors)
+        return read_question(
+            self.engine, self.names, self._normalised(text), self.glossary, self.authors
+        )
+
+    def _normalised(self, text: str) -> str:
+        """The question as its form is read: form words spelt right, "what's" as "what is"."""
+        return uncontracted(with_form_words_spelt(self.engine, text))
 
     def _positions(self, doc_ids: list[str]) -> list[int]:
         found = (self.engine.papers.position(d) for d in doc_ids)

@@ -436,9 +436,10 @@ class Composer:
             return abstention(self.engine, q, [], 0.0, said=q.said)
         if q.whole_abstract and self.pointed():
             return self.whole_abstract(self.pointed()[0])
-        if q.authorship and self.pointed():
-            # "Who wrote them?" after a list: the records answer, not each abstract.
-            written = self.written_by(None)
+        if q.authorship:
+            # "Who wrote it?", "Who wrote them?" after a list: the records answer, not each
+            # abstract.
+            written = self.written_by(shown)
             if written is not None:
                 return written
         each = self.asked_of_each()
@@ -457,11 +458,6 @@ class Composer:
             chosen = None if following is None else (following, self.trigger(following))
         else:
             chosen = self.lead(shown)
-        if q.authorship and not self.pointed():
-            # "Who wrote the paper on capsules?": the record of the paper the answer leans on.
-            written = self.written_by(chosen)
-            if written is not None:
-                return written
         # "Tell me more" that finds nothing more says so, rather than that nothing answers: a
         # list with no further paper as good, a paper with no sentence left.
         exhausted = (NO_MORE_PAPERS if continues_list else NOTHING_MORE) if q.skips_shown else None
@@ -666,7 +662,7 @@ class Composer:
             answer.see_also = [reference(self.engine, d) for d in others[:SEE_ALSO]]
         return answer
 
-    def written_by(self, chosen: tuple[PaperCandidate, Trigger] | None) -> Answer | None:
+    def written_by(self, shown: set[tuple[int, int]]) -> Answer | None:
         """The answer to who wrote the paper asked about: its abstract does not say (abstracts
         do not name their authors), its record in the collection lists them. The paper is the
         one the question names or refers to, or the one it is about, were the answer to lean on
@@ -675,8 +671,10 @@ class Composer:
         papers = self.engine.papers
         pointed = [p for p in map(self.candidates.of, self.pointed()) if p is not None]
         docs, confidence = [p.doc for p in self.one_version_each(pointed)], 1.0
-        if not docs and chosen is not None:
-            # Whether the paper names anyone does not matter here: the record answers.
+        chosen = None if docs else self.lead(shown)
+        if chosen is not None:
+            # "Who wrote the paper on capsules?": whether the paper names anyone does not
+            # matter here, the record answers.
             trigger = decide(chosen[1].features, self.weights.trigger, cannot=False)
             if not trigger.answer:
                 return None

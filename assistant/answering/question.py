@@ -236,14 +236,14 @@ class Question:
         ("accuracy" for "accurate"; "GPU" for "GPUs"), since the stemmer keeps some forms apart
         and only their words are at stake."""
         index = engine.index
-        used = {t for doc in docs for t in engine.term_ids(doc)}
+        used = [(t, index.term(t)) for t in sorted({t for d in docs for t in engine.term_ids(d)})]
         forms: dict[int, tuple[int, ...]] = {}
         for f in self.focus:
             whole = f.concept.whole
             if f.concept.names_paper or whole < 0:
                 continue
             word = index.term(whole)
-            others = tuple(t for t in sorted(used) if t != whole and same_word(word, index.term(t)))
+            others = tuple(t for t, other in used if t != whole and same_word(word, other))
             if others:
                 forms[whole] = others
         return self.with_forms(forms) if forms else self
