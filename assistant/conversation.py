@@ -52,6 +52,7 @@ _ELSE = re.compile(r"\belse\b", re.I)
 # "They" (standing for nothing the question introduces), "both", "each", "which one": a follow-up
 # about every paper of the previous answer.
 _THEY = re.compile(r"\b(they|them|their|theirs)\b", re.I)
+_IT = re.compile(r"\bit\b", re.I)
 _BOTH = re.compile(r"\b(both|each|which one)\b", re.I)
 # Papers of the previous answer by their numbers: "the second one", "the last paper", "the
 # first and third", "the first two", "papers 1 and 3", "[2]".
@@ -396,6 +397,8 @@ class Assistant:
             question = self.read(text)
             if (question.kind == "list" or writers(text)) and not question.named:
                 return dataclasses.replace(question, said=NO_AUTHORS), context
+        if listed and _THEY.search(text) and _IT.search(text):
+            text = self._it_as_topic(text, context, conversation)
         about = self._about_previous(text, context)
         question = about or self._by_name(self.read(text), context)
         if question.author and (_ELSE.search(text) or asks_for_others(text)):
@@ -572,6 +575,19 @@ class Assistant:
             # What it asked to define, or the topic it asked of a paper with no title.
             return " ".join(c.word for c in earlier.concepts), docs
         return (words, docs) if words.strip() else NOTHING_TO_NAME
+
+    def _it_as_topic(self, text: str, listed: list[int], conversation: Conversation) -> str:
+        """ "How do they measure it?" after "Which papers study hallucination?": they are the
+        papers listed, and "it" what the list was about, when none of them speaks to all of the
+        question's own words ("measure"), or the collection knows none of them. When one does,
+        the topic, which every paper listed shares, would only draw the answer to the sentences
+        naming it."""
+        question = self.read(text)
+        terms = [frozenset(self.engine.term_ids(doc)) for doc in listed]
+        if question.focus and any(question.coverage(t) >= 1 for t in terms):
+            return text
+        referent = self._referent(conversation)
+        return text if isinstance(referent, str) else _IT.sub(referent[0], text)
 
     def _topic_words(self, doc: int) -> str:
         """What a paper's title says it is about, without its name: "Efficient generative LLM

@@ -687,6 +687,26 @@ def test_a_question_about_a_lists_papers_is_answered_by_each_that_answers(bridge
     assert answer.notes == ["2 of the 3 papers cited before speak clearly to this."]
 
 
+def test_it_after_a_list_is_its_topic_when_they_are_its_papers(bridges):
+    """ "How do they reduce it?" after a list on sway: it is the sway, which the paper listed
+    speaks of, not "reduce" alone."""
+    conversation = Conversation()
+    listed = bridges.ask("Which papers study sway?", conversation)
+    assert [c.doc_id for c in listed.citations] == ["truss"]
+    answer = bridges.ask("How do they reduce it?", conversation)
+    assert [c.doc_id for c in answer.citations] == ["truss"]
+    assert answer.sentences[0].text == "Sway falls by half when the deck is stiffened."
+
+
+def test_it_after_a_list_stays_as_asked_when_a_paper_speaks_to_the_question(seeds_assistant):
+    """ "How do they evaluate it?" after a list on quantization: a paper listed evaluates, so
+    the topic, in every sentence of theirs, does not draw the answer away from evaluating."""
+    conversation = Conversation()
+    seeds_assistant.ask("Which papers study quantization?", conversation)
+    answer = seeds_assistant.ask("How do they evaluate it?", conversation)
+    assert any(s.text.startswith("We evaluate our approach") for s in answer.sentences)
+
+
 def test_a_question_no_paper_of_a_list_answers_says_none_of_them_does(bridges):
     conversation = Conversation()
     bridges.ask("Which papers are about bridges?", conversation)
