@@ -196,7 +196,8 @@ names no paper, X of the last answer's papers: *and the code?*; so does a short 
 after a comparison, *do they ...* or *which one ...* for each paper compared (*which one uses
 less memory?* quotes each one's figure on memory). After a list, a
 question about *them* (*do any of them release code?*, *which of these use GPUs?*) is put to
-each paper listed, and answered by those whose abstracts say; *which of them are from 2024?*
+each paper listed, and answered by those whose abstracts say (*how do they measure it?*:
+*it* is the list's topic); *which of them are from 2024?*
 keeps the list's topic, and *how many are there?* says how many papers it matched.
 
 Questions typed while the collection opens, or while an answer is being found, wait their
