@@ -553,6 +553,30 @@ def test_compare_them_after_a_list_compares_its_papers(seeds_assistant):
     assert answer.kind == "compare" and set(answer.cited_ids) == set(listed)
 
 
+@pytest.mark.parametrize("follow_up", ["What do they have in common?", "How are they alike?"])
+def test_what_they_have_in_common_after_a_list_compares_its_papers(seeds_assistant, follow_up):
+    """Each paper listed is quoted, as "compare them" quotes them: "common" is no word the
+    abstracts must use."""
+    conversation = Conversation()
+    listed = seeds_assistant.ask(LIST_QUESTION, conversation).cited_ids
+    answer = seeds_assistant.ask(follow_up, conversation)
+    assert not answer.abstained
+    assert answer.kind == "compare" and set(answer.cited_ids) == set(listed)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What do EasyQuant and FineQuant have in common?",
+        "How are EasyQuant and FineQuant alike?",
+    ],
+)
+def test_what_two_named_papers_have_in_common_compares_them(seeds_assistant, question):
+    answer = seeds_assistant.ask(question, Conversation())
+    assert not answer.abstained and answer.kind == "compare"
+    assert [c.title.split(":")[0] for c in answer.citations] == ["EasyQuant", "FineQuant"]
+
+
 def test_after_a_comparison_which_one_and_the_latter_refer_to_its_papers(seeds_assistant):
     conversation = Conversation()
     seeds_assistant.ask("Compare Splitwise and BlockLLM", conversation)

@@ -148,8 +148,11 @@ _LIST = re.compile(
     rf"|{_COUNTS_PAPERS.pattern}|{_THERE_PAPERS.pattern}",
     re.I,
 )
+# "What do they have in common?", "How are X and Y alike?": a comparison.
+_IN_COMMON = re.compile(r"\b(?:(?:have|has)\s+)?in\s+common\b|\balike\b", re.I)
 COMPARE = re.compile(
-    r"\bcompar(e|ed|ing|ison)\b|\bversus\b|\bvs\.?\s|\bdiffer(s|ence|ences)?\b|\bcontrast\b",
+    r"\bcompar(e|ed|ing|ison)\b|\bversus\b|\bvs\.?\s|\bdiffer(s|ence|ences)?\b|\bcontrast\b"
+    rf"|{_IN_COMMON.pattern}",
     re.I,
 )
 # "Show me the abstract of X", "the full abstract": every sentence of it, in its order.
@@ -502,6 +505,11 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
     if dated is not None:
         # The date is what the records give, not a word the abstracts must use.
         said.update(range(*dated.span()))
+    if names_work or refers_back:
+        # "What do they have in common?", "How are X and Y alike?": what each paper's sentence
+        # shows, not words the abstracts must use.
+        for match in _IN_COMMON.finditer(text):
+            said.update(range(*match.span()))
     if kind == "pointer" and (names_work or refers_back):
         # "Is the LongWriter code available?", "Do they release code?": the words asking where
         # the code is are the form of the question, which a link answers, not its subject.

@@ -192,7 +192,8 @@ one*, *the first two*, *paper 3*, *the latter*), say *tell me more* for more of 
 list: of the others listed), *why?* or *when?* alone for the previous question in that form,
 *and X?* for the same question about the paper X (or, when X
 names no paper, X of the last answer's papers: *and the code?*; so does a short question about
-*the X* they mention, *is the code available?*), *compare it with X* or *compare them*, or,
+*the X* they mention, *is the code available?*), *compare it with X* or *compare them* (or
+*what do they have in common?*), or,
 after a comparison, *do they ...* or *which one ...* for each paper compared (*which one uses
 less memory?* quotes each one's figure on memory). After a list, a
 question about *them* (*do any of them release code?*, *which of these use GPUs?*) is put to
