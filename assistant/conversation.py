@@ -26,8 +26,10 @@ from assistant.answering.forms import (
     AUXILIARY,
     COMPARE,
     as_asked_of_previous,
+    as_choice_between_given,
     asked_anew,
     asks_for_others,
+    asks_which_is_better,
     aspect_only,
     bare_question_word,
     date_asked,
@@ -53,6 +55,8 @@ _ELSE = re.compile(r"\belse\b", re.I)
 # about every paper of the previous answer.
 _THEY = re.compile(r"\b(they|them|their|theirs)\b", re.I)
 _IT = re.compile(r"\bit\b", re.I)
+# What each paper found: the answer to which of several papers is better.
+FINDINGS_OF_THEM = "What did they find?"
 _BOTH = re.compile(r"\b(both|each|which one)\b", re.I)
 # Papers of the previous answer by their numbers: "the second one", "the last paper", "the
 # first and third", "the first two", "papers 1 and 3", "[2]".
@@ -354,6 +358,13 @@ class Assistant:
             count = self._listed_count(conversation)
             if count is not None:
                 return dataclasses.replace(self.read(text), said=count), []
+        if len(cited) >= 2:
+            text = as_choice_between_given(text)
+            if asks_which_is_better(text):
+                # "Which one is better?": no abstract ranks itself against the others; each
+                # one's findings answer it.
+                question, context = self._in_conversation(FINDINGS_OF_THEM, conversation)
+                return dataclasses.replace(question, judges_papers=True), context
         picked = picked_papers(text, len(cited), listed)
         several = conversation.last_citing_several() if len(cited) < 2 else None
         if picked is None and several is not None:

@@ -731,6 +731,34 @@ def test_it_after_a_list_stays_as_asked_when_a_paper_speaks_to_the_question(seed
     assert any(s.text.startswith("We evaluate our approach") for s in answer.sentences)
 
 
+@pytest.mark.parametrize("follow_up", ["Which one is the best?", "Which of them works best?"])
+def test_which_of_a_lists_papers_is_best_quotes_each_ones_findings(bridges, follow_up):
+    """No abstract ranks the others: each paper's own findings, and a note saying so (not "To
+    our best knowledge" for the word "best")."""
+    conversation = Conversation()
+    bridges.ask("Which papers are about bridges?", conversation)
+    answer = bridges.ask(follow_up, conversation)
+    findings = bridges.ask("What did they find?", conversation)
+    assert not answer.abstained
+    assert [s.text for s in answer.sentences] == [s.text for s in findings.sentences]
+    assert answer.notes[-1] == (
+        "Each paper's own findings are quoted: the abstracts do not rank the papers against "
+        "each other."
+    )
+    assert "the abstracts do not rank" not in " ".join(findings.notes)
+
+
+def test_which_of_a_lists_papers_is_the_fastest_is_asked_as_which_is_faster(seeds_assistant):
+    answers = []
+    for follow_up in ("Which of them is the fastest?", "Which of them is faster?"):
+        conversation = Conversation()
+        seeds_assistant.ask("Which papers study quantization?", conversation)
+        answers.append(seeds_assistant.ask(follow_up, conversation))
+    fastest, faster = answers
+    assert [s.text for s in fastest.sentences] == [s.text for s in faster.sentences]
+    assert any("10 times faster" in s.text for s in fastest.sentences)
+
+
 def test_a_question_no_paper_of_a_list_answers_says_none_of_them_does(bridges):
     conversation = Conversation()
     bridges.ask("Which papers are about bridges?", conversation)

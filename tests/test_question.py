@@ -4,7 +4,9 @@ import pytest
 from conftest import small_collection
 
 from assistant.answering.forms import (
+    as_choice_between_given,
     asked_anew,
+    asks_which_is_better,
     bare_question_word,
     question_kind,
     refers_to_previous,
@@ -588,3 +590,39 @@ def test_a_name_the_stemmer_merges_with_a_common_word_names_its_paper(tmp_path):
     assert [n.docs for n in question.named] == [(assistant.engine.papers.position("meta"),)]
     answer = assistant.ask("What is ToolE?", Conversation())
     assert answer.cited_ids == ["meta"]
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("Which one is the fastest?", "Which one is faster?"),
+        ("Which of them has the most parameters?", "Which of them has more parameters?"),
+        ("Which of these uses the least memory?", "Which of these uses less memory?"),
+        ("Which ones are the cheapest?", "Which ones are cheaper?"),
+        ("Which is faster?", "Which one is faster?"),
+        ("Which is the best?", "Which one is better?"),
+        # Not a choice among the papers given: left as asked.
+        ("Which is the largest moon of Saturn?", "Which is the largest moon of Saturn?"),
+        ("Which paper is the fastest?", "Which paper is the fastest?"),
+        ("What is the fastest model?", "What is the fastest model?"),
+        # "The latest" asks for the newest papers.
+        ("Which ones are the latest?", "Which ones are the latest?"),
+    ],
+)
+def test_a_choice_among_given_papers_reads_its_superlative_as_a_comparative(text, read):
+    assert as_choice_between_given(text) == read
+
+
+@pytest.mark.parametrize(
+    ("text", "judges"),
+    [
+        ("Which one is better?", True),
+        ("Which of them performs better?", True),
+        ("Which of the two gives better results?", True),
+        ("Which one is faster?", False),
+        ("Is it better than MiniLLM?", False),
+        ("Which paper is better?", False),
+    ],
+)
+def test_which_of_the_papers_is_better_is_told_apart(text, judges):
+    assert asks_which_is_better(text) is judges

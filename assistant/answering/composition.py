@@ -76,6 +76,9 @@ NO_DATES_AT_ALL = "The records give this collection's papers no dates that can b
 SO_FAR = "{shown} of {matched} matching papers so far; “tell me more” lists the next ones."
 NOTHING_MORE = "The abstracts cited say nothing more on this."
 NO_OTHER_PAPERS = "No other paper in this collection matches this question."
+FINDINGS_NOT_RANKED = (
+    "Each paper's own findings are quoted: the abstracts do not rank the papers against each other."
+)
 RANKED_BY_READER = (
     "Each paper's own figures are quoted: the abstracts do not rank the papers against each other."
 )
@@ -652,6 +655,8 @@ class Composer:
         """The answer quoting `choices` (with the versions of the papers cited), marked as a
         weak match with the closest other papers when the confidence is low."""
         choices, version_notes = self.with_versions(choices)
+        if self.question.judges_papers:
+            notes = [*notes, FINDINGS_NOT_RANKED]
         answer = assemble(
             self.engine, self.question, choices, notes + version_notes, confidence, lines
         )

@@ -673,6 +673,49 @@ def asks_for_more(text: str) -> bool:
 _CONTRACTED_IS = re.compile(r"\b(what|who|where|when|how|which)['’]s\b|\b(what|who|where)s\b", re.I)
 
 
+# "Which one", "which of them (these, those, the two)": a choice among the papers just given.
+_WHICH_OF_GIVEN = r"^\s*which\s+(?:ones?|of\s+(?:them|these|those|the\s+[\w-]+))\s+"
+# Superlatives read as the comparatives a choice between given papers asks ("Which one is the
+# fastest?": which is faster). "Latest" is left alone: it asks for the newest papers.
+_COMPARATIVE_OF = {"most": "more", "least": "less", "best": "better", "worst": "worse"} | {
+    f"{word.removesuffix('er')}est": word
+    for word in _COMPARATIVES.split("|")
+    if word.endswith("er") and word not in ("better", "later")
+}
+_SUPERLATIVE = re.compile(rf"\b(?:the\s+)?({'|'.join(_COMPARATIVE_OF)})\b", re.I)
+_WHICH_OF_GIVEN_SUPERLATIVE = re.compile(rf"{_WHICH_OF_GIVEN}.*{_SUPERLATIVE.pattern}", re.I)
+# "Which is faster?", "Which is the best?": with no subject of its own, "which" is a choice among
+# the papers just given, as "which one" is.
+_WHICH_IS_BARE = re.compile(
+    rf"^\s*which\s+(?=(?:is|are|was|were)\s+(?:the\s+)?(?:{_COMPARATIVES}|"
+    rf"{'|'.join(_COMPARATIVE_OF)})\s*[?.!]*\s*$)",
+    re.I,
+)
+# "Which one is better?", "Which of them works best?", "Which one gives better results?": a
+# judgement no abstract makes of the others.
+_WHICH_IS_BETTER = re.compile(
+    rf"{_WHICH_OF_GIVEN}(?:[\w-]+\s+){{0,3}}?(?:the\s+)?(?:better|worse|superior)\b", re.I
+)
+
+
+def as_choice_between_given(text: str) -> str:
+    """A question choosing among papers just given, read with the comparative ("Which one is
+    the fastest?": "Which one is faster?"; "Which of them has the most parameters?": "... has
+    more parameters?") and with "which" alone as "which one" ("Which is faster?"). Any other
+    question is returned as it is."""
+    text = _WHICH_IS_BARE.sub(lambda m: f"{m.group()}one ", text, count=1)
+    if not _WHICH_OF_GIVEN_SUPERLATIVE.match(text):
+        return text
+    return _SUPERLATIVE.sub(lambda m: _COMPARATIVE_OF[m.group(1).casefold()], text)
+
+
+def asks_which_is_better(text: str) -> bool:
+    """Whether the question asks which of the papers just given is better or worse ("Which one
+    is better?", "Which of them performs better?"): each one's findings answer it, since no
+    abstract ranks the others."""
+    return bool(_WHICH_IS_BETTER.match(text))
+
+
 def uncontracted(text: str) -> str:
     """The question with "what's", "who's", "where's" ... written out ("what is"), as the forms
     of questions are read; the same length where it holds none."""

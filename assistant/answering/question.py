@@ -163,6 +163,9 @@ class Question:
     dated: tuple[str, str, DateKey] | None = None
     # "Which papers by Hinton study X?": the author's name as the question writes it.
     author: str | None = None
+    # "Which one is better?" of the papers just given, asked as what each one found: no abstract
+    # ranks the others.
+    judges_papers: bool = False
 
     @property
     def authorship(self) -> bool:

@@ -195,7 +195,8 @@ names no paper, X of the last answer's papers: *and the code?*; so does a short 
 *the X* they mention, *is the code available?*), *compare it with X* or *compare them* (or
 *what do they have in common?*), or,
 after a comparison, *do they ...* or *which one ...* for each paper compared (*which one uses
-less memory?* quotes each one's figure on memory). After a list, a
+less memory?* quotes each one's figure on memory, *which one is the fastest?* each one's ratio,
+*which one is better?* what each one found). After a list, a
 question about *them* (*do any of them release code?*, *which of these use GPUs?*) is put to
 each paper listed, and answered by those whose abstracts say (*how do they measure it?*:
 *it* is the list's topic); *which of them are from 2024?*
