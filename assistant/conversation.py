@@ -185,7 +185,8 @@ COLLECTION_SIZE = (
 # "Which one is the most recent?", "Sort them by date": after a list, that list, newest first.
 _NEWEST_OF_THEM = re.compile(
     r"\s*(?:and\s+)?(?:(?:which|what)(?:\s+one|\s+of\s+them|\s+paper)?\s+(?:is|was|are|were)"
-    r"\s+(?:the\s+)?(?:newest|latest|most\s+recent)|(?:sort|order|rank)\s+them\s+by\s+"
+    r"\s+(?:the\s+)?(?:newest|latest|most\s+recent|newer|more\s+recent|older|oldest|earlier|"
+    r"earliest)|(?:sort|order|rank)\s+them\s+by\s+"
     r"(?:date|recency))(?:\s+(?:one|of\s+them|papers?))?\s*[.!?]*\s*",
     re.I,
 )
@@ -354,6 +355,13 @@ class Assistant:
             by_date = self._list_by_date(conversation, previous)
             if by_date is not None:
                 return dataclasses.replace(by_date, text=text), context
+        compared = previous is not None and previous.answer.kind == "compare"
+        if compared and len(context) >= 2 and _NEWEST_OF_THEM.fullmatch(text):
+            # "Which one is more recent?" after a comparison: by the dates their records give.
+            question = self.read(text)
+            return dataclasses.replace(
+                question, kind="compare", refers_back=True, newest_first=True
+            ), context
         if _HOW_MANY_LISTED.fullmatch(text):
             count = self._listed_count(conversation)
             if count is not None:

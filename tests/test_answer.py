@@ -1153,7 +1153,9 @@ def test_the_latest_papers_on_a_topic_are_listed_newest_first(tmp_path):
     )
 
 
-@pytest.mark.parametrize("follow_up", ["Which one is the most recent?", "Sort them by date"])
+@pytest.mark.parametrize(
+    "follow_up", ["Which one is the most recent?", "Which one is newer?", "Sort them by date"]
+)
 def test_a_list_asked_which_is_newest_is_listed_again_newest_first(tmp_path, follow_up):
     """After a list, "Which one is the most recent?" is no question an abstract answers: the
     same list comes again, newest first, and "tell me more" goes on with that list."""
@@ -1166,6 +1168,40 @@ def test_a_list_asked_which_is_newest_is_listed_again_newest_first(tmp_path, fol
     assert "Newest first, by the dates the collection gives." in newest.notes
     more = assistant.ask("tell me more", conversation)
     assert more.abstained and more.answer.startswith("No other papers match as well")
+
+
+@pytest.mark.parametrize("follow_up", ["Which one is more recent?", "Which is the oldest?"])
+def test_which_compared_paper_is_newer_is_told_by_the_dates_of_their_records(tmp_path, follow_up):
+    """After a comparison, no abstract says it is newer than another: the records' dates do,
+    newest first, and the papers stay those "they" stands for."""
+    assistant = dated_glaciers(tmp_path)
+    conversation = Conversation()
+    assistant.ask("Which papers study glacier calving?", conversation)
+    compared = assistant.ask("Compare them", conversation)
+    assert compared.kind == "compare" and compared.cited_ids == ["icecam", "seismic"]
+    dated = assistant.ask(follow_up, conversation)
+    assert dated.answer == (
+        "By the dates their records give, newest first: “Hearing Glacier Calving in Seismic "
+        "Records” (Mar 3, 2024); “Watching Glacier Calving with Time-Lapse Cameras” "
+        "(2021-06-01)."
+    )
+    assert dated.referred_ids == ["icecam", "seismic"]
+
+
+def test_which_compared_paper_is_newer_says_when_the_records_give_no_dates(tmp_path):
+    corpus = tmp_path / "glaciers.jsonl"
+    corpus.write_text(
+        "".join(json.dumps({"id": i, "title": t, "abstract": a}) + "\n" for i, t, a in GLACIERS),
+        encoding="utf-8",
+    )
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    conversation = Conversation()
+    assistant.ask("Which papers study glacier calving?", conversation)
+    assistant.ask("Compare them", conversation)
+    dated = assistant.ask("Which one is newer?", conversation)
+    assert dated.answer == (
+        "The records of these papers give them no dates that can be put in order."
+    )
 
 
 @pytest.mark.parametrize(

@@ -72,6 +72,8 @@ AUTHORED_AS_ASKED = "Only papers whose records list {author} among their authors
 NONE_AUTHORED = "No paper on this in the collection lists {author} among its authors."
 NO_PAPER_AUTHORED = "No paper in the collection lists {author} among its authors."
 NO_OTHER_AUTHORED = "No other paper in the collection lists {author} among its authors."
+COMPARED_BY_DATE = "By the dates their records give, newest first: {dated}."
+NO_DATES_COMPARED = "The records of these papers give them no dates that can be put in order."
 NO_DATES_AT_ALL = "The records give this collection's papers no dates that can be put in order."
 SO_FAR = "{shown} of {matched} matching papers so far; “tell me more” lists the next ones."
 NOTHING_MORE = "The abstracts cited say nothing more on this."
@@ -439,6 +441,8 @@ class Composer:
             return abstention(self.engine, q, [], 0.0, said=q.said)
         if q.whole_abstract and self.pointed():
             return self.whole_abstract(self.pointed()[0])
+        if q.kind == "compare" and q.newest_first:
+            return self.compared_by_date()
         if q.authorship:
             # "Who wrote it?", "Who wrote them?" after a list: the records answer, not each
             # abstract.
@@ -701,6 +705,31 @@ class Composer:
         )
         about = [doc for doc, _ in listed]
         return abstention(self.engine, self.question, [], confidence, about, said=said)
+
+    def compared_by_date(self) -> Answer:
+        """ "Which one is more recent?" after a comparison: the papers compared, newest first, by
+        the dates their records give (an abstract seldom says when it was written)."""
+        papers = self.engine.papers
+        compared = self.compared()
+        newest = {doc: self.newest_date(doc) for doc in compared}
+        if not any(newest.values()):
+            said = NO_DATES_COMPARED
+        else:
+            ordered = sorted(compared, key=lambda doc: newest[doc] or UNDATED, reverse=True)
+            said = COMPARED_BY_DATE.format(
+                dated="; ".join(
+                    f"“{papers.heading(doc)}” ({self.written_date(doc) or 'no date'})"
+                    for doc in ordered
+                )
+            )
+        return abstention(self.engine, self.question, [], 1.0, compared, said=said)
+
+    def written_date(self, doc: int) -> str | None:
+        """The newest date the records of the paper's versions give, as written."""
+        papers = self.engine.papers
+        dated = [(_readable_dates([papers.dates.optional(v)]), v) for v in papers.versions(doc)]
+        keyed = [(keys[0], v) for keys, v in dated if keys]
+        return papers.dates.optional(max(keyed)[1]) if keyed else None
 
     def pointed(self) -> list[int]:
         """The papers the question is about: those it names, or for "it" and "they" those of
