@@ -176,7 +176,8 @@ puts forward its own work on X;
 *how many papers ...?* also says how many match; *which model has the most parameters?* and
 *which paper has the largest model?* quote each paper's own figure, since no abstract ranks the
 others; *what are the latest papers on X?* lists them newest first (after a list, *sort them
-by date*; after a comparison, *which one is more recent?* gives their records' dates), and *which papers from 2023 study X?* only those dated so (*which papers are from
+by date*; after a comparison, *which one is more recent?* gives their records' dates), and
+*which papers from 2023 study X?* only those dated so (*which papers are from
 2023?* lists all of them, and then *which of them study X?* those on X; *which papers by
 Hinton study X?*, *what did Hinton write?* or *Hinton's papers* only those whose records name
 that author; *who wrote X?* or *who are its authors?* gives the authors its record lists).
