@@ -27,6 +27,7 @@ from assistant.answering.forms import (
     COMPARE,
     as_asked_of_previous,
     as_choice_between_given,
+    as_request_of_previous,
     asked_anew,
     asks_for_others,
     asks_which_is_better,
@@ -347,6 +348,7 @@ class Assistant:
         word = bare_question_word(text)
         if word is not None:
             return self._asked_anew(text, word, conversation)
+        text = as_request_of_previous(text)
         previous = conversation.last_referred()
         cited = previous.answer.referred_ids if previous else []
         context = self._positions(cited)
@@ -440,6 +442,12 @@ class Assistant:
                 # "Compare them" with one paper, or none, to compare.
                 said = ONE_TO_COMPARE if recent else NOTHING_TO_COMPARE
                 return dataclasses.replace(question, said=said), context
+        unreferred = previous is None and question.kind not in ("list", "more", "compare")
+        if unreferred and question.refers_back and not (question.focus or question.named):
+            # "What is it?", "Summarize it" before any answer: nothing for "it" to stand for.
+            return dataclasses.replace(question, said=NOTHING_TO_REFER), context
+        # "Summarize them" of several papers: each one, as "compare them" quotes each.
+        summarizes = question.kind == "definition" and not question.focus
         if question.kind == "more":
             if asked is None:
                 return dataclasses.replace(question, said=NOTHING_TO_CONTINUE), context
@@ -447,14 +455,19 @@ class Assistant:
         elif (
             previous is not None
             and len(context) >= 2
-            and (previous.answer.kind == "compare" or COMPARE.search(text))
+            and (previous.answer.kind == "compare" or COMPARE.search(text) or summarizes)
             and not question.named
             and question.kind not in ("list", "more")
             and (_BOTH.search(text) or (question.refers_back and _THEY.search(text)))
         ):
             # "Do they ...?" after a comparison asks it of each paper compared; "compare them"
-            # compares the papers of the previous answer.
+            # compares the papers of the previous answer, each for what it says of itself when
+            # they have names.
+            plain = question.kind in ("definition", "other") and not question.focus
             question = dataclasses.replace(question, kind="compare", refers_back=True)
+            named = self._compared_by_name(context) if plain else None
+            if named is not None:
+                question = dataclasses.replace(named, text=question.text, refers_back=True)
         return question, context
 
     def _asked_anew(

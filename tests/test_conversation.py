@@ -759,6 +759,51 @@ def test_which_of_a_lists_papers_is_the_fastest_is_asked_as_which_is_faster(seed
     assert any("10 times faster" in s.text for s in fastest.sentences)
 
 
+@pytest.mark.parametrize(
+    "request_",
+    [
+        "TL;DR?",
+        "Summarize.",
+        "Summarize it briefly",
+        "Give me a short summary of it",
+        "Explain it in a nutshell",
+    ],
+)
+def test_a_summary_request_after_an_answer_summarizes_its_paper(seeds_assistant, request_):
+    """How short it should be, or a request with nothing else ("TL;DR?"), is no word the
+    abstract must use: it is asked of the paper just answered about, as "Summarize it" is."""
+    answers = []
+    for asked in (request_, "Summarize it"):
+        conversation = Conversation()
+        seeds_assistant.ask("What is LongWriter?", conversation)
+        answers.append(seeds_assistant.ask(asked, conversation))
+    summary, plain = answers
+    assert not summary.abstained
+    assert [s.text for s in summary.sentences] == [s.text for s in plain.sentences]
+    assert [c.title.split(":")[0] for c in summary.citations] == ["LongWriter"]
+
+
+@pytest.mark.parametrize("asked", ["TL;DR", "Summarize it", "What is it?"])
+def test_it_before_any_answer_stands_for_nothing(seeds_assistant, asked):
+    answer = seeds_assistant.ask(asked, Conversation())
+    assert answer.abstained and answer.citations == []
+    assert answer.answer == (
+        "There is no earlier answer for “it” to stand for: ask about a paper first."
+    )
+
+
+@pytest.mark.parametrize("follow_up", ["Summarize them", "What are they?"])
+def test_summarize_them_after_a_list_quotes_each_paper_for_what_it_proposes(
+    seeds_assistant, follow_up
+):
+    conversation = Conversation()
+    listed = seeds_assistant.ask("Which papers study quantization?", conversation)
+    answer = seeds_assistant.ask(follow_up, conversation)
+    assert answer.kind == "compare" and answer.cited_ids == listed.cited_ids
+    quoted = {s.title.split(":")[0]: s.text for s in answer.sentences}
+    assert quoted["EasyQuant"].startswith("In this work, we propose EasyQuant")
+
+
 def test_a_question_no_paper_of_a_list_answers_says_none_of_them_does(bridges):
     conversation = Conversation()
     bridges.ask("Which papers are about bridges?", conversation)

@@ -209,12 +209,17 @@ _QUANTITY = re.compile(
     r"speedup|improvement|improvements|gain|gains|faster|cost|latency|throughput|bleu|rouge|f1)\b",
     re.I,
 )
+# "Summarize it", "Give me a short summary of X", "TL;DR": what the work is, as "What is X?" asks.
+_SUMMARY = (
+    r"(?:summari[sz]e|(?:give\s+me\s+)?an?\s+(?:(?:short|brief|quick)\s+)?(?:summary|overview)"
+    r"(?:\s+of)?|tl\s*;?\s*dr)\b"
+)
 # "What is X?" with a short X, "Tell me about X", "What's the paper on X about?"; not "What is X
 # made of?", which a final preposition shows to ask something else about X.
 _DEFINITION = re.compile(
     r"^\s*(what|who)('s| is| are| was)( an?| the)?(\s+[^\s?]+){0,3}"
     r"\s+(?!(of|for|from|in|with|by|to|on|at|like|after)\s*[?.!]*\s*$)[^\s?]+\s*[?.!]*\s*$"
-    r"|^\s*(define|describe|explain|tell me (more )?about|summari[sz]e)\b|\babout\s*[?.!]*\s*$"
+    rf"|^\s*(define|describe|explain|tell me (more )?about|{_SUMMARY})|\babout\s*[?.!]*\s*$"
     # "What does X do?" asks what X is for.
     r"|^\s*what (does|do|did) [^?]{1,60}? do\s*[?.!]*\s*$",
     re.I,
@@ -314,7 +319,20 @@ _RANKS = re.compile(
 # "Summarize it", "Define X", "Help me find ...": the request opening the question is not what
 # it is about.
 _REQUEST = re.compile(
-    r"^\s*(?:please\s+)?(?:help me(?:\s+to)?|define|describe|explain|summari[sz]e|outline)\b", re.I
+    rf"^\s*(?:please\s+)?(?:help me(?:\s+to)?|define|describe|explain|outline\b|{_SUMMARY})", re.I
+)
+# "TL;DR?", "Summarize.", "Explain please": a request with nothing to act on but the previous
+# answer's paper.
+_BARE_REQUEST = re.compile(
+    rf"\s*(?:please\s+)?(?:define|describe|explain|outline|{_SUMMARY})(?:\s+please)?\s*[?.!]*\s*",
+    re.I,
+)
+# "Summarize it briefly", "in one sentence", "in a nutshell": how short the answer should be,
+# not what it is about.
+_BRIEFLY = re.compile(
+    r"(?:,\s*|\s+)(?:briefly|in\s+(?:one|a|two|three|a\s+few)\s+(?:sentences?|lines?|words?)"
+    r"|in\s+short|in\s+a\s+nutshell)(?=\s*[?.!]*\s*$)",
+    re.I,
 )
 # "What are the main contributions of X?", "What is the key idea of X?": what the work brings,
 # which is what it proposes ("we introduce X, a ..."), as "What is X?" asks.
@@ -476,6 +494,9 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
     request = _REQUEST.match(text[opening:])
     if request is not None:
         said.update(range(opening, opening + request.end()))
+    briefly = _BRIEFLY.search(text)
+    if briefly is not None:
+        said.update(range(*briefly.span()))
     problem = _PROBLEM.match(text[opening:])
     for part in ("noun", "verb", "motive") if problem else ():
         said.update(range(*_shifted(problem, part if problem[part] else None, opening)))
@@ -714,6 +735,12 @@ def asks_which_is_better(text: str) -> bool:
     is better?", "Which of them performs better?"): each one's findings answer it, since no
     abstract ranks the others."""
     return bool(_WHICH_IS_BETTER.match(text))
+
+
+def as_request_of_previous(text: str) -> str:
+    """A request with nothing to act on ("TL;DR?", "Summarize.") as one about the previous
+    answer's paper ("Summarize it"); any other question as it is."""
+    return "Summarize it" if _BARE_REQUEST.fullmatch(text) else text
 
 
 def uncontracted(text: str) -> str:

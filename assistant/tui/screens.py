@@ -189,6 +189,7 @@ Follow-up questions may say *it*, *they* or *this paper* for the papers of the l
 (also when it said their abstracts do not answer), pick among them by number (*the second
 one*, *the first two*, *paper 3*, *the latter*), say *tell me more* for more of the same
 (after a list: the next papers; *tell me more about the first one* for more of that one),
+*summarize it* or *TL;DR?* for what it is (*summarize them* for each of them),
 *any others?* for the same question of the papers not cited yet (after picking one of a
 list: of the others listed), *why?* or *when?* alone for the previous question in that form,
 *and X?* for the same question about the paper X (or, when X
