@@ -695,6 +695,7 @@ def test_a_fragment_asks_of_the_previous_paper(seeds_assistant):
         "Which of these release code?",
         "Which of those release code?",
         "Which ones release code?",
+        "How many of them release code?",
     ],
 )
 def test_a_question_about_a_lists_papers_is_answered_by_each_that_answers(bridges, follow_up):
@@ -746,6 +747,20 @@ def test_which_of_a_lists_papers_is_best_quotes_each_ones_findings(bridges, foll
         "each other."
     )
     assert "the abstracts do not rank" not in " ".join(findings.notes)
+
+
+def test_how_many_of_a_lists_papers_is_asked_as_which_of_them(seeds_assistant):
+    """ "How many of them use LLaMA?" is answered by the papers that do, as "Which of them use
+    LLaMA?" is: One QuantLLM's "LLaMA2 families"."""
+    answers = []
+    for follow_up in ("How many of them use LLaMA?", "Which of them use LLaMA?"):
+        conversation = Conversation()
+        seeds_assistant.ask("Which papers study quantization?", conversation)
+        answers.append(seeds_assistant.ask(follow_up, conversation))
+    how_many, which = answers
+    assert not how_many.abstained
+    assert [s.text for s in how_many.sentences] == [s.text for s in which.sentences]
+    assert "LLaMA2 families" in how_many.sentences[0].text
 
 
 def test_which_of_a_lists_papers_is_the_fastest_is_asked_as_which_is_faster(seeds_assistant):

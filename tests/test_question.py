@@ -601,6 +601,10 @@ def test_a_name_the_stemmer_merges_with_a_common_word_names_its_paper(tmp_path):
         ("Which ones are the cheapest?", "Which ones are cheaper?"),
         ("Which is faster?", "Which one is faster?"),
         ("Which is the best?", "Which one is better?"),
+        ("How many of them use LLaMA?", "Which of them use LLaMA?"),
+        ("How many of the three use GPUs?", "Which of the three use GPUs?"),
+        ("How many of them are there?", "How many of them are there?"),
+        ("How many of the patients died?", "How many of the patients died?"),
         # Not a choice among the papers given: left as asked.
         ("Which is the largest moon of Saturn?", "Which is the largest moon of Saturn?"),
         ("Which paper is the fastest?", "Which paper is the fastest?"),

@@ -712,6 +712,11 @@ _WHICH_IS_BARE = re.compile(
     rf"{'|'.join(_COMPARATIVE_OF)})\s*[?.!]*\s*$)",
     re.I,
 )
+_HOW_MANY_OF_GIVEN = re.compile(
+    r"^\s*how\s+many\s+of\s+(?=(?:them|these|those|the\s+(?:two|three|four|five|six|seven|"
+    rf"eight|{_PAPER_WORD}))\s+(?!(?:are|were)\s+there\b))",
+    re.I,
+)
 # "Which one is better?", "Which of them works best?", "Which one gives better results?": a
 # judgement no abstract makes of the others.
 _WHICH_IS_BETTER = re.compile(
@@ -722,8 +727,10 @@ _WHICH_IS_BETTER = re.compile(
 def as_choice_between_given(text: str) -> str:
     """A question choosing among papers just given, read with the comparative ("Which one is
     the fastest?": "Which one is faster?"; "Which of them has the most parameters?": "... has
-    more parameters?") and with "which" alone as "which one" ("Which is faster?"). Any other
-    question is returned as it is."""
+    more parameters?"), with "which" alone as "which one" ("Which is faster?"), and "how many
+    of them" as "which of them" (the answer says how many of them do). Any other question is
+    returned as it is."""
+    text = _HOW_MANY_OF_GIVEN.sub("Which of ", text, count=1)
     text = _WHICH_IS_BARE.sub(lambda m: f"{m.group()}one ", text, count=1)
     if not _WHICH_OF_GIVEN_SUPERLATIVE.match(text):
         return text
