@@ -348,9 +348,9 @@ class Assistant:
         word = bare_question_word(text)
         if word is not None:
             return self._asked_anew(text, word, conversation)
-        text = as_request_of_previous(text)
         previous = conversation.last_referred()
         cited = previous.answer.referred_ids if previous else []
+        text = as_request_of_previous(text, several=len(cited) >= 2)
         context = self._positions(cited)
         listed = previous is not None and previous.answer.kind == "list"
         if listed and previous is not None and _NEWEST_OF_THEM.fullmatch(text):

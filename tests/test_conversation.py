@@ -807,7 +807,7 @@ def test_it_before_any_answer_stands_for_nothing(seeds_assistant, asked):
     )
 
 
-@pytest.mark.parametrize("follow_up", ["Summarize them", "What are they?"])
+@pytest.mark.parametrize("follow_up", ["Summarize them", "What are they?", "TL;DR"])
 def test_summarize_them_after_a_list_quotes_each_paper_for_what_it_proposes(
     seeds_assistant, follow_up
 ):

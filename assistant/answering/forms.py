@@ -744,10 +744,13 @@ def asks_which_is_better(text: str) -> bool:
     return bool(_WHICH_IS_BETTER.match(text))
 
 
-def as_request_of_previous(text: str) -> str:
+def as_request_of_previous(text: str, several: bool) -> str:
     """A request with nothing to act on ("TL;DR?", "Summarize.") as one about the previous
-    answer's paper ("Summarize it"); any other question as it is."""
-    return "Summarize it" if _BARE_REQUEST.fullmatch(text) else text
+    answer's paper ("Summarize it"), or its papers when it cited `several` ("Summarize them");
+    any other question as it is."""
+    if not _BARE_REQUEST.fullmatch(text):
+        return text
+    return "Summarize them" if several else "Summarize it"
 
 
 def uncontracted(text: str) -> str:
