@@ -47,6 +47,17 @@ BRIDGES = [
 ]
 
 
+def after(assistant, first, *follow_ups):
+    """The answer to each follow-up, each asked right after `first` in a conversation of its
+    own."""
+    answers = []
+    for follow_up in follow_ups:
+        conversation = Conversation()
+        assistant.ask(first, conversation)
+        answers.append(assistant.ask(follow_up, conversation))
+    return answers
+
+
 def assistant_over(tmp_path_factory, name, records):
     """An assistant over a small collection of (id, title, abstract) records."""
     base = tmp_path_factory.mktemp(name)
@@ -752,24 +763,24 @@ def test_which_of_a_lists_papers_is_best_quotes_each_ones_findings(bridges, foll
 def test_how_many_of_a_lists_papers_is_asked_as_which_of_them(seeds_assistant):
     """ "How many of them use LLaMA?" is answered by the papers that do, as "Which of them use
     LLaMA?" is: One QuantLLM's "LLaMA2 families"."""
-    answers = []
-    for follow_up in ("How many of them use LLaMA?", "Which of them use LLaMA?"):
-        conversation = Conversation()
-        seeds_assistant.ask("Which papers study quantization?", conversation)
-        answers.append(seeds_assistant.ask(follow_up, conversation))
-    how_many, which = answers
+    how_many, which = after(
+        seeds_assistant,
+        "Which papers study quantization?",
+        "How many of them use LLaMA?",
+        "Which of them use LLaMA?",
+    )
     assert not how_many.abstained
     assert [s.text for s in how_many.sentences] == [s.text for s in which.sentences]
     assert "LLaMA2 families" in how_many.sentences[0].text
 
 
 def test_which_of_a_lists_papers_is_the_fastest_is_asked_as_which_is_faster(seeds_assistant):
-    answers = []
-    for follow_up in ("Which of them is the fastest?", "Which of them is faster?"):
-        conversation = Conversation()
-        seeds_assistant.ask("Which papers study quantization?", conversation)
-        answers.append(seeds_assistant.ask(follow_up, conversation))
-    fastest, faster = answers
+    fastest, faster = after(
+        seeds_assistant,
+        "Which papers study quantization?",
+        "Which of them is the fastest?",
+        "Which of them is faster?",
+    )
     assert [s.text for s in fastest.sentences] == [s.text for s in faster.sentences]
     assert any("10 times faster" in s.text for s in fastest.sentences)
 
@@ -787,12 +798,7 @@ def test_which_of_a_lists_papers_is_the_fastest_is_asked_as_which_is_faster(seed
 def test_a_summary_request_after_an_answer_summarizes_its_paper(seeds_assistant, request_):
     """How short it should be, or a request with nothing else ("TL;DR?"), is no word the
     abstract must use: it is asked of the paper just answered about, as "Summarize it" is."""
-    answers = []
-    for asked in (request_, "Summarize it"):
-        conversation = Conversation()
-        seeds_assistant.ask("What is LongWriter?", conversation)
-        answers.append(seeds_assistant.ask(asked, conversation))
-    summary, plain = answers
+    summary, plain = after(seeds_assistant, "What is LongWriter?", request_, "Summarize it")
     assert not summary.abstained
     assert [s.text for s in summary.sentences] == [s.text for s in plain.sentences]
     assert [c.title.split(":")[0] for c in summary.citations] == ["LongWriter"]
