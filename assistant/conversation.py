@@ -55,10 +55,11 @@ _ELSE = re.compile(r"\belse\b", re.I)
 # "They" (standing for nothing the question introduces), "both", "each", "which one": a follow-up
 # about every paper of the previous answer.
 _THEY = re.compile(r"\b(they|them|their|theirs)\b", re.I)
+_BOTH = re.compile(r"\b(both|each|which one)\b", re.I)
+# "It" beside "they" after a list: what the list was about.
 _IT = re.compile(r"\bit\b", re.I)
 # What each paper found: the answer to which of several papers is better.
 FINDINGS_OF_THEM = "What did they find?"
-_BOTH = re.compile(r"\b(both|each|which one)\b", re.I)
 # Papers of the previous answer by their numbers: "the second one", "the last paper", "the
 # first and third", "the first two", "papers 1 and 3", "[2]".
 _ORDINALS = "first second third fourth fifth sixth seventh eighth".split()
@@ -183,7 +184,8 @@ COLLECTION_SIZE = (
     "This collection holds {papers} papers, with {sentences} sentences in their abstracts. "
     "Ask which papers study a topic to see those on it."
 )
-# "Which one is the most recent?", "Sort them by date": after a list, that list, newest first.
+# "Which one is the most recent?" (or "newer", "the oldest"), "Sort them by date": after a list,
+# that list, newest first; after a comparison, the papers compared, by their records' dates.
 _NEWEST_OF_THEM = re.compile(
     r"\s*(?:and\s+)?(?:(?:which|what)(?:\s+one|\s+of\s+them|\s+paper)?\s+(?:is|was|are|were)"
     r"\s+(?:the\s+)?(?:newest|latest|most\s+recent|newer|more\s+recent|older|oldest|earlier|"

@@ -727,9 +727,12 @@ class Composer:
     def written_date(self, doc: int) -> str | None:
         """The newest date the records of the paper's versions give, as written."""
         papers = self.engine.papers
-        dated = [(_readable_dates([papers.dates.optional(v)]), v) for v in papers.versions(doc)]
-        keyed = [(keys[0], v) for keys, v in dated if keys]
-        return papers.dates.optional(max(keyed)[1]) if keyed else None
+        dated = [
+            (key, v)
+            for v in papers.versions(doc)
+            for key in _readable_dates([papers.dates.optional(v)])
+        ]
+        return papers.dates.optional(max(dated)[1]) if dated else None
 
     def pointed(self) -> list[int]:
         """The papers the question is about: those it names, or for "it" and "they" those of
