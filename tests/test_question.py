@@ -630,3 +630,21 @@ def test_a_choice_among_given_papers_reads_its_superlative_as_a_comparative(text
 )
 def test_which_of_the_papers_is_better_is_told_apart(text, judges):
     assert asks_which_is_better(text) is judges
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Summarize LongWriter briefly", ["LongWriter"]),
+        ("Explain LongWriter in one sentence", ["LongWriter"]),
+        ("Give me a short summary of LongWriter", ["LongWriter"]),
+        # What the question is about, not how short the answer should be.
+        ("Which models mark places in a sentence?", ["models", "mark", "places", "sentence"]),
+    ],
+)
+def test_how_short_an_answer_should_be_is_no_word_of_the_question(seeds_engine, text, words):
+    from assistant.answering.glossary import EMPTY
+    from assistant.answering.naming import NameIndex
+
+    question = read_question(seeds_engine, NameIndex(seeds_engine), text, EMPTY)
+    assert [c.word for c in question.concepts] == words

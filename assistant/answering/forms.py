@@ -328,9 +328,9 @@ _BARE_REQUEST = re.compile(
     re.I,
 )
 # "Summarize it briefly", "in one sentence", "in a nutshell": how short the answer should be,
-# not what it is about.
+# not what it is about ("names in a sentence" is what a question may be about).
 _BRIEFLY = re.compile(
-    r"(?:,\s*|\s+)(?:briefly|in\s+(?:one|a|two|three|a\s+few)\s+(?:sentences?|lines?|words?)"
+    r"(?:,\s*|\s+)(?:briefly|in\s+(?:one|two|three|a\s+few|a\s+single)\s+(?:sentences?|lines?|words?)"
     r"|in\s+short|in\s+a\s+nutshell)(?=\s*[?.!]*\s*$)",
     re.I,
 )
