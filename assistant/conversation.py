@@ -189,7 +189,9 @@ COLLECTION_SIZE = (
 _NEWEST_OF_THEM = re.compile(
     r"\s*(?:and\s+)?(?:(?:which|what)(?:\s+one|\s+of\s+them|\s+paper)?\s+(?:is|was|are|were)"
     r"\s+(?:the\s+)?(?:newest|latest|most\s+recent|newer|more\s+recent|older|oldest|earlier|"
-    r"earliest)|(?:sort|order|rank)\s+them\s+by\s+"
+    r"earliest)|(?:which|what)(?:\s+one|\s+of\s+them|\s+paper)?\s+(?:came(?:\s+out)?|appeared|was\s+"
+    r"(?:published|written))\s+(?:first|earlier|later|last|more\s+recently)"
+    r"|(?:sort|order|rank)\s+them\s+by\s+"
     r"(?:date|recency))(?:\s+(?:one|of\s+them|papers?))?\s*[.!?]*\s*",
     re.I,
 )

@@ -1170,7 +1170,9 @@ def test_a_list_asked_which_is_newest_is_listed_again_newest_first(tmp_path, fol
     assert more.abstained and more.answer.startswith("No other papers match as well")
 
 
-@pytest.mark.parametrize("follow_up", ["Which one is more recent?", "Which is the oldest?"])
+@pytest.mark.parametrize(
+    "follow_up", ["Which one is more recent?", "Which is the oldest?", "Which came first?"]
+)
 def test_which_compared_paper_is_newer_is_told_by_the_dates_of_their_records(tmp_path, follow_up):
     """After a comparison, no abstract says it is newer than another: the records' dates do,
     newest first, and the papers stay those "they" stands for."""
