@@ -1258,6 +1258,19 @@ def test_the_whole_abstract_is_shown_when_asked_for(seeds_engine, seeds_assistan
     assert alone.abstained and alone.answer.startswith("Say whose abstract to show")
 
 
+@pytest.mark.parametrize(
+    "question", ["Is EasyQuant faster than FineQuant?", "Which is faster, EasyQuant or FineQuant?"]
+)
+def test_a_comparison_by_speed_naming_its_papers_quotes_each_papers_ratio(
+    seeds_assistant, question
+):
+    answer = seeds_assistant.ask(question, Conversation())
+    assert answer.kind == "compare"
+    quoted = {s.title.split(":")[0]: s.text for s in answer.sentences}
+    assert "10 times faster" in quoted["EasyQuant"]
+    assert "3.65 times higher throughput" in quoted["FineQuant"]
+
+
 def test_which_one_is_faster_after_a_comparison_quotes_each_papers_ratio(seeds_assistant):
     """Speed is given relative to something: each paper compared is quoted where it gives its
     own ratio, FineQuant's "3.65 times higher throughput" though it never says "faster"."""

@@ -577,10 +577,18 @@ def counts_papers(text: str) -> bool:
 
 
 def form_of_each(text: str) -> Kind:
-    """The form of each answer a list or a comparison is made of."""
+    """The form of each answer a list or a comparison is made of: "Is X faster than Y?" wants
+    each one's ratio, as "Which is faster?" does."""
     for asking in (_COUNTS_PAPERS, _THERE_PAPERS, _ANY_PAPERS):
         text = asking.sub("which papers", text)
-    return sentence_form(text)
+    form = sentence_form(text)
+    return "ratio" if form == "yesno" and _asks_relative(text) else form
+
+
+def _asks_relative(text: str) -> bool:
+    """Whether the question compares by speed or cost ("faster", "cheaper"), which papers give
+    relative to something ("10 times faster", "40% lower cost")."""
+    return any(word.casefold() in _RELATIVE for word in re.findall(r"[\w-]+", text))
 
 
 def pronoun_is_subject(text: str) -> bool:
@@ -940,9 +948,7 @@ def _quantity(text: str) -> Kind:
     """A ratio when the question asks how many times more or less, or which is faster or
     cheaper (speed and cost are given relative to something: "10 times faster", "3.65 times
     higher throughput", "40% lower cost"); any quantity otherwise ("which is larger": 7B)."""
-    comparative = _COMPARATIVE_MEASURE.match(text)
-    relative = comparative is not None and comparative["measure"].casefold() in _RELATIVE
-    return "ratio" if _RATIO_ASKED.search(text) or relative else "quantity"
+    return "ratio" if _RATIO_ASKED.search(text) or _asks_relative(text) else "quantity"
 
 
 def _measures(attribute: re.Match[str] | None) -> bool:
