@@ -640,9 +640,13 @@ def test_which_of_the_papers_is_better_is_told_apart(text, judges):
         ("Give me a short summary of LongWriter", ["LongWriter"]),
         # What the question is about, not how short the answer should be.
         ("Which models mark places in a sentence?", ["models", "mark", "places", "sentence"]),
+        # A word opening the question that begins like a request is no request.
+        ("Explained variance in LLM probing?", ["Explained", "variance", "LLM", "probing"]),
     ],
 )
-def test_how_short_an_answer_should_be_is_no_word_of_the_question(seeds_engine, text, words):
+def test_a_request_and_how_short_its_answer_should_be_are_no_words_of_the_question(
+    seeds_engine, text, words
+):
     from assistant.answering.glossary import EMPTY
     from assistant.answering.naming import NameIndex
 

@@ -214,12 +214,15 @@ _SUMMARY = (
     r"(?:summari[sz]e|(?:give\s+me\s+)?an?\s+(?:(?:short|brief|quick)\s+)?(?:summary|overview)"
     r"(?:\s+of)?|tl\s*;?\s*dr)\b"
 )
+# The verbs of a request ("Explain X"), which say what to do, not what it is about.
+_REQUEST_VERB = rf"(?:(?:define|describe|explain|outline)\b|{_SUMMARY})"
 # "What is X?" with a short X, "Tell me about X", "What's the paper on X about?"; not "What is X
 # made of?", which a final preposition shows to ask something else about X.
 _DEFINITION = re.compile(
     r"^\s*(what|who)('s| is| are| was)( an?| the)?(\s+[^\s?]+){0,3}"
     r"\s+(?!(of|for|from|in|with|by|to|on|at|like|after)\s*[?.!]*\s*$)[^\s?]+\s*[?.!]*\s*$"
-    rf"|^\s*(define|describe|explain|tell me (more )?about|{_SUMMARY})|\babout\s*[?.!]*\s*$"
+    rf"|^\s*(?:(?:define|describe|explain|tell me (?:more )?about)\b|{_SUMMARY})"
+    r"|\babout\s*[?.!]*\s*$"
     # "What does X do?" asks what X is for.
     r"|^\s*what (does|do|did) [^?]{1,60}? do\s*[?.!]*\s*$",
     re.I,
@@ -318,15 +321,10 @@ _RANKS = re.compile(
 )
 # "Summarize it", "Define X", "Help me find ...": the request opening the question is not what
 # it is about.
-_REQUEST = re.compile(
-    rf"^\s*(?:please\s+)?(?:help me(?:\s+to)?|define|describe|explain|outline\b|{_SUMMARY})", re.I
-)
+_REQUEST = re.compile(rf"^\s*(?:please\s+)?(?:help me(?:\s+to)?\b|{_REQUEST_VERB})", re.I)
 # "TL;DR?", "Summarize.", "Explain please": a request with nothing to act on but the previous
 # answer's paper.
-_BARE_REQUEST = re.compile(
-    rf"\s*(?:please\s+)?(?:define|describe|explain|outline|{_SUMMARY})(?:\s+please)?\s*[?.!]*\s*",
-    re.I,
-)
+_BARE_REQUEST = re.compile(rf"\s*(?:please\s+)?{_REQUEST_VERB}(?:\s+please)?\s*[?.!]*\s*", re.I)
 # "Summarize it briefly", "in one sentence", "in a nutshell": how short the answer should be,
 # not what it is about ("names in a sentence" is what a question may be about).
 _BRIEFLY = re.compile(
