@@ -1188,6 +1188,7 @@ def test_which_compared_paper_is_newer_is_told_by_the_dates_of_their_records(tmp
         "(2021-06-01)."
     )
     assert dated.referred_ids == ["icecam", "seismic"]
+    assert [r.doc_id for r in dated.see_also] == ["icecam", "seismic"]
 
 
 def test_which_compared_paper_is_newer_says_when_the_records_give_no_dates(tmp_path):

@@ -722,7 +722,8 @@ class Composer:
                     for doc in ordered
                 )
             )
-        return abstention(self.engine, self.question, [], 1.0, compared, said=said)
+        # The papers are listed below, to be opened.
+        return abstention(self.engine, self.question, compared, 1.0, compared, said=said)
 
     def written_date(self, doc: int) -> str | None:
         """The newest date the records of the paper's versions give, as written."""
