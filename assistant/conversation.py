@@ -186,13 +186,14 @@ COLLECTION_SIZE = (
 )
 # "Which one is the most recent?" (or "newer", "the oldest"), "Sort them by date": after a list,
 # that list, newest first; after a comparison, the papers compared, by their records' dates.
+_WHICH_OF_THEM = r"(?:which|what)(?:\s+one|\s+of\s+them|\s+paper)?\s+"
 _NEWEST_OF_THEM = re.compile(
-    r"\s*(?:and\s+)?(?:(?:which|what)(?:\s+one|\s+of\s+them|\s+paper)?\s+(?:is|was|are|were)"
-    r"\s+(?:the\s+)?(?:newest|latest|most\s+recent|newer|more\s+recent|older|oldest|earlier|"
-    r"earliest)|(?:which|what)(?:\s+one|\s+of\s+them|\s+paper)?\s+(?:came(?:\s+out)?|appeared|was\s+"
-    r"(?:published|written))\s+(?:first|earlier|later|last|more\s+recently)"
-    r"|(?:sort|order|rank)\s+them\s+by\s+"
-    r"(?:date|recency))(?:\s+(?:one|of\s+them|papers?))?\s*[.!?]*\s*",
+    rf"\s*(?:and\s+)?(?:{_WHICH_OF_THEM}(?:is|was|are|were)\s+(?:the\s+)?(?:newest|latest|"
+    r"most\s+recent|newer|more\s+recent|older|oldest|earlier|earliest)"
+    rf"|{_WHICH_OF_THEM}(?:came(?:\s+out)?|appeared|was\s+(?:published|written))\s+"
+    r"(?:first|earlier|later|last|more\s+recently)"
+    r"|(?:sort|order|rank)\s+them\s+by\s+(?:date|recency))"
+    r"(?:\s+(?:one|of\s+them|papers?))?\s*[.!?]*\s*",
     re.I,
 )
 NO_AUTHORS = (

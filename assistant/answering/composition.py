@@ -711,29 +711,29 @@ class Composer:
         the dates their records give (an abstract seldom says when it was written)."""
         papers = self.engine.papers
         compared = self.compared()
-        newest = {doc: self.newest_date(doc) for doc in compared}
+        newest = {doc: self.newest_written_date(doc) for doc in compared}
         if not any(newest.values()):
             said = NO_DATES_COMPARED
         else:
-            ordered = sorted(compared, key=lambda doc: newest[doc] or UNDATED, reverse=True)
+            ordered = sorted(
+                compared, key=lambda doc: newest[doc][0] if newest[doc] else UNDATED, reverse=True
+            )
             said = COMPARED_BY_DATE.format(
                 dated="; ".join(
-                    f"“{papers.heading(doc)}” ({self.written_date(doc) or 'no date'})"
+                    f"“{papers.heading(doc)}” ({newest[doc][1] if newest[doc] else 'no date'})"
                     for doc in ordered
                 )
             )
         # The papers are listed below, to be opened.
         return abstention(self.engine, self.question, compared, 1.0, compared, said=said)
 
-    def written_date(self, doc: int) -> str | None:
-        """The newest date the records of the paper's versions give, as written."""
-        papers = self.engine.papers
-        dated = [
-            (key, v)
-            for v in papers.versions(doc)
-            for key in _readable_dates([papers.dates.optional(v)])
-        ]
-        return papers.dates.optional(max(dated)[1]) if dated else None
+    def newest_written_date(self, doc: int) -> tuple[DateKey, str] | None:
+        """The newest date the records of the paper's versions give, and as it is written."""
+        written = (self.engine.papers.dates.optional(v) for v in self.engine.papers.versions(doc))
+        return max(
+            ((key, text) for text in written if text for key in _readable_dates([text])),
+            default=None,
+        )
 
     def pointed(self) -> list[int]:
         """The papers the question is about: those it names, or for "it" and "they" those of
