@@ -58,6 +58,42 @@ async def test_reference_lines_and_suggested_papers_open_when_clicked():
         assert panel.view.title == suggested.title and panel.view.doc_id == suggested.doc_id
 
 
+async def test_papers_listed_below_an_answer_citing_none_open_by_click_and_by_key():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await ask(pilot, "Compare Splitwise and FineQuant")
+        await ask(pilot, "Which one is older?")
+        answer = app.last_answer
+        assert not answer.citations
+        newer, older = answer.see_also
+        assert newer.title.startswith("Splitwise") and older.title.startswith("FineQuant")
+        markdown = answer_links(answer)
+        assert "The papers asked about:" in markdown
+        assert f"](paper:{newer.doc_id})" in markdown and f"](paper:{older.doc_id})" in markdown
+        panel = app.query_one(PaperPanel)
+        await pilot.press("alt+2")
+        await pilot.pause()
+        assert panel.view.doc_id == older.doc_id
+        await pilot.press("alt+1")
+        await pilot.pause()
+        assert panel.view.doc_id == newer.doc_id
+        await pilot.press("alt+3")
+        await pilot.pause()
+        assert panel.view.doc_id == newer.doc_id
+        assert [n.message for n in app._notifications][-1] == "The last answer lists 2 papers."
+        # Abstaining on the one paper asked about lists it, to be opened the same way.
+        await ask(pilot, "What is LightSeq?")
+        await ask(pilot, "Which GPUs were used?")
+        abstained = app.last_answer
+        assert abstained.abstained and len(abstained.see_also) == 1
+        assert "The paper asked about:" in answer_links(abstained)
+        await pilot.press("alt+1")
+        await pilot.pause()
+        assert panel.view.doc_id == abstained.see_also[0].doc_id
+        assert panel.view.title.startswith("LightSeq")
+
+
 async def test_a_weak_answer_is_marked_with_the_closest_papers():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

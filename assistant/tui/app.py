@@ -129,7 +129,8 @@ CITATION_BINDINGS = [
         show=n == 1,
         key_display="alt+1…9" if n == 1 else None,
         id=f"open-citation-{n}",
-        tooltip=f"Open paper [{n}] of the last answer in the paper panel",
+        tooltip=f"Open paper [{n}] of the last answer in the paper panel (of an answer citing"
+        f" none, paper {n} of those listed below it)",
     )
     for n in range(1, 10)
 ]
@@ -513,10 +514,26 @@ class ChatApp(App[int]):
                 self.show_paper(doc, message.answer)
 
     def action_open_citation(self, n: int) -> None:
-        if self.last_answer is None or self.last_answer.abstained:
+        answer = self.last_answer
+        if answer is not None and not answer.citations and answer.see_also:
+            # An answer citing nothing that lists papers (the paper asked about, which does not
+            # answer; the closest papers): the keys open those, in the order listed.
+            self._open_listed(answer, n)
+            return
+        if answer is None or answer.abstained:
             self.notify("There is no cited answer yet.", severity="warning")
             return
-        self._open_citation(self.last_answer, n)
+        self._open_citation(answer, n)
+
+    def _open_listed(self, answer: Answer, n: int) -> None:
+        listed = answer.see_also
+        engine = self.engine
+        doc = engine.papers.position(listed[n - 1].doc_id) if engine and n <= len(listed) else None
+        if doc is None:
+            count = f"{len(listed)} papers" if len(listed) > 1 else "one paper"
+            self.notify(f"The last answer lists {count}.", severity="warning")
+            return
+        self.show_paper(doc, answer)
 
     def _open_citation(self, answer: Answer, n: int) -> None:
         citation = next((c for c in answer.citations if c.n == n), None)

@@ -211,9 +211,9 @@ turn and are answered in order.
 |-----|--------|
 | Enter | Ask the question |
 | Up / Down | Earlier / later questions |
-| Alt+1 … Alt+9 | Open citation n of the last answer |
+| Alt+1 … Alt+9 | Open citation n of the last answer (or paper n listed below it) |
 | 1 … 9 | The same, while the conversation has focus |
-| Click | A marker, a reference or a suggested paper opens it |
+| Click | A marker, a reference or a listed paper opens it |
 | Page Up / Page Down | Scroll the conversation |
 | Ctrl+Home / Ctrl+End | Top / bottom of the conversation |
 | Tab | Move between the question, the conversation and the paper |

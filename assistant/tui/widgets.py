@@ -17,7 +17,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Markdown, Static
 
 from assistant.answering.answer import Answer
-from assistant.render import answer_markdown, printable
+from assistant.render import answer_markdown, printable, see_also_heading
 from retrieval.analysis import TOKEN_PATTERN, Analyzer
 
 # Alt+1 ... Alt+9 as terminals send them: ESC and the digit, which Textual reads as the
@@ -218,17 +218,18 @@ class AnswerMessage(Markdown):
 
 
 def answer_links(answer: Answer) -> str:
-    """The answer's Markdown with its citation markers, reference lines and suggested papers
-    turned into links."""
+    """The answer's Markdown with its citation markers, reference lines and the papers listed
+    below it (suggested instead, or asked about) turned into links."""
     text = answer_markdown(answer)
     # Markers in the quoted text: "[1]" (the quotes' own brackets are escaped).
     text = re.sub(r"(?<!\\)\[(\d+)\]", lambda m: f"[\\[{m.group(1)}\\]](cite:{m.group(1)})", text)
     lines = text.split("\n")
     references = {f"{c.n}. " for c in answer.citations}
     suggested = iter(answer.see_also)
+    heading = f"{see_also_heading(answer)}:"
     in_suggestions = False
     for i, line in enumerate(lines):
-        if line.startswith(("See also (", "The closest other papers")):
+        if line == heading:
             in_suggestions = True
         elif line.startswith("**References**"):
             in_suggestions = False
