@@ -1178,6 +1178,17 @@ def test_where_the_code_is_is_answered_by_the_papers_giving_a_link(quantizers):
     assert answer.answer.startswith("The abstract of “FineQuant: Fine-grained Quantization”")
 
 
+def test_their_after_the_papers_a_list_asks_about_is_theirs(seeds_assistant):
+    """ "Which papers release their code?" asks of the papers it lists, with or without an
+    answer before it: not of an earlier paper, nor of nothing."""
+    alone = seeds_assistant.ask("Which papers release their code?", Conversation())
+    assert not alone.abstained and len(alone.citations) >= 3
+    conversation = Conversation()
+    seeds_assistant.ask("What is Dolma?", conversation)
+    later = seeds_assistant.ask("Which papers release their code?", conversation)
+    assert [c.doc_id for c in later.citations] == [c.doc_id for c in alone.citations]
+
+
 def test_it_in_a_list_question_stands_for_what_can_be_named(corpora):
     """With nothing before it, "it" stands for nothing, and the list says so rather than list
     the papers that say "use"; after two papers it asks which one; after a list, "it" is the

@@ -369,6 +369,13 @@ def test_a_short_slip_of_the_keyboard_is_no_specialist_term(seeds_engine, seeds_
         ("Can a small model be trained with it?", True),
         ("Is a big network better for a small network that imitates it?", False),
         ("How can text generators be stopped without retraining them?", False),
+        # A possessive after the papers a question asks about is theirs.
+        ("Which papers release their code?", False),
+        ("What models share their weights?", False),
+        ("What other papers cite their work?", True),
+        ("What about its limitations?", True),
+        ("Which one releases its code?", True),
+        ("Which of them release their code?", True),
     ],
 )
 def test_a_pronoun_refers_back_unless_the_question_introduces_what_it_stands_for(text, refers_back):

@@ -413,6 +413,15 @@ _BARE_SUBJECT = re.compile(
     r"(?!(?:it|its|it's|they|their|them|this|these|those|that|the|there|we|you|i|he|she)\b)\w",
     re.I,
 )
+# "Which papers release their code?": a wh-word and the noun it asks about, then straight on to
+# the verb, with no auxiliary between ("What dataset did they use?" asks of the previous papers).
+# "What about its ...", "Which one", "Which of": no noun; "What other papers cite their work?"
+# sets the papers apart from those the possessive stands for.
+_WH_SUBJECT = re.compile(
+    rf"^\s*(?:which|what)\s+(?!(?:{AUXILIARY}|of|one|ones|about|else|other)\b)"
+    rf"(?:(?!{AUXILIARY}\b)[\w-]+\s+)+$",
+    re.I,
+)
 _PRONOUNS = frozenset(
     {"it", "its", "it's", "they", "their", "them", "theirs", "which one", "which ones"}
 )
@@ -785,10 +794,19 @@ def refers_to_previous(text: str, name_ends: Sequence[int] = ()) -> bool:
     return any(
         (m.group(1) or "").lower() not in _PRONOUNS
         or not (
-            _introduced(text[: m.start()], _is_object(m, text)) or _named_before(text, m, name_ends)
+            _introduced(text[: m.start()], _is_object(m, text))
+            or _named_before(text, m, name_ends)
+            or _owned_by_wh_subject(text[: m.start()], m)
         )
         for m in _BACK_REFERENCE.finditer(text)
     )
+
+
+def _owned_by_wh_subject(before: str, match: re.Match[str]) -> bool:
+    """Whether a possessive belongs to what the question asks about: "Which papers release
+    their code?", "What model shares its weights?" (not "What are their limitations?", nor
+    "What dataset did they use?")."""
+    return match.group(1).lower() in ("its", "their") and bool(_WH_SUBJECT.match(before))
 
 
 def _named_before(text: str, match: re.Match[str], name_ends: Sequence[int]) -> bool:
