@@ -101,7 +101,8 @@ class QuestionTrace:
     has_phrases: bool
     pool: list[PaperTrace]  # the papers the answer may lean on: the lead choices first
     choices: int  # how many of the pool's first papers may lead (Composer.lead_choices)
-    listed: list[tuple[float, bool]]  # (relevance, expected) of every candidate, for lists
+    # (relevance, expected, meets the topic only in its link line) of every candidate, for lists
+    listed: list[tuple[float, bool, bool]]
     n_expected: int
 
     def fold(self, split: int) -> int:
@@ -146,6 +147,9 @@ def trace_collection(
         def expected(doc: int, ids=ids, titles=titles) -> bool:
             return papers.ids[doc] in ids or title_key(papers.title(doc)) in titles
 
+        def listing(doc: int, composer=composer, question=question) -> bool:
+            return question.kind == "list" and composer.links_only(doc)
+
         papers_in_pool = composer.lead_pool(set())
         contenders = composer.contenders(papers_in_pool)
         pool = []
@@ -174,7 +178,7 @@ def trace_collection(
                 bool(fixture.expect_any_phrase),
                 pool,
                 len(contenders),
-                [(p.relevance, expected(p.doc)) for p in candidates.papers],
+                [(p.relevance, expected(p.doc), listing(p.doc)) for p in candidates.papers],
                 len(ids) + len(titles),
             )
         )
@@ -214,7 +218,8 @@ def list_f1(trace: QuestionTrace, share: float) -> float:
     if not trace.listed:
         return 0.0
     bar = share * trace.listed[0][0]
-    named = [e for r, e in trace.listed if r >= bar][:MAX_LIST_PAPERS]
+    named = [e for r, e, links_only in trace.listed if r >= bar and not links_only]
+    named = named[:MAX_LIST_PAPERS]
     hits = sum(named)
     if not hits:
         return 0.0

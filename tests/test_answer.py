@@ -449,6 +449,34 @@ def test_a_yes_no_question_is_not_answered_by_where_the_code_is(telescopes):
     assert all("We release" not in s.text for s in answer.sentences)
 
 
+def test_a_list_leaves_out_papers_meeting_its_topic_only_in_their_link_line(tmp_path):
+    """A paper whose best sentence for the topic says where its code is ("Code to generate
+    plans is available at ...") is not about code generation; asked which papers make their
+    code available, it is."""
+    records = [
+        (
+            "synth",
+            "Program Synthesis with Small Models",
+            "We study code generation with small language models. A small model writes short "
+            "programs from their tests. It solves half of the tasks. Our code is available at "
+            "https://example.org/synth.",
+        ),
+        (
+            "plans",
+            "Summaries from Plans",
+            "Summaries drift from their sources. We generate summaries that follow a plan of "
+            "the source's sentences. Readers prefer the planned summaries. Code to generate the "
+            "plans is available at https://example.org/plans.",
+        ),
+    ]
+    assistant = beside_telescopes(tmp_path, "code", records)
+    topic = ask(assistant, "Which papers are about code generation?")
+    assert topic.cited_ids == ["synth"]
+    released = ask(assistant, "Which papers make their code available?")
+    assert set(released.cited_ids) == {"synth", "plans"}
+    assert all("available at" in s.text for s in released.sentences)
+
+
 def test_a_paper_with_two_versions_is_suggested_once(seeds_engine, seeds_assistant):
     from assistant.answering.candidates import gather
     from assistant.answering.composition import Composer

@@ -13,7 +13,13 @@ import numpy as np
 from assistant.answering.answer import Answer, AnswerSentence, Citation, Reference
 from assistant.answering.authors import lists_author
 from assistant.answering.candidates import Candidates, PaperCandidate
-from assistant.answering.features import FAMILIES, SentenceTable, gives_figure, sentence_table
+from assistant.answering.features import (
+    FAMILIES,
+    SentenceTable,
+    gives_figure,
+    gives_link,
+    sentence_table,
+)
 from assistant.answering.forms import bare_question_word
 from assistant.answering.question import Question
 from assistant.answering.triggering import (
@@ -310,15 +316,31 @@ class Composer:
             # Undated papers come last; papers of one date stay in the order of relevance.
             qualifying.sort(key=lambda p: self.newest_date(p.doc) or UNDATED, reverse=True)
         chosen: list[Choice] = []
+        left_out = 0
         for paper in qualifying:
             if len(chosen) == MAX_LIST_PAPERS:
                 break
             if paper.doc in listed:
                 continue
+            if self.links_only(paper.doc):
+                left_out += 1
+                continue
             best = self.best_sentence(paper.doc)
             if best is not None and not any(_similar(best, c) for c in chosen):
                 chosen.append(best)
-        return chosen, len(qualifying)
+        return chosen, len(qualifying) - left_out
+
+    def links_only(self, doc: int) -> bool:
+        """Whether the paper meets a list's topic only in its link line: its best sentence for
+        the topic gives the address of its code or data ("Our code is available at https://..."
+        for "Which papers are about code generation?"). A list asking for a fact, such as where
+        the code is, keeps it."""
+        best = self.best_sentence(doc)
+        return (
+            best is not None
+            and FAMILIES.get(self.question.form) != "fact"
+            and gives_link(best.text)
+        )
 
     def version_dates(self, doc: int) -> list[DateKey]:
         """The dates the records of the paper's versions give, where they can be read."""

@@ -232,6 +232,11 @@ def _names_someone(text: str) -> bool:
     return False
 
 
+def gives_link(text: str) -> bool:
+    """The sentence gives a web address ("Our code is available at https://...")."""
+    return bool(_URL.search(text))
+
+
 def has_number(text: str) -> bool:
     """A quantity: a number that is not a year ("in 2016, 2017 and 2020" dates; it does not
     measure)."""
