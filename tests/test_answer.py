@@ -477,6 +477,44 @@ def test_a_list_leaves_out_papers_meeting_its_topic_only_in_their_link_line(tmp_
     assert all("available at" in s.text for s in released.sentences)
 
 
+def test_how_many_asked_of_listed_papers_is_answered_by_each_ones_figure(tmp_path):
+    """ "Which of them cover the most languages?" after a list: each paper giving a figure for
+    the languages ("trained on 60 languages") answers with it, whatever verb it counts with;
+    "all covered languages" gives none."""
+    records = [
+        (
+            "polyglot",
+            "Polyglot: A Model for Many Languages",
+            "Multilingual models often neglect rare languages. We train a multilingual model on "
+            "60 languages from 25 language families. We measure perplexity in all covered "
+            "languages. It matches larger models on rare languages.",
+        ),
+        (
+            "medic",
+            "Medical Models in Many Languages",
+            "Medical multilingual models are scarce. To scale the model to 50 languages, we "
+            "group languages by family. The model beats baselines on medical exams.",
+        ),
+        (
+            "bitext",
+            "Mining Bitext with Multilingual Models",
+            "Multilingual models can mine parallel sentences. We improve mining for low-resource "
+            "language pairs. Mining improves on two benchmarks.",
+        ),
+    ]
+    assistant = beside_telescopes(tmp_path, "languages", records)
+    conversation = Conversation()
+    listed = assistant.ask("Which papers study multilingual models?", conversation)
+    assert set(listed.cited_ids) == {"polyglot", "medic", "bitext"}
+    answer = assistant.ask("Which of them cover the most languages?", conversation)
+    assert answer.cited_ids == ["polyglot", "medic"] and not answer.weak
+    assert [s.text for s in answer.sentences] == [
+        "We train a multilingual model on 60 languages from 25 language families.",
+        "To scale the model to 50 languages, we group languages by family.",
+    ]
+    assert answer.notes == ["2 of the 3 papers cited before speak clearly to this."]
+
+
 def test_a_paper_with_two_versions_is_suggested_once(seeds_engine, seeds_assistant):
     from assistant.answering.candidates import gather
     from assistant.answering.composition import Composer

@@ -368,6 +368,16 @@ class Composer:
             self.bests[doc] = next(iter(self.ranked(doc)), None)
         return self.bests[doc]
 
+    def figure_counted(self, doc: int) -> Choice | None:
+        """The paper's best sentence giving a figure for what the question counts ("trained on
+        60 languages"), if any."""
+        table = self.table(doc)
+        counting = {table.positions[r] for r in np.flatnonzero(table.counting)}
+        return next(
+            (c for c in self.ranked(doc) if c.sentence in counting and gives_figure(c.text)),
+            None,
+        )
+
     def _gives_figure(self, paper: PaperCandidate) -> bool:
         """The paper's best sentence gives a figure for what the question counts ("52 billion
         parameters", not "billions of parameters")."""
@@ -398,14 +408,20 @@ class Composer:
         return bool(total) and spoken < SPOKEN_SHARE * total
 
     def side_by_side(
-        self, docs: list[int], skip: set[tuple[int, int]] = frozenset()
+        self,
+        docs: list[int],
+        skip: set[tuple[int, int]] = frozenset(),
+        preferred: dict[int, Choice] | None = None,
     ) -> list[Choice]:
-        """The best sentence of each paper (but those in `skip`), labelled with its name, in the
-        order given. An untitled paper has no name: its citation number tells it apart, where
-        "(untitled)" and its opening words would only crowd the line."""
+        """The best sentence of each paper (but those in `skip`; the `preferred` one where
+        given), labelled with its name, in the order given. An untitled paper has no name: its
+        citation number tells it apart, where "(untitled)" and its opening words would only
+        crowd the line."""
         chosen = []
         for doc in docs:
-            best = self.ranked(doc, skip)[:1]
+            best = (
+                [preferred[doc]] if preferred and doc in preferred else self.ranked(doc, skip)[:1]
+            )
             if best:
                 title = self.engine.papers.title(doc)
                 chosen.append(_labelled(best[0], _short_name(title) if title else None))
@@ -649,8 +665,16 @@ class Composer:
         leans on the likeliest as a weak match; when none answers at all, it says so."""
         q = self.question
         judged = [(p, self.trigger(p)) for p in papers]
-        answering = [(p, t) for p, t in judged if t.answer]
-        clear = [(p, t) for p, t in answering if t.confidence >= WEAK_BELOW]
+        # A paper giving a figure for what a "how many" question counts ("trained on 60
+        # languages") answers it, whatever verb the question counts with ("cover"): that
+        # sentence is its answer.
+        figures = {
+            p.doc: figure
+            for p, _ in judged
+            if q.counted and (figure := self.figure_counted(p.doc)) is not None
+        }
+        answering = [(p, t) for p, t in judged if t.answer or p.doc in figures]
+        clear = [(p, t) for p, t in answering if t.confidence >= WEAK_BELOW or p.doc in figures]
         lead, trigger = max(answering or judged, key=lambda pair: pair[1].confidence)
         if not answering:
             said = NO_ANSWER_AMONG.format(count=len(papers))
@@ -660,15 +684,21 @@ class Composer:
             )
         notes = []
         if len(clear) > 1:
-            choices = self.side_by_side([p.doc for p, _ in clear])
+            choices = self.side_by_side([p.doc for p, _ in clear], preferred=figures)
         else:
             choices = self.best_sentences(lead.doc, set())
+            if lead.doc in figures:
+                figure = figures[lead.doc]
+                rest = [c for c in choices if c.sentence != figure.sentence]
+                choices = [figure, *rest][:MAX_SENTENCES]
         if clear and len(clear) < len(papers):
             notes.append(
                 f"{len(clear)} of the {len(papers)} papers cited before "
                 f"{'speaks' if len(clear) == 1 else 'speak'} clearly to this."
             )
-        return self.finish(choices, notes, trigger.confidence, len(clear) > 1, lead)
+        # A figure for what is counted is no weak match, however the question's words fare.
+        weak = False if any(p.doc in figures for p, _ in clear) else None
+        return self.finish(choices, notes, trigger.confidence, len(clear) > 1, lead, weak)
 
     def finish(
         self,
@@ -677,16 +707,18 @@ class Composer:
         confidence: float,
         lines: bool,
         lead: PaperCandidate,
+        weak: bool | None = None,
     ) -> Answer:
         """The answer quoting `choices` (with the versions of the papers cited), marked as a
-        weak match with the closest other papers when the confidence is low."""
+        weak match with the closest other papers when `weak`, or else when the confidence is
+        low."""
         choices, version_notes = self.with_versions(choices)
         if self.question.judges_papers:
             notes = [*notes, FINDINGS_NOT_RANKED]
         answer = assemble(
             self.engine, self.question, choices, notes + version_notes, confidence, lines
         )
-        if confidence < WEAK_BELOW:
+        if confidence < WEAK_BELOW if weak is None else weak:
             cited = {c.doc for c in choices}
             others = [d for d in self.closest(lead) if d not in cited]
             answer.weak = True
