@@ -515,6 +515,34 @@ def test_how_many_asked_of_listed_papers_is_answered_by_each_ones_figure(tmp_pat
     assert answer.notes == ["2 of the 3 papers cited before speak clearly to this."]
 
 
+def test_the_authors_of_a_work_an_abstract_cites_did_not_write_it(tmp_path):
+    """ "(Arora & Goyal, 2023)" names who wrote a work the abstract cites: asked who wrote the
+    paper, whose record names no authors, the assistant says its abstract does not answer; asked
+    who described models as stochastic parrots, the citation answers."""
+    records = [
+        (
+            "mixer",
+            "Mixer: Testing How Models Combine Skills",
+            "We present Mixer, an evaluation of how language models combine skills. Combining "
+            "skills matters in pedagogy and in work on emergence (Arora & Goyal, 2023). Strong "
+            "models go beyond stochastic parrots (Bender et al., 2021) on Mixer.",
+        ),
+    ]
+    assistant = beside_telescopes(tmp_path, "cites", records)
+    silent = (
+        "The abstract of “Mixer: Testing How Models Combine Skills” does not answer this question."
+    )
+    for question in ("Who wrote Mixer?", "Who are the authors of Mixer?"):
+        answer = ask(assistant, question)
+        assert answer.abstained and answer.answer == silent
+    conversation = Conversation()
+    assistant.ask("What is Mixer?", conversation)
+    assert assistant.ask("Who wrote it?", conversation).answer == silent
+    cited = ask(assistant, "Who described models as stochastic parrots?")
+    assert cited.cited_ids == ["mixer"]
+    assert cited.sentences[0].text.endswith("(Bender et al., 2021) on Mixer.")
+
+
 def test_a_paper_with_two_versions_is_suggested_once(seeds_engine, seeds_assistant):
     from assistant.answering.candidates import gather
     from assistant.answering.composition import Composer

@@ -103,6 +103,12 @@ _PLACE = re.compile(
     # "east of the Mariana Islands", "south-west of Tokyo", "off the coast of Queensland"
     r"|\b((north|south)?-?(east|west)|north|south|coast|shores?) of (the )?[A-Z][a-z]+"
 )
+# A citation of another work: "(Bender et al., 2021)", "(Arora & Goyal, 2023)", "Smith et al.
+# (2020)". It names that work's authors, not the authors of the text citing it.
+_CITATION = re.compile(
+    r"\([^()]*(?:\bet al\b|\band\b|&)[^()]*\b(?:1[5-9]|20)\d\d[a-z]?\)"
+    r"|\b[A-Z][a-z]+\s+(?:et al\.?|(?:and|&)\s+[A-Z][a-z]+)\s*\((?:1[5-9]|20)\d\d[a-z]?\)"
+)
 # "by John Smith", "Smith and Jones", "Smith et al."
 _PERSON = re.compile(
     r"\b(by|from) [A-Z][a-z]+ [A-Z][a-z]+|\b[A-Z][a-z]+ (and|&) [A-Z][a-z]+\b|[A-Z][a-z]+ et al\b"
@@ -293,10 +299,13 @@ def defines(text: str, name: str) -> bool:
     )
 
 
-def answer_type(form: Kind, text: str, names: list[str], of_topic: bool = False) -> bool:
+def answer_type(
+    form: Kind, text: str, names: list[str], of_topic: bool = False, authorship: bool = False
+) -> bool:
     """The sentence holds the kind of answer a question of this form asks for; `of_topic`: the
     question asks it of a topic, not of a paper it names or refers to ("What are the limitations
-    of quantization?" is answered by a shortcoming stated of it, in any voice)."""
+    of quantization?" is answered by a shortcoming stated of it, in any voice); `authorship`: it
+    asks who wrote the text, which the authors of a work it cites are not."""
     if form == "quantity":
         return has_number(text)
     if form == "ratio":
@@ -308,6 +317,8 @@ def answer_type(form: Kind, text: str, names: list[str], of_topic: bool = False)
     if form == "pointer":
         return bool(_POINTER.search(text) or _OPEN_SOURCE.search(text))
     if form == "who":
+        if authorship:
+            text = _CITATION.sub(" ", text)
         return bool(_PERSON.search(text)) or _names_someone(text)
     if form in ("yesno", "why", "finding"):
         return bool(_CONCLUSION.search(text))
@@ -428,7 +439,10 @@ def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTabl
     form = question.form
     names = [n.canonical for n in question.named if doc in n.docs]
     of_topic = not (question.named or question.refers_back)
-    values[:, COLUMN["answer_type"]] = [answer_type(form, t, names, of_topic) for t in texts]
+    authorship = question.authorship
+    values[:, COLUMN["answer_type"]] = [
+        answer_type(form, t, names, of_topic, authorship) for t in texts
+    ]
     counted = frozenset(index.term(t) for f in question.counted for t in f.concept.term_ids)
     if counted:
         values[:, COLUMN["counted"]] = [counts(analyzer, t, counted) for t in texts]
