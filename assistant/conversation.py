@@ -60,6 +60,7 @@ _BOTH = re.compile(r"\b(both|each|which one)\b", re.I)
 _IT = re.compile(r"\bit\b", re.I)
 # What each paper found: the answer to which of several papers is better.
 FINDINGS_OF_THEM = "What did they find?"
+COMPARE_THEM = "Compare them"
 # Papers of the previous answer by their numbers: "the second one", "the last paper", "the
 # first and third", "the first two", "papers 1 and 3", "[2]".
 _ORDINALS = "first second third fourth fifth sixth seventh eighth".split()
@@ -186,6 +187,16 @@ COLLECTION_SIZE = (
 )
 # "Which one is the most recent?" (or "newer", "the oldest"), "Sort them by date": after a list,
 # that list, newest first; after a comparison, the papers compared, by their records' dates.
+# "How do they differ?", "What is the difference?", "How are the two different?": of the
+# papers just given, a comparison, each for what it says of itself.
+_HOW_THEY_DIFFER = re.compile(
+    r"\s*(?:and\s+)?(?:(?:how|in\s+what\s+ways?)\s+(?:do|does|did|are|were|is)\s+"
+    r"(?:they|these|those|the\s+two|both|it)(?:\s+(?:papers?|ones|methods|works))?\s+"
+    r"(?:differ|different)(?:\s+from\s+(?:each\s+other|one\s+another|the\s+other))?"
+    r"|what(?:'s|\s+is|\s+are)\s+the\s+(?:main\s+|key\s+)?differences?"
+    r"(?:\s+between\s+(?:them|these|those|the\s+two|both)(?:\s+papers)?)?)\s*[.!?]*\s*",
+    re.I,
+)
 _WHICH_OF_THEM = r"(?:which|what)(?:\s+one|\s+of\s+them|\s+paper)?\s+"
 _NEWEST_OF_THEM = re.compile(
     rf"\s*(?:and\s+)?(?:{_WHICH_OF_THEM}(?:is|was|are|were)\s+(?:the\s+)?(?:newest|latest|"
@@ -374,6 +385,7 @@ class Assistant:
             if count is not None:
                 return dataclasses.replace(self.read(text), said=count), []
         if len(cited) >= 2:
+            text = COMPARE_THEM if _HOW_THEY_DIFFER.fullmatch(text) else text
             text = as_choice_between_given(text)
             if asks_which_is_better(text):
                 # "Which one is better?": no abstract ranks itself against the others; each

@@ -588,6 +588,26 @@ def test_what_two_named_papers_have_in_common_compares_them(seeds_assistant, que
     assert [c.title.split(":")[0] for c in answer.citations] == ["EasyQuant", "FineQuant"]
 
 
+def test_how_they_differ_after_a_comparison_compares_them_again(seeds_assistant):
+    """ "How do they differ?", "What is the difference?" or "How are they different?" after a
+    comparison quote each paper for what it says of itself, as "compare them" does: not a
+    sentence on GPUs for "do", nor nothing for "different", a word neither abstract uses."""
+    first = "Compare LightSeq and Splitwise"
+    compared, *follow_ups = after(
+        seeds_assistant,
+        first,
+        "Compare them",
+        "How do they differ?",
+        "What is the difference?",
+        "How are they different?",
+        "What are the main differences between them?",
+    )
+    assert [c.title.split(":")[0] for c in compared.citations] == ["LightSeq", "Splitwise"]
+    for answer in follow_ups:
+        assert answer.kind == "compare" and not answer.abstained
+        assert [s.text for s in answer.sentences] == [s.text for s in compared.sentences]
+
+
 def test_after_a_comparison_which_one_and_the_latter_refer_to_its_papers(seeds_assistant):
     conversation = Conversation()
     seeds_assistant.ask("Compare Splitwise and BlockLLM", conversation)
