@@ -200,10 +200,22 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#$])")
 _MARKDOWN_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])(?=\s|$)", re.M)
 
 
+# A web address: a Markdown renderer links it whole, backslashes and all, so it is left as
+# written ("paper_llm_based", not "paper\_llm\_based"). It stops before the characters that
+# could still open Markdown of their own.
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>\[\]`*]+")
+
+
 def escape_markdown(text: str) -> str:
     """Text shown literally by a Markdown renderer: the characters Markdown gives meaning to are
-    escaped, so an abstract's "*", "_" or "[x](y)" stays as written."""
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", printable(text))
+    escaped, so an abstract's "*", "_" or "[x](y)" stays as written (web addresses aside, which
+    are shown as written)."""
+    text = printable(text)
+    parts, start = [], 0
+    for address in _WEB_ADDRESS.finditer(text):
+        parts += [_MARKDOWN_SPECIAL.sub(r"\\\1", text[start : address.start()]), address.group()]
+        start = address.end()
+    text = "".join([*parts, _MARKDOWN_SPECIAL.sub(r"\\\1", text[start:])])
     # A line starting "- ", "+ " or "1. " would become a list item.
     return _MARKDOWN_LINE_START.sub(
         lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text

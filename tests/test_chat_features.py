@@ -5,6 +5,7 @@ details and versions, saved conversations across collections, a remembered theme
 import json
 
 from test_tui import SIZE, ask, make_app, settle
+from textual.widgets.markdown import MarkdownBlock
 
 from assistant import preferences
 from assistant.history import History
@@ -92,6 +93,24 @@ async def test_papers_listed_below_an_answer_citing_none_open_by_click_and_by_ke
         await pilot.pause()
         assert panel.view.doc_id == abstained.see_also[0].doc_id
         assert panel.view.title.startswith("LightSeq")
+
+
+async def test_a_quoted_web_address_is_shown_as_written():
+    """A link in an abstract ("paper_llm_based_algorithm") shows no Markdown escapes, while the
+    rest of the quote keeps its characters literal."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await ask(pilot, "Which papers release their code?")
+        address = next(
+            word
+            for s in app.last_answer.sentences
+            for word in s.text.split()
+            if word.startswith("https://") and "_" in word
+        ).rstrip(".")
+        message = list(app.query(AnswerMessage))[-1]
+        shown = "\n".join(str(block.render()) for block in message.query(MarkdownBlock))
+        assert address in shown and "\\_" not in shown
 
 
 async def test_a_weak_answer_is_marked_with_the_closest_papers():
