@@ -543,6 +543,31 @@ def test_the_authors_of_a_work_an_abstract_cites_did_not_write_it(tmp_path):
     assert cited.sentences[0].text.endswith("(Bender et al., 2021) on Mixer.")
 
 
+def test_how_many_opens_with_the_figure_when_the_best_sentence_gives_none(tmp_path):
+    """However the sentence weights rank them (here by the question's words alone), a "how
+    many" answer whose best sentence holds no number opens with the sentence giving a figure
+    for what is counted."""
+    records = [
+        (
+            "mammo",
+            "Tailored Reminders for Mammography",
+            "Telephone counseling may promote mammography screening. One thousand ninety-nine "
+            "women aged 50 and older were recruited from a health plan. Women in the mammography "
+            "trial will need further reminders to stay adherent.",
+        ),
+    ]
+    corpus = small_collection(tmp_path, "mammo", [*records, *TELESCOPES])
+    engine = Engine.open([corpus], tmp_path / "index")
+    by_words = fitted_weights().model_copy(update={"sentence": {"coverage": 5.0}})
+    assistant = Assistant(engine, weights=by_words)
+    answer = ask(assistant, "How many women were in the mammography trial?")
+    assert answer.cited_ids == ["mammo"]
+    assert [s.text[:30] for s in answer.sentences] == [
+        "One thousand ninety-nine women",
+        "Women in the mammography trial",
+    ]
+
+
 def test_a_paper_with_two_versions_is_suggested_once(seeds_engine, seeds_assistant):
     from assistant.answering.candidates import gather
     from assistant.answering.composition import Composer

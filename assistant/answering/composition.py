@@ -274,9 +274,17 @@ class Composer:
         find?"), only its form tells the sentences apart: a further sentence is quoted only if
         it holds that form (a link, a conclusion). ("Summarize it" wants any sentence more.) A
         bare "Why?" or "How?" is answered only by sentences of its form (a conclusion, a means),
-        or not at all."""
+        or not at all. A "how many" answer whose best sentence gives no number opens with the
+        paper's best sentence giving a figure for what is asked ("How many women were in the
+        mammography trial?": "One thousand ninety-nine women ...", not a closing word on
+        mammography). (A sentence giving a number counts in its own way: "models in size 1B,
+        7B and 16B" answers "what model sizes" though no figure stands before "sizes".)"""
         ranked = self.ranked(doc, skip)
         q = self.question
+        if ranked and q.counted and not self.table(doc).typed[self.row(ranked[0])]:
+            figure = self.figure_counted(doc, skip)
+            if figure is not None:
+                ranked = [figure, *(c for c in ranked if c.sentence != figure.sentence)]
         bare = bare_question_word(q.text) in ("why", "how")
         if bare or (not q.focus and q.kind != "more" and FAMILIES.get(q.form) != "description"):
             table = self.table(doc)
@@ -368,15 +376,22 @@ class Composer:
             self.bests[doc] = next(iter(self.ranked(doc)), None)
         return self.bests[doc]
 
-    def figure_counted(self, doc: int) -> Choice | None:
-        """The paper's best sentence giving a figure for what the question counts ("trained on
-        60 languages"), if any."""
+    def figure_counted(self, doc: int, skip: set[tuple[int, int]] = frozenset()) -> Choice | None:
+        """The paper's best sentence (but those in `skip`) giving a figure for what the question
+        counts ("trained on 60 languages"), if any."""
         table = self.table(doc)
-        counting = {table.positions[r] for r in np.flatnonzero(table.counting)}
         return next(
-            (c for c in self.ranked(doc) if c.sentence in counting and gives_figure(c.text)),
+            (
+                c
+                for c in self.ranked(doc, skip)
+                if table.counting[self.row(c)] and gives_figure(c.text)
+            ),
             None,
         )
+
+    def row(self, choice: Choice) -> int:
+        """The row of the chosen sentence in its paper's table."""
+        return self.table(choice.doc).positions.index(choice.sentence)
 
     def _gives_figure(self, paper: PaperCandidate) -> bool:
         """The paper's best sentence gives a figure for what the question counts ("52 billion
@@ -384,8 +399,7 @@ class Composer:
         best = self.best_sentence(paper.doc)
         if best is None or not gives_figure(best.text):
             return False
-        table = self.table(paper.doc)
-        return bool(table.counting[table.positions.index(best.sentence)])
+        return bool(self.table(paper.doc).counting[self.row(best)])
 
     def cannot_say(self, doc: int) -> bool:
         """Whether the paper's abstract cannot answer the question, whatever else it says (see
