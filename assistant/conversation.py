@@ -185,8 +185,6 @@ COLLECTION_SIZE = (
     "This collection holds {papers} papers, with {sentences} sentences in their abstracts. "
     "Ask which papers study a topic to see those on it."
 )
-# "Which one is the most recent?" (or "newer", "the oldest"), "Sort them by date": after a list,
-# that list, newest first; after a comparison, the papers compared, by their records' dates.
 # "How do they differ?", "What is the difference?", "How are the two different?": of the
 # papers just given, a comparison, each for what it says of itself.
 _HOW_THEY_DIFFER = re.compile(
@@ -197,6 +195,8 @@ _HOW_THEY_DIFFER = re.compile(
     r"(?:\s+between\s+(?:them|these|those|the\s+two|both)(?:\s+papers)?)?)\s*[.!?]*\s*",
     re.I,
 )
+# "Which one is the most recent?" (or "newer", "the oldest"), "Sort them by date": after a list,
+# that list, newest first; after a comparison, the papers compared, by their records' dates.
 _WHICH_OF_THEM = r"(?:which|what)(?:\s+one|\s+of\s+them|\s+paper)?\s+"
 _NEWEST_OF_THEM = re.compile(
     rf"\s*(?:and\s+)?(?:{_WHICH_OF_THEM}(?:is|was|are|were)\s+(?:the\s+)?(?:newest|latest|"

@@ -336,6 +336,7 @@ class Composer:
             best = self.best_sentence(paper.doc)
             if best is not None and not any(_similar(best, c) for c in chosen):
                 chosen.append(best)
+        # Papers past the last one read are not looked into: they count as matching.
         return chosen, len(qualifying) - left_out
 
     def links_only(self, doc: int) -> bool:
@@ -689,7 +690,7 @@ class Composer:
         }
         answering = [(p, t) for p, t in judged if t.answer or p.doc in figures]
         clear = [(p, t) for p, t in answering if t.confidence >= WEAK_BELOW or p.doc in figures]
-        lead, trigger = max(answering or judged, key=lambda pair: pair[1].confidence)
+        lead, trigger = max(clear or answering or judged, key=lambda pair: pair[1].confidence)
         if not answering:
             said = NO_ANSWER_AMONG.format(count=len(papers))
             asked_of = [p.doc for p in papers]
