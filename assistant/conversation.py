@@ -717,16 +717,23 @@ class Assistant:
 
     def _list_by_date(self, conversation: Conversation, turn: Turn) -> Question | None:
         """The list question of `turn`, or the one a turn sorting a list ("Sort them by date")
-        sorted, its papers newest first; None for a list asked of "it", which read again would
-        stand for something else."""
-        for earlier_turn in reversed(conversation.up_to(turn)):
+        sorted, its papers newest first. A list asked of "it" ("Which papers use it?" after
+        "What is Dolma?") is read with what "it" stood for when it was asked."""
+        turns = conversation.up_to(turn)
+        for i in range(len(turns) - 1, -1, -1):
+            earlier_turn = turns[i]
             if earlier_turn.answer.kind != "list" or _NEWEST_OF_THEM.fullmatch(
                 earlier_turn.question
             ):
                 continue
             earlier = self.read(earlier_turn.question)
-            if earlier.kind != "list" or earlier.refers_back:
+            if earlier.kind != "list":
                 return None
+            if earlier.refers_back:
+                referent = self._referent(Conversation(turns[:i]))
+                if isinstance(referent, str):
+                    return None
+                earlier = self._list_about(earlier_turn.question, *referent)
             return dataclasses.replace(earlier, newest_first=True)
         return None
 

@@ -1047,6 +1047,18 @@ def test_which_papers_use_it_lists_the_papers_using_what_was_just_asked_about(co
     assert others.answer.startswith("- ")
 
 
+def test_a_list_asked_of_it_is_sorted_by_date_with_what_it_stood_for(corpora):
+    """ "Which of them are newest?" after "Which papers use it?" lists the same papers again,
+    with "it" still Dolma."""
+    conversation = Conversation()
+    corpora.ask("What is Dolma?", conversation)
+    listed = corpora.ask("Which papers use it?", conversation)
+    for follow_up in ("Which of them are newest?", "Sort them by date"):
+        dated = corpora.ask(follow_up, conversation)
+        assert dated.kind == "list"
+        assert set(dated.cited_ids) == set(listed.cited_ids)
+
+
 def test_how_many_papers_lists_them_and_says_how_many(corpora):
     """ "How many papers use Dolma?" asks for papers, not for a number in one abstract."""
     answer = corpora.ask("How many papers use Dolma?")
