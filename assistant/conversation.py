@@ -30,6 +30,7 @@ from assistant.answering.forms import (
     as_request_of_previous,
     asked_anew,
     asks_for_others,
+    asks_how_they_differ,
     asks_which_is_better,
     aspect_only,
     bare_question_word,
@@ -184,16 +185,6 @@ LISTED_SO_FAR = "{count} papers match this list's question; the list so far show
 COLLECTION_SIZE = (
     "This collection holds {papers} papers, with {sentences} sentences in their abstracts. "
     "Ask which papers study a topic to see those on it."
-)
-# "How do they differ?", "What is the difference?", "How are the two different?": of the
-# papers just given, a comparison, each for what it says of itself.
-_HOW_THEY_DIFFER = re.compile(
-    r"\s*(?:and\s+)?(?:(?:how|in\s+what\s+ways?)\s+(?:do|does|did|are|were|is)\s+"
-    r"(?:they|these|those|the\s+two|both|it)(?:\s+(?:papers?|ones|methods|works))?\s+"
-    r"(?:differ|different)(?:\s+from\s+(?:each\s+other|one\s+another|the\s+other))?"
-    r"|what(?:'s|\s+is|\s+are)\s+the\s+(?:main\s+|key\s+)?differences?"
-    r"(?:\s+between\s+(?:them|these|those|the\s+two|both)(?:\s+papers)?)?)\s*[.!?]*\s*",
-    re.I,
 )
 # "Which one is the most recent?" (or "newer", "the oldest"), "Sort them by date": after a list,
 # that list, newest first; after a comparison, the papers compared, by their records' dates.
@@ -385,7 +376,7 @@ class Assistant:
             if count is not None:
                 return dataclasses.replace(self.read(text), said=count), []
         if len(cited) >= 2:
-            text = COMPARE_THEM if _HOW_THEY_DIFFER.fullmatch(text) else text
+            text = COMPARE_THEM if asks_how_they_differ(text) else text
             text = as_choice_between_given(text)
             if asks_which_is_better(text):
                 # "Which one is better?": no abstract ranks itself against the others; each
@@ -720,8 +711,7 @@ class Assistant:
         sorted, its papers newest first. A list asked of "it" ("Which papers use it?" after
         "What is Dolma?") is read with what "it" stood for when it was asked."""
         turns = conversation.up_to(turn)
-        for i in range(len(turns) - 1, -1, -1):
-            earlier_turn = turns[i]
+        for i, earlier_turn in reversed(list(enumerate(turns))):
             if earlier_turn.answer.kind != "list" or _NEWEST_OF_THEM.fullmatch(
                 earlier_turn.question
             ):

@@ -381,12 +381,9 @@ class Composer:
         """The paper's best sentence (but those in `skip`) giving a figure for what the question
         counts ("trained on 60 languages"), if any."""
         table = self.table(doc)
+        counting = {table.positions[r] for r in np.flatnonzero(table.counting)}
         return next(
-            (
-                c
-                for c in self.ranked(doc, skip)
-                if table.counting[self.row(c)] and gives_figure(c.text)
-            ),
+            (c for c in self.ranked(doc, skip) if c.sentence in counting and gives_figure(c.text)),
             None,
         )
 

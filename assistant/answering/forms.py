@@ -738,6 +738,17 @@ _WHICH_IS_BETTER = re.compile(
     rf"{_WHICH_OF_GIVEN}(?:[\w-]+\s+){{0,3}}?(?:the\s+)?(?:better|worse|superior)\b", re.I
 )
 
+# "How do they differ?", "What is the difference?", "How are the two different?": of the
+# papers just given, a comparison, each for what it says of itself.
+_HOW_THEY_DIFFER = re.compile(
+    r"\s*(?:and\s+)?(?:(?:how|in\s+what\s+ways?)\s+(?:do|does|did|are|were|is)\s+"
+    r"(?:they|these|those|the\s+two|both|it)(?:\s+(?:papers?|ones|methods|works))?\s+"
+    r"(?:differ|different)(?:\s+from\s+(?:each\s+other|one\s+another|the\s+other))?"
+    r"|what(?:'s|\s+is|\s+are)\s+the\s+(?:main\s+|key\s+)?differences?"
+    r"(?:\s+between\s+(?:them|these|those|the\s+two|both)(?:\s+papers)?)?)\s*[.!?]*\s*",
+    re.I,
+)
+
 
 def as_choice_between_given(text: str) -> str:
     """A question choosing among papers just given, read with the comparative ("Which one is
@@ -757,6 +768,12 @@ def asks_which_is_better(text: str) -> bool:
     is better?", "Which of them performs better?"): each one's findings answer it, since no
     abstract ranks the others."""
     return bool(_WHICH_IS_BETTER.match(text))
+
+
+def asks_how_they_differ(text: str) -> bool:
+    """Whether the question asks only how the papers just given differ ("How do they differ?",
+    "What is the difference?"): comparing them answers it."""
+    return bool(_HOW_THEY_DIFFER.fullmatch(text))
 
 
 def as_request_of_previous(text: str, several: bool) -> str:

@@ -195,7 +195,7 @@ list: of the others listed), *why?* or *when?* alone for the previous question i
 *and X?* for the same question about the paper X (or, when X
 names no paper, X of the last answer's papers: *and the code?*; so does a short question about
 *the X* they mention, *is the code available?*), *compare it with X* or *compare them* (or
-*what do they have in common?*), or,
+*what do they have in common?*, *how do they differ?*), or,
 after a comparison, *do they ...* or *which one ...* for each paper compared (*which one uses
 less memory?* quotes each one's figure on memory, *which one is the fastest?* each one's ratio,
 *which one is better?* what each one found). After a list, a
