@@ -362,3 +362,18 @@ def test_the_fitted_file_sets_how_close_a_paper_must_score_to_lead():
     shipped = fitted_weights()
     assert 0.0 < shipped.lead_share <= 1.0
     assert shipped.fitted["splits"] >= 2
+
+
+def test_an_abstention_names_the_words_no_abstract_uses(reefs, tmp_path):
+    """Why the collection may not answer, or a slip the reader can mend: the question's words
+    that no abstract uses, in the question's order, at most three."""
+    answer = reefs.ask("Where do ciguatoxin fish live?", Conversation())
+    assert answer.abstained
+    assert answer.answer.endswith("No abstract here uses the words “ciguatoxin” and “live”.")
+    many = reefs.ask(
+        "Do sponges filter ciguatoxin, saxitoxin, brevetoxin or okadaic acid?", Conversation()
+    )
+    assert many.abstained and "“ciguatoxin”, “saxitoxin” and “brevetoxin”." in many.answer
+    # Every word known: the abstention says no more than that.
+    known = reefs.ask("How many divers filmed the sponges?", Conversation())
+    assert known.abstained and "No abstract here" not in known.answer

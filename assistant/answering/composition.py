@@ -54,6 +54,8 @@ SPOKEN_SHARE = 0.5
 
 NO_ANSWER = "The abstracts in this collection do not answer this question."
 NO_ANSWER_IN = "The abstract of “{title}” does not answer this question."
+# The words no abstract uses that an abstention names, at most.
+UNUSED_WORDS_SHOWN = 3
 NO_ANSWER_AMONG = "None of the {count} abstracts cited before answers this question."
 NONE_COMPARED = "None of the {count} abstracts compared answers this question."
 ONE_COMPARED = (
@@ -851,14 +853,18 @@ def abstention(
     about, whose abstracts were read and do not say; `said`: another reason to give."""
     if said is None and len(about) == 1:
         said = NO_ANSWER_IN.format(title=engine.papers.heading(about[0]))
-        record = _on_record(engine, question, about[0])
-        if record:
-            said = f"{said} {record}"
+        # What the record says instead ("When was X published?"), or else which words of the
+        # question no abstract uses.
+        more = _on_record(engine, question, about[0]) or _unused_words(question)
+        said = f"{said} {more}" if more else said
+    elif said is None:
+        unused = _unused_words(question)
+        said = f"{NO_ANSWER} {unused}" if unused else NO_ANSWER
     return Answer(
         question=question.text,
         kind=question.kind,
         abstained=True,
-        answer=said or NO_ANSWER,
+        answer=said,
         sentences=[],
         citations=[],
         see_also=[reference(engine, doc) for doc in list(papers)[:SEE_ALSO]],
@@ -912,6 +918,17 @@ def assemble(
         notes=notes,
         confidence=round(confidence, 4),
     )
+
+
+def _unused_words(question: Question) -> str | None:
+    """The question's words that no abstract uses, which may be why it goes unanswered (or a
+    slip of the keyboard the reader can mend)."""
+    words = list(dict.fromkeys(question.unknown))
+    if not words:
+        return None
+    quoted = [f"“{w}”" for w in words[:UNUSED_WORDS_SHOWN]]
+    listed = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+    return f"No abstract here uses the word{'s' if len(quoted) > 1 else ''} {listed}."
 
 
 def _on_record(engine: Engine, question: Question, doc: int) -> str | None:
