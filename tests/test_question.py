@@ -645,8 +645,15 @@ def test_which_of_the_papers_is_better_is_told_apart(text, judges):
         ("Summarize LongWriter briefly", ["LongWriter"]),
         ("Explain LongWriter in one sentence", ["LongWriter"]),
         ("Give me a short summary of LongWriter", ["LongWriter"]),
+        ("What is speculative decoding in simple terms?", ["speculative", "decoding"]),
+        ("What is speculative decoding, basically?", ["speculative", "decoding"]),
+        ("Explain speculative decoding in plain English", ["speculative", "decoding"]),
+        ("How does LongWriter work, in layman's terms?", ["LongWriter"]),
+        ("What is speculative decoding in a sentence?", ["speculative", "decoding"]),
         # What the question is about, not how short the answer should be.
         ("Which models mark places in a sentence?", ["models", "mark", "places", "sentence"]),
+        ("Do models mark places in a sentence?", ["models", "mark", "places", "sentence"]),
+        ("Which terms are simple?", ["terms", "simple"]),
         # A word opening the question that begins like a request is no request.
         ("Explained variance in LLM probing?", ["Explained", "variance", "LLM", "probing"]),
     ],
@@ -659,3 +666,16 @@ def test_a_request_and_how_short_its_answer_should_be_are_no_words_of_the_questi
 
     question = read_question(seeds_engine, NameIndex(seeds_engine), text, EMPTY)
     assert [c.word for c in question.concepts] == words
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("What is speculative decoding in a sentence?", "definition"),
+        ("What is speculative decoding in simple terms?", "definition"),
+        ("How does speculative decoding work, simply?", "method"),
+        ("Do models mark places in a sentence?", "yesno"),
+    ],
+)
+def test_how_to_put_the_answer_leaves_the_question_s_kind_as_it_is(text, kind):
+    assert question_kind(text) == kind

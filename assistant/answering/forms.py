@@ -325,13 +325,19 @@ _REQUEST = re.compile(rf"^\s*(?:please\s+)?(?:help me(?:\s+to)?\b|{_REQUEST_VERB
 # "TL;DR?", "Summarize.", "Explain please": a request with nothing to act on but the previous
 # answer's paper.
 _BARE_REQUEST = re.compile(rf"\s*(?:please\s+)?{_REQUEST_VERB}(?:\s+please)?\s*[?.!]*\s*", re.I)
-# "Summarize it briefly", "in one sentence", "in a nutshell": how short the answer should be,
-# not what it is about ("names in a sentence" is what a question may be about).
+# "Summarize it briefly", "in one sentence", "in a nutshell", "in simple terms", "basically":
+# how the answer should be put, not what it is about ("names in a sentence" is what a question
+# may be about).
 _BRIEFLY = re.compile(
-    r"(?:,\s*|\s+)(?:briefly|in\s+(?:one|two|three|a\s+few|a\s+single)\s+(?:sentences?|lines?|words?)"
+    r"(?:,\s*|\s+)(?:briefly|simply|basically"
+    r"|in\s+(?:one|two|three|a\s+few|a\s+single)\s+(?:sentences?|lines?|words?)"
+    r"|in\s+(?:simple|plain|everyday|lay(?:man'?s|men'?s)?)\s+(?:terms|words|english|language)"
     r"|in\s+short|in\s+a\s+nutshell)(?=\s*[?.!]*\s*$)",
     re.I,
 )
+# "What is X in a sentence?", "Explain X in a sentence": how short, when the question asks what
+# something is; "Do models mark names in a sentence?" asks about sentences.
+_IN_A_SENTENCE = re.compile(r"(?:,\s*|\s+)in\s+a\s+sentence(?=\s*[?.!]*\s*$)", re.I)
 # "What are the main contributions of X?", "What is the key idea of X?": what the work brings,
 # which is what it proposes ("we introduce X, a ..."), as "What is X?" asks.
 _CONTRIBUTION = re.compile(
@@ -494,6 +500,7 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
     )
     said = set(range(*_shifted(finding, finding.lastgroup if finding else None, opening)))
     said.update(range(*_shifted(_CALLED.match(text[opening:]), "called", opening)))
+
     authorship = _AUTHORSHIP.match(text[opening:])
     if authorship is not None:
         # "Who wrote X?": the record answers, not words the abstract must use.
@@ -501,7 +508,7 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
     request = _REQUEST.match(text[opening:])
     if request is not None:
         said.update(range(opening, opening + request.end()))
-    briefly = _BRIEFLY.search(text)
+    briefly = _manner(text)
     if briefly is not None:
         said.update(range(*briefly.span()))
     problem = _PROBLEM.match(text[opening:])
@@ -866,10 +873,29 @@ def _is_object(match: re.Match[str], text: str) -> bool:
     )
 
 
+def _manner(text: str) -> re.Match[str] | None:
+    """The words ending the question that say how to put the answer ("briefly", "in simple
+    terms"; "in a sentence" after a question asking what something is), if any."""
+    briefly = _BRIEFLY.search(text)
+    if briefly is not None:
+        return briefly
+    sentence = _IN_A_SENTENCE.search(text)
+    if sentence is None:
+        return None
+    rest = without_opening(text[: sentence.start()]) + "?"
+    return sentence if _DEFINITION.search(rest) or _REQUEST.match(rest) else None
+
+
+def without_manner(text: str) -> str:
+    """The question without the words saying how to put the answer."""
+    manner = _manner(text)
+    return text if manner is None else text[: manner.start()] + text[manner.end() :]
+
+
 def question_kind(text: str, n_named: int = 0, refers_back: bool = False) -> Kind:
     """The kind of answer the question asks for, from its form. A comparison needs two papers:
     two named, or one named and one referred back to."""
-    text = without_opening(text)
+    text = without_manner(without_opening(text))
     if _MORE.match(text):
         return "more"
     papers = n_named + (1 if refers_back else 0)
@@ -927,7 +953,7 @@ def as_asked_of_previous(words: str) -> str:
 def sentence_form(text: str) -> Kind:
     """The kind of a single answer: why, when, where the code is, where, finding, method,
     yes/no, quantity, definition, who or other."""
-    text = without_opening(text)
+    text = without_manner(without_opening(text))
     if _AUTHORSHIP.match(text):
         return "who"
     if _WHY.match(text):
