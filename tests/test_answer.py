@@ -166,7 +166,7 @@ def test_a_name_the_paper_never_mentions_means_no_answer(seeds_assistant):
     # The question was about Splitwise: the answer says whose abstract does not say.
     assert answer.answer.startswith("The abstract of “Splitwise: ")
     said, _, unused = answer.answer.partition("” does not answer this question.")
-    assert said and unused == " No abstract here uses the words “BLEURT”, “reach” and “WMT”."
+    assert said and unused == " No abstract here uses the words “BLEURT”, “WMT” and “reach”."
 
 
 def test_a_follow_up_the_previous_paper_does_not_answer_names_that_paper(seeds_assistant):
@@ -179,7 +179,7 @@ def test_a_follow_up_the_previous_paper_does_not_answer_names_that_paper(seeds_a
     off_topic = ask(seeds_assistant, "Who won the 1998 Tour de France?")
     assert off_topic.answer == (
         "The abstracts in this collection do not answer this question. "
-        "No abstract here uses the words “Tour”, “de” and “France”."
+        "No abstract here uses the words “Tour”, “France” and “de”."
     )
 
 

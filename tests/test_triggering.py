@@ -366,10 +366,12 @@ def test_the_fitted_file_sets_how_close_a_paper_must_score_to_lead():
 
 def test_an_abstention_names_the_words_no_abstract_uses(reefs, tmp_path):
     """Why the collection may not answer, or a slip the reader can mend: the question's words
-    that no abstract uses, in the question's order, at most three."""
+    that no abstract uses, at most three, names and specialist terms first."""
     answer = reefs.ask("Where do ciguatoxin fish live?", Conversation())
     assert answer.abstained
     assert answer.answer.endswith("No abstract here uses the words “ciguatoxin” and “live”.")
+    plain_first = reefs.ask("Where do we live with ciguatoxin?", Conversation())
+    assert plain_first.answer.endswith("the words “ciguatoxin” and “live”.")
     many = reefs.ask(
         "Do sponges filter ciguatoxin, saxitoxin, brevetoxin or okadaic acid?", Conversation()
     )

@@ -922,8 +922,10 @@ def assemble(
 
 def _unused_words(question: Question) -> str | None:
     """The question's words that no abstract uses, which may be why it goes unanswered (or a
-    slip of the keyboard the reader can mend)."""
-    words = list(dict.fromkeys(question.unknown))
+    slip of the keyboard the reader can mend): names and specialist terms first."""
+    unused = [c for c in question.concepts if not c.known]
+    unused.sort(key=lambda c: not (c.entity or c.specialist))
+    words = list(dict.fromkeys(c.word for c in unused))
     if not words:
         return None
     quoted = [f"“{w}”" for w in words[:UNUSED_WORDS_SHOWN]]
