@@ -100,12 +100,13 @@ _ABOUT_ANOTHER = re.compile(
 # "How many parameters?", "Which GPUs?", "What datasets?": a question of one or two words
 # after its opening, and no verb, has no subject of its own ("What is quantization?" has one).
 # Nor has one whose verb is a passive saying by whom or where nothing was done: "How many
-# patients were included?", "Which optimizer was used?" (not "... used in LongWriter?").
+# patients were included?", "Which optimizer was used?" (not "... used in LongWriter?"), nor one
+# asking what there is: "What sizes are there?", "How many variants are there?".
 _FRAGMENT = re.compile(
     r"^\s*(?:how many|how much|which|what)"
     rf"(?:\s+(?!(?:{AUXILIARY}|be)\b)[\w'-]+){{1,2}}"
     r"(?:\s+(?:is|are|was|were)\s+(?:\w+ly\s+)?(?:\w+ed|\w+en|built|made|run|set|spent|kept|"
-    r"held|done|sent))?\s*[?.!]*\s*$",
+    r"held|done|sent|there))?\s*[?.!]*\s*$",
     re.I,
 )
 # "The code", "its limitations": what the words name belongs to something already spoken of.
@@ -866,8 +867,9 @@ class Assistant:
         if len(context) < 2 and _CHOOSES_A_PAPER.search(text):
             return None
         asked = about["subject"] if about else aspect
-        question = self.read(as_asked_of_previous(asked) if asked else text)
-        asks = question.focus or question.kind in ("finding", "limitation")
+        question = self.read(as_asked_of_previous(asked) if asked else text, bool(fragment))
+        # "What sizes are there?" asks for a figure, as "How big is it?" does.
+        asks = question.focus or question.kind in ("finding", "limitation", "quantity")
         if not asks or question.named or question.kind in ("list", "compare", "more"):
             return None
         if about or the:
@@ -888,9 +890,14 @@ class Assistant:
                 return None
         return dataclasses.replace(question, refers_back=True, of_previous=True)
 
-    def read(self, text: str) -> Question:
+    def read(self, text: str, of_previous: bool = False) -> Question:
         return read_question(
-            self.engine, self.names, self._normalised(text), self.glossary, self.authors
+            self.engine,
+            self.names,
+            self._normalised(text),
+            self.glossary,
+            self.authors,
+            of_previous,
         )
 
     def _normalised(self, text: str) -> str:

@@ -718,6 +718,26 @@ def test_a_fragment_asks_of_the_previous_paper(seeds_assistant):
     assert [s.text for s in own.sentences] == [s.text for s in alone.sentences]
 
 
+def test_how_many_with_no_verb_counts_the_word_after_it(seeds_assistant):
+    """ "How many languages?" after mGPT: the sentence counting languages ("trained on 60
+    languages") opens, not one counting the model's versions ("train five small versions")."""
+    (answer,) = after(seeds_assistant, "What is mGPT?", "How many languages?")
+    assert "trained on 60 languages" in answer.sentences[0].text
+
+
+@pytest.mark.parametrize(
+    "follow_up", ["What sizes are there?", "What model sizes are there?", "What size is it?"]
+)
+def test_what_size_asks_for_the_previous_paper_s_figures(seeds_assistant, follow_up):
+    """ "What sizes are there?" has no subject but the paper just answered about, and asks
+    for its figures as "How big is it?" does: MiniCPM gives its sizes as "1.2B and 2.4B
+    non-embedding parameter variants", never saying "size"."""
+    (answer,) = after(seeds_assistant, "What is MiniCPM?", follow_up)
+    assert not answer.abstained
+    assert [c.title.split(":")[0] for c in answer.citations] == ["MiniCPM"]
+    assert "the 1.2B and 2.4B non-embedding parameter variants" in answer.sentences[0].text
+
+
 @pytest.mark.parametrize(
     "follow_up",
     [

@@ -237,10 +237,16 @@ _MEASURE = re.compile(rf"^\s*how (?P<measure>{_MEASURES})\b", re.I)
 # "Which river is the longest?": the measure asked for, in the superlative, by which the thing
 # asked for is chosen; an answer gives the measure in figures ("runs about 6,400 kilometres").
 _SUPERLATIVE_MEASURE = re.compile(rf"\bthe\s+(?P<measure>{_SUPERLATIVES})\s*[?.!]*\s*$", re.I)
-# "What is the height of X?": a measure a number gives, as "how tall" asks.
-_MEASURE_NOUN = re.compile(
-    r"\b(height|length|depth|width|diameter|radius|area|size|population|weight|mass|age|"
-    r"lifespan|speed|distance|temperature|duration|elevation|altitude|volume|capacity|price)s?\s*$",
+# Measures a number gives, as "how tall" asks.
+_MEASURE_NOUNS = (
+    r"(?:height|length|depth|width|diameter|radius|area|size|population|weight|mass|age|"
+    r"lifespan|speed|distance|temperature|duration|elevation|altitude|volume|capacity|price)s?"
+)
+# "What is the height of X?"
+_MEASURE_NOUN = re.compile(rf"\b{_MEASURE_NOUNS}\s*$", re.I)
+# "What size is it?", "What model sizes are there?", "What sizes does X come in?"
+_MEASURE_ASKED = re.compile(
+    rf"^\s*what\s+(?:[\w-]+\s+)?(?P<measure>{_MEASURE_NOUNS})\s+(?:is|are|was|were|do|does|did)\b",
     re.I,
 )
 # "How much faster?", "What speedup?", "How many times larger?": a ratio ("2.7x", "twice as
@@ -386,6 +392,10 @@ _ASKED = re.compile(
     r"for|to|by|with|from|at|that|the|a|an)\b)",
     re.I,
 )
+# "How many GPUs?", "How many languages?": what a count asked with no verb counts.
+_COUNTED_ONLY = re.compile(
+    r"^\s*how many\s+(?P<asked>[\w'-]+(?:\s+[\w'-]+){0,2})\s*[?.!]*\s*$", re.I
+)
 # "When", "In which year", "What century".
 _WHEN = re.compile(
     r"^\s*(when|((in|during) )?(what|which) (year|date|day|month|decade|century))\b", re.I
@@ -480,10 +490,11 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
     # The question proper, after an opening "and" or "so": the forms are read from there.
     opening = len(text) - len(without_opening(text))
     attribute = _ATTRIBUTE.match(text[opening:])
-    asked_span = attribute or _ASKED.match(text[opening:])
+    asked_span = attribute or _ASKED.match(text[opening:]) or _COUNTED_ONLY.match(text[opening:])
     asked_range = range(*_shifted(asked_span, "asked", opening))
     measure = (
         _MEASURE.match(text[opening:])
+        or _MEASURE_ASKED.match(text[opening:])
         or _SUPERLATIVE_MEASURE.search(text[opening:])
         or _COMPARATIVE_MEASURE.match(text[opening:])
     )
@@ -491,6 +502,9 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
     if _measures(attribute):
         # "What is the height of X?" asks a measure of X, as "How tall is X?" does.
         measure_range, asked_range = asked_range, range(0)
+    elif measure is not None and measure.re is _MEASURE_ASKED:
+        # "What size is X?" asks as "How big is X?" does, not which of its sizes.
+        asked_range = range(0)
     # "What did X find?": once the question names the work or refers back to it, the words
     # asking for its finding are not what it is about. A question naming no work ("results for
     # creep buckling") searches with every word. "The main contributions of X" always asks what

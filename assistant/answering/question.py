@@ -302,13 +302,15 @@ def read_question(
     text: str,
     glossary: Glossary,
     authors: AuthorIndex | None = None,
+    of_previous: bool = False,
 ) -> Question:
     """Everything the answer pipeline needs to know about one question (with `authors`, the
-    author a list asks for: "Which papers by Hinton ...")."""
+    author a list asks for: "Which papers by Hinton ..."; `of_previous`: a question with no
+    subject but the previous answer's papers, "Which GPUs?", read as one saying "it")."""
     tokens = [(m.group(), m.start(), m.end()) for m in TOKEN_PATTERN.finditer(text)]
     known = [_known(engine, tok) for tok, _, _ in tokens]
     named = named_papers(engine, names, text, tokens, known)
-    refers_back = refers_to_previous(text, [n.end for n in named])
+    refers_back = of_previous or refers_to_previous(text, [n.end for n in named])
     kind = question_kind(text, len({n.docs for n in named}), refers_back)
     author = _author_asked(text, authors, kind) if authors is not None else None
     if author is not None:
