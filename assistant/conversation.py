@@ -140,7 +140,7 @@ OTHERS_AFTER_COMPARISON = (
     "A comparison has no further papers to go on with: ask for the papers on its topic "
     "(“Which papers study X?”)."
 )
-NOTHING_TO_REFER = "There is no earlier answer for “it” to stand for: ask about a paper first."
+NOTHING_TO_REFER = "No earlier answer cites a paper for “it” to stand for: ask about a paper first."
 NAME_ONE = "The previous answer cites {count} papers: name the one you mean."
 NAME_THE_PAPER = "Say whose abstract to show: “Show me the abstract of Splitwise”."
 NOTHING_TO_NAME = "The paper of the previous answer has no title for “it”: say what you mean."

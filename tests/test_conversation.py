@@ -849,8 +849,14 @@ def test_it_before_any_answer_stands_for_nothing(seeds_assistant, asked):
     answer = seeds_assistant.ask(asked, Conversation())
     assert answer.abstained and answer.citations == []
     assert answer.answer == (
-        "There is no earlier answer for “it” to stand for: ask about a paper first."
+        "No earlier answer cites a paper for “it” to stand for: ask about a paper first."
     )
+
+
+def test_it_after_an_abstention_stands_for_nothing(seeds_assistant):
+    """An earlier question that was not answered cites no paper for "it" to stand for."""
+    (answer,) = after(seeds_assistant, "What is RLHF?", "How does it work?")
+    assert answer.abstained and answer.answer.startswith("No earlier answer cites a paper")
 
 
 @pytest.mark.parametrize("follow_up", ["Summarize them", "What are they?", "TL;DR"])
@@ -1247,7 +1253,7 @@ def test_it_in_a_list_question_stands_for_what_can_be_named(corpora):
     list's topic; and "the first one" is that paper."""
     answer = corpora.ask("Which papers use it?", Conversation())
     assert answer.abstained and answer.answer == (
-        "There is no earlier answer for “it” to stand for: ask about a paper first."
+        "No earlier answer cites a paper for “it” to stand for: ask about a paper first."
     )
     conversation = Conversation()
     corpora.ask("compare Dolma and OLMo", conversation)
