@@ -868,8 +868,9 @@ class Assistant:
             return None
         asked = about["subject"] if about else aspect
         question = self.read(as_asked_of_previous(asked) if asked else text, bool(fragment))
-        # "What sizes are there?" asks for a figure, as "How big is it?" does.
-        asks = question.focus or question.kind in ("finding", "limitation", "quantity")
+        # "What sizes are there?" asks for a figure, as "How big is it?" does; "What
+        # baselines?" for what the paper compares itself with.
+        asks = question.focus or question.kind in ("finding", "limitation", "quantity", "baseline")
         if not asks or question.named or question.kind in ("list", "compare", "more"):
             return None
         if about or the:

@@ -726,6 +726,25 @@ def test_how_many_with_no_verb_counts_the_word_after_it(seeds_assistant):
 
 
 @pytest.mark.parametrize(
+    "follow_up", ["What does it compare against?", "What is it compared to?", "What baselines?"]
+)
+def test_what_a_paper_compares_itself_with_is_quoted_from_its_comparison(
+    seeds_assistant, follow_up
+):
+    """Chimera's abstract says what it is measured against in one sentence ("compared to the
+    vanilla auto-regressive decoding approach"), which answers; its background does not."""
+    (answer,) = after(seeds_assistant, "What is Chimera?", follow_up)
+    assert [c.title.split(":")[0] for c in answer.citations] == ["Chimera"]
+    assert "compared to the vanilla auto-regressive decoding" in answer.sentences[0].text
+
+
+def test_a_paper_comparing_itself_with_nothing_does_not_say_what_it_beats(seeds_assistant):
+    """MiniPLM's abstract says it "boosts" students, compared with nothing named."""
+    (answer,) = after(seeds_assistant, "What is MiniPLM?", "What does it outperform?")
+    assert answer.abstained and answer.answer.startswith("The abstract of “MiniPLM: ")
+
+
+@pytest.mark.parametrize(
     "follow_up", ["What sizes are there?", "What model sizes are there?", "What size is it?"]
 )
 def test_what_size_asks_for_the_previous_paper_s_figures(seeds_assistant, follow_up):

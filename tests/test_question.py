@@ -679,3 +679,19 @@ def test_a_request_and_how_short_its_answer_should_be_are_no_words_of_the_questi
 )
 def test_how_to_put_the_answer_leaves_the_question_s_kind_as_it_is(text, kind):
     assert question_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("What does it compare against?", "baseline"),
+        ("What is LightSeq compared with?", "baseline"),
+        ("What baselines does FineQuant use?", "baseline"),
+        ("What does the proposed method outperform?", "baseline"),
+        # A comparison inside a question asking something else.
+        ("What does MiniPLM pass to the student, compared with Distilling step-by-step?", "other"),
+        ("What perplexity does MaskLLM reach compared with the dense model?", "quantity"),
+    ],
+)
+def test_what_a_work_compares_itself_with_is_a_form_of_its_own(text, kind):
+    assert question_kind(text) == kind

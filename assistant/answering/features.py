@@ -60,6 +60,7 @@ FAMILIES = {
     "where": "fact",
     "who": "fact",
     "pointer": "fact",
+    "baseline": "fact",
 }
 FAMILY_NAMES = ("judgement", "description", "fact")
 POSITION_FEATURES = ("position", "first", "last")
@@ -259,6 +260,16 @@ _RATIO = re.compile(
 )
 
 
+# A comparison with something else: "compared to vanilla decoding", "better than GPT-3",
+# "outperforms the baselines", "relative to Megatron-LM", "over strong baselines".
+_COMPARED = re.compile(
+    r"\bcompar(?:ed|ing)\s+(?:to|with|against)\b|\bthan\b|\brelative\s+to\b"
+    r"|\b(?:outperform|surpass|beat|exceed)\w*|\bversus\b|\bvs\b|\bagainst\b"
+    r"|\b(?:improve\w*|gains?|speedups?)\s+(?:over|on|upon)\b",
+    re.I,
+)
+
+
 # "Billions of parameters", "hundreds of languages": how large, not a figure to compare.
 _VAGUE_NUMBER = re.compile(
     r"\b(dozens|hundreds|thousands|millions|billions|trillions)\s+of\b", re.I
@@ -316,6 +327,8 @@ def answer_type(
         return bool(_PLACE.search(text))
     if form == "pointer":
         return bool(_POINTER.search(text) or _OPEN_SOURCE.search(text))
+    if form == "baseline":
+        return bool(_COMPARED.search(text))
     if form == "who":
         if authorship:
             text = _CITATION.sub(" ", text)

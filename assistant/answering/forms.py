@@ -28,6 +28,7 @@ Kind = Literal[
     "where",
     "who",
     "pointer",
+    "baseline",
     "more",
     "other",
 ]
@@ -207,6 +208,19 @@ _QUANTITY = re.compile(
     rf"\bhow (many|much|{_MEASURES})\b"
     r"|\b(number|size|sizes|score|scores|accuracy|perplexity|rate|rates|percent|percentage|"
     r"speedup|improvement|improvements|gain|gains|faster|cost|latency|throughput|bleu|rouge|f1)\b",
+    re.I,
+)
+# "What does X compare against?", "What is it compared with?", "What baselines does X use?",
+# "What does it outperform?": what the work measures itself against, which a sentence comparing
+# it gives ("compared to vanilla decoding", "outperforms GPT-3"). The words asking so are the
+# question's form, not words such a sentence must use.
+_BASELINE = re.compile(
+    r"^\s*(?:what|which)\s+(?:(?P<noun>baselines?|competitors?)\s+)?"
+    r"(?:is|are|was|were|does|do|did)\s+(?:[\w'-]+\s+){0,3}?"
+    r"(?P<verb>(?:compar|benchmark)(?:e|es|ed|ing)?\s+(?:against|to|with)|outperform\w*|beat\w*|"
+    r"surpass\w*)"
+    r"|^\s*(?:what|which)\s+(?P<only>baselines?|competitors?)\b"
+    r"(?:\s+(?:is|are|was|were|does|do|did)\s+(?:[\w'-]+\s+){0,3}?(?P<use>use[sd]?|chosen|choose))?",
     re.I,
 )
 # "Summarize it", "Give me a short summary of X", "TL;DR": what the work is, as "What is X?" asks.
@@ -559,6 +573,9 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
         # shows, not words the abstracts must use.
         for match in _IN_COMMON.finditer(text):
             said.update(range(*match.span()))
+    baseline = _BASELINE.match(text[opening:]) if kind == "baseline" else None
+    for part in ("noun", "verb", "only", "use") if baseline else ():
+        said.update(range(*_shifted(baseline, part if baseline[part] else None, opening)))
     if kind == "pointer" and (names_work or refers_back):
         # "Is the LongWriter code available?", "Do they release code?": the words asking where
         # the code is are the form of the question, which a link answers, not its subject.
@@ -976,6 +993,8 @@ def sentence_form(text: str) -> Kind:
         return "when"
     if _POINTER_ASKED.search(text):
         return "pointer"
+    if _BASELINE.match(text):
+        return "baseline"
     if _WHERE.match(text):
         return "where"
     if _FINDING.match(text):

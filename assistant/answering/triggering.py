@@ -19,8 +19,9 @@ mentions nothing of what the question is about (a chess entry for "how many play
 soccer team") cannot answer it; a paper that names no one cannot say who ("Who proposed
 TinyStories?": abstracts seldom name their authors); a paper the question names or refers to
 that holds no date cannot say when, nor, stating no limitation of its own, what its limitations
-are, nor, giving no ratio, how much faster it is; and a paper that gives no link and releases
-nothing cannot say where its code is."""
+are, nor, giving no ratio, how much faster it is, nor, comparing itself with nothing, what it
+is measured against; and a paper that gives no link and releases nothing cannot say where its
+code is."""
 
 from __future__ import annotations
 
@@ -220,14 +221,16 @@ def lacks_subject(question: Question, paper_terms: frozenset[int]) -> bool:
 # (a paper that only says "we implement ..." gives no link), "When was Kestrel published?" (a
 # paper holding no date), "What are the limitations of Splitwise?" (a paper that states none of
 # its own), "How much faster is ADED?" (a paper giving no ratio, only "significantly
-# accelerates"). Asked of no paper in particular, "when", "what limitations" and "how much
-# faster" may ask something else.
+# accelerates"), "What does MiniPLM outperform?" (a paper that only "boosts" its students).
+# Asked of no paper in particular, "when", "what limitations", "how much faster" and "what
+# baselines" may ask something else.
 _ONLY_OF_THEIR_KIND = {
     "who": False,
     "pointer": False,
     "when": True,
     "limitation": True,
     "ratio": True,
+    "baseline": True,
 }
 
 
