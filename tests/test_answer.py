@@ -1932,3 +1932,34 @@ def test_a_list_by_an_author_in_a_collection_without_authors_says_it_has_none(tm
     # A word the abstracts use after "by" is no author's name.
     drones = ask(assistant, "Which papers inspect bridges by Drones?")
     assert drones.cited_ids == ["truss"]
+
+
+TEETH = [
+    (
+        "varnish",
+        "",
+        "Fluoride varnish may prevent caries in children. We ran a two-year trial of fluoride "
+        "varnish in primary schools. Pupils were recruited from twelve schools in Nova Scotia. "
+        "Varnish halved new caries over the trial. Fluoride varnish is cheap and safe.",
+    ),
+    (
+        "sealant",
+        "",
+        "Sealants protect molars from caries. We followed 300 children with sealed molars for "
+        "five years. Sealed molars had fewer cavities. Sealants should be offered to every child.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Where was the fluoride varnish trial done?", "Where was the fluoride varnish trial held?"],
+)
+def test_where_opens_with_the_sentence_naming_a_place(tmp_path, question):
+    """The sentence naming where ("... recruited from twelve schools in Nova Scotia") opens,
+    though the trial's own words stand in another; "done" is no word the abstract must use."""
+    corpus = small_collection(tmp_path, "teeth", TEETH)
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    answer = assistant.ask(question, Conversation())
+    assert not answer.abstained and answer.citations[0].doc_id == "varnish"
+    assert answer.sentences[0].text.endswith("twelve schools in Nova Scotia.")

@@ -654,6 +654,10 @@ def test_which_of_the_papers_is_better_is_told_apart(text, judges):
         ("Which models mark places in a sentence?", ["models", "mark", "places", "sentence"]),
         ("Do models mark places in a sentence?", ["models", "mark", "places", "sentence"]),
         ("Which terms are simple?", ["terms", "simple"]),
+        # Asking where or when something was done, "done" says nothing of what.
+        ("Where was the LongWriter trial done?", ["LongWriter", "trial"]),
+        ("When was LongWriter carried out?", ["LongWriter"]),
+        ("What was done in LongWriter?", ["done", "LongWriter"]),
         # A word opening the question that begins like a request is no request.
         ("Explained variance in LLM probing?", ["Explained", "variance", "LLM", "probing"]),
     ],

@@ -54,6 +54,8 @@ SPOKEN_SHARE = 0.5
 
 NO_ANSWER = "The abstracts in this collection do not answer this question."
 NO_ANSWER_IN = "The abstract of “{title}” does not answer this question."
+# Forms a place or a date answers, which a sentence holds whatever else it speaks of.
+PLACE_OR_TIME = ("where", "when")
 # The words no abstract uses that an abstention names, at most.
 UNUSED_WORDS_SHOWN = 3
 NO_ANSWER_AMONG = "None of the {count} abstracts cited before answers this question."
@@ -279,14 +281,23 @@ class Composer:
         or not at all. A "how many" answer whose best sentence gives no number opens with the
         paper's best sentence giving a figure for what is asked ("How many women were in the
         mammography trial?": "One thousand ninety-nine women ...", not a closing word on
-        mammography). (A sentence giving a number counts in its own way: "models in size 1B,
-        7B and 16B" answers "what model sizes" though no figure stands before "sizes".)"""
+        mammography), and a "where" or "when" answer whose best sentence names no place or
+        date with the paper's best sentence naming one. (A sentence giving a number counts in
+        its own way: "models in size 1B, 7B and 16B" answers "what model sizes" though no
+        figure stands before "sizes".)"""
         ranked = self.ranked(doc, skip)
         q = self.question
-        if ranked and q.counted and not self.table(doc).typed[self.row(ranked[0])]:
+        table = self.table(doc)
+        if ranked and q.counted and not table.typed[self.row(ranked[0])]:
             figure = self.figure_counted(doc, skip)
             if figure is not None:
                 ranked = [figure, *(c for c in ranked if c.sentence != figure.sentence)]
+        elif ranked and q.form in PLACE_OR_TIME and not table.typed[self.row(ranked[0])]:
+            # "Where was the trial done?": the best sentence naming a place opens, though the
+            # trial's words stand elsewhere ("... recruited from ... in North Carolina").
+            fact = next((c for c in ranked if table.typed[self.row(c)]), None)
+            if fact is not None:
+                ranked = [fact, *(c for c in ranked if c.sentence != fact.sentence)]
         bare = bare_question_word(q.text) in ("why", "how")
         if bare or (not q.focus and q.kind != "more" and FAMILIES.get(q.form) != "description"):
             table = self.table(doc)

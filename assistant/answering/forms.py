@@ -406,6 +406,13 @@ _ASKED = re.compile(
     r"for|to|by|with|from|at|that|the|a|an)\b)",
     re.I,
 )
+# "Where was the trial done?", "When was it carried out?": a verb saying only that something was
+# done, ending a question asking where, when or how, is the question's form, not its subject.
+_DONE = re.compile(
+    r"^\s*(?:where|when|how)\b.*\b(?:was|were|is|are)\b.*?\s"
+    r"(?P<done>done|made|held|conducted|carried\s+out|performed|undertaken)\s*[?.!]*\s*$",
+    re.I,
+)
 # "How many GPUs?", "How many languages?": what a count asked with no verb counts.
 _COUNTED_ONLY = re.compile(
     r"^\s*how many\s+(?P<asked>[\w'-]+(?:\s+[\w'-]+){0,2})\s*[?.!]*\s*$", re.I
@@ -528,6 +535,7 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
     )
     said = set(range(*_shifted(finding, finding.lastgroup if finding else None, opening)))
     said.update(range(*_shifted(_CALLED.match(text[opening:]), "called", opening)))
+    said.update(range(*_shifted(_DONE.match(text[opening:]), "done", opening)))
 
     authorship = _AUTHORSHIP.match(text[opening:])
     if authorship is not None:
