@@ -13,8 +13,10 @@ them" or "compare the first two" compares the papers picked. The chat and `assis
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -38,6 +40,7 @@ from assistant.answering.forms import (
     name_after_by,
     only_asks_for_others,
     refers_to_previous,
+    similar_asked,
     two_questions,
     uncontracted,
     with_referent,
@@ -142,6 +145,12 @@ OTHERS_AFTER_COMPARISON = (
 )
 NOTHING_TO_REFER = "No earlier answer cites a paper for “it” to stand for: ask about a paper first."
 NAME_ONE = "The previous answer cites {count} papers: name the one you mean."
+# The words that say what a paper is about, for papers like it: the most distinctive ones.
+TOPIC_WORDS = 8
+# A word in more than this share of the papers says nothing of any one topic.
+COMMON_SHARE = 0.2
+# "Similar to it", "like this one": the paper spoken of.
+_BACK = re.compile(r"(?:it|this|that|them|this one|that one|this paper|that paper)", re.I)
 NAME_THE_PAPER = "Say whose abstract to show: “Show me the abstract of Splitwise”."
 NOTHING_TO_NAME = "The paper of the previous answer has no title for “it”: say what you mean."
 # A greeting, thanks or a call for help asks nothing of the papers: the answer says how to ask.
@@ -429,6 +438,10 @@ class Assistant:
                 return dataclasses.replace(question, said=NO_AUTHORS), context
         if listed and _THEY.search(text) and _IT.search(text):
             text = self._it_as_topic(text, context, conversation)
+        like = similar_asked(text)
+        similar = self._similar_papers(text, like, context) if like is not None else None
+        if similar is not None:
+            return similar
         about = self._about_previous(text, context)
         question = about or self._by_name(self.read(text), context)
         if question.author and (_ELSE.search(text) or asks_for_others(text)):
@@ -568,6 +581,59 @@ class Assistant:
         rest = self._positions([listed[n - 1] for n in numbers])
         others = dataclasses.replace(picked, numbers=numbers)
         return self._read_picked(others, len(rest), rest), rest
+
+    def _similar_papers(
+        self, text: str, like: str, context: list[int]
+    ) -> tuple[Question, list[int]] | None:
+        """ "Which papers are similar?" after an answer on one paper, or "Which papers are
+        similar to LongWriter?": a list of the papers on that paper's topic (its most
+        distinctive words), itself aside. "Related to" a topic ("quantization") is a list on
+        that topic, read as it is."""
+        if like and not _BACK.fullmatch(like):
+            named = self.read(like).named
+            if len(named) != 1:
+                return None
+            doc = named[0].docs[0]
+        else:
+            papers = {min(self.engine.papers.versions(d)) for d in context}
+            if len(papers) != 1:
+                said = NAME_ONE.format(count=len(papers)) if papers else NOTHING_TO_REFER
+                return dataclasses.replace(self.read(text), said=said), context
+            doc = context[0]
+        question = self.read(f"Which papers are about {' '.join(self._distinctive_words(doc))}?")
+        own = frozenset(self.engine.papers.versions(doc))
+        like_it = dataclasses.replace(question, text=text, besides=question.besides | own, like=doc)
+        return like_it, [doc]
+
+    def _similar_then(self, text: str, before: Turn | None) -> Question | None:
+        """ "Which papers are similar?" as it was asked after `before`: the papers like the
+        paper spoken of then; None for another question."""
+        like = similar_asked(text)
+        if like is None:
+            return None
+        spoken_of = self._positions(before.answer.referred_ids) if before else []
+        similar = self._similar_papers(text, like, spoken_of)
+        return similar[0] if similar is not None and not similar[0].said else None
+
+    def _distinctive_words(self, doc: int) -> list[str]:
+        """The paper's most distinctive words by tf-idf, as its text writes them: words no other
+        paper uses (its name) find no others, and words most papers use say nothing."""
+        engine, index = self.engine, self.engine.index
+        terms, tfs = engine.term_counts(doc)
+        weight = {
+            t: (1.0 + math.log(tf)) * index.idf(t)
+            for t, tf in zip(terms.tolist(), tfs.tolist(), strict=True)
+            if tf > 0 and 1 < index.df(t) <= index.n_live * COMMON_SHARE and index.term(t).isalpha()
+        }
+        top = sorted(weight, key=lambda t: -weight[t])[:TOPIC_WORDS]
+        written: dict[int, Counter[str]] = {t: Counter() for t in top}
+        text = f"{engine.papers.title(doc)} {engine.papers.abstract(doc)}"
+        for token in engine.analyzer.tokens(text):
+            for term in engine.analyzer.token_terms(token)[:1]:
+                found = written.get(index.term_id(term))
+                if found is not None:
+                    found[token] += 1
+        return [written[t].most_common(1)[0][0] for t in top if written[t]]
 
     def _list_about(self, text: str, words: str, docs: frozenset[int]) -> Question:
         """A list question with `words` for its "it"; "other papers" leaves out `docs`."""
@@ -717,6 +783,10 @@ class Assistant:
                 earlier_turn.question
             ):
                 continue
+            before = next((t for t in reversed(turns[:i]) if t.answer.kind != "more"), None)
+            similar = self._similar_then(earlier_turn.question, before)
+            if similar is not None:
+                return dataclasses.replace(similar, newest_first=True)
             earlier = self.read(earlier_turn.question)
             if earlier.kind != "list":
                 return None
@@ -788,7 +858,8 @@ class Assistant:
         the answer before it cited does not change the reading), or their names when its answer
         (`cited`) compared them by name. Of a question asking several things, the first: "tell
         me more" after "What does LongWriter do, and is it open source?" goes on with what it
-        does. "Sort them by date" is the list before it, newest first."""
+        does. "Sort them by date" is the list before it, newest first; "Which papers are
+        similar?" the papers like the paper spoken of then."""
         if _NEWEST_OF_THEM.fullmatch(asked.question):
             by_date = self._list_by_date(conversation, asked)
             if by_date is not None:
@@ -801,6 +872,9 @@ class Assistant:
         )
         if within is not None:
             return within
+        similar = self._similar_then(asked.question, before)
+        if similar is not None:
+            return similar
         question = self._parts(asked.question)[0]
         picked = picked_papers(question, count=1 << 20)
         if picked is None:

@@ -1778,3 +1778,38 @@ def test_tell_me_more_after_several_things_asked_goes_on_with_the_first(seeds_as
     assert more.cited_ids == both.cited_ids and not more.weak and not more.abstained
     shown = {s.sentence_index for s in both.sentences}
     assert not shown.intersection(s.sentence_index for s in more.sentences)
+
+
+@pytest.mark.parametrize(
+    "follow_up", ["Which papers are similar?", "Any related work?", "Show me papers like this one"]
+)
+def test_papers_like_the_one_just_answered_about(seeds_assistant, follow_up):
+    """Papers on LongWriter's topic, found by its most distinctive words, LongWriter aside:
+    not papers that speak of similarity."""
+    (answer,) = after(seeds_assistant, "What is LongWriter?", follow_up)
+    titles = [c.title.split(":")[0] for c in answer.citations]
+    assert answer.kind == "list" and not answer.abstained and len(titles) >= 3
+    assert "LongWriter" not in titles and {"XL3M", "LongIns"} <= set(titles)
+    assert not any("similar" in s.text for s in answer.sentences)
+    assert any(n.startswith("Papers on the topic of “LongWriter: ") for n in answer.notes)
+    named = seeds_assistant.ask("Which papers are similar to LongWriter?", Conversation())
+    assert [c.doc_id for c in named.citations] == [c.doc_id for c in answer.citations]
+
+
+def test_papers_like_one_need_one_paper_to_be_like(seeds_assistant):
+    alone = seeds_assistant.ask("Which papers are similar?", Conversation())
+    assert alone.abstained and alone.answer.startswith("No earlier answer cites a paper")
+    (several,) = after(seeds_assistant, "Compare LightSeq and Splitwise", "Any related work?")
+    assert several.answer == "The previous answer cites 2 papers: name the one you mean."
+    # Related to a topic: the papers on it.
+    topic = seeds_assistant.ask("Which papers are related to quantization?", Conversation())
+    assert not any(n.startswith("Papers on the topic") for n in topic.notes)
+    assert "EasyQuant" in {c.title.split(":")[0] for c in topic.citations}
+
+
+def test_papers_like_one_sorted_by_date_stay_like_it(seeds_assistant):
+    conversation = Conversation()
+    seeds_assistant.ask("What is LongWriter?", conversation)
+    similar = seeds_assistant.ask("Which papers are similar?", conversation)
+    newest = seeds_assistant.ask("Which of them is newest?", conversation)
+    assert {c.doc_id for c in newest.citations} == {c.doc_id for c in similar.citations}

@@ -10,6 +10,7 @@ from assistant.answering.forms import (
     bare_question_word,
     question_kind,
     refers_to_previous,
+    similar_asked,
 )
 from assistant.answering.question import read_question
 from assistant.conversation import Assistant, Conversation
@@ -699,3 +700,20 @@ def test_how_to_put_the_answer_leaves_the_question_s_kind_as_it_is(text, kind):
 )
 def test_what_a_work_compares_itself_with_is_a_form_of_its_own(text, kind):
     assert question_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "like"),
+    [
+        ("Which papers are similar?", ""),
+        ("Any related work?", ""),
+        ("Show me papers like this one", ""),
+        ("Which papers are similar to LongWriter?", "LongWriter"),
+        ("Are there other papers related to it?", "it"),
+        ("How is pruning related to quantization?", None),
+        ("Do similar models perform better?", None),
+        ("Which studies looked at age-related macular degeneration?", None),
+    ],
+)
+def test_asking_for_papers_like_a_paper_is_told_apart(text, like):
+    assert similar_asked(text) == like

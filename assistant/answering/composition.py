@@ -78,6 +78,7 @@ DATED_AS_ASKED = "Only papers whose records are dated {period}."
 NONE_DATED = "No paper on this in the collection has a record dated {period}."
 NO_MORE_PAPERS = "No other papers match as well: the list so far holds them all."
 NO_PAPER_DATED = "No paper in the collection has a record dated {period}."
+LIKE_PAPER = "Papers on the topic of “{title}”, by its most distinctive words: {words}."
 AUTHORED_AS_ASKED = "Only papers whose records list {author} among their authors."
 NONE_AUTHORED = "No paper on this in the collection lists {author} among its authors."
 NO_PAPER_AUTHORED = "No paper in the collection lists {author} among its authors."
@@ -592,6 +593,9 @@ class Composer:
             notes.append(DATED_AS_ASKED.format(period=_period(q.dated)))
         if q.author and q.kind in ("list", "more"):
             notes.append(AUTHORED_AS_ASKED.format(author=q.author))
+        if q.like is not None and q.kind == "list":
+            words = ", ".join(c.word for c in q.concepts)
+            notes.append(LIKE_PAPER.format(title=self.engine.papers.heading(q.like), words=words))
         if q.newest_first and q.kind in ("list", "more"):
             dated = any(self.newest_date(c.doc) for c in choices)
             notes.append(NEWEST_FIRST if dated else NO_DATES)

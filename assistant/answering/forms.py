@@ -698,6 +698,28 @@ def asks_for_authors(text: str) -> bool:
     return bool(_AUTHORSHIP.match(without_opening(text)))
 
 
+# "Which papers are similar?", "Any related work?", "Papers like this one?", "Which papers are
+# similar to LongWriter?": papers on the topic of a paper, not papers speaking of similarity.
+_PAPERS = r"(?:papers?|works?|studies|articles|research|others?)"
+_SIMILAR = re.compile(
+    rf"\b(?:similar|related)\s+{_PAPERS}"
+    rf"|\b{_PAPERS}\b[^?.!]*?\b(?:similar|related)\b(?:\s+to\s+(?P<to>[^?.!]+?))?\s*[?.!]*\s*$"
+    rf"|\b(?:{_PAPERS}|anything)\s+like\s+(?P<like>it|this|that|this one|that one|them)\b"
+    r"|\bmore\s+like\s+(?:it|this|that)\b",
+    re.I,
+)
+
+
+def similar_asked(text: str) -> str | None:
+    """For a question asking for papers like a paper ("Which papers are similar?", "Any
+    related work?", "Which papers are similar to LongWriter?"), what they should be like: the
+    words after "similar to", or "" for the paper spoken of; None for any other question."""
+    match = _SIMILAR.search(text)
+    if match is None:
+        return None
+    return (match["to"] or "").strip()
+
+
 def asks_for_others(text: str) -> bool:
     """Whether the question asks for papers other than those it speaks of ("Which other papers
     use Dolma?")."""

@@ -166,6 +166,9 @@ class Question:
     # "Which one is better?" of the papers just given, asked as what each one found: no abstract
     # ranks the others.
     judges_papers: bool = False
+    # "Which papers are similar?" after an answer on a paper: that paper, whose most distinctive
+    # words the list is about.
+    like: int | None = None
 
     @property
     def authorship(self) -> bool:
