@@ -33,6 +33,7 @@ from assistant.answering.forms import (
     asked_anew,
     asks_for_others,
     asks_how_they_differ,
+    asks_measure_by_name,
     asks_which_is_better,
     aspect_only,
     bare_question_word,
@@ -963,6 +964,9 @@ class Assistant:
             subject = [c for c in question.concepts if c.word.casefold() in words]
             if not any(c.in_terms(terms) for c in subject for terms in cited):
                 return None
+            if asks_measure_by_name(text):
+                # "What size are the models?": a figure answers, whatever its words.
+                question = self.read(text, of_previous=True)
         return dataclasses.replace(question, refers_back=True, of_previous=True)
 
     def read(self, text: str, of_previous: bool = False) -> Question:

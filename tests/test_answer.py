@@ -1263,6 +1263,8 @@ def test_the_latest_papers_on_a_topic_are_listed_newest_first(tmp_path):
     for question in (
         "What are the latest papers on glacier calving?",
         "Which paper on glacier calving is the most recent?",
+        "Which papers on glacier calving came out most recently?",
+        "Which papers on glacier calving were released recently?",
     ):
         latest = ask(assistant, question)
         assert latest.kind == "list"

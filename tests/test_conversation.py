@@ -745,7 +745,13 @@ def test_a_paper_comparing_itself_with_nothing_does_not_say_what_it_beats(seeds_
 
 
 @pytest.mark.parametrize(
-    "follow_up", ["What sizes are there?", "What model sizes are there?", "What size is it?"]
+    "follow_up",
+    [
+        "What sizes are there?",
+        "What model sizes are there?",
+        "What size is it?",
+        "What size is the model?",
+    ],
 )
 def test_what_size_asks_for_the_previous_paper_s_figures(seeds_assistant, follow_up):
     """ "What sizes are there?" has no subject but the paper just answered about, and asks

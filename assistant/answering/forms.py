@@ -72,7 +72,8 @@ _PAPER_NOUN = rf"(?:{_PAPER_WORD}|publications?|research)"
 _NEWEST = re.compile(
     rf"\b(?P<recency>latest|newest|most recent|recent|new)\s+{_PAPER_NOUN}\b"
     rf"|\b{_PAPER_NOUN}\b[^?]*?\b(?:is|are)\s+(?:the\s+)?(?P<last>latest|newest|most recent)\b"
-    r"|\b(?P<published>(?:most )?recently published|published (?:most )?recently)\b",
+    r"|\b(?P<published>(?:most )?recently (?:published|released|appeared)"
+    r"|(?:published|released|appeared|came out|come out) (?:most )?recently)\b",
     re.I,
 )
 # "Which papers from March 14 study X?", "papers on X published in 2023", "since 2022": papers on
@@ -708,6 +709,12 @@ _SIMILAR = re.compile(
     r"|\bmore\s+like\s+(?:it|this|that)\b",
     re.I,
 )
+
+
+def asks_measure_by_name(text: str) -> bool:
+    """Whether the question asks a measure by its name ("What size are the models?", "What
+    sizes are there?"), which abstracts seldom use, giving the figure instead."""
+    return bool(_MEASURE_ASKED.match(without_opening(text)))
 
 
 def similar_asked(text: str) -> str | None:

@@ -192,8 +192,9 @@ one*, *the first two*, *paper 3*, *the latter*), say *tell me more* for more of 
 *summarize it* or *TL;DR?* for what it is (*summarize them* for each of them),
 *any others?* for the same question of the papers not cited yet (after picking one of a
 list: of the others listed), *which papers are similar?* or *any related work?* for the papers
-on the topic of the paper just answered about (*similar to X* of the paper X), *why?* or *when?* alone for the previous question in that form,
-*and X?* for the same question about the paper X (or, when X
+on the topic of the paper just answered about (*similar to X* of the paper X), *why?* or
+*when?* alone for the previous question in that form, *and X?* for the same question about
+the paper X (or, when X
 names no paper, X of the last answer's papers: *and the code?*; so does a short question about
 *the X* they mention, *is the code available?*), *compare it with X* or *compare them* (or
 *what do they have in common?*, *how do they differ?*), or,
