@@ -1619,9 +1619,12 @@ def test_what_problem_a_named_work_solves_is_told_by_its_form(tmp_path):
             "accuracy.",
         ),
     )
-    answer = ask(assistant, "What problem does Slim solve?")
-    assert answer.cited_ids == ["slim"] and not answer.weak
-    assert answer.sentences[0].text == "Serving them is costly, and pruning them needs retraining."
+    for question in ("What problem does Slim solve?", "Why is Slim important?"):
+        answer = ask(assistant, question)
+        assert answer.cited_ids == ["slim"] and not answer.weak
+        assert answer.sentences[0].text == (
+            "Serving them is costly, and pruning them needs retraining."
+        )
 
 
 def test_limitations_an_abstract_does_not_state_are_not_made_up(tmp_path):

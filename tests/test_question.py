@@ -80,6 +80,10 @@ from retrieval.names import system_name
         ("What problem does Splitwise solve?", "problem"),
         ("What challenges does the method address?", "problem"),
         ("What is the motivation for Dolma?", "problem"),
+        ("Why does it matter?", "problem"),
+        ("Why is Dolma important?", "problem"),
+        ("What is the significance of Dolma?", "problem"),
+        ("Why does pruning need retraining?", "why"),
         ("What are the main problems?", "definition"),
         # What a work cannot do, which an abstract seldom says.
         ("What are the limitations of Splitwise?", "limitation"),

@@ -379,6 +379,17 @@ _PROBLEM = re.compile(
     r"|^\s*what\s+(?:is|was|are|were)\s+(?:the\s+)?(?P<motive>motivations?)\s+(?:for|of|behind)\b",
     re.I,
 )
+# "Why does it matter?", "Why is X important?", "What is the significance of X?": what the work
+# answers, as "What problem does X solve?" asks; the words asking so are not words the abstract
+# must use.
+_SIGNIFICANCE = re.compile(
+    r"^\s*why\s+(?:does|do|did|is|are|was|were|should)\s+(?:[\w'-]+\s+){1,4}?"
+    r"(?P<matters>(?:matters?|important|significant|relevant|useful|needed|necessary|care))"
+    r"\s*[?.!]*\s*$"
+    r"|^\s*what\s+(?:is|was|are)\s+(?:the\s+|its\s+|their\s+|[\w-]+'s?\s+)?"
+    r"(?P<significance>significance|importance|relevance)\b",
+    re.I,
+)
 # "What are the limitations of X?", "What are its drawbacks?": what the work itself cannot do,
 # which an abstract seldom says. The word asking so is not a word the abstract must use.
 _LIMITATION = re.compile(
@@ -551,6 +562,9 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
     problem = _PROBLEM.match(text[opening:])
     for part in ("noun", "verb", "motive") if problem else ():
         said.update(range(*_shifted(problem, part if problem[part] else None, opening)))
+    significance = _SIGNIFICANCE.match(text[opening:])
+    for part in ("matters", "significance") if significance else ():
+        said.update(range(*_shifted(significance, part if significance[part] else None, opening)))
     limitation = _LIMITATION.match(text[opening:])
     said.update(range(*_shifted(limitation, "noun" if limitation else None, opening)))
     composition = _COMPOSITION.match(text[opening:])
@@ -1024,6 +1038,8 @@ def sentence_form(text: str) -> Kind:
     text = without_manner(without_opening(text))
     if _AUTHORSHIP.match(text):
         return "who"
+    if _SIGNIFICANCE.match(text):
+        return "problem"
     if _WHY.match(text):
         return "why"
     if _WHEN.match(text):
