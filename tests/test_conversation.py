@@ -1794,7 +1794,8 @@ def test_papers_like_the_one_just_answered_about(seeds_assistant, follow_up):
     not papers that speak of similarity."""
     (answer,) = after(seeds_assistant, "What is LongWriter?", follow_up)
     titles = [c.title.split(":")[0] for c in answer.citations]
-    assert answer.kind == "list" and not answer.abstained and len(titles) >= 3
+    # The five closest: a ranking, whatever bar a topic would set.
+    assert answer.kind == "list" and not answer.abstained and len(titles) == 5
     assert "LongWriter" not in titles and {"XL3M", "LongIns"} <= set(titles)
     assert not any("similar" in s.text for s in answer.sentences)
     assert any(n.startswith("Papers on the topic of “LongWriter: ") for n in answer.notes)

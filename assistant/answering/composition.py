@@ -39,6 +39,8 @@ from retrieval.names import system_name
 # Sentences quoted from the paper an answer leans on.
 MAX_SENTENCES = 2
 MAX_LIST_PAPERS = 8
+# The papers most like a paper that "Which papers are similar?" lists.
+SIMILAR_PAPERS = 5
 # The engine's first papers, any of which may lead an answer.
 LEAD_CHOICES = 3
 SEE_ALSO = 3
@@ -323,6 +325,10 @@ class Composer:
             # A list about a named work ("Which papers use Dolma?") holds the papers that
             # mention it: the work's own paper, which repeats the name, sets no bar for them.
             qualifying = [p for p in papers if self.mentions_names(p) and p.doc not in besides]
+        elif self.question.like is not None:
+            # Papers like a paper are a ranking, as "more like this" is: the closest few,
+            # whatever the bar a topic sets.
+            qualifying = [p for p in papers if p.doc not in besides][:SIMILAR_PAPERS]
         else:
             # Papers a list of others leaves out set no bar: words taken from a paper ("Which
             # other papers are about it?") match that paper best of all.
