@@ -942,10 +942,20 @@ class Assistant:
         if len(context) < 2 and _CHOOSES_A_PAPER.search(text):
             return None
         asked = about["subject"] if about else aspect
-        question = self.read(as_asked_of_previous(asked) if asked else text, bool(fragment))
+        reading = as_asked_of_previous(asked) if asked else text
+        question = self.read(reading, bool(fragment))
+        if question.kind == "pointer" and not question.refers_back:
+            # "Give me the link", "What is the URL?": the words asking for a link are its form,
+            # asked of the previous papers, which a link answers.
+            question = self.read(reading, of_previous=True)
         # "What sizes are there?" asks for a figure, as "How big is it?" does; "What
-        # baselines?" for what the paper compares itself with.
-        asks = question.focus or question.kind in ("finding", "limitation", "quantity", "baseline")
+        # baselines?" for what the paper compares itself with; "Give me the link" for a link;
+        # "What are the key contributions?" for what it proposes.
+        asks = (
+            question.focus
+            or aspect is not None
+            or question.kind in ("finding", "limitation", "quantity", "baseline", "pointer")
+        )
         if not asks or question.named or question.kind in ("list", "compare", "more"):
             return None
         if about or the:
@@ -958,11 +968,16 @@ class Assistant:
             if not spoken and not _DETERMINED.match(about["subject"]):
                 return None
         if the:
-            if question.refers_back or len(question.focus) > SHORT_QUESTION_CONCEPTS:
+            pointer = question.kind == "pointer"
+            if (question.refers_back and not pointer) or len(
+                question.focus
+            ) > SHORT_QUESTION_CONCEPTS:
                 return None
             words = {w.casefold() for w in the["words"].split()}
             subject = [c for c in question.concepts if c.word.casefold() in words]
-            if not any(c.in_terms(terms) for c in subject for terms in cited):
+            # A link is asked of the paper whether or not it speaks of one ("the link").
+            spoken_of = any(c.in_terms(terms) for c in subject for terms in cited)
+            if not spoken_of and question.kind != "pointer":
                 return None
             if asks_measure_by_name(text):
                 # "What size are the models?": a figure answers, whatever its words.

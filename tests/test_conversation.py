@@ -1820,3 +1820,22 @@ def test_papers_like_one_sorted_by_date_stay_like_it(seeds_assistant):
     similar = seeds_assistant.ask("Which papers are similar?", conversation)
     newest = seeds_assistant.ask("Which of them is newest?", conversation)
     assert {c.doc_id for c in newest.citations} == {c.doc_id for c in similar.citations}
+
+
+@pytest.mark.parametrize("follow_up", ["Give me the link", "What is the URL?", "Show me the link"])
+def test_the_link_is_asked_of_the_previous_paper(seeds_assistant, follow_up):
+    """LightSeq's abstract never says "link" or "URL": the words ask for a link, which its
+    "Codes will be available at https://..." gives; Splitwise gives none and says so."""
+    (answer,) = after(seeds_assistant, "What is LightSeq?", follow_up)
+    assert [c.title.split(":")[0] for c in answer.citations] == ["LightSeq"]
+    assert "https://github.com/RulinShao/LightSeq" in answer.sentences[0].text
+    (none,) = after(seeds_assistant, "What is Splitwise?", follow_up)
+    assert none.abstained and none.answer.startswith("The abstract of “Splitwise: ")
+
+
+@pytest.mark.parametrize("follow_up", ["What are the key contributions?", "What is the main idea?"])
+def test_the_contributions_are_asked_of_the_previous_paper(seeds_assistant, follow_up):
+    (answer,) = after(seeds_assistant, "What is LightSeq?", follow_up)
+    named = seeds_assistant.ask("What are the key contributions of LightSeq?", Conversation())
+    assert [c.title.split(":")[0] for c in answer.citations] == ["LightSeq"]
+    assert answer.sentences[0].text == named.sentences[0].text

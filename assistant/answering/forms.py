@@ -195,6 +195,10 @@ _POINTER_ASKED = re.compile(
     rf"{_CODE}.*{_AVAILABLE}|{_AVAILABLE}.*{_CODE}|\bwhere\b.*\b(code|implementation)\b"
     # "Where can I download it?": of a dataset or a model, the same.
     r"|\bwhere\b.*\b(download\w*|obtain(?:ed)?|access(?:ed)?)\b"
+    # "Give me the link", "What is its URL?": a link is all it asks for.
+    r"|^\s*(?:please\s+)?(?:give|show|send|share)\s+(?:me\s+)?(?:the\s+|its\s+|their\s+|a\s+)?"
+    r"(?:link|url|github)\b"
+    r"|^\s*what\s+(?:is|are)\s+(?:the\s+|its\s+|their\s+)?(?:links?|urls?|github)\b"
     # "Is it open source?", "Is LongWriter open-sourced?": of a work, the question is the same.
     r"|^\s*(?:is|are|was|were|has|have)\s+(?:[\w-]+\s+){1,3}?(?:been\s+)?"
     r"open[- ]?sourced?\s*\??\s*$",
@@ -1014,10 +1018,11 @@ def two_questions(text: str) -> tuple[str, str] | None:
 
 
 def aspect_only(text: str) -> str | None:
-    """The words asking for a work's findings or its limitations when they are the whole
-    question ("What are the main results?": "main results"; "What are the downsides?":
-    "downsides"), which then has no subject of its own."""
-    for pattern, words in ((_FINDING, "said"), (_LIMITATION, "noun")):
+    """The words asking for a work's findings, contributions or limitations when they are the
+    whole question ("What are the main results?": "main results"; "What are the key
+    contributions?": "key contributions"; "What are the downsides?": "downsides"), which then
+    has no subject of its own."""
+    for pattern, words in ((_FINDING, "said"), (_CONTRIBUTION, "said"), (_LIMITATION, "noun")):
         match = pattern.match(text)
         if match is not None and match[words] and not text[match.end() :].strip(" ?.!"):
             return match[words]
@@ -1029,7 +1034,8 @@ def as_asked_of_previous(words: str) -> str:
     limitations ("the results", "the main finding", "the drawbacks") the question "What are
     its results?"."""
     aspect = "What are its " + re.sub(r"^(?:the|its|their)\s+", "", words.strip(), flags=re.I)
-    return aspect + "?" if _FINDING.match(aspect) or _LIMITATION.match(aspect) else words
+    asks_aspect = _FINDING.match(aspect) or _CONTRIBUTION.match(aspect) or _LIMITATION.match(aspect)
+    return aspect + "?" if asks_aspect else words
 
 
 def sentence_form(text: str) -> Kind:
