@@ -125,6 +125,12 @@ _THE = re.compile(
 )
 # At most this many ideas: a longer question says what it is about.
 SHORT_QUESTION_CONCEPTS = 2
+# The words that say what a paper is about, for papers like it: its most distinctive ones.
+TOPIC_WORDS = 8
+# A word in more than this share of the papers says nothing of any one topic.
+COMMON_SHARE = 0.2
+# "Similar to it", "like this one": the paper spoken of.
+_BACK = re.compile(r"(?:it|this|that|them|this one|that one|this paper|that paper)", re.I)
 # "Which paper has the largest model?", "Is there a study on the effect?": asks for a paper,
 # which can be one of the previous answer's only when it cites several to choose from.
 _CHOOSES_A_PAPER = re.compile(
@@ -146,12 +152,6 @@ OTHERS_AFTER_COMPARISON = (
 )
 NOTHING_TO_REFER = "No earlier answer cites a paper for “it” to stand for: ask about a paper first."
 NAME_ONE = "The previous answer cites {count} papers: name the one you mean."
-# The words that say what a paper is about, for papers like it: the most distinctive ones.
-TOPIC_WORDS = 8
-# A word in more than this share of the papers says nothing of any one topic.
-COMMON_SHARE = 0.2
-# "Similar to it", "like this one": the paper spoken of.
-_BACK = re.compile(r"(?:it|this|that|them|this one|that one|this paper|that paper)", re.I)
 NAME_THE_PAPER = "Say whose abstract to show: “Show me the abstract of Splitwise”."
 NOTHING_TO_NAME = "The paper of the previous answer has no title for “it”: say what you mean."
 # A greeting, thanks or a call for help asks nothing of the papers: the answer says how to ask.
@@ -630,10 +630,10 @@ class Assistant:
         written: dict[int, Counter[str]] = {t: Counter() for t in top}
         text = f"{engine.papers.title(doc)} {engine.papers.abstract(doc)}"
         for token in engine.analyzer.tokens(text):
-            for term in engine.analyzer.token_terms(token)[:1]:
-                found = written.get(index.term_id(term))
-                if found is not None:
-                    found[token] += 1
+            terms = engine.analyzer.token_terms(token)
+            found = written.get(index.term_id(terms[0])) if terms else None
+            if found is not None:
+                found[token] += 1
         return [written[t].most_common(1)[0][0] for t in top if written[t]]
 
     def _list_about(self, text: str, words: str, docs: frozenset[int]) -> Question:
@@ -968,16 +968,15 @@ class Assistant:
             if not spoken and not _DETERMINED.match(about["subject"]):
                 return None
         if the:
+            # A link is asked of the paper whether or not it speaks of one ("the link").
             pointer = question.kind == "pointer"
-            if (question.refers_back and not pointer) or len(
-                question.focus
-            ) > SHORT_QUESTION_CONCEPTS:
+            long = len(question.focus) > SHORT_QUESTION_CONCEPTS
+            if long or (question.refers_back and not pointer):
                 return None
             words = {w.casefold() for w in the["words"].split()}
             subject = [c for c in question.concepts if c.word.casefold() in words]
-            # A link is asked of the paper whether or not it speaks of one ("the link").
             spoken_of = any(c.in_terms(terms) for c in subject for terms in cited)
-            if not spoken_of and question.kind != "pointer":
+            if not (spoken_of or pointer):
                 return None
             if asks_measure_by_name(text):
                 # "What size are the models?": a figure answers, whatever its words.

@@ -303,7 +303,6 @@ class Composer:
                 ranked = [fact, *(c for c in ranked if c.sentence != fact.sentence)]
         bare = bare_question_word(q.text) in ("why", "how")
         if bare or (not q.focus and q.kind != "more" and FAMILIES.get(q.form) != "description"):
-            table = self.table(doc)
             typed = {table.positions[r] for r in np.flatnonzero(table.typed)}
             first = [] if bare else ranked[:1]
             ranked = first + [c for c in ranked[len(first) :] if c.sentence in typed]

@@ -552,7 +552,6 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
     said = set(range(*_shifted(finding, finding.lastgroup if finding else None, opening)))
     said.update(range(*_shifted(_CALLED.match(text[opening:]), "called", opening)))
     said.update(range(*_shifted(_DONE.match(text[opening:]), "done", opening)))
-
     authorship = _AUTHORSHIP.match(text[opening:])
     if authorship is not None:
         # "Who wrote X?": the record answers, not words the abstract must use.
@@ -723,16 +722,10 @@ _PAPERS = r"(?:papers?|works?|studies|articles|research|others?)"
 _SIMILAR = re.compile(
     rf"\b(?:similar|related)\s+{_PAPERS}"
     rf"|\b{_PAPERS}\b[^?.!]*?\b(?:similar|related)\b(?:\s+to\s+(?P<to>[^?.!]+?))?\s*[?.!]*\s*$"
-    rf"|\b(?:{_PAPERS}|anything)\s+like\s+(?P<like>it|this|that|this one|that one|them)\b"
+    rf"|\b(?:{_PAPERS}|anything)\s+like\s+(?:it|this|that|this one|that one|them)\b"
     r"|\bmore\s+like\s+(?:it|this|that)\b",
     re.I,
 )
-
-
-def asks_measure_by_name(text: str) -> bool:
-    """Whether the question asks a measure by its name ("What size are the models?", "What
-    sizes are there?"), which abstracts seldom use, giving the figure instead."""
-    return bool(_MEASURE_ASKED.match(without_opening(text)))
 
 
 def similar_asked(text: str) -> str | None:
@@ -743,6 +736,12 @@ def similar_asked(text: str) -> str | None:
     if match is None:
         return None
     return (match["to"] or "").strip()
+
+
+def asks_measure_by_name(text: str) -> bool:
+    """Whether the question asks a measure by its name ("What size are the models?", "What
+    sizes are there?"), which abstracts seldom use, giving the figure instead."""
+    return bool(_MEASURE_ASKED.match(without_opening(text)))
 
 
 def asks_for_others(text: str) -> bool:
