@@ -1273,6 +1273,10 @@ def test_the_latest_papers_on_a_topic_are_listed_newest_first(tmp_path):
         assert {s.text for s in latest.sentences} == {s.text for s in plain.sentences}
     topicless = ask(assistant, "Which paper is the newest?")
     assert topicless.kind == "list" and topicless.cited_ids == ["seismic", "icecam", "snow"]
+    # A topic no abstract speaks of, in plain words, is still a topic: no paper is on it.
+    for unused in ("Which papers study citations?", "Which paper has the most citations?"):
+        nothing = ask(assistant, unused)
+        assert nothing.abstained and nothing.answer.endswith("uses the word “citations”.")
     assert topicless.sentences[0].text == (
         "We introduce a detector that finds glacier calving in seismic records."
     )

@@ -523,7 +523,9 @@ class Composer:
             return self.compose_each(each)
         continues_list = q.kind == "more" and q.continues == "list"
         listed = {doc for doc, _ in shown} if continues_list else set()
-        topicless = not (q.focus or q.named)
+        # A list of words no abstract uses ("Which papers study citations?") has a topic,
+        # which no paper is on; only one with no words of its own lists every paper.
+        topicless = not (q.concepts or q.named)
         if topicless and ((q.kind == "list" and not q.refers_back) or continues_list):
             return self.topicless_list(listed)
         if continues_list:
