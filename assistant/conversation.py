@@ -307,7 +307,13 @@ class Assistant:
         if len(parts) == 1:
             return self._answer(text, conversation)
         scratch = Conversation(list(conversation.turns))
-        answer = joined(text, [self._answer(part, scratch) for part in parts])
+        answers: list[Answer] = []
+        for part in parts:
+            # A later part quotes what the earlier ones did not ("What is X and how does it
+            # work?": how it works, beyond the sentence saying what it is).
+            quoted = self._shown(Conversation(scratch.turns[len(conversation.turns) :]))
+            answers.append(self._answer(part, scratch, quoted))
+        answer = joined(text, answers)
         conversation.turns.append(Turn(text, answer))
         return answer
 
@@ -324,13 +330,16 @@ class Assistant:
             split = two_questions(parts[-1])
         return parts
 
-    def _answer(self, text: str, conversation: Conversation) -> Answer:
+    def _answer(
+        self, text: str, conversation: Conversation, quoted: set[tuple[int, int]] = frozenset()
+    ) -> Answer:
+        """The answer to one question; `quoted`: (paper, sentence) pairs not to quote again."""
         started = time.perf_counter()
         question, context = self.understand(text, conversation)
         read = time.perf_counter()
         candidates = gather(self.engine, question, context)
         gathered = time.perf_counter()
-        shown = self._shown(conversation) if question.skips_shown else set()
+        shown = self._shown(conversation) if question.skips_shown else set(quoted)
         answer = compose(self.engine, candidates, self.weights, shown)
         answer.question = text  # as asked, not as read ("it" for "the second one")
         done = time.perf_counter()

@@ -1774,6 +1774,17 @@ def test_two_things_asked_of_a_named_paper_are_answered_in_turn(tmp_path_factory
     )
 
 
+def test_a_later_part_of_a_question_quotes_what_the_earlier_did_not(seeds_assistant):
+    """ "What is MiniPLM and how does it work?": the sentence saying what MiniPLM is answers
+    the first part; the second goes on with others, rather than quote it again."""
+    both = seeds_assistant.ask("What is MiniPLM and how does it work?", Conversation())
+    first, second = both.answer.split("\n\n")
+    quoted = [s.text for s in both.sentences]
+    assert len(quoted) == len(set(quoted)) == 4
+    assert first.startswith("To address these issues, we propose MiniPLM")
+    assert "we propose MiniPLM" not in second
+
+
 def test_tell_me_more_after_several_things_asked_goes_on_with_the_first(seeds_assistant):
     """ "Tell me more" after "What does LongWriter do, and is it open source?" goes on with
     what LongWriter does, as after "What does LongWriter do?" alone: new sentences, not a weak

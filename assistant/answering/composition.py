@@ -579,7 +579,7 @@ class Composer:
             # "Tell me more" after a comparison goes on with each paper, side by side.
             choices = self.side_by_side(self.compared(), shown)
         else:
-            choices = self.best_sentences(lead.doc, shown if q.skips_shown else set())
+            choices = self.best_sentences(lead.doc, shown)
         if not choices:
             if q.dated and not exhausted:
                 said = NONE_DATED.format(period=_period(q.dated))
@@ -858,8 +858,9 @@ def compose(
     weights: FittedWeights,
     shown: set[tuple[int, int]],
 ) -> Answer:
-    """The answer for the candidates; `shown` holds (doc, sentence) pairs already quoted in the
-    conversation, which "tell me more" skips."""
+    """The answer for the candidates; `shown` holds (doc, sentence) pairs not to quote again:
+    those the conversation quoted, for "tell me more", or those an earlier part of the same
+    question quoted."""
     return Composer(engine, candidates, weights).compose(shown)
 
 
