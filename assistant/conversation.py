@@ -312,7 +312,13 @@ class Assistant:
             # A later part quotes what the earlier ones did not ("What is X and how does it
             # work?": how it works, beyond the sentence saying what it is).
             quoted = self._shown(Conversation(scratch.turns[len(conversation.turns) :]))
-            answers.append(self._answer(part, scratch, quoted))
+            answer = self._answer(part, scratch, quoted)
+            if answer.abstained and quoted:
+                # Nothing new to quote: the part as asked alone, which joining leaves out when
+                # it only repeats an earlier part.
+                scratch.turns.pop()
+                answer = self._answer(part, scratch)
+            answers.append(answer)
         answer = joined(text, answers)
         conversation.turns.append(Turn(text, answer))
         return answer

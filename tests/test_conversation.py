@@ -1785,6 +1785,18 @@ def test_a_later_part_of_a_question_quotes_what_the_earlier_did_not(seeds_assist
     assert "we propose MiniPLM" not in second
 
 
+def test_a_later_part_left_with_nothing_new_is_left_out(tmp_path_factory):
+    """Zeta's one sentence, quoted for the first part, is all its abstract says: the second
+    part adds nothing, and does not say the abstracts do not answer."""
+    one_sentence = [
+        ("zeta", "Zeta: Fast Sorting", "We propose Zeta, a sorting method in linear time."),
+        ROAD_SALT,
+    ]
+    assistant = assistant_over(tmp_path_factory, "sorting", one_sentence)
+    both = assistant.ask("What is Zeta and how does it work?", Conversation())
+    assert both.answer == "We propose Zeta, a sorting method in linear time. [1]"
+
+
 def test_tell_me_more_after_several_things_asked_goes_on_with_the_first(seeds_assistant):
     """ "Tell me more" after "What does LongWriter do, and is it open source?" goes on with
     what LongWriter does, as after "What does LongWriter do?" alone: new sentences, not a weak
