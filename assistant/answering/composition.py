@@ -291,16 +291,9 @@ class Composer:
         ranked = self.ranked(doc, skip)
         q = self.question
         table = self.table(doc)
-        if ranked and q.counted and not table.typed[self.row(ranked[0])]:
-            figure = self.figure_counted(doc, skip)
-            if figure is not None:
-                ranked = [figure, *(c for c in ranked if c.sentence != figure.sentence)]
-        elif ranked and q.form in PLACE_OR_TIME and not table.typed[self.row(ranked[0])]:
-            # "Where was the trial done?": the best sentence naming a place opens, though the
-            # trial's words stand elsewhere ("... recruited from ... in North Carolina").
-            fact = next((c for c in ranked if table.typed[self.row(c)]), None)
-            if fact is not None:
-                ranked = [fact, *(c for c in ranked if c.sentence != fact.sentence)]
+        opening = self._opening(doc, ranked) if ranked else None
+        if opening is not None:
+            ranked = [opening, *(c for c in ranked if c.sentence != opening.sentence)]
         bare = bare_question_word(q.text) in ("why", "how")
         if bare or (not q.focus and q.kind != "more" and FAMILIES.get(q.form) != "description"):
             typed = {table.positions[r] for r in np.flatnonzero(table.typed)}
@@ -313,6 +306,20 @@ class Composer:
             if not any(_similar(choice, c) for c in chosen):
                 chosen.append(choice)
         return chosen
+
+    def _opening(self, doc: int, ranked: list[Choice]) -> Choice | None:
+        """The sentence to open with when the best one lacks the fact a "how many", "where" or
+        "when" question asks for: the best giving a figure for what is counted, or naming a
+        place or a date ("Where was the trial done?": "... recruited from ... in North
+        Carolina", though the trial's words stand elsewhere)."""
+        table = self.table(doc)
+        if table.typed[self.row(ranked[0])]:
+            return None
+        if self.question.counted:
+            return self.figure_counted(doc, ranked)
+        if self.question.form in PLACE_OR_TIME:
+            return next((c for c in ranked if table.typed[self.row(c)]), None)
+        return None
 
     def list_choices(self, listed: set[int]) -> tuple[list[Choice], int]:
         """The best sentence of each paper that scores close enough to the best paper, skipping
@@ -396,13 +403,17 @@ class Composer:
             self.bests[doc] = next(iter(self.ranked(doc)), None)
         return self.bests[doc]
 
-    def figure_counted(self, doc: int, skip: set[tuple[int, int]] = frozenset()) -> Choice | None:
-        """The paper's best sentence (but those in `skip`) giving a figure for what the question
-        counts ("trained on 60 languages"), if any."""
+    def figure_counted(self, doc: int, ranked: list[Choice] | None = None) -> Choice | None:
+        """The paper's best sentence (of `ranked`, its sentences already ranked, when given)
+        giving a figure for what the question counts ("trained on 60 languages"), if any."""
         table = self.table(doc)
         counting = {table.positions[r] for r in np.flatnonzero(table.counting)}
         return next(
-            (c for c in self.ranked(doc, skip) if c.sentence in counting and gives_figure(c.text)),
+            (
+                c
+                for c in (self.ranked(doc) if ranked is None else ranked)
+                if c.sentence in counting and gives_figure(c.text)
+            ),
             None,
         )
 

@@ -194,9 +194,9 @@ one*, *the first two*, *paper 3*, *the latter*), say *tell me more* for more of 
 list: of the others listed), *which papers are similar?* or *any related work?* for the papers
 on the topic of the paper just answered about (*similar to X* of the paper X), *why?* or
 *when?* alone for the previous question in that form, *and X?* for the same question about
-the paper X (or, when X
-names no paper, X of the last answer's papers: *and the code?*; so does a short question about
-*the X* they mention, *is the code available?*), *compare it with X* or *compare them* (or
+the paper X (or, when X names no paper, X of the last answer's papers: *and the code?*; so
+does a short question about *the X* they mention, *is the code available?*), *compare it with
+X* or *compare them* (or
 *what do they have in common?*, *how do they differ?*), or,
 after a comparison, *do they ...* or *which one ...* for each paper compared (*which one uses
 less memory?* quotes each one's figure on memory, *which one is the fastest?* each one's ratio,
