@@ -15,7 +15,11 @@ What is fitted (every collection weighs the same, however many questions it has)
   is the highest that costs at most 2% of the right first citations in any collection; the
   share kept is the one with the most right outcomes (a right first citation, or an abstention
   where the collection does not answer), averaged over collections;
-- list_share: grid search for the F1 of the papers a list names.
+- list_share: grid search for the F1 of the papers a list names;
+- given_threshold: for questions asked of a paper the reader was just given ("What dataset does
+  it use?"), which name no subject and so have weaker evidence, the threshold up to the main
+  one with the most right outcomes on them (an answer from the paper, or an abstention where
+  it does not say), the higher one on a tie. The follow-up sets weigh in this alone.
 
 Two folds: questions are split by a hash of their id (a PubMed question falls in the same fold in
 both PubMedQA sets), in SPLITS different ways. The numbers printed for each fold come from
@@ -63,6 +67,9 @@ from retrieval.corpus import title_key
 from retrieval.engine import Engine
 
 FIT_SETS = [*SEED_SETS, *PUBMEDQA_SETS, CRANFIELD]
+# Written to fit the bar for questions asked of a paper the reader was just given: they weigh in
+# that threshold alone, the other parameters being fitted as if these sets were not there.
+FOLLOW_UP_SETS = frozenset({"seeds-follow-ups"})
 FOLDS = 2
 # Two folds are few questions each: the held-out numbers are the mean over several splits.
 SPLITS = 6
@@ -104,6 +111,7 @@ class QuestionTrace:
     # (relevance, expected, meets the topic only in its link line) of every candidate, for lists
     listed: list[tuple[float, bool, bool]]
     n_expected: int
+    given: bool = False  # asked of a paper the previous answer cited (Composer.given)
 
     def fold(self, split: int) -> int:
         """The question's fold in the given split of the questions in two."""
@@ -180,6 +188,7 @@ def trace_collection(
                 len(contenders),
                 [(p.relevance, expected(p.doc), listing(p.doc)) for p in candidates.papers],
                 len(ids) + len(titles),
+                bool(pool) and composer.given(papers_in_pool[0]),
             )
         )
     return traces
@@ -197,12 +206,16 @@ class Params:
     threshold: float
     list_share: float
     lead_share: float = 1.0
+    given_threshold: float = 0.0
 
     def probability(self, paper: PaperTrace | None) -> float:
         if paper is None or paper.cannot_answer:
             return 0.0
         z = self.trigger_bias + float(paper.trigger @ self.trigger_weights)
         return float(1.0 / (1.0 + np.exp(-np.clip(z, -50, 50))))
+
+    def threshold_for(self, trace: QuestionTrace) -> float:
+        return self.given_threshold if trace.given else self.threshold
 
     def lead(self, trace: QuestionTrace) -> PaperTrace | None:
         """The paper the answer leans on, chosen as Composer.lead chooses it."""
@@ -230,7 +243,7 @@ def list_f1(trace: QuestionTrace, share: float) -> float:
 def outcomes(trace: QuestionTrace, params: Params) -> dict[str, float | None]:
     """The evaluation's metrics for one question under the parameters (None: not applicable)."""
     lead = params.lead(trace)
-    answered = trace.kind == "compare" or params.probability(lead) >= params.threshold
+    answered = trace.kind == "compare" or params.probability(lead) >= params.threshold_for(trace)
     out: dict[str, float | None] = dict.fromkeys(METRICS)
     if not trace.answerable:
         out["abstain_ok"] = float(not answered)
@@ -385,14 +398,18 @@ def lost_citations(
     return float(max(np.mean(v) for v in lost.values()))
 
 
-def right_outcomes(traces: list[QuestionTrace], params: Params) -> float:
-    """The share of questions answered from a right paper or rightly abstained on, averaged
-    over collections (lists and comparisons aside)."""
+def right_outcomes(
+    traces: list[QuestionTrace], params: Params, threshold: float | None = None
+) -> float:
+    """The share of questions answered from a right paper or rightly abstained on at the
+    threshold (the fitted one when None), averaged over collections (lists and comparisons
+    aside)."""
     plain = [t for t in traces if t.kind not in ("compare", "list") and t.first is not None]
+    bar = params.threshold if threshold is None else threshold
 
     def right(t: QuestionTrace) -> float:
         lead = params.lead(t)
-        answered = params.probability(lead) >= params.threshold
+        answered = params.probability(lead) >= bar
         return float(
             (answered and t.answerable and lead.expected) or not (answered or t.answerable)
         )
@@ -413,6 +430,19 @@ def fit_lead_choice(traces: list[QuestionTrace], params: Params) -> None:
     _, params.lead_share, params.threshold = best
 
 
+def fit_given_threshold(traces: list[QuestionTrace], params: Params) -> float:
+    """The threshold for questions asked of a paper just given: of those up to the main one,
+    the one with the most right outcomes on them, the highest on a tie (abstaining is the
+    honest error)."""
+    given = [t for t in traces if t.given]
+    if not given:
+        return params.threshold
+    probabilities = [params.probability(params.lead(t)) for t in given]
+    grid = np.unique(np.round([*probabilities, params.threshold], 4))
+    scored = [(right_outcomes(given, params, float(t)), float(t)) for t in grid]
+    return max(s for s in scored if s[1] <= params.threshold)[1]
+
+
 def fit_list_share(traces: list[QuestionTrace]) -> float:
     lists = [t for t in traces if t.kind == "list" and t.answerable]
     scores = [collection_mean(lists, lambda t, s=share: list_f1(t, s)) for share in LIST_GRID]
@@ -420,9 +450,13 @@ def fit_list_share(traces: list[QuestionTrace]) -> float:
 
 
 def fit(traces: list[QuestionTrace]) -> Params:
-    bias, coefficients = fit_trigger(traces)
-    params = Params(fit_sentences(traces), bias, coefficients, 0.0, fit_list_share(traces))
-    fit_lead_choice(traces, params)
+    """Every parameter but the given threshold is fitted on the sets of FIT_SETS but the
+    follow-up sets, which weigh in that threshold alone."""
+    main = [t for t in traces if t.set not in FOLLOW_UP_SETS]
+    bias, coefficients = fit_trigger(main)
+    params = Params(fit_sentences(main), bias, coefficients, 0.0, fit_list_share(main))
+    fit_lead_choice(main, params)
+    params.given_threshold = fit_given_threshold(traces, params)
     return params
 
 
@@ -438,6 +472,7 @@ def to_weights(params: Params, held_out: dict) -> FittedWeights:
                 for n, w in zip(TRIGGER_FEATURES, params.trigger_weights, strict=True)
             },
             threshold=round(params.threshold, 4),
+            given_threshold=round(params.given_threshold, 4),
         ),
         fitted={
             "by": "benchmarks/fit_answers.py",
@@ -515,6 +550,7 @@ def main() -> int:
             params = fit([t for t in traces if t.fold(split) != k])
             print(
                 f"split {split}, fold {k}: threshold {params.threshold:.3f}, "
+                f"given_threshold {params.given_threshold:.3f}, "
                 f"lead_share {params.lead_share}, list_share {params.list_share}"
             )
             for t in traces:

@@ -1,7 +1,9 @@
 """The question sets answers are measured on and fitted on, with the collections they ask about.
 
-- seeds: `dev` (the public fixtures), `holdout` (written separately over the same seeds) and
-  three sets of questions in everyday words (`paraphrase-a`, `-b`, `-c`; see the README).
+- seeds: `dev` (the public fixtures), `holdout` (written separately over the same seeds),
+  three sets of questions in everyday words (`paraphrase-a`, `-b`, `-c`; see the README), and
+  `follow-ups`: questions asked of the paper the previous answer was about, which its abstract
+  answers or does not ("What dataset does it use?", "What is its licence?" after LongWriter).
 - pubmedqa: 500 real biomedical questions over their 500 abstracts (`pubmedqa-dev`), and the
   same with one abstract in five removed (`pubmedqa-dev-absent`: 81 questions to abstain on).
 - encyclopedia: 23 questions as people type them into a search engine ("how deep is the
@@ -180,6 +182,7 @@ SEED_SETS = [
         )
         for x in "abc"
     ),
+    QuestionSet("seeds-follow-ups", "seeds", (SEEDS,), QUESTIONS / "seeds-follow-ups.jsonl"),
 ]
 PUBMEDQA_SETS = [
     QuestionSet(

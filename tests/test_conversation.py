@@ -7,6 +7,7 @@ import pytest
 from conftest import ROAD_SALT, run_cli, small_collection
 
 from assistant.answering.forms import only_asks_for_others, with_referent
+from assistant.answering.weights import fitted_weights
 from assistant.conversation import Assistant, Conversation, picked_papers
 from retrieval.engine import Engine
 
@@ -90,6 +91,34 @@ def test_how_does_it_work_is_read_as_if_it_named_the_paper(seeds_assistant, pape
     ]
     follow_up = seeds_assistant.ask(f"How does the {place} one work?", conversation)
     assert [s.text for s in follow_up.sentences] == [s.text for s in alone.sentences]
+
+
+def test_a_question_asked_of_the_paper_just_given_has_a_bar_of_its_own(seeds_engine):
+    """ "What dataset does it use?" after LongWriter names no subject, so its evidence is weak
+    however well the paper answers: the fitted bar for a paper just given lets LongWriter-6k
+    be quoted (as a weak match), where the bar for a question of its own abstains. A question
+    the paper says nothing of ("What is its licence?") is still abstained on."""
+    shipped = fitted_weights()
+    assert shipped.trigger.given_threshold < shipped.trigger.threshold
+    assistant = Assistant(seeds_engine)
+    conversation = Conversation()
+    assistant.ask("What is LongWriter?", conversation)
+    answer = assistant.ask("What dataset does it use?", conversation)
+    assert answer.citations[0].title.startswith("LongWriter") and answer.weak
+    assert "LongWriter-6k, a dataset" in answer.sentences[0].text
+    licence = assistant.ask("What is its licence?", conversation)
+    assert licence.abstained and licence.about
+    one_bar = shipped.model_copy(
+        update={
+            "trigger": shipped.trigger.model_copy(
+                update={"given_threshold": shipped.trigger.threshold}
+            )
+        }
+    )
+    strict = Assistant(seeds_engine, weights=one_bar)
+    conversation = Conversation()
+    strict.ask("What is LongWriter?", conversation)
+    assert strict.ask("What dataset does it use?", conversation).abstained
 
 
 def test_how_big_asked_of_the_previous_paper_asks_for_its_figures(seeds_assistant):
@@ -1652,11 +1681,13 @@ def test_it_after_a_paper_that_does_not_answer_still_means_that_paper(tmp_path):
 
 def test_a_passive_question_with_no_subject_asks_of_the_previous_paper(bridges):
     """ "How many bridges were measured?" after an answer on the drones paper asks how many
-    bridges that work measured, not which paper measured bridges."""
+    bridges that work measured, not which paper measured bridges. The paper never says
+    "measured", so its figure is a weak match."""
     conversation = Conversation()
     assert bridges.ask("How do drones find cracks?", conversation).cited_ids == ["drones"]
     answer = bridges.ask("How many bridges were measured?", conversation)
-    assert answer.abstained and answer.about == ["drones"]
+    assert answer.cited_ids == ["drones"] and answer.weak
+    assert answer.sentences[0].text.startswith("On forty bridges")
     alone = bridges.ask("How many bridges were measured?", Conversation())
     assert alone.cited_ids[0] == "salt"
 

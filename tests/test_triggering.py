@@ -342,6 +342,7 @@ def coverage_only(share: float):
         bias=-5.0,
         weights={n: 10.0 if n == "coverage" else 0.0 for n in TRIGGER_FEATURES},
         threshold=0.0,
+        given_threshold=0.0,
     )
     return shipped.model_copy(update={"trigger": trigger, "lead_share": share})
 

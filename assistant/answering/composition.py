@@ -506,7 +506,18 @@ class Composer:
         if q.kind == "compare" or q.continues == "compare" or asks_what_named_is(q, lead):
             return named_answer()
         features, cannot = self.evidence(lead)
-        return decide(features, self.weights.trigger, cannot)
+        return decide(features, self.weights.trigger, cannot, self.given(lead))
+
+    def given(self, paper: PaperCandidate) -> bool:
+        """Whether the question is asked of the paper as one the reader was just given: it says
+        "it" or "they" of the previous answer's papers, brings no subject of its own, and
+        `paper` is one of them."""
+        q = self.question
+        return (
+            q.kind not in ("list", "compare", "more")
+            and not self.chooses_lead()
+            and paper.doc in self.candidates.context
+        )
 
     def evidence(self, paper: PaperCandidate) -> tuple[dict[str, float], bool]:
         """What the trigger weighs for the paper, and whether the paper cannot answer the

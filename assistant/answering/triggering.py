@@ -285,9 +285,16 @@ def _pairs_together(candidates: Candidates, table: SentenceTable, fallback: floa
     return together / len(pairs)
 
 
-def decide(features: dict[str, float], model: TriggerModel, cannot: bool) -> Trigger:
+def decide(
+    features: dict[str, float], model: TriggerModel, cannot: bool, given: bool = False
+) -> Trigger:
+    """Whether to answer from the paper. A paper the reader was just given (`given`) need not
+    show that it is the one the question is about, only that it says what is asked: the
+    question names no subject ("What dataset does it use?"), so the evidence runs lower and the
+    bar is a threshold of its own."""
     confidence = 0.0 if cannot else model.probability(features)
-    return Trigger(features, confidence, confidence >= model.threshold and not cannot)
+    threshold = model.given_threshold if given else model.threshold
+    return Trigger(features, confidence, confidence >= threshold and not cannot)
 
 
 def asks_what_named_is(question: Question, paper: PaperCandidate) -> bool:

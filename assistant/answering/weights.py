@@ -41,13 +41,16 @@ TRIGGER_FEATURES: tuple[str, ...] = (
 
 class TriggerModel(BaseModel):
     """Logistic regression on the evidence for the best paper: the probability that the
-    collection answers the question. The answer is given when it reaches `threshold`."""
+    collection answers the question. The answer is given when it reaches `threshold`; for a
+    question asked of a paper the reader was just given ("What dataset does it use?"), when it
+    reaches `given_threshold`."""
 
     model_config = ConfigDict(extra="forbid")
 
     bias: float
     weights: dict[str, float]
     threshold: float = Field(ge=0.0, le=1.0)
+    given_threshold: float = Field(ge=0.0, le=1.0)
 
     @field_validator("weights")
     @classmethod
