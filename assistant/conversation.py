@@ -471,11 +471,17 @@ class Assistant:
             if isinstance(referent, str):
                 return dataclasses.replace(question, said=referent), context
             return self._list_about(text, *referent), context
-        if len(context) < 2 and COMPARE.search(text) and _THEY.search(text) and not question.named:
-            # "Compare them" after two answers on one paper each compares those two papers.
+        compares_them = COMPARE.search(text) and _THEY.search(text) and question.kind != "baseline"
+        as_typed = self.read(text) if compares_them else question
+        if len(context) < 2 and compares_them and not as_typed.named:
+            # "Compare them" or "How do they differ?" (which reads "they" as the paper just
+            # given) after two answers on one paper each compares those two papers, as "Compare
+            # them" does when it asks nothing more; "What are they compared with?" asks for
+            # their baselines.
             recent = self._positions(conversation.recent_leads(2))
             if len(recent) == 2:
-                return dataclasses.replace(question, kind="compare", refers_back=True), recent
+                compared = as_typed if as_typed.focus else self.read(COMPARE_THEM)
+                return dataclasses.replace(compared, kind="compare", refers_back=True), recent
             if not question.focus:
                 # "Compare them" with one paper, or none, to compare.
                 said = ONE_TO_COMPARE if recent else NOTHING_TO_COMPARE

@@ -121,6 +121,33 @@ def test_a_question_asked_of_the_paper_just_given_has_a_bar_of_its_own(seeds_eng
     assert strict.ask("What dataset does it use?", conversation).abstained
 
 
+def test_what_it_is_compared_with_finds_in_comparison_to(seeds_assistant):
+    """ "In comparison to nucleus and top-k sampling" compares as "compared to" does, and "What
+    are they compared with?" asks for what the paper just given is measured against, not for
+    a comparison of two papers."""
+    conversation = Conversation()
+    seeds_assistant.ask("What is locally typical sampling?", conversation)
+    answer = seeds_assistant.ask("What is it compared with?", conversation)
+    assert not answer.abstained
+    assert "in comparison to nucleus and top-k sampling" in answer.sentences[0].text
+    conversation = Conversation()
+    seeds_assistant.ask("What are lexinvariant language models?", conversation)
+    answer = seeds_assistant.ask("What are they compared with?", conversation)
+    assert answer.citations[0].title == "Lexinvariant Language Models"
+    assert "comparable to that of a standard language model" in answer.sentences[0].text
+
+
+@pytest.mark.parametrize("asked", ["How do they compare?", "How do they differ?"])
+def test_how_do_they_compare_after_two_answers_compares_their_papers(seeds_assistant, asked):
+    """After one answer on Chimera and one on LightSeq, "How do they compare?" compares the
+    two, as "compare them" does; before, "they" was read as LightSeq alone."""
+    conversation = Conversation()
+    seeds_assistant.ask("What is Chimera?", conversation)
+    seeds_assistant.ask("What is LightSeq?", conversation)
+    answer = seeds_assistant.ask(asked, conversation)
+    assert [c.title.split(":")[0] for c in answer.citations] == ["Chimera", "LightSeq"]
+
+
 def test_how_big_asked_of_the_previous_paper_asks_for_its_figures(seeds_assistant):
     """ "How big are the models trained on it?" asks for a size, which a number gives: "big" is
     the question's form, not a word the abstract must use ("much smaller ... below 10 million

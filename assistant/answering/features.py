@@ -263,7 +263,8 @@ _RATIO = re.compile(
 # A comparison with something else: "compared to vanilla decoding", "better than GPT-3",
 # "outperforms the baselines", "relative to Megatron-LM", "over strong baselines".
 _COMPARED = re.compile(
-    r"\bcompar(?:ed|ing)\s+(?:to|with|against)\b|\bthan\b|\brelative\s+to\b"
+    r"\bcompar(?:ed|ing|able)\s+(?:to|with|against)\b|\bin\s+comparison\s+(?:to|with)\b"
+    r"|\bthan\b|\brelative\s+to\b"
     r"|\b(?:outperform|surpass|beat|exceed)\w*|\bversus\b|\bvs\b|\bagainst\b"
     r"|\b(?:improve\w*|gains?|speedups?)\s+(?:over|on|upon)\b",
     re.I,
