@@ -148,6 +148,20 @@ def test_how_do_they_compare_after_two_answers_compares_their_papers(seeds_assis
     assert [c.title.split(":")[0] for c in answer.citations] == ["Chimera", "LightSeq"]
 
 
+def test_how_many_of_a_paper_giving_no_number_is_abstained_on(seeds_assistant):
+    """The multilingual survey gives no number at all, so it cannot say how many languages it
+    covers; before, "covering the assessment of ..." was quoted at 0.72."""
+    conversation = Conversation()
+    survey = "Multilingual Large Language Models: A Systematic Survey"
+    seeds_assistant.ask(f"What does {survey} cover?", conversation)
+    answer = seeds_assistant.ask("How many languages does it cover?", conversation)
+    assert answer.abstained and answer.about
+    assert (
+        seeds_assistant.engine.papers.title(seeds_assistant.engine.papers.position(answer.about[0]))
+        == survey
+    )
+
+
 def test_how_big_asked_of_the_previous_paper_asks_for_its_figures(seeds_assistant):
     """ "How big are the models trained on it?" asks for a size, which a number gives: "big" is
     the question's form, not a word the abstract must use ("much smaller ... below 10 million

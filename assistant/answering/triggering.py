@@ -11,17 +11,17 @@ questions whether the thing counted stands beside a number. A fitted logistic mo
 into the probability that the collection answers; below the fitted threshold the assistant says
 it does not.
 
-Eight pieces of evidence stand on their own, whatever else the paper shares with the question: a
+Ten pieces of evidence stand on their own, whatever else the paper shares with the question: a
 paper that never names what a "how many" question counts, when that is a name ("GPUs"), cannot
 say how many there are; nor can a paper that mentions the name a "how many" question asks about
 only where it counts nothing of it ("How many parameters does GPT-4 have?"); a paper that
 mentions nothing of what the question is about (a chess entry for "how many players are on a
 soccer team") cannot answer it; a paper that names no one cannot say who ("Who proposed
 TinyStories?": abstracts seldom name their authors); a paper the question names or refers to
-that holds no date cannot say when, nor, stating no limitation of its own, what its limitations
-are, nor, giving no ratio, how much faster it is, nor, comparing itself with nothing, what it
-is measured against; and a paper that gives no link and releases nothing cannot say where its
-code is."""
+that holds no date cannot say when, nor, giving no number, how many, nor, stating no limitation
+of its own, what its limitations are, nor, giving no ratio, how much faster it is, nor,
+comparing itself with nothing, what it is measured against; and a paper that gives no link and
+releases nothing cannot say where its code is."""
 
 from __future__ import annotations
 
@@ -221,12 +221,14 @@ def lacks_subject(question: Question, paper_terms: frozenset[int]) -> bool:
 # (a paper that only says "we implement ..." gives no link), "When was Kestrel published?" (a
 # paper holding no date), "What are the limitations of Splitwise?" (a paper that states none of
 # its own), "How much faster is ADED?" (a paper giving no ratio, only "significantly
-# accelerates"), "What does MiniPLM outperform?" (a paper that only "boosts" its students).
-# Asked of no paper in particular, "when", "what limitations", "how much faster" and "what
-# baselines" may ask something else.
+# accelerates"), "What does MiniPLM outperform?" (a paper that only "boosts" its students),
+# "How many languages does it cover?" (a paper giving no number at all). Asked of no paper in
+# particular, "when", "how many", "what limitations", "how much faster" and "what baselines" may
+# ask something else.
 _ONLY_OF_THEIR_KIND = {
     "who": False,
     "pointer": False,
+    "quantity": True,
     "when": True,
     "limitation": True,
     "ratio": True,
