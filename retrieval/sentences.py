@@ -24,7 +24,7 @@ from retrieval.analysis import STOPWORDS
 
 # Bump when the boundaries found for some text change: cached indexes hold sentence statistics
 # (how many sentences, their average length) counted with this splitter.
-SPLITTER_VERSION = "2"
+SPLITTER_VERSION = "3"
 
 # Abbreviations after which a point never ends a sentence in an abstract or an encyclopedia
 # entry ("c. 1900", "Jan. 5", "Mt. Everest", "Gen. Grant").
@@ -107,6 +107,9 @@ _STOP_BEFORE_CAPITAL = re.compile(
     # An acronym ends its sentence even when a slip leaves the next one lowercase ("the
     # multilingual model XGLM. source code ... is released").
     r"|\b[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*\.\s+(?=[a-z])"
+    # A slip that drops the space after a full stop ("the original LLM.Through empirical
+    # evaluation"): a word of three letters or more opens the next sentence.
+    r"|(?<=[A-Za-z0-9]{2})\.(?=[A-Z][a-z]{2,}\b)"
 )
 # The same acronym, where a piece ends: a lowercase word after it still opens a sentence.
 _ACRONYM_END = re.compile(r"\b[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*\.$")

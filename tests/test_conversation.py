@@ -162,6 +162,14 @@ def test_how_many_of_a_paper_giving_no_number_is_abstained_on(seeds_assistant):
     )
 
 
+def test_how_fast_opens_with_the_speedup(seeds_assistant):
+    """Chimera's abstract drops the space in "LLM.Through": split there, the sentence giving
+    the 2.7x speedup leads, where "we present two strategies" (a number, but no speed) did."""
+    answer = seeds_assistant.ask("How fast is Chimera?", Conversation())
+    first = answer.sentences[0].text
+    assert first.startswith("Through empirical evaluation") and "2.7x" in first
+
+
 def test_how_big_asked_of_the_previous_paper_asks_for_its_figures(seeds_assistant):
     """ "How big are the models trained on it?" asks for a size, which a number gives: "big" is
     the question's form, not a word the abstract must use ("much smaller ... below 10 million

@@ -78,6 +78,21 @@ def test_abbreviations_and_units_end_sentences_before_a_new_one():
     assert len(sentence_texts("It was written by J. Smith and A. B. Jones in 2020.")) == 1
 
 
+def test_a_full_stop_missing_its_space_still_ends_the_sentence():
+    """ "... the original LLM.Through empirical evaluation ..." is two sentences, so the one
+    giving the speedup can be quoted alone; a stop inside a name or a version is no such slip."""
+    text = (
+        "We leverage representations from the original LLM.Through empirical evaluation, "
+        "Chimera achieves a speedup of 2.7x. We use GPT-3.5 and e.g. Vicuna.Results hold."
+    )
+    assert sentence_texts(text) == [
+        "We leverage representations from the original LLM.",
+        "Through empirical evaluation, Chimera achieves a speedup of 2.7x.",
+        "We use GPT-3.5 and e.g. Vicuna.",
+        "Results hold.",
+    ]
+
+
 def test_lowercase_names_may_start_a_sentence():
     text = (
         "We study retrieval. kNN-LM performs better than standard LMs. mGPT covers 60 languages. "
