@@ -219,6 +219,11 @@ def test_how_much_faster_asked_of_the_previous_paper_asks_for_its_ratio(
         ("LongWriter", "What's the dataset called?", "we construct LongWriter-6k, a dataset"),
         # Where to download a work is where its code and models are.
         ("LongWriter", "Where can I download it?", "https://github.com/THUDM/LongWriter"),
+        # So is where its models or its data are, or where to get it: before, "Where are the
+        # models?" quoted "Our 9B parameter model ...".
+        ("LongWriter", "Where are the models?", "https://github.com/THUDM/LongWriter"),
+        ("MiniPLM", "Where is the data?", "https://github.com/thu-coai/MiniPLM"),
+        ("MiniPLM", "Where can I get it?", "https://github.com/thu-coai/MiniPLM"),
         # Its advantages are what it shows it achieves (before: another paper's "One major
         # advantage of our method"); "the advantages" with no subject of their own are its own.
         ("MiniPLM", "What are its advantages?", "MiniPLM"),

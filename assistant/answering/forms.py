@@ -193,8 +193,12 @@ _AVAILABLE = (
 _POINTER_WORDS = re.compile(rf"{_CODE}|{_AVAILABLE}", re.I)
 _POINTER_ASKED = re.compile(
     rf"{_CODE}.*{_AVAILABLE}|{_AVAILABLE}.*{_CODE}|\bwhere\b.*\b(code|implementation)\b"
-    # "Where can I download it?": of a dataset or a model, the same.
+    # "Where can I download it?": of a dataset or a model, the same; so are "Where can I get
+    # it?" and "Where are the models?" (but not "Where is the data from?").
     r"|\bwhere\b.*\b(download\w*|obtain(?:ed)?|access(?:ed)?)\b"
+    r"|\bwhere\b.*\b(?:get|find)\s+(?:it|them)\b"
+    r"|^\s*where\s+(?:is|are)\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+)?"
+    r"(?:models?|data|datasets?|corpus|benchmarks?|list|toolkit|tools?|demo)\s*\??\s*$"
     # "Give me the link", "What is its URL?": a link is all it asks for.
     r"|^\s*(?:please\s+)?(?:give|show|send|share)\s+(?:me\s+)?(?:the\s+|its\s+|their\s+|a\s+)?"
     r"(?:link|url|github)\b"
