@@ -162,6 +162,19 @@ def test_how_many_of_a_paper_giving_no_number_is_abstained_on(seeds_assistant):
     )
 
 
+@pytest.mark.parametrize("turns", [["Who uses Dolma?"], ["What is Dolma?", "Who uses it?"]])
+def test_who_uses_a_work_is_answered_by_what_uses_it(seeds_assistant, turns):
+    """What uses a work is most often another work, which no person's name answers: before,
+    "Who uses it?" after Dolma was abstained on."""
+    conversation = Conversation()
+    for turn in turns:
+        answer = seeds_assistant.ask(turn, conversation)
+    assert not answer.abstained
+    assert answer.sentences[0].text.startswith("Dolma has been used to train OLMo")
+    # Who proposed a work still asks for a person, whom the abstract does not name.
+    assert seeds_assistant.ask("Who proposed TinyStories?", Conversation()).abstained
+
+
 def test_how_fast_opens_with_the_speedup(seeds_assistant):
     """Chimera's abstract drops the space in "LLM.Through": split there, the sentence giving
     the 2.7x speedup leads, where "we present two strategies" (a number, but no speed) did."""

@@ -443,6 +443,9 @@ _WHEN = re.compile(
 )
 _WHERE = re.compile(r"^\s*(where|in what (country|city|place))\b", re.I)
 _WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
+# "Who uses Dolma?": what uses a work is most often another work ("used to train OLMo"), which no
+# person's name answers.
+_WHO_USES = re.compile(r"^\s*who\s+(?:uses?|used|is\s+using|are\s+using|adopts?|adopted)\b", re.I)
 # Back-references to the papers of the previous answer.
 _BACK_REFERENCE = re.compile(
     r"\b(it|its|it's|they|their|them|theirs|which ones?|(?<=\bof )these|(?<=\bof )those)\b"
@@ -1087,7 +1090,7 @@ def sentence_form(text: str) -> Kind:
         return _quantity(text)
     if definition:
         return "definition"
-    if _WHO.match(text):
+    if _WHO.match(text) and not _WHO_USES.match(text):
         return "who"
     if (
         text.rstrip().endswith("?")
