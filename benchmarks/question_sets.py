@@ -4,6 +4,8 @@
   three sets of questions in everyday words (`paraphrase-a`, `-b`, `-c`; see the README), and
   `follow-ups`: questions asked of the paper the previous answer was about, which its abstract
   answers or does not ("What dataset does it use?", "What is its licence?" after LongWriter).
+- seeds-follow-ups-b: 20 more such questions about ten other seed papers, written after the bar
+  for them was fitted and never fitted on: a check that the bar holds on follow-ups it never saw.
 - pubmedqa: 500 real biomedical questions over their 500 abstracts (`pubmedqa-dev`), and the
   same with one abstract in five removed (`pubmedqa-dev-absent`: 81 questions to abstain on).
 - encyclopedia: 23 questions as people type them into a search engine ("how deep is the
@@ -206,6 +208,10 @@ ENCYCLOPEDIA = QuestionSet(
 SEEDS_FINDINGS = QuestionSet(
     "seeds-findings", "seeds", (SEEDS,), QUESTIONS / "seeds-findings.jsonl"
 )
+# Never fitted on: follow-ups written after their bar was fitted.
+SEEDS_FOLLOW_UPS_B = QuestionSet(
+    "seeds-follow-ups-b", "seeds", (SEEDS,), QUESTIONS / "seeds-follow-ups-b.jsonl"
+)
 SEEDS_ABSENT = QuestionSet("seeds-absent", "seeds", (SEEDS,), absent_from=tuple(SEED_SETS[:2]))
 SEEDS_AFTER_ANOTHER = QuestionSet(
     "seeds-after-another", "seeds", (SEEDS,), after_another_from=tuple(SEED_SETS)
@@ -234,6 +240,7 @@ ALL_SETS = [
     CRANFIELD,
     ENCYCLOPEDIA,
     SEEDS_FINDINGS,
+    SEEDS_FOLLOW_UPS_B,
     SEEDS_ABSENT,
     ENCYCLOPEDIA_ABSENT,
     PUBMEDQA_EACH_ABSENT,
