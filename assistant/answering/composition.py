@@ -512,11 +512,10 @@ class Composer:
         """Whether the question is asked of the paper as one the reader was just given: it says
         "it" or "they" of the previous answer's papers, brings no subject of its own, and
         `paper` is one of them."""
-        q = self.question
         return (
-            q.kind not in ("list", "compare", "more")
+            paper.doc in self.candidates.context
+            and self.question.kind not in ("list", "compare", "more")
             and not self.chooses_lead()
-            and paper.doc in self.candidates.context
         )
 
     def evidence(self, paper: PaperCandidate) -> tuple[dict[str, float], bool]:
