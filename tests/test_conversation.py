@@ -1759,6 +1759,22 @@ def test_a_passive_question_with_no_subject_asks_of_the_previous_paper(bridges):
     assert alone.cited_ids[0] == "salt"
 
 
+def test_a_figure_for_what_is_counted_answers_how_many_of_the_paper_just_given(bridges):
+    """ "How many bridges were inspected?" after the drones paper: "On forty bridges ..." gives
+    the figure, though the paper never says "inspected". With the bar for a paper just given
+    at 1, only that figure can answer; a question it gives no figure for is abstained on."""
+    shipped = bridges.weights
+    trigger = shipped.trigger.model_copy(update={"given_threshold": 1.0})
+    strict = Assistant(bridges.engine, weights=shipped.model_copy(update={"trigger": trigger}))
+    conversation = Conversation()
+    assert strict.ask("How do drones find cracks?", conversation).cited_ids == ["drones"]
+    answer = strict.ask("How many bridges were inspected?", conversation)
+    assert answer.cited_ids == ["drones"]
+    assert answer.sentences[0].text.startswith("On forty bridges")
+    unanswered = strict.ask("How many cameras do they carry?", conversation)
+    assert unanswered.abstained
+
+
 # Trim states a limitation of its own; Slim states none.
 PRUNERS = [
     (

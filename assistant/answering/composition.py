@@ -5,7 +5,7 @@ first, each with a numbered citation; one line per paper for lists and compariso
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -506,7 +506,17 @@ class Composer:
         if q.kind == "compare" or q.continues == "compare" or asks_what_named_is(q, lead):
             return named_answer()
         features, cannot = self.evidence(lead)
-        return decide(features, self.weights.trigger, cannot, self.given(lead))
+        given = self.given(lead)
+        trigger = decide(features, self.weights.trigger, cannot, given)
+        if given and not (trigger.answer or cannot) and self.counts_asked(lead.doc):
+            # "How many patients were included?" of a paper saying "19 patients were treated":
+            # its figure for what is counted answers, whatever verb the question counts with.
+            return replace(trigger, answer=True)
+        return trigger
+
+    def counts_asked(self, doc: int) -> bool:
+        """Whether the paper gives a figure for what a "how many" question counts."""
+        return bool(self.question.counted) and self.figure_counted(doc) is not None
 
     def given(self, paper: PaperCandidate) -> bool:
         """Whether the question is asked of the paper as one the reader was just given: it says
