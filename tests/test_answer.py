@@ -535,6 +535,7 @@ def test_the_authors_of_a_work_an_abstract_cites_did_not_write_it(tmp_path):
     assistant = beside_telescopes(tmp_path, "cites", records)
     silent = (
         "The abstract of “Mixer: Testing How Models Combine Skills” does not answer this question."
+        " Its record in the collection lists no authors either."
     )
     for question in ("Who wrote Mixer?", "Who are the authors of Mixer?"):
         answer = ask(assistant, question)
@@ -1861,6 +1862,26 @@ def test_what_else_someone_wrote_leaves_out_the_paper_just_spoken_of(tmp_path):
     alone = assistant.ask("What else has Vaswani published?", conversation)
     assert alone.abstained
     assert alone.answer == "No other paper in the collection lists Vaswani among its authors."
+
+
+def test_who_wrote_a_paper_whose_record_lists_no_one_says_neither_does(tmp_path):
+    """A record with no authors (the seeds' listing pages name none): "Who wrote it?" says that
+    neither the abstract nor the record answers, rather than only that the abstract does not."""
+    records = [
+        {"id": "r1", "title": "Road Salt", "abstract": "Road salt rusts the steel of bridges."},
+        {"id": "b1", "title": "Bees", "abstract": "Bees dance to show where flowers are."},
+    ]
+    corpus = tmp_path / "nameless.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    conversation = Conversation()
+    assistant.ask("What is Road Salt about?", conversation)
+    answer = assistant.ask("Who wrote it?", conversation)
+    assert answer.abstained and answer.about == ["r1"]
+    assert answer.answer == (
+        "The abstract of “Road Salt” does not answer this question. "
+        "Its record in the collection lists no authors either."
+    )
 
 
 def test_who_wrote_a_paper_is_told_from_its_record(tmp_path):

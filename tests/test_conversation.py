@@ -1884,7 +1884,8 @@ def test_two_things_asked_of_a_named_paper_are_answered_in_turn(tmp_path_factory
     half = assistant.ask("What is Kestrel and who wrote it?", Conversation())
     assert not half.abstained
     assert half.answer.endswith(
-        "The abstract of “Kestrel: Fast Sparse Attention” does not answer this question."
+        "The abstract of “Kestrel: Fast Sparse Attention” does not answer this question. "
+        "Its record in the collection lists no authors either."
     )
 
 

@@ -56,6 +56,7 @@ SPOKEN_SHARE = 0.5
 
 NO_ANSWER = "The abstracts in this collection do not answer this question."
 NO_ANSWER_IN = "The abstract of “{title}” does not answer this question."
+NO_AUTHORS_ON_RECORD = "Its record in the collection lists no authors either."
 # Forms a place or a date answers, which a sentence holds whatever else it speaks of.
 PLACE_OR_TIME = ("where", "when")
 # The words no abstract uses that an abstention names, at most.
@@ -995,7 +996,10 @@ def _on_record(engine: Engine, question: Question, doc: int) -> str | None:
         return f"Its record in the collection is dated {date}." if date else None
     if question.form == "who":
         authors = engine.papers.authors.optional(doc)
-        return f"Its record in the collection lists {authors}." if authors else None
+        if authors:
+            return f"Its record in the collection lists {authors}."
+        # "Who wrote it?" of a record naming no one: neither says.
+        return NO_AUTHORS_ON_RECORD if question.authorship else None
     return None
 
 
