@@ -131,6 +131,41 @@ def test_who_is_answered_only_by_a_paper_that_names_someone(tmp_path):
     assert nobody.answer.startswith("The abstract of “Sieve: ")
 
 
+def test_a_measure_is_answered_only_by_a_number_of_its_kind(tmp_path):
+    """ "How much did the tower cost?" is not answered by "330 metres tall" (it was, at 0.91),
+    nor "How heavy is it?"; "How tall is it?" still is, and so is the cost where the entry
+    gives one."""
+    corpus = small_collection(
+        tmp_path,
+        "landmarks",
+        [
+            (
+                "tower",
+                "Eiffel Tower",
+                "The Eiffel Tower is an iron lattice tower in Paris. It was built between 1887 "
+                "and 1889. The tower is 330 metres tall.",
+            ),
+            (
+                "bridge",
+                "Golden Gate Bridge",
+                "The Golden Gate Bridge spans the strait in San Francisco. It opened in 1937 "
+                "and cost $35 million to build. Its towers are 227 metres tall.",
+            ),
+        ],
+    )
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    for question in ("How much did the Eiffel Tower cost?", "How heavy is the Eiffel Tower?"):
+        answer = assistant.ask(question, Conversation())
+        assert answer.abstained and answer.about == ["tower"], question
+    conversation = Conversation()
+    assistant.ask("What is the Eiffel Tower?", conversation)
+    assert assistant.ask("How much did it cost?", conversation).abstained
+    tall = assistant.ask("How tall is it?", conversation)
+    assert not tall.abstained and "330 metres tall" in tall.sentences[0].text
+    cost = assistant.ask("How much did the Golden Gate Bridge cost?", Conversation())
+    assert not cost.abstained and "$35 million" in cost.sentences[0].text
+
+
 def counted_unnamed(assistant, question, doc_id):
     """Whether the paper `doc_id` never names what `question` counts."""
     engine = assistant.engine

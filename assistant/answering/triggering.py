@@ -11,7 +11,7 @@ questions whether the thing counted stands beside a number. A fitted logistic mo
 into the probability that the collection answers; below the fitted threshold the assistant says
 it does not.
 
-Ten pieces of evidence stand on their own, whatever else the paper shares with the question: a
+Eleven pieces of evidence stand on their own, whatever else the paper shares with the question: a
 paper that never names what a "how many" question counts, when that is a name ("GPUs"), cannot
 say how many there are; nor can a paper that mentions the name a "how many" question asks about
 only where it counts nothing of it ("How many parameters does GPT-4 have?"); a paper that
@@ -20,19 +20,21 @@ soccer team") cannot answer it; a paper that names no one cannot say who ("Who p
 TinyStories?": abstracts seldom name their authors); a paper the question names or refers to
 that holds no date cannot say when, nor, giving no number, how many, nor, stating no limitation
 of its own, what its limitations are, nor, giving no ratio, how much faster it is, nor,
-comparing itself with nothing, what it is measured against; and a paper that gives no link and
-releases nothing cannot say where its code is."""
+comparing itself with nothing, what it is measured against, nor, giving no number of that kind,
+how heavy, costly or hot it is; and a paper that gives no link and releases nothing cannot say
+where its code is."""
 
 from __future__ import annotations
 
 import itertools
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from assistant.answering.candidates import Candidates, PaperCandidate
-from assistant.answering.features import FAMILIES, SentenceTable
+from assistant.answering.features import FAMILIES, SentenceTable, has_number
 from assistant.answering.question import Question
 from assistant.answering.weights import TriggerModel
 from retrieval.engine import Engine
@@ -250,6 +252,51 @@ def holds_nothing_asked(question: Question, table: SentenceTable) -> bool:
     return not table.typed.any()
 
 
+# Measures a number answers only with a unit of their kind, or beside the measure's own word:
+# "How much did the Eiffel Tower cost?" is not answered by "330 metres tall", nor "How heavy is
+# it?". (How big, fast, long, high or deep a thing is may be told in many ways, "how high" of an
+# accuracy or "how deep" of a network by a bare number, and is left to the model.)
+_UNIT = r"\d[\d,.]*\s*(?:-\s*)?"
+_MEASURE_KINDS = (
+    (
+        re.compile(r"^\s*how\s+(?:heavy\b|much\b.*\bweigh)", re.I),
+        re.compile(
+            rf"{_UNIT}(?:kg|g|t|kilo(?:gram)?s?|grams?|tonnes?|tons?|lbs?|pounds?|ounces?|oz)\b"
+            r"|\b(?:weigh\w*|heavy|mass)\b",
+            re.I,
+        ),
+    ),
+    (
+        re.compile(r"^\s*how\s+(?:expensive|cheap)\b|^\s*how\s+much\b.*\bcost\b", re.I),
+        re.compile(
+            r"[$€£¥]\s*\d|\d[\d,.]*\s*(?:dollars|euros|pounds|francs|yen|marks|usd|eur|gbp)\b"
+            r"|\b(?:cost\w*|price\w*|paid|spent|budget|expensive|cheap\w*)\b",
+            re.I,
+        ),
+    ),
+    (
+        re.compile(r"^\s*how\s+(?:hot|cold|warm)\b", re.I),
+        re.compile(
+            r"\d\s*(?:°|degrees?\b|kelvin\b|K\b)|\b(?:temperature|hot|cold|warm|celsius|"
+            r"fahrenheit)\b",
+            re.I,
+        ),
+    ),
+)
+
+
+def lacks_measure(question: Question, table: SentenceTable) -> bool:
+    """Whether a question asking a measure of a kind (a weight, a sum of money, a temperature)
+    of a paper it names or refers to meets no sentence of the paper giving a number of that kind
+    (see _MEASURE_KINDS)."""
+    if question.form != "quantity" or not (question.named or question.refers_back):
+        return False
+    for asked, answered in _MEASURE_KINDS:
+        if asked.search(question.text):
+            return not any(answered.search(text) and has_number(text) for text in table.texts)
+    return False
+
+
 def cannot_answer(question: Question, paper_terms: frozenset[int], table: SentenceTable) -> bool:
     """The evidence that stands on its own: the paper cannot answer the question."""
     return (
@@ -257,6 +304,7 @@ def cannot_answer(question: Question, paper_terms: frozenset[int], table: Senten
         or lacks_subject(question, paper_terms)
         or counts_only_others(question, table)
         or holds_nothing_asked(question, table)
+        or lacks_measure(question, table)
     )
 
 
