@@ -256,12 +256,12 @@ def holds_nothing_asked(question: Question, table: SentenceTable) -> bool:
 # "How much did the Eiffel Tower cost?" is not answered by "330 metres tall", nor "How heavy is
 # it?". (How big, fast, long, high or deep a thing is may be told in many ways, "how high" of an
 # accuracy or "how deep" of a network by a bare number, and is left to the model.)
-_UNIT = r"\d[\d,.]*\s*(?:-\s*)?"
 _MEASURE_KINDS = (
     (
         re.compile(r"^\s*how\s+(?:heavy\b|much\b.*\bweigh)", re.I),
         re.compile(
-            rf"{_UNIT}(?:kg|g|t|kilo(?:gram)?s?|grams?|tonnes?|tons?|lbs?|pounds?|ounces?|oz)\b"
+            r"\d[\d,.]*\s*-?\s*(?:kg|g|t|kilo(?:gram)?s?|grams?|tonnes?|tons?|lbs?|pounds?|"
+            r"ounces?|oz)\b"
             r"|\b(?:weigh\w*|heavy|mass)\b",
             re.I,
         ),
