@@ -27,6 +27,11 @@
   conversation, after "What is <title>?" of the engine's best paper for it among those it does
   not expect (the paper a reader most likely asked about just before): a question of its own is
   answered as it would be alone; never fitted on.
+- cranfield-facts: 32 questions written over 26 Cranfield abstracts, each expecting the words of
+  the sentence that answers it ("How many free-flight models were flown?"), and
+  `cranfield-facts-absent`, the same asked without their paper: a check on a collection whose
+  text is all in lower case, in older technical prose; never fitted on.
+- cranfield-facts-b: 24 more such questions over 22 other Cranfield abstracts; never fitted on.
 - cranfield: 225 real questions of aeronautics researchers over 1,398 abstracts, with graded
   judgements but no answer sentences (the first citation is right when it is a judged-relevant
   paper): it weighs in every fitted number but the sentence weights, having no answer sentences.
@@ -225,6 +230,15 @@ ENCYCLOPEDIA_AFTER_ANOTHER = QuestionSet(
 ENCYCLOPEDIA_ABSENT = QuestionSet(
     "encyclopedia-absent", "encyclopedia", ENCYCLOPEDIA.corpus, absent_from=(ENCYCLOPEDIA,)
 )
+CRANFIELD_FACTS = QuestionSet(
+    "cranfield-facts", "cranfield", CRANFIELD.corpus, QUESTIONS / "cranfield-facts.jsonl"
+)
+CRANFIELD_FACTS_B = QuestionSet(
+    "cranfield-facts-b", "cranfield", CRANFIELD.corpus, QUESTIONS / "cranfield-facts-b.jsonl"
+)
+CRANFIELD_FACTS_ABSENT = QuestionSet(
+    "cranfield-facts-absent", "cranfield", CRANFIELD.corpus, absent_from=(CRANFIELD_FACTS,)
+)
 PUBMEDQA_EACH_ABSENT = QuestionSet(
     "pubmedqa-each-absent",
     "pubmedqa",
@@ -246,6 +260,9 @@ ALL_SETS = [
     PUBMEDQA_EACH_ABSENT,
     SEEDS_AFTER_ANOTHER,
     ENCYCLOPEDIA_AFTER_ANOTHER,
+    CRANFIELD_FACTS,
+    CRANFIELD_FACTS_B,
+    CRANFIELD_FACTS_ABSENT,
 ]
 
 
