@@ -131,6 +131,39 @@ def test_who_is_answered_only_by_a_paper_that_names_someone(tmp_path):
     assert nobody.answer.startswith("The abstract of “Sieve: ")
 
 
+def test_who_and_where_are_left_to_the_evidence_in_a_text_without_capitals(tmp_path):
+    """A collection written all in lower case shows no name by its capitals: "it was o.
+    reynolds who first ..." names someone all the same, and "in the langley tunnel" a place.
+    Such a paper is not ruled out for naming no one, and its sentences are weighed as for any
+    question."""
+    corpus = small_collection(
+        tmp_path,
+        "lowercase",
+        [
+            (
+                "99",
+                "the statistical theory of turbulence .",
+                "statistical theory considers mean values of velocities . it was reynolds who "
+                "first expressed the turbulent stresses by the mean values of the products of "
+                "the velocity components . the present paper develops the theory of isotropic "
+                "turbulence .",
+            ),
+            (
+                "809",
+                "the influence of lift on sonic-boom intensity .",
+                "the effect of lift on sonic-boom intensity has been investigated . the tests "
+                "were conducted in the langley supersonic pressure tunnel at a mach number of 2 . "
+                "effects of lift were found to be real and significant .",
+            ),
+        ],
+    )
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    who = assistant.ask("Who first expressed the turbulent stresses?", Conversation())
+    assert not who.abstained and "reynolds who first expressed" in who.answer
+    where = assistant.ask("Where were the sonic-boom tests conducted?", Conversation())
+    assert not where.abstained and where.citations[0].doc_id == "809"
+
+
 def test_a_measure_is_answered_only_by_a_number_of_its_kind(tmp_path):
     """ "How much did the tower cost?" is not answered by "330 metres tall" (it was, at 0.91),
     nor "How heavy is it?"; "How tall is it?" still is, and so is the cost where the entry

@@ -63,6 +63,8 @@ FAMILIES = {
     "baseline": "fact",
 }
 FAMILY_NAMES = ("judgement", "description", "fact")
+# Forms whose answer is known by its capitals: "who" (a person), "where" (a place).
+CASED_FORMS = frozenset({"who", "where"})
 POSITION_FEATURES = ("position", "first", "last")
 
 FEATURES: tuple[str, ...] = (
@@ -365,6 +367,9 @@ class SentenceTable:
     terms: list[tuple[int, ...]]  # each sentence's term ids in order (-1: unknown to the index)
     matched: list[frozenset[int]]  # the query's terms each sentence contains
     values: np.ndarray  # float64 [sentences, len(FEATURES)]
+    # Whether the text could show the kind of answer asked for: a person or a place is known by
+    # its capitals, which a text written all in lower case does not have.
+    shows_type: bool = True
 
     def __len__(self) -> int:
         return len(self.spans)
@@ -430,8 +435,10 @@ def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTabl
     matched = [frozenset(t for t in ids if t in query) for ids in read]
     n = len(spans)
     values = np.zeros((n, len(FEATURES)), dtype=np.float64)
+    form = question.form
+    shows_type = form not in CASED_FORMS or abstract != abstract.lower()
     if n == 0:
-        return SentenceTable(doc, spans, positions, texts, terms, matched, values)
+        return SentenceTable(doc, spans, positions, texts, terms, matched, values, shows_type)
 
     p = index.params
     avg = max(engine.summary.avg_sentence_terms, 1.0)
@@ -450,13 +457,13 @@ def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTabl
     ]
     values[:, COLUMN["length"]] = np.minimum(lengths / avg, 1.0)
 
-    form = question.form
     names = [n.canonical for n in question.named if doc in n.docs]
     of_topic = not (question.named or question.refers_back)
     authorship = question.authorship
-    values[:, COLUMN["answer_type"]] = [
-        answer_type(form, t, names, of_topic, authorship) for t in texts
-    ]
+    if shows_type:
+        values[:, COLUMN["answer_type"]] = [
+            answer_type(form, t, names, of_topic, authorship) for t in texts
+        ]
     counted = frozenset(index.term(t) for f in question.counted for t in f.concept.term_ids)
     if counted:
         values[:, COLUMN["counted"]] = [counts(analyzer, t, counted) for t in texts]
@@ -473,7 +480,7 @@ def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTabl
         values[:, COLUMN[f"first:{family}"]] = place == 0
         closing = _closing_position(positions, values[:, COLUMN["pointer"]] > 0, total)
         values[:, COLUMN[f"last:{family}"]] = place == closing
-    return SentenceTable(doc, spans, positions, texts, terms, matched, values)
+    return SentenceTable(doc, spans, positions, texts, terms, matched, values, shows_type)
 
 
 def _closing_position(positions: list[int], pointers: np.ndarray, total: int) -> int:

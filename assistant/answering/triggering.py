@@ -62,7 +62,7 @@ def trigger_features(
     coverage = table.column("coverage")
     sentence_coverage = float(coverage.max()) if len(table) else 0.0
     typed = table.typed
-    if question.form in TYPED_FORMS:
+    if question.form in TYPED_FORMS and table.shows_type:
         # The best sentence that holds the kind of answer asked for ("how many": a number).
         answer_type = float(coverage[typed].max()) if typed.any() else 0.0
     else:
@@ -241,7 +241,8 @@ _ONLY_OF_THEIR_KIND = {
 def holds_nothing_asked(question: Question, table: SentenceTable) -> bool:
     """Whether the question asks for a kind of answer that no sentence of the paper holds (see
     _ONLY_OF_THEIR_KIND). A question opening on a clause ("When a model is pruned, ...?") asks
-    something else than when, so it is left to the model."""
+    something else than when, so it is left to the model; so is a text that cannot show the kind
+    asked for (a person's name in a text all in lower case)."""
     pointed_only = _ONLY_OF_THEIR_KIND.get(question.form)
     if pointed_only is None:
         return False
@@ -249,7 +250,7 @@ def holds_nothing_asked(question: Question, table: SentenceTable) -> bool:
         return False
     if question.form == "when" and "," in question.text:
         return False
-    return not table.typed.any()
+    return table.shows_type and not table.typed.any()
 
 
 # Measures a number answers only with a unit of their kind, or beside the measure's own word:
