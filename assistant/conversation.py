@@ -468,6 +468,9 @@ class Assistant:
         if question.kind == "list" and question.refers_back and not question.named:
             # "Which papers use it?" after "What is Dolma?": a list about what was spoken of.
             referent = self._referent(conversation)
+            if isinstance(referent, str) and question.focus and not conversation.turns:
+                # "Which papers by the authors study X?" opening a conversation: its own words.
+                return dataclasses.replace(question, refers_back=False), context
             if isinstance(referent, str):
                 return dataclasses.replace(question, said=referent), context
             return self._list_about(text, *referent), context
@@ -487,8 +490,9 @@ class Assistant:
                 said = ONE_TO_COMPARE if recent else NOTHING_TO_COMPARE
                 return dataclasses.replace(question, said=said), context
         unreferred = previous is None and question.kind not in ("list", "more", "compare")
-        if unreferred and question.refers_back and not (question.focus or question.named):
-            # "What is it?", "Summarize it" before any answer: nothing for "it" to stand for.
+        if unreferred and question.refers_back and not (self._topical(question) or question.named):
+            # "What is it?", "Summarize it", "What does it use?" before any answer: nothing for
+            # "it" to stand for, and no topic of its own.
             return dataclasses.replace(question, said=NOTHING_TO_REFER), context
         # "Summarize them" of several papers: each one, as "compare them" quotes each.
         summarizes = question.kind == "definition" and not question.focus
@@ -656,6 +660,16 @@ class Assistant:
             if found is not None:
                 found[token] += 1
         return [written[t].most_common(1)[0][0] for t in top if written[t]]
+
+    def _topical(self, question: Question) -> bool:
+        """Whether the question brings a topic of its own: a word that the collection lacks or
+        that few of its papers use ("distillation", not "use" or "method")."""
+        index = self.engine.index
+        common = max(1.0, index.n_live * COMMON_SHARE)
+        return any(
+            not f.concept.known or any(index.df(t) <= common for t in f.concept.term_ids)
+            for f in question.focus
+        )
 
     def _list_about(self, text: str, words: str, docs: frozenset[int]) -> Question:
         """A list question with `words` for its "it"; "other papers" leaves out `docs`."""

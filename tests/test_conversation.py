@@ -974,6 +974,31 @@ def test_it_before_any_answer_stands_for_nothing(seeds_assistant, asked):
     )
 
 
+@pytest.mark.parametrize("asked", ["What does it use?", "Which approaches do they use?"])
+def test_it_with_only_common_words_before_any_answer_stands_for_nothing(seeds_assistant, asked):
+    """ "use" is in most abstracts: it names no topic of the question's own for "it" to be
+    read without."""
+    answer = seeds_assistant.ask(asked, Conversation())
+    assert answer.abstained and answer.citations == []
+    assert answer.answer.startswith("No earlier answer cites a paper")
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "Which methods did the authors use to find cracks in bridge decks?",
+        "What did the authors measure in the decks over ten winters?",
+    ],
+)
+def test_the_authors_opening_a_conversation_are_those_of_the_paper_on_its_topic(bridges, asked):
+    """ "The authors" with a topic of the question's own ("cracks in bridge decks") asks of
+    the paper on that topic: nothing earlier is needed for them to stand for."""
+    answer = bridges.ask(asked, Conversation())
+    assert not answer.abstained
+    assert answer.citations[0].doc_id in ("drones", "salt")
+    assert not answer.answer.startswith("- ")  # a paper's answer, not a list of papers
+
+
 def test_it_after_an_abstention_stands_for_nothing(seeds_assistant):
     """An earlier question that was not answered cites no paper for "it" to stand for."""
     (answer,) = after(seeds_assistant, "What is RLHF?", "How does it work?")

@@ -37,6 +37,10 @@ from retrieval.names import system_name
         ("Can a network learn which weights to zero out so that it runs faster?", "yesno"),
         ("Is there a test of how often chatbots make things up?", "yesno"),
         ("How does model size affect how well it generalises?", "method"),
+        # The methods of the work spoken of, not a list of papers.
+        ("Which methods did the authors use?", "method"),
+        ("What techniques does it use?", "method"),
+        ("Which methods use it?", "list"),
         ("How much faster is prefill with mllm-NPU?", "ratio"),
         ("How tall is the Pathfinder mast?", "quantity"),
         ("How many times was the trial repeated?", "quantity"),

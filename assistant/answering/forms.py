@@ -150,6 +150,14 @@ _LIST = re.compile(
     rf"|{_COUNTS_PAPERS.pattern}|{_THERE_PAPERS.pattern}",
     re.I,
 )
+# "Which methods did the authors use?", "What techniques do they apply?": the methods of the
+# work spoken of, which its abstract tells, not a list of papers ("Which methods use it?").
+_METHODS_OF_THE_WORK = re.compile(
+    r"^\s*(?:which|what)\s+(?:[\w-]+\s+)?(?P<asked>methods|approaches|techniques)\s+"
+    r"(?:do|does|did|is|are|was|were|have|has)\s+"
+    r"(?:they|it|the\s+authors|(?:the|this)\s+(?:paper|study|work))\b",
+    re.I,
+)
 # "What do they have in common?", "How are X and Y alike?": a comparison.
 _IN_COMMON = re.compile(r"\b(?:(?:have|has)\s+)?in\s+common\b|\balike\b", re.I)
 COMPARE = re.compile(
@@ -577,6 +585,8 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
         said.update(range(*_shifted(significance, part if significance[part] else None, opening)))
     limitation = _LIMITATION.match(text[opening:])
     said.update(range(*_shifted(limitation, "noun" if limitation else None, opening)))
+    methods = _METHODS_OF_THE_WORK.match(text[opening:])
+    said.update(range(*_shifted(methods, "asked" if methods else None, opening)))
     composition = _COMPOSITION.match(text[opening:])
     for part in ("verb", "noun") if composition else ():
         said.update(range(*_shifted(composition, part if composition[part] else None, opening)))
@@ -999,7 +1009,7 @@ def question_kind(text: str, n_named: int = 0, refers_back: bool = False) -> Kin
         COMPARE.search(text) or _RANKS.search(text) or re.search(r"\band\b.+\beach\b", text, re.I)
     ):
         return "compare"
-    if _LIST.search(text):
+    if _LIST.search(text) and not _METHODS_OF_THE_WORK.match(text):
         return "list"
     return sentence_form(text)
 
@@ -1076,7 +1086,7 @@ def sentence_form(text: str) -> Kind:
         return _quantity(text)
     # The opening words decide first: "Can it run faster?" asks yes or no, and "How does size
     # affect how well it generalises?" asks how; neither asks for a number.
-    if _METHOD.match(text):
+    if _METHOD.match(text) or _METHODS_OF_THE_WORK.match(text):
         return "method"
     definition = bool(_DEFINITION.search(text)) and not _ATTRIBUTE.search(text)
     if _YESNO.search(text) and not definition:
