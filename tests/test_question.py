@@ -41,6 +41,7 @@ from retrieval.names import system_name
         ("Which methods did the authors use?", "method"),
         ("What techniques does it use?", "method"),
         ("Which methods use it?", "list"),
+        ("How well does the approximation predict pressures?", "finding"),
         ("How much faster is prefill with mllm-NPU?", "ratio"),
         ("How tall is the Pathfinder mast?", "quantity"),
         ("How many times was the trial repeated?", "quantity"),

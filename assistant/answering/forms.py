@@ -218,7 +218,7 @@ _POINTER_ASKED = re.compile(
 )
 # The measures a "how ..." question asks for a quantity of: "how tall", "how fast".
 _MEASURES = (
-    "large|big|fast|long|small|often|well|tall|high|far|old|deep|wide|heavy|hot|cold|loud|bright|"
+    "large|big|fast|long|small|often|tall|high|far|old|deep|wide|heavy|hot|cold|loud|bright|"
     "early|late|expensive|cheap"
 )
 _QUANTITY = re.compile(
@@ -351,6 +351,9 @@ _FINDING = re.compile(
     r"|(?:did|does|do)\s+(?:[^?]{1,80}?\s+)?(?P<verb>find|show|conclude|demonstrate|reveal)\b)",
     re.I,
 )
+# "How well does X predict Y?", "How well does it work?": what the work found of it, which a
+# judgement answers ("predicts pressures that are too low") more often than a number.
+_HOW_WELL = re.compile(r"^\s*how\s+well\b", re.I)
 # "Is X better than Y?", "Which is faster, X or Y?": of two papers, a comparison.
 _RANKS = re.compile(
     r"\b(?:better|worse|faster|slower|stronger|weaker|cheaper|larger|smaller|more accurate)\b",
@@ -1072,7 +1075,7 @@ def sentence_form(text: str) -> Kind:
         return "baseline"
     if _WHERE.match(text):
         return "where"
-    if _FINDING.match(text):
+    if _FINDING.match(text) or _HOW_WELL.match(text):
         return "finding"
     if _CONTRIBUTION.match(text):
         return "definition"
