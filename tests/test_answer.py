@@ -345,6 +345,11 @@ def test_a_yes_no_question_after_its_topic_is_answered_by_the_conclusion(telesco
         ("pointer", "Wind-tunnel data happened to be available for one wing.", False),
         ("pointer", "Lens is an open source project.", True),
         ("pointer", "We evaluate on large-scale open source models such as OPT-175B.", False),
+        # Why: a reason, stated as one, or a conclusion.
+        ("why", "They have been criticized because of their inconvenient tabulation.", True),
+        ("why", "The output limit is due to the scarcity of long examples.", True),
+        ("why", "These results suggest that small arrays can find bursts.", True),
+        ("why", "The tables cover cones at zero yaw.", False),
     ],
 )
 def test_the_kind_of_answer_a_sentence_holds(form, sentence, holds):

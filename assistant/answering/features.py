@@ -143,6 +143,11 @@ _CONCLUSION = re.compile(
     r"should be|may be|might be|appears? to)\b",
     re.I,
 )
+# A reason, stated as one: "criticized because of their inconvenient tabulation", "due to the
+# scarcity of long-output examples".
+_REASON = re.compile(
+    r"\b(because|due to|owing to|caused by|attribut(?:ed|able) to|on account of)\b", re.I
+)
 # "We propose", "we also introduce", "this paper presents": the verb follows its subject, with at
 # most adverbs or auxiliaries between ("we document Dolma, including its design" designs nothing).
 # A question the work asks ("Can we design ...?") puts nothing forward.
@@ -336,7 +341,9 @@ def answer_type(
         if authorship:
             text = _CITATION.sub(" ", text)
         return bool(_PERSON.search(text)) or _names_someone(text)
-    if form in ("yesno", "why", "finding"):
+    if form == "why":
+        return bool(_CONCLUSION.search(text) or _REASON.search(text))
+    if form in ("yesno", "finding"):
         return bool(_CONCLUSION.search(text))
     if form == "definition":
         return any(defines(text, n) for n in names) or bool(_PROPOSE.search(text))
