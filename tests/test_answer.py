@@ -336,6 +336,12 @@ def test_a_yes_no_question_after_its_topic_is_answered_by_the_conclusion(telesco
         ("ratio", r"It decreases the computational cost by 41.5\%.", True),
         ("ratio", "To ensure accuracy, we present two strategies.", False),
         ("ratio", "It offers multi-fold flexibility on GPT-4x.", False),
+        # How fast: a rate, or a ratio said of speed; not any number, nor any ratio.
+        ("speed", "It runs at 1000 tokens/second on a phone.", True),
+        ("speed", "It achieves an average latency speedup ratio of 2.7x.", True),
+        ("speed", "It is 10 times faster than data-dependent methods.", True),
+        ("speed", "We leave the outliers (less than 1%) unchanged.", False),
+        ("speed", "To ensure accuracy, we present two strategies.", False),
         ("quantity", "To ensure accuracy, we present two strategies.", True),
         # Where the code is: a link, or saying in words that it is out.
         ("pointer", "Our code & models are at: https://github.com/THUDM/LongWriter.", True),
@@ -355,7 +361,11 @@ def test_a_yes_no_question_after_its_topic_is_answered_by_the_conclusion(telesco
 def test_the_kind_of_answer_a_sentence_holds(form, sentence, holds):
     from assistant.answering.features import answer_type
 
-    assert answer_type(form, sentence, []) == holds
+    if form == "speed":
+        assert answer_type("quantity", sentence, [], speed=True) == holds
+        assert answer_type("ratio", sentence, [], speed=True) == holds
+    else:
+        assert answer_type(form, sentence, []) == holds
 
 
 def test_the_limitations_of_a_topic_are_the_shortcomings_stated_of_it(tmp_path):
@@ -1998,3 +2008,35 @@ def test_where_opens_with_the_sentence_naming_a_place(tmp_path, question):
     answer = assistant.ask(question, Conversation())
     assert not answer.abstained and answer.citations[0].doc_id == "varnish"
     assert answer.sentences[0].text.endswith("twelve schools in Nova Scotia.")
+
+
+def _abstracts_concluding(where: str) -> list[tuple[str, str, str]]:
+    """Twenty abstracts of four sentences, each stating its conclusion last or second."""
+    records = []
+    for i in range(20):
+        topic = f"alloy{i}"
+        plain = [
+            f"We study the {topic} beams under load.",
+            f"We tested {i + 3} beams in a rig.",
+            "The rig held the beams at both ends.",
+        ]
+        conclusion = f"These results suggest that {topic} beams bend less."
+        sentences = [*plain, conclusion] if where == "last" else [plain[0], conclusion, *plain[1:]]
+        records.append((f"d{i}", f"The {topic} beams", " ".join(sentences)))
+    return records
+
+
+def test_a_judgement_weighs_the_last_place_as_the_collection_concludes_there(tmp_path):
+    """Abstracts that close on their conclusion make the last place count for a yes/no
+    question; where they conclude anywhere, it counts for nothing; and two abstracts, however
+    they close, show much less of a habit than twenty."""
+    from assistant.answering.features import concluding_last
+
+    habits = {}
+    for where in ("last", "second"):
+        corpus = small_collection(tmp_path, where, _abstracts_concluding(where))
+        habits[where] = concluding_last(Engine.open([corpus], tmp_path / f"index-{where}"))
+    assert habits["last"] > 1.0
+    assert habits["second"] == 0.0
+    few = small_collection(tmp_path, "few", _abstracts_concluding("last")[:2])
+    assert concluding_last(Engine.open([few], tmp_path / "index-few")) < habits["last"] / 2

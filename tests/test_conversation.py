@@ -134,7 +134,9 @@ def test_what_it_is_compared_with_finds_in_comparison_to(seeds_assistant):
     seeds_assistant.ask("What are lexinvariant language models?", conversation)
     answer = seeds_assistant.ask("What are they compared with?", conversation)
     assert answer.citations[0].title == "Lexinvariant Language Models"
-    assert "comparable to that of a standard language model" in answer.sentences[0].text
+    # With no words of its own, only the form ranks the paper's comparisons ("rather than"
+    # compares too): the one with the standard model is quoted among them.
+    assert "comparable to that of a standard language model" in answer.answer
 
 
 @pytest.mark.parametrize("asked", ["How do they compare?", "How do they differ?"])
@@ -199,11 +201,14 @@ def test_how_big_asked_of_the_previous_paper_asks_for_its_figures(seeds_assistan
     ("paper", "follow_up", "ratio"),
     [
         ("Splitwise", "How much faster is it?", "x higher throughput"),
-        ("LightSeq", "How many times faster is it?", "x less communication"),
+        # How many times faster is its speedup, not how much less it communicates ("4.7x less
+        # communication").
+        ("LightSeq", "How many times faster is it?", "2.01x end-to-end speedup"),
         # "Speedup" is the question's form too, when nothing qualifies it: FineQuant says
         # "3.65 times higher throughput" and never "speedup" (before, nothing answered).
         ("FineQuant", "What speedup does it get?", "3.65 times higher throughput"),
-        ("Splitwise", "What speedup does it achieve?", "x more throughput"),
+        # Either of its throughput ratios ("1.4x higher", "2.35x more").
+        ("Splitwise", "What speedup does it achieve?", "throughput"),
         # A speedup over something is one the abstract names so.
         ("LightSeq", "What is its speedup over Megatron-LM?", "2.01x end-to-end speedup"),
     ],

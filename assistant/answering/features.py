@@ -8,9 +8,12 @@ question asks for (a number for "how many", and apart from that whether the numb
 asked; a year or date for "when", a place or a person for "where" and "who", a conclusion or a
 stated finding for yes/no and "why", the work's own introduction for "what is" and "how does").
 Position means different things for different questions (conclusions come last, introductions
-early), so it is read separately for three families of question forms. For a question asking for
-a fact, each sentence is read with the paper's title, since all of a text speaks of what its
-title names.
+early), so it is read separately for three families of question forms. How much the last place
+says of a judgement depends on the collection: structured clinical abstracts end on their
+conclusion, while engineering reports may end on anything; so position for a judgement is
+weighed by how much likelier the collection's last sentences are than its others to state one.
+For a question asking for a fact, each sentence is read with the paper's title, since all of a
+text speaks of what its title names.
 
 A sentence's score is the weighted sum of its features; the weights are fitted by
 benchmarks/fit_answers.py and read from weights.json (see weights.py).
@@ -18,7 +21,9 @@ benchmarks/fit_answers.py and read from weights.json (see weights.py).
 
 from __future__ import annotations
 
+import math
 import re
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -267,6 +272,22 @@ _RATIO = re.compile(
 )
 
 
+# "How fast is it?", "Which is faster?", "What speedup?" ask a speed, which a rate ("1000
+# tokens/second", "2 m/s") or a ratio said of speed ("2.7x speedup", "10 times faster") gives,
+# not any number ("two strategies") nor any ratio ("outliers (less than 1%)").
+SPEED_ASKED = re.compile(
+    r"^\s*how\s+(?:fast|quick(?:ly)?|slow(?:ly)?)\b|\b(?:faster|slower|quicker|speed-?ups?)\b", re.I
+)
+_SPEED = re.compile(
+    r"\b(?:fast\w*|slow\w*|quick\w*|speed\w*|accelerat\w*|latenc\w*|throughput)", re.I
+)
+_RATE = re.compile(
+    rf"{_DIGITS.pattern}[\d.,]*\s*[a-z%]*\s*(?:/|per\s+)(?:s|sec|seconds?|min|minutes?|h|hours?|"
+    r"days?)\b|\b(?:mph|fps)\b",
+    re.I,
+)
+
+
 # A comparison with something else: "compared to vanilla decoding", "better than GPT-3",
 # "outperforms the baselines", "relative to Megatron-LM", "over strong baselines".
 _COMPARED = re.compile(
@@ -319,12 +340,20 @@ def defines(text: str, name: str) -> bool:
 
 
 def answer_type(
-    form: Kind, text: str, names: list[str], of_topic: bool = False, authorship: bool = False
+    form: Kind,
+    text: str,
+    names: list[str],
+    of_topic: bool = False,
+    authorship: bool = False,
+    speed: bool = False,
 ) -> bool:
     """The sentence holds the kind of answer a question of this form asks for; `of_topic`: the
     question asks it of a topic, not of a paper it names or refers to ("What are the limitations
     of quantization?" is answered by a shortcoming stated of it, in any voice); `authorship`: it
-    asks who wrote the text, which the authors of a work it cites are not."""
+    asks who wrote the text, which the authors of a work it cites are not; `speed`: it asks how
+    fast (see SPEED_ASKED)."""
+    if form in ("quantity", "ratio") and speed:
+        return bool(_RATE.search(text) or (_RATIO.search(text) and _SPEED.search(text)))
     if form == "quantity":
         return has_number(text)
     if form == "ratio":
@@ -467,9 +496,10 @@ def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTabl
     names = [n.canonical for n in question.named if doc in n.docs]
     of_topic = not (question.named or question.refers_back)
     authorship = question.authorship
+    speed = bool(SPEED_ASKED.search(question.text))
     if shows_type:
         values[:, COLUMN["answer_type"]] = [
-            answer_type(form, t, names, of_topic, authorship) for t in texts
+            answer_type(form, t, names, of_topic, authorship, speed) for t in texts
         ]
     counted = frozenset(index.term(t) for f in question.counted for t in f.concept.term_ids)
     if counted:
@@ -483,11 +513,53 @@ def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTabl
     if family is not None:
         total = len(every)
         place = np.asarray(positions, dtype=np.float64)
-        values[:, COLUMN[f"position:{family}"]] = place / (total - 1) if total > 1 else 0.0
-        values[:, COLUMN[f"first:{family}"]] = place == 0
+        columns = [COLUMN[f"{p}:{family}"] for p in POSITION_FEATURES]
+        values[:, columns[0]] = place / (total - 1) if total > 1 else 0.0
+        values[:, columns[1]] = place == 0
         closing = _closing_position(positions, values[:, COLUMN["pointer"]] > 0, total)
-        values[:, COLUMN[f"last:{family}"]] = place == closing
+        values[:, columns[2]] = place == closing
+        if family == "judgement":
+            values[:, columns] *= concluding_last(engine)
     return SentenceTable(doc, spans, positions, texts, terms, matched, values, shows_type)
+
+
+# The abstracts read to learn where a collection concludes, spread over it: enough for a stable
+# share, few enough to read in milliseconds.
+HABIT_SAMPLE = 300
+# Pseudo-sentences pulling each share towards the collection's overall share of conclusions: a
+# small collection shows no habit.
+HABIT_PRIOR = 10.0
+_CLAUSE_END = re.compile(r"(?<=[.!?])\s+")
+_concluding: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
+
+
+def concluding_last(engine: Engine) -> float:
+    """How much likelier the collection's abstracts are to state a conclusion ("we conclude",
+    "these results suggest") in their last sentence than in another: the log of the ratio of the
+    two shares, over up to HABIT_SAMPLE abstracts of three sentences or more (split on their
+    full stops alone: a share needs no exact boundaries); 0 where they are no likelier."""
+    if engine in _concluding:
+        return _concluding[engine]
+    papers = engine.papers
+    step = max(1, len(papers) // HABIT_SAMPLE)
+    last = [0, 0]  # conclusions, sentences
+    other = [0, 0]
+    for doc in range(0, len(papers), step):
+        pieces = _CLAUSE_END.split(papers.abstract(doc).strip())
+        if len(pieces) < 3:
+            continue
+        last[0] += bool(_CONCLUSION.search(pieces[-1]))
+        last[1] += 1
+        other[0] += sum(bool(_CONCLUSION.search(p)) for p in pieces[:-1])
+        other[1] += len(pieces) - 1
+    pooled = (last[0] + other[0]) / (last[1] + other[1]) if last[1] else 0.0
+    habit = 0.0
+    if pooled > 0:
+        in_last = (last[0] + HABIT_PRIOR * pooled) / (last[1] + HABIT_PRIOR)
+        elsewhere = (other[0] + HABIT_PRIOR * pooled) / (other[1] + HABIT_PRIOR)
+        habit = max(0.0, math.log(in_last / elsewhere))
+    _concluding[engine] = habit
+    return habit
 
 
 def _closing_position(positions: list[int], pointers: np.ndarray, total: int) -> int:
