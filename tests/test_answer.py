@@ -2028,15 +2028,18 @@ def _abstracts_concluding(where: str) -> list[tuple[str, str, str]]:
 
 def test_a_judgement_weighs_the_last_place_as_the_collection_concludes_there(tmp_path):
     """Abstracts that close on their conclusion make the last place count for a yes/no
-    question; where they conclude anywhere, it counts for nothing; and two abstracts, however
-    they close, show much less of a habit than twenty."""
-    from assistant.answering.features import concluding_last
+    question; where they conclude anywhere, it counts for nothing. Two abstracts are too few
+    to tell: however they close, they are taken to have the habit abstracts commonly have."""
+    from assistant.answering.features import COMMON_HABIT, concluding_last
 
     habits = {}
     for where in ("last", "second"):
-        corpus = small_collection(tmp_path, where, _abstracts_concluding(where))
-        habits[where] = concluding_last(Engine.open([corpus], tmp_path / f"index-{where}"))
-    assert habits["last"] > 1.0
-    assert habits["second"] == 0.0
-    few = small_collection(tmp_path, "few", _abstracts_concluding("last")[:2])
-    assert concluding_last(Engine.open([few], tmp_path / "index-few")) < habits["last"] / 2
+        for size in (20, 2):
+            records = _abstracts_concluding(where)[:size]
+            corpus = small_collection(tmp_path, f"{where}{size}", records)
+            engine = Engine.open([corpus], tmp_path / f"index-{where}{size}")
+            habits[where, size] = concluding_last(engine)
+    assert habits["last", 20] > 1.5
+    assert habits["second", 20] == 0.0
+    for where in ("last", "second"):
+        assert abs(habits[where, 2] - COMMON_HABIT) < abs(habits[where, 20] - COMMON_HABIT)

@@ -525,10 +525,12 @@ def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTabl
 
 # The abstracts read to learn where a collection concludes, spread over it: enough for a stable
 # share, few enough to read in milliseconds.
-HABIT_SAMPLE = 300
-# Pseudo-sentences pulling each share towards the collection's overall share of conclusions: a
-# small collection shows no habit.
+HABIT_SAMPLE = 1000
+# A collection too small to tell is taken to have the habit abstracts commonly have (their last
+# sentence e times likelier to conclude than another): HABIT_PRIOR pseudo-abstracts of that habit
+# join the ones read.
 HABIT_PRIOR = 10.0
+COMMON_HABIT = 1.0
 _CLAUSE_END = re.compile(r"(?<=[.!?])\s+")
 _concluding: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
 
@@ -536,27 +538,27 @@ _concluding: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionar
 def concluding_last(engine: Engine) -> float:
     """How much likelier the collection's abstracts are to state a conclusion ("we conclude",
     "these results suggest") in their last sentence than in another: the log of the ratio of the
-    two shares, over up to HABIT_SAMPLE abstracts of three sentences or more (split on their
-    full stops alone: a share needs no exact boundaries); 0 where they are no likelier."""
+    two shares, over up to HABIT_SAMPLE abstracts of three sentences or more, each read at its
+    last sentence and at one other (split on full stops alone: a share needs no exact
+    boundaries), drawn towards COMMON_HABIT for a small collection; 0 where they are no likelier,
+    or where no abstract concludes in so many words."""
     if engine in _concluding:
         return _concluding[engine]
     papers = engine.papers
     step = max(1, len(papers) // HABIT_SAMPLE)
-    last = [0, 0]  # conclusions, sentences
-    other = [0, 0]
+    last = other = read = 0
     for doc in range(0, len(papers), step):
         pieces = _CLAUSE_END.split(papers.abstract(doc).strip())
         if len(pieces) < 3:
             continue
-        last[0] += bool(_CONCLUSION.search(pieces[-1]))
-        last[1] += 1
-        other[0] += sum(bool(_CONCLUSION.search(p)) for p in pieces[:-1])
-        other[1] += len(pieces) - 1
-    pooled = (last[0] + other[0]) / (last[1] + other[1]) if last[1] else 0.0
+        read += 1
+        last += bool(_CONCLUSION.search(pieces[-1]))
+        other += bool(_CONCLUSION.search(pieces[doc % (len(pieces) - 1)]))
+    pooled = (last + other) / (2 * read) if read else 0.0
     habit = 0.0
     if pooled > 0:
-        in_last = (last[0] + HABIT_PRIOR * pooled) / (last[1] + HABIT_PRIOR)
-        elsewhere = (other[0] + HABIT_PRIOR * pooled) / (other[1] + HABIT_PRIOR)
+        in_last = (last + HABIT_PRIOR * pooled * math.exp(COMMON_HABIT)) / (read + HABIT_PRIOR)
+        elsewhere = (other + HABIT_PRIOR * pooled) / (read + HABIT_PRIOR)
         habit = max(0.0, math.log(in_last / elsewhere))
     _concluding[engine] = habit
     return habit
