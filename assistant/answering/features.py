@@ -5,8 +5,10 @@ questions: the sentence's BM25 score with the corpus's IDF, the IDF-weighted sha
 focus it covers, how close together the question's terms stand in it, its length, its position in
 the abstract, whether it points to code or data, and whether it holds the kind of answer the
 question asks for (a number for "how many", and apart from that whether the number counts what is
-asked; a year or date for "when", a place or a person for "where" and "who", a conclusion or a
-stated finding for yes/no and "why", the work's own introduction for "what is" and "how does").
+asked; for "how fast", a rate or a ratio said of speed; a year or date for "when", a place or a
+person for "where" and "who" (in a text with capitals), a conclusion or a stated finding for
+yes/no and "why", or for "why" a reason stated as one; the work's own introduction for "what is"
+and "how does").
 Position means different things for different questions (conclusions come last, introductions
 early), so it is read separately for three families of question forms. How much the last place
 says of a judgement depends on the collection: structured clinical abstracts end on their
@@ -275,7 +277,7 @@ _RATIO = re.compile(
 # "How fast is it?", "Which is faster?", "What speedup?" ask a speed, which a rate ("1000
 # tokens/second", "2 m/s") or a ratio said of speed ("2.7x speedup", "10 times faster") gives,
 # not any number ("two strategies") nor any ratio ("outliers (less than 1%)").
-SPEED_ASKED = re.compile(
+_SPEED_ASKED = re.compile(
     r"^\s*how\s+(?:fast|quick(?:ly)?|slow(?:ly)?)\b|\b(?:faster|slower|quicker|speed-?ups?)\b", re.I
 )
 _SPEED = re.compile(
@@ -351,7 +353,7 @@ def answer_type(
     question asks it of a topic, not of a paper it names or refers to ("What are the limitations
     of quantization?" is answered by a shortcoming stated of it, in any voice); `authorship`: it
     asks who wrote the text, which the authors of a work it cites are not; `speed`: it asks how
-    fast (see SPEED_ASKED)."""
+    fast (see _SPEED_ASKED)."""
     if form in ("quantity", "ratio") and speed:
         return bool(_RATE.search(text) or (_RATIO.search(text) and _SPEED.search(text)))
     if form == "quantity":
@@ -496,7 +498,7 @@ def sentence_table(engine: Engine, question: Question, doc: int) -> SentenceTabl
     names = [n.canonical for n in question.named if doc in n.docs]
     of_topic = not (question.named or question.refers_back)
     authorship = question.authorship
-    speed = bool(SPEED_ASKED.search(question.text))
+    speed = bool(_SPEED_ASKED.search(question.text))
     if shows_type:
         values[:, COLUMN["answer_type"]] = [
             answer_type(form, t, names, of_topic, authorship, speed) for t in texts
