@@ -1004,6 +1004,16 @@ def test_the_authors_opening_a_conversation_are_those_of_the_paper_on_its_topic(
     assert not answer.answer.startswith("- ")  # a paper's answer, not a list of papers
 
 
+@pytest.mark.parametrize("follow_up", ["Why did they build it?", "Why was it made?"])
+def test_why_the_work_was_made_is_the_problem_it_answers(seeds_assistant, follow_up):
+    """ "build" and "made" are no words TinyStories' abstract uses: the question asks why the
+    work exists, which the abstract tells as the problem it takes on."""
+    (answer,) = after(seeds_assistant, "What is TinyStories?", follow_up)
+    assert not answer.abstained
+    assert answer.citations[0].title.startswith("TinyStories")
+    assert "struggle to produce coherent and fluent text" in answer.answer
+
+
 def test_it_after_an_abstention_stands_for_nothing(seeds_assistant):
     """An earlier question that was not answered cites no paper for "it" to stand for."""
     (answer,) = after(seeds_assistant, "What is RLHF?", "How does it work?")

@@ -41,6 +41,10 @@ from retrieval.names import system_name
         ("Which methods did the authors use?", "method"),
         ("What techniques does it use?", "method"),
         ("Which methods use it?", "list"),
+        # Why the work was made at all: the problem it answers.
+        ("Why did they build it?", "problem"),
+        ("Why was it made?", "problem"),
+        ("Why did they use GPT-4?", "why"),
         ("How well does the approximation predict pressures?", "finding"),
         ("How much faster is prefill with mllm-NPU?", "ratio"),
         ("How tall is the Pathfinder mast?", "quantity"),

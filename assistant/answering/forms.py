@@ -398,15 +398,21 @@ _PROBLEM = re.compile(
     r"|^\s*what\s+(?:is|was|are|were)\s+(?:the\s+)?(?P<motive>motivations?)\s+(?:for|of|behind)\b",
     re.I,
 )
-# "Why does it matter?", "Why is X important?", "What is the significance of X?": what the work
-# answers, as "What problem does X solve?" asks; the words asking so are not words the abstract
-# must use.
+# "Why does it matter?", "Why is X important?", "What is the significance of X?", "Why did they
+# build it?": what the work answers, as "What problem does X solve?" asks; the words asking so
+# are not words the abstract must use.
 _SIGNIFICANCE = re.compile(
     r"^\s*why\s+(?:does|do|did|is|are|was|were|should)\s+(?:[\w'-]+\s+){1,4}?"
     r"(?P<matters>(?:matters?|important|significant|relevant|useful|needed|necessary|care))"
     r"\s*[?.!]*\s*$"
     r"|^\s*what\s+(?:is|was|are)\s+(?:the\s+|its\s+|their\s+|[\w-]+'s?\s+)?"
-    r"(?P<significance>significance|importance|relevance)\b",
+    r"(?P<significance>significance|importance|relevance)\b"
+    # "Why did they build it?", "Why was it made?": of the work spoken of, why it was made at all,
+    # which the abstract tells as the problem it answers; the making is no word it must use.
+    r"|^\s*why\s+(?:did|do|does|was|were|is|are|have|has)\s+"
+    r"(?:they|it|the\s+authors|(?:the|this)\s+(?:paper|study|work))\s+(?:\w+ly\s+)?"
+    r"(?P<made>build|built|create|created|develop|developed|design|designed|make|made|"
+    r"introduce|introduced|propose|proposed)(?:\s+(?:it|this|them))?\s*[?.!]*\s*$",
     re.I,
 )
 # "What are the limitations of X?", "What are its drawbacks?": what the work itself cannot do,
@@ -584,7 +590,7 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
     for part in ("noun", "verb", "motive") if problem else ():
         said.update(range(*_shifted(problem, part if problem[part] else None, opening)))
     significance = _SIGNIFICANCE.match(text[opening:])
-    for part in ("matters", "significance") if significance else ():
+    for part in ("matters", "significance", "made") if significance else ():
         said.update(range(*_shifted(significance, part if significance[part] else None, opening)))
     limitation = _LIMITATION.match(text[opening:])
     said.update(range(*_shifted(limitation, "noun" if limitation else None, opening)))
