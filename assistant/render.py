@@ -110,7 +110,14 @@ def search_hits(
     return "\n\n".join(blocks)
 
 
-WEAK_MATCH = "Weak match: the abstracts may not answer this well."
+WEAK_MATCH = "Weak match: the {quoted} may not answer this well."
+
+
+def weak_match(answer: Answer) -> str:
+    """The note on an answer given on weak evidence, of the one abstract it quotes or of
+    several."""
+    papers = {c.doc_id for c in answer.citations}
+    return WEAK_MATCH.format(quoted="abstract" if len(papers) == 1 else "abstracts")
 
 
 def see_also_heading(answer: Answer) -> str:
@@ -153,7 +160,7 @@ def answer_text(
         ]
     if answer.abstained or answer.weak:
         if answer.weak:
-            lines += ["", _dim(WEAK_MATCH, color)]
+            lines += ["", _dim(weak_match(answer), color)]
         if answer.see_also:
             lines += ["", f"{see_also_heading(answer)}:"]
             for r in answer.see_also:
@@ -235,7 +242,7 @@ def answer_markdown(answer: Answer) -> str:
     if answer.notes:
         parts.append("\n".join(f"*{escape_markdown(n)}*" for n in answer.notes))
     if answer.weak:
-        parts.append(f"*{WEAK_MATCH}*")
+        parts.append(f"*{weak_match(answer)}*")
     if answer.see_also:
         refs = "\n".join(f"- {escape_markdown(_reference_line(r))}" for r in answer.see_also)
         parts.append(f"{see_also_heading(answer)}:\n\n{refs}")

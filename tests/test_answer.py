@@ -643,7 +643,7 @@ def test_a_weak_answer_says_so_in_text_and_json():
     payload = json.loads(run_cli("ask", question, "--json").stdout)
     assert payload["weak"] is True and payload["confidence"] < 0.5 and payload["see_also"]
     text = run_cli("ask", question).stdout
-    assert "Weak match: the abstracts may not answer this well." in text
+    assert "Weak match: the abstract may not answer this well." in text
     assert "The closest other papers:" in text
     strong = json.loads(run_cli("ask", "What is Splitwise?", "--json").stdout)
     assert strong["weak"] is False and strong["see_also"] == []
@@ -2043,3 +2043,16 @@ def test_a_judgement_weighs_the_last_place_as_the_collection_concludes_there(tmp
     assert habits["second", 20] == 0.0
     for where in ("last", "second"):
         assert abs(habits[where, 2] - COMMON_HABIT) < abs(habits[where, 20] - COMMON_HABIT)
+
+
+def test_the_weak_match_note_speaks_of_one_abstract_or_several():
+    from types import SimpleNamespace
+
+    from assistant.render import weak_match
+
+    def cited(*ids):
+        return SimpleNamespace(citations=[SimpleNamespace(doc_id=i) for i in ids])
+
+    assert weak_match(cited("a")) == "Weak match: the abstract may not answer this well."
+    assert weak_match(cited("a", "a")) == "Weak match: the abstract may not answer this well."
+    assert weak_match(cited("a", "b")) == "Weak match: the abstracts may not answer this well."

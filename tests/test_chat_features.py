@@ -122,7 +122,7 @@ async def test_a_weak_answer_is_marked_with_the_closest_papers():
         assert message.has_class("weak")
         assert message.answer.confidence < 0.5
         markdown = answer_links(message.answer)
-        assert "*Weak match: the abstracts may not answer this well.*" in markdown
+        assert "*Weak match: the abstract may not answer this well.*" in markdown
         assert "The closest other papers:" in markdown
         await ask(pilot, "What is Splitwise?")
         assert not list(app.query(AnswerMessage))[-1].has_class("weak")
