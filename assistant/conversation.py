@@ -468,9 +468,6 @@ class Assistant:
         if question.kind == "list" and question.refers_back and not question.named:
             # "Which papers use it?" after "What is Dolma?": a list about what was spoken of.
             referent = self._referent(conversation)
-            if isinstance(referent, str) and question.focus and not conversation.turns:
-                # "Which papers by the authors study X?" opening a conversation: its own words.
-                return dataclasses.replace(question, refers_back=False), context
             if isinstance(referent, str):
                 return dataclasses.replace(question, said=referent), context
             return self._list_about(text, *referent), context

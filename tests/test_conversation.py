@@ -979,7 +979,15 @@ def test_it_before_any_answer_stands_for_nothing(seeds_assistant, asked):
     )
 
 
-@pytest.mark.parametrize("asked", ["What does it use?", "Which approaches do they use?"])
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "What does it use?",
+        "Which approaches do they use?",
+        "Which papers use it?",
+        "Which papers build on it?",
+    ],
+)
 def test_it_with_only_common_words_before_any_answer_stands_for_nothing(seeds_assistant, asked):
     """ "use" is in most abstracts: it names no topic of the question's own for "it" to be
     read without."""

@@ -45,6 +45,8 @@ QUESTION_WORDS = frozenset(
     """.split()
 )
 
+# The verbs that open a yes/no question or follow a wh-word: "does it", "can models".
+AUXILIARY = r"(?:do|does|did|is|are|was|were|can|could|will|would|should|has|have|had)"
 # "How many papers study X?" asks for the papers, and how many there are.
 _COUNTS_PAPERS = re.compile(r"\bhow many (?:papers|works|studies|articles)\b", re.I)
 # Measures in the superlative: a figure chooses the thing that has the most of them.
@@ -154,7 +156,7 @@ _LIST = re.compile(
 # work spoken of, which its abstract tells, not a list of papers ("Which methods use it?").
 _METHODS_OF_THE_WORK = re.compile(
     r"^\s*(?:which|what)\s+(?:[\w-]+\s+)?(?P<asked>methods|approaches|techniques)\s+"
-    r"(?:do|does|did|is|are|was|were|have|has)\s+"
+    rf"{AUXILIARY}\s+"
     r"(?:they|it|the\s+authors|(?:the|this)\s+(?:paper|study|work))\b",
     re.I,
 )
@@ -409,7 +411,7 @@ _SIGNIFICANCE = re.compile(
     r"(?P<significance>significance|importance|relevance)\b"
     # "Why did they build it?", "Why was it made?": of the work spoken of, why it was made at all,
     # which the abstract tells as the problem it answers; the making is no word it must use.
-    r"|^\s*why\s+(?:did|do|does|was|were|is|are|have|has)\s+"
+    rf"|^\s*why\s+{AUXILIARY}\s+"
     r"(?:they|it|the\s+authors|(?:the|this)\s+(?:paper|study|work))\s+(?:\w+ly\s+)?"
     r"(?P<made>build|built|create|created|develop|developed|design|designed|make|made|"
     r"introduce|introduced|propose|proposed)(?:\s+(?:it|this|them))?\s*[?.!]*\s*$",
@@ -476,8 +478,6 @@ _OTHER_PAPERS = re.compile(rf"\bother\s+{_PAPER_WORD}\b", re.I)
 # "Papers other than Splitwise on inference": the papers named after it are left out, and are
 # not what the list is about.
 _EXCEPT = re.compile(r"\b(?:other than|besides|apart from|except(?: for)?)\s+$", re.I)
-# The verbs that open a yes/no question or follow a wh-word: "does it", "can models".
-AUXILIARY = r"(?:do|does|did|is|are|was|were|can|could|will|would|should|has|have|had)"
 # What a pronoun may stand for within the question itself: "How can a model handle texts longer
 # than anything it saw?", "Do chatbots cope when they ...?". An indefinite noun phrase (not the
 # one "there is" introduces: "Is there a way to make it faster?" asks of the paper), or a bare
