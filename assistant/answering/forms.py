@@ -152,12 +152,13 @@ _LIST = re.compile(
     rf"|{_COUNTS_PAPERS.pattern}|{_THERE_PAPERS.pattern}",
     re.I,
 )
+# The work the previous answer gave, as a question's subject: "they", "the authors", "this paper".
+_WORK_SPOKEN_OF = r"(?:they|it|the\s+authors|(?:the|this)\s+(?:paper|study|work))"
 # "Which methods did the authors use?", "What techniques do they apply?": the methods of the
 # work spoken of, which its abstract tells, not a list of papers ("Which methods use it?").
 _METHODS_OF_THE_WORK = re.compile(
     r"^\s*(?:which|what)\s+(?:[\w-]+\s+)?(?P<asked>methods|approaches|techniques)\s+"
-    rf"{AUXILIARY}\s+"
-    r"(?:they|it|the\s+authors|(?:the|this)\s+(?:paper|study|work))\b",
+    rf"{AUXILIARY}\s+{_WORK_SPOKEN_OF}\b",
     re.I,
 )
 # "What do they have in common?", "How are X and Y alike?": a comparison.
@@ -411,8 +412,7 @@ _SIGNIFICANCE = re.compile(
     r"(?P<significance>significance|importance|relevance)\b"
     # "Why did they build it?", "Why was it made?": of the work spoken of, why it was made at all,
     # which the abstract tells as the problem it answers; the making is no word it must use.
-    rf"|^\s*why\s+{AUXILIARY}\s+"
-    r"(?:they|it|the\s+authors|(?:the|this)\s+(?:paper|study|work))\s+(?:\w+ly\s+)?"
+    rf"|^\s*why\s+{AUXILIARY}\s+{_WORK_SPOKEN_OF}\s+(?:\w+ly\s+)?"
     r"(?P<made>build|built|create|created|develop|developed|design|designed|make|made|"
     r"introduce|introduced|propose|proposed)(?:\s+(?:it|this|them))?\s*[?.!]*\s*$",
     re.I,
