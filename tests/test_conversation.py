@@ -1012,6 +1012,26 @@ def test_the_authors_opening_a_conversation_are_those_of_the_paper_on_its_topic(
     assert not answer.answer.startswith("- ")  # a paper's answer, not a list of papers
 
 
+@pytest.mark.parametrize(
+    "turns",
+    [
+        ["What is Chimera?", "What techniques does it use?"],
+        ["What is Chimera?", "What approach does it take?"],
+        ["Which methods does Chimera use?"],
+    ],
+)
+def test_the_methods_a_work_uses_are_asked_of_it(seeds_assistant, turns):
+    """ "use" and "techniques" frame the question: Chimera's abstract never says it "uses"
+    anything, and tells its methods all the same. Nor is it a list of papers."""
+    conversation = Conversation()
+    for turn in turns:
+        answer = seeds_assistant.ask(turn, conversation)
+    assert not answer.abstained
+    assert [c.title.split(":")[0] for c in answer.citations] == ["Chimera"]
+    assert not answer.answer.startswith("- ")
+    assert answer.confidence >= 0.5  # no weak match
+
+
 @pytest.mark.parametrize("follow_up", ["Why did they build it?", "Why was it made?"])
 def test_why_the_work_was_made_is_the_problem_it_answers(seeds_assistant, follow_up):
     """ "build" and "made" are no words TinyStories' abstract uses: the question asks why the

@@ -40,7 +40,11 @@ from retrieval.names import system_name
         # The methods of the work spoken of, not a list of papers.
         ("Which methods did the authors use?", "method"),
         ("What techniques does it use?", "method"),
+        ("What approach did they take?", "method"),
+        ("Which methods does Chimera use?", "method"),
+        ("What strategy does the LightSeq system adopt?", "method"),
         ("Which methods use it?", "list"),
+        ("What methods do papers on pruning use?", "list"),
         # Why the work was made at all: the problem it answers.
         ("Why did they build it?", "problem"),
         ("Why was it made?", "problem"),

@@ -154,11 +154,17 @@ _LIST = re.compile(
 )
 # The work the previous answer gave, as a question's subject: "they", "the authors", "this paper".
 _WORK_SPOKEN_OF = r"(?:they|it|the\s+authors|(?:the|this)\s+(?:paper|study|work))"
-# "Which methods did the authors use?", "What techniques do they apply?": the methods of the
-# work spoken of, which its abstract tells, not a list of papers ("Which methods use it?").
+# "Which methods did the authors use?", "What techniques does Chimera apply?", "What approach
+# did they take?": the methods of the work spoken of or named, which its abstract tells, not a
+# list of papers ("Which methods use it?", "What methods do papers on X use?"). The verb of using
+# is the question's frame, as the noun is: an abstract seldom says it "uses" its own methods.
+_USING = r"(?:use[sd]?|using|appl(?:y|ies|ied)|employ(?:s|ed)?|adopt(?:s|ed)?|take[sn]?|took)"
 _METHODS_OF_THE_WORK = re.compile(
-    r"^\s*(?:which|what)\s+(?:[\w-]+\s+)?(?P<asked>methods|approaches|techniques)\s+"
-    rf"{AUXILIARY}\s+{_WORK_SPOKEN_OF}\b",
+    r"^\s*(?:which|what)\s+(?:[\w-]+\s+)?"
+    r"(?P<asked>methods?|approach(?:es)?|techniques?|strateg(?:y|ies))\s+"
+    rf"{AUXILIARY}\s+(?:{_WORK_SPOKEN_OF}\b|(?:(?!{_PAPER_WORD}\b)[\w.-]+\s+){{1,5}}"
+    rf"(?=(?:\w+ly\s+)?{_USING}\b))"
+    rf"(?:\s*(?:\w+ly\s+)?(?P<verb>{_USING})\b)?",
     re.I,
 )
 # "What do they have in common?", "How are X and Y alike?": a comparison.
@@ -595,7 +601,8 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
     limitation = _LIMITATION.match(text[opening:])
     said.update(range(*_shifted(limitation, "noun" if limitation else None, opening)))
     methods = _METHODS_OF_THE_WORK.match(text[opening:])
-    said.update(range(*_shifted(methods, "asked" if methods else None, opening)))
+    for part in ("asked", "verb") if methods else ():
+        said.update(range(*_shifted(methods, part if methods[part] else None, opening)))
     composition = _COMPOSITION.match(text[opening:])
     for part in ("verb", "noun") if composition else ():
         said.update(range(*_shifted(composition, part if composition[part] else None, opening)))
