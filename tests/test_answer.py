@@ -2056,3 +2056,43 @@ def test_the_weak_match_note_speaks_of_one_abstract_or_several():
     assert weak_match(cited("a")) == "Weak match: the abstract may not answer this well."
     assert weak_match(cited("a", "a")) == "Weak match: the abstract may not answer this well."
     assert weak_match(cited("a", "b")) == "Weak match: the abstracts may not answer this well."
+
+
+WEAVING = [
+    (
+        "loom",
+        "Loom: Weaving Patterns from Photographs",
+        "Designers sketch weaving patterns and choose shades by hand, using charts. Loom turns a "
+        "photograph into a weaving pattern. It clusters the colours of the photograph into yarn "
+        "shades and maps each cluster to a weave. Weavers found the patterns faithful.",
+    ),
+    (
+        "kiln",
+        "Kiln: Drying Timber with Waste Heat",
+        "Timber drying consumes much of a sawmill's energy. We present Kiln, a drying schedule "
+        "for sawmills. Kiln recovers waste heat from the boilers through a loop of heat "
+        "exchangers. Drying time fell by a third.",
+    ),
+]
+
+
+def test_how_a_work_does_something_is_not_told_by_words_of_means(tmp_path):
+    """ "by hand, using charts" says how designers work, not how Loom chooses its shades: words
+    of means stand in as many sentences that do not answer "how" as in those that do."""
+    corpus = small_collection(tmp_path, "weaving", WEAVING)
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    answer = assistant.ask("How does Loom choose yarn shades?", Conversation())
+    assert answer.sentences[0].text.startswith("It clusters the colours of the photograph")
+
+
+def test_a_bare_how_goes_on_with_the_paper_just_given(tmp_path):
+    """ "How?" after "What is Kiln?" asks how it works, which no cue shows: the paper's best
+    sentences not yet quoted answer it."""
+    corpus = small_collection(tmp_path, "weaving", WEAVING)
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    conversation = Conversation()
+    first = assistant.ask("What is Kiln?", conversation)
+    how = assistant.ask("How?", conversation)
+    assert not how.abstained
+    assert how.cited_ids == ["kiln"]
+    assert not {s.text for s in how.sentences} & {s.text for s in first.sentences}

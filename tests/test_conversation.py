@@ -897,7 +897,7 @@ def test_it_after_a_list_is_its_topic_when_they_are_its_papers(bridges):
     assert [c.doc_id for c in listed.citations] == ["truss"]
     answer = bridges.ask("How do they reduce it?", conversation)
     assert [c.doc_id for c in answer.citations] == ["truss"]
-    assert answer.sentences[0].text == "Sway falls by half when the deck is stiffened."
+    assert "Sway falls by half when the deck is stiffened." in [s.text for s in answer.sentences]
 
 
 def test_it_after_a_list_stays_as_asked_when_a_paper_speaks_to_the_question(seeds_assistant):

@@ -15,6 +15,7 @@ from assistant.answering.authors import lists_author
 from assistant.answering.candidates import Candidates, PaperCandidate
 from assistant.answering.features import (
     FAMILIES,
+    UNCUED_FORMS,
     SentenceTable,
     gives_figure,
     gives_link,
@@ -281,21 +282,21 @@ class Composer:
         own to match and asks for a fact or a judgement ("Do they release code?", "What did they
         find?"), only its form tells the sentences apart: a further sentence is quoted only if
         it holds that form (a link, a conclusion). ("Summarize it" wants any sentence more.) A
-        bare "Why?" or "How?" is answered only by sentences of its form (a conclusion, a means),
-        or not at all. A "how many" answer whose best sentence gives no number opens with the
-        paper's best sentence giving a figure for what is asked ("How many women were in the
-        mammography trial?": "One thousand ninety-nine women ...", not a closing word on
-        mammography), and a "where" or "when" answer whose best sentence names no place or
-        date with the paper's best sentence naming one. (A sentence giving a number counts in
-        its own way: "models in size 1B, 7B and 16B" answers "what model sizes" though no
-        figure stands before "sizes".)"""
+        bare "Why?" is answered only by sentences of its form (a conclusion, a reason), or not at
+        all; a bare "How?", which no cue shows, by the best sentences not yet quoted. A "how
+        many" answer whose best sentence gives no number opens with the paper's best sentence
+        giving a figure for what is asked ("How many women were in the mammography trial?":
+        "One thousand ninety-nine women ...", not a closing word on mammography), and a "where"
+        or "when" answer whose best sentence names no place or date with the paper's best
+        sentence naming one. (A sentence giving a number counts in its own way: "models in size
+        1B, 7B and 16B" answers "what model sizes" though no figure stands before "sizes".)"""
         ranked = self.ranked(doc, skip)
         q = self.question
         table = self.table(doc)
         opening = self._opening(doc, ranked) if ranked else None
         if opening is not None:
             ranked = [opening, *(c for c in ranked if c.sentence != opening.sentence)]
-        bare = bare_question_word(q.text) in ("why", "how")
+        bare = bare_question_word(q.text) in ("why", "how") and q.form not in UNCUED_FORMS
         if bare or (not q.focus and q.kind != "more" and FAMILIES.get(q.form) != "description"):
             typed = {table.positions[r] for r in np.flatnonzero(table.typed)}
             first = [] if bare else ranked[:1]
