@@ -526,6 +526,10 @@ class Assistant:
             return dataclasses.replace(self.read(text), said=NOTHING_TO_CONTINUE), []
         if turn.answer.kind == "list":
             return dataclasses.replace(self.read(text), said=ASK_OF_ONE), []
+        if word == "how" and turn.answer.kind == "method":
+            # "How?" after "What techniques does it use?" asks how again: how they work, beyond
+            # what was quoted.
+            return self._continued(text, turn, conversation)
         picked = picked_papers(turn.question, count=1 << 20)
         if picked is not None:
             # "What did the second one find?", then "Why?": of the paper it picked, whatever

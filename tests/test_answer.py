@@ -2096,3 +2096,16 @@ def test_a_bare_how_goes_on_with_the_paper_just_given(tmp_path):
     assert not how.abstained
     assert how.cited_ids == ["kiln"]
     assert not {s.text for s in how.sentences} & {s.text for s in first.sentences}
+
+
+def test_a_bare_how_after_a_methods_answer_goes_on_with_it(tmp_path):
+    """ "How?" after "What techniques does it use?" asks how again: how they work, beyond what
+    was quoted, not how "techniques" are used, words Kiln's abstract never writes."""
+    corpus = small_collection(tmp_path, "weaving", WEAVING)
+    assistant = Assistant(Engine.open([corpus], tmp_path / "index"))
+    conversation = Conversation()
+    assistant.ask("What is Kiln?", conversation)
+    methods = assistant.ask("What techniques does it use?", conversation)
+    how = assistant.ask("How?", conversation)
+    assert methods.cited_ids == how.cited_ids == ["kiln"]
+    assert not {s.text for s in how.sentences} & {s.text for s in methods.sentences}
