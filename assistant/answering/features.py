@@ -72,8 +72,9 @@ FAMILIES = {
 FAMILY_NAMES = ("judgement", "description", "fact")
 # Forms whose answer is known by its capitals: "who" (a person), "where" (a place).
 CASED_FORMS = frozenset({"who", "where"})
-# Forms whose answer no cue shows: how a thing works is told in any words. (Words of means, "by",
-# "using", "first", stand in about half of all sentences, and in as many of those answering.)
+# Forms whose answer no cue shows (answer_type holds for none of their sentences): "other" asks
+# anything, and how a thing works is told in any words. (Words of means, "by", "using", "first",
+# stand in about half of all sentences, and in as many of those answering "how".)
 UNCUED_FORMS = frozenset({"method", "other"})
 POSITION_FEATURES = ("position", "first", "last")
 
