@@ -41,10 +41,9 @@ from retrieval.names import system_name
         ("Which methods did the authors use?", "method"),
         ("What techniques does it use?", "method"),
         ("What approach did they take?", "method"),
-        ("Which methods does Chimera use?", "method"),
-        ("What strategy does the LightSeq system adopt?", "method"),
         ("Which methods use it?", "list"),
         ("What methods do papers on pruning use?", "list"),
+        ("Which methods do LLMs use to reason?", "list"),
         # Why the work was made at all: the problem it answers.
         ("Why did they build it?", "problem"),
         ("Why was it made?", "problem"),
@@ -140,6 +139,20 @@ from retrieval.names import system_name
 )
 def test_kind_from_the_form_of_the_question(text, kind):
     assert question_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "of_a_topic"),
+    [
+        ("Which methods does Chimera use?", "list"),
+        ("What strategy does the LightSeq system adopt?", "other"),
+    ],
+)
+def test_the_methods_a_named_work_uses_are_its_method(text, of_a_topic):
+    """Of a work the question names, the methods it uses are how it works; of a topic, "which
+    methods" asks for the papers on it, each with its own."""
+    assert question_kind(text, n_named=1) == "method"
+    assert question_kind(text) == of_a_topic
 
 
 @pytest.mark.parametrize(

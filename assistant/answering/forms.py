@@ -154,17 +154,22 @@ _LIST = re.compile(
 )
 # The work the previous answer gave, as a question's subject: "they", "the authors", "this paper".
 _WORK_SPOKEN_OF = r"(?:they|it|the\s+authors|(?:the|this)\s+(?:paper|study|work))"
-# "Which methods did the authors use?", "What techniques does Chimera apply?", "What approach
-# did they take?": the methods of the work spoken of or named, which its abstract tells, not a
-# list of papers ("Which methods use it?", "What methods do papers on X use?"). The verb of using
-# is the question's frame, as the noun is: an abstract seldom says it "uses" its own methods.
+# "Which methods did the authors use?", "What approach did they take?": the methods of the work
+# spoken of, which its abstract tells, not a list of papers ("Which methods use it?"). The verb of
+# using is the question's frame, as the noun is: an abstract seldom says it "uses" its own
+# methods.
 _USING = r"(?:use[sd]?|using|appl(?:y|ies|ied)|employ(?:s|ed)?|adopt(?:s|ed)?|take[sn]?|took)"
+_METHOD_NOUN = r"(?P<asked>methods?|approach(?:es)?|techniques?|strateg(?:y|ies))"
 _METHODS_OF_THE_WORK = re.compile(
-    r"^\s*(?:which|what)\s+(?:[\w-]+\s+)?"
-    r"(?P<asked>methods?|approach(?:es)?|techniques?|strateg(?:y|ies))\s+"
-    rf"{AUXILIARY}\s+(?:{_WORK_SPOKEN_OF}\b|(?:(?!{_PAPER_WORD}\b)[\w.-]+\s+){{1,5}}"
-    rf"(?=(?:\w+ly\s+)?{_USING}\b))"
-    rf"(?:\s*(?:\w+ly\s+)?(?P<verb>{_USING})\b)?",
+    rf"^\s*(?:which|what)\s+(?:[\w-]+\s+)?{_METHOD_NOUN}\s+{AUXILIARY}\s+{_WORK_SPOKEN_OF}\b"
+    rf"(?:\s+(?:\w+ly\s+)?(?P<verb>{_USING})\b)?",
+    re.I,
+)
+# ... or of a work the question names: "What techniques does Chimera use?". Of a topic ("Which
+# methods do LLMs use to reason?") it asks for the papers, each with its own.
+_METHODS_OF_A_WORK = re.compile(
+    rf"^\s*(?:which|what)\s+(?:[\w-]+\s+)?{_METHOD_NOUN}\s+{AUXILIARY}\s+"
+    rf"(?:(?!{_PAPER_WORD}\b)[\w.-]+\s+){{1,5}}?(?:\w+ly\s+)?(?P<verb>{_USING})\b",
     re.I,
 )
 # "What do they have in common?", "How are X and Y alike?": a comparison.
@@ -600,7 +605,9 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
         said.update(range(*_shifted(significance, part if significance[part] else None, opening)))
     limitation = _LIMITATION.match(text[opening:])
     said.update(range(*_shifted(limitation, "noun" if limitation else None, opening)))
-    methods = _METHODS_OF_THE_WORK.match(text[opening:])
+    methods = _METHODS_OF_THE_WORK.match(text[opening:]) or (
+        _METHODS_OF_A_WORK.match(text[opening:]) if names_work or refers_back else None
+    )
     for part in ("asked", "verb") if methods else ():
         said.update(range(*_shifted(methods, part if methods[part] else None, opening)))
     composition = _COMPOSITION.match(text[opening:])
@@ -1025,9 +1032,12 @@ def question_kind(text: str, n_named: int = 0, refers_back: bool = False) -> Kin
         COMPARE.search(text) or _RANKS.search(text) or re.search(r"\band\b.+\beach\b", text, re.I)
     ):
         return "compare"
-    if _LIST.search(text) and not _METHODS_OF_THE_WORK.match(text):
+    of_a_work = bool(
+        _METHODS_OF_THE_WORK.match(text) or (papers and _METHODS_OF_A_WORK.match(text))
+    )
+    if _LIST.search(text) and not of_a_work:
         return "list"
-    return sentence_form(text)
+    return "method" if of_a_work else sentence_form(text)
 
 
 # "What is Splitwise and what are its limitations?": a second question after "and", ";" or a
