@@ -159,18 +159,18 @@ _WORK_SPOKEN_OF = r"(?:they|it|the\s+authors|(?:the|this)\s+(?:paper|study|work)
 # using is the question's frame, as the noun is: an abstract seldom says it "uses" its own
 # methods.
 _USING = r"(?:use[sd]?|using|appl(?:y|ies|ied)|employ(?:s|ed)?|adopt(?:s|ed)?|take[sn]?|took)"
-_METHOD_NOUN = r"(?P<asked>methods?|approach(?:es)?|techniques?|strateg(?:y|ies))"
+_METHODS_ASKED = (
+    r"^\s*(?:which|what)\s+(?:[\w-]+\s+)?"
+    rf"(?P<asked>methods?|approach(?:es)?|techniques?|strateg(?:y|ies))\s+{AUXILIARY}\s+"
+)
+_VERB_OF_USING = rf"(?:\w+ly\s+)?(?P<verb>{_USING})\b"
 _METHODS_OF_THE_WORK = re.compile(
-    rf"^\s*(?:which|what)\s+(?:[\w-]+\s+)?{_METHOD_NOUN}\s+{AUXILIARY}\s+{_WORK_SPOKEN_OF}\b"
-    rf"(?:\s+(?:\w+ly\s+)?(?P<verb>{_USING})\b)?",
-    re.I,
+    rf"{_METHODS_ASKED}{_WORK_SPOKEN_OF}\b(?:\s+{_VERB_OF_USING})?", re.I
 )
 # ... or of a work the question names: "What techniques does Chimera use?". Of a topic ("Which
 # methods do LLMs use to reason?") it asks for the papers, each with its own.
 _METHODS_OF_A_WORK = re.compile(
-    rf"^\s*(?:which|what)\s+(?:[\w-]+\s+)?{_METHOD_NOUN}\s+{AUXILIARY}\s+"
-    rf"(?:(?!{_PAPER_WORD}\b)[\w.-]+\s+){{1,5}}?(?:\w+ly\s+)?(?P<verb>{_USING})\b",
-    re.I,
+    rf"{_METHODS_ASKED}(?:(?!{_PAPER_WORD}\b)[\w.-]+\s+){{1,5}}?{_VERB_OF_USING}", re.I
 )
 # "What do they have in common?", "How are X and Y alike?": a comparison.
 _IN_COMMON = re.compile(r"\b(?:(?:have|has)\s+)?in\s+common\b|\balike\b", re.I)
