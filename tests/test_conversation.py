@@ -94,16 +94,17 @@ def test_how_does_it_work_is_read_as_if_it_named_the_paper(seeds_assistant, pape
 
 
 def test_a_question_asked_of_the_paper_just_given_has_a_bar_of_its_own(seeds_engine):
-    """ "What dataset does it use?" after LongWriter names no subject, so its evidence is weak
-    however well the paper answers: the fitted bar for a paper just given lets LongWriter-6k
-    be quoted (as a weak match), where the bar for a question of its own abstains. A question
-    the paper says nothing of ("What is its licence?") is still abstained on."""
+    """ "What dataset did they build?" after LongWriter names no subject, and its abstract says
+    "construct", so its evidence is weak however well the paper answers: the fitted bar for a
+    paper just given lets LongWriter-6k be quoted (as a weak match), where the bar for a
+    question of its own abstains. A question the paper says nothing of ("What is its
+    licence?") is still abstained on."""
     shipped = fitted_weights()
     assert shipped.trigger.given_threshold < shipped.trigger.threshold
     assistant = Assistant(seeds_engine)
     conversation = Conversation()
     assistant.ask("What is LongWriter?", conversation)
-    answer = assistant.ask("What dataset does it use?", conversation)
+    answer = assistant.ask("What dataset did they build?", conversation)
     assert answer.citations[0].title.startswith("LongWriter") and answer.weak
     assert "LongWriter-6k, a dataset" in answer.sentences[0].text
     licence = assistant.ask("What is its licence?", conversation)
@@ -118,7 +119,7 @@ def test_a_question_asked_of_the_paper_just_given_has_a_bar_of_its_own(seeds_eng
     strict = Assistant(seeds_engine, weights=one_bar)
     conversation = Conversation()
     strict.ask("What is LongWriter?", conversation)
-    assert strict.ask("What dataset does it use?", conversation).abstained
+    assert strict.ask("What dataset did they build?", conversation).abstained
 
 
 def test_what_it_is_compared_with_finds_in_comparison_to(seeds_assistant):
@@ -1030,6 +1031,30 @@ def test_the_methods_a_work_uses_are_asked_of_it(seeds_assistant, turns):
     assert [c.title.split(":")[0] for c in answer.citations] == ["Chimera"]
     assert not answer.answer.startswith("- ")
     assert answer.confidence >= 0.5  # no weak match
+
+
+@pytest.mark.parametrize(
+    "follow_up",
+    [
+        "Which teacher model did they use?",
+        "Which teacher model did the authors use?",
+        "What teacher model does it use?",
+    ],
+)
+def test_what_a_work_used_that_its_abstract_never_mentions_is_not_answered(
+    seeds_assistant, follow_up
+):
+    """Splitwise distils nothing: no teacher is in its abstract, which uses "use" often. That
+    verb only frames the question, so nothing it says answers."""
+    (answer,) = after(seeds_assistant, "What is Splitwise?", follow_up)
+    assert answer.abstained
+    assert answer.answer.startswith("The abstract of “Splitwise")
+
+
+def test_what_a_work_used_is_answered_in_its_own_words(seeds_assistant):
+    (answer,) = after(seeds_assistant, "What is LongWriter?", "What dataset does it use?")
+    assert not answer.abstained and answer.citations[0].title.startswith("LongWriter")
+    assert "LongWriter-6k, a dataset containing 6,000 SFT data" in answer.answer
 
 
 @pytest.mark.parametrize("follow_up", ["Why did they build it?", "Why was it made?"])

@@ -525,6 +525,27 @@ def test_a_comparative_asked_of_the_papers_given_is_the_form_and_its_noun_what_i
     assert "less" in [c.word for c in collection.concepts]
 
 
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("Which teacher model did they use?", {"teacher", "model"}),
+        ("What dataset does it use?", {"dataset"}),
+        ("Which GPUs were used by the authors?", {"GPUs"}),
+        ("What data did they use to train it?", {"data", "train"}),
+    ],
+)
+def test_the_verb_of_using_is_no_word_of_what_the_work_spoken_of_used(
+    seeds_engine, seeds_assistant, text, asked
+):
+    """Of the work the previous answer gave, "which X did it use?" asks for X, which an
+    abstract states in its own words ("trained on", "we evaluate with"); it seldom says it
+    "uses" it. Of a work named or of a topic, the verb stays a word of the question."""
+    q = read(seeds_engine, seeds_assistant, text)
+    assert {c.word for c in q.concepts} == asked
+    for other in ("What dataset does Splitwise use?", "Which optimizer do transformers use?"):
+        assert "use" in {c.word for c in read(seeds_engine, seeds_assistant, other).concepts}
+
+
 def test_what_was_published_asks_for_papers_and_published_is_no_word_of_them(
     seeds_engine, seeds_assistant
 ):

@@ -172,6 +172,18 @@ _METHODS_OF_THE_WORK = re.compile(
 _METHODS_OF_A_WORK = re.compile(
     rf"{_METHODS_ASKED}(?:(?!{_PAPER_WORD}\b)[\w.-]+\s+){{1,5}}?{_VERB_OF_USING}", re.I
 )
+# "What dataset does it use?", "Which GPUs did they use?", "Which GPUs were used?": asked of the
+# work the previous answer gave, these ask for the thing used, which its abstract states in its
+# own words ("trained on", "we evaluate with"), seldom saying it "uses" it. So the verb of using
+# is the question's frame, and a paper that never names the thing does not answer. A question
+# naming its work keeps the verb: measured, dropping it there moved the fitted bar and cost
+# abstentions on absent abstracts.
+_THING_USED = re.compile(
+    rf"^\s*(?:which|what)\s+(?:[\w-]+\s+){{1,4}}?"
+    rf"(?:{AUXILIARY}\s+(?:(?!{_PAPER_WORD}\b)[\w.-]+\s+){{1,5}}?|(?:is|are|was|were)\s+)"
+    rf"{_VERB_OF_USING}",
+    re.I,
+)
 # "What do they have in common?", "How are X and Y alike?": a comparison.
 _IN_COMMON = re.compile(r"\b(?:(?:have|has)\s+)?in\s+common\b|\balike\b", re.I)
 COMPARE = re.compile(
@@ -610,6 +622,8 @@ def form_words(text: str, kind: Kind, names_work: bool, refers_back: bool) -> Fo
     )
     for part in ("asked", "verb") if methods else ():
         said.update(range(*_shifted(methods, part if methods[part] else None, opening)))
+    used = _THING_USED.match(text[opening:]) if refers_back else None
+    said.update(range(*_shifted(used, "verb" if used else None, opening)))
     composition = _COMPOSITION.match(text[opening:])
     for part in ("verb", "noun") if composition else ():
         said.update(range(*_shifted(composition, part if composition[part] else None, opening)))
