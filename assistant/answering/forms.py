@@ -164,14 +164,15 @@ _METHODS_ASKED = (
     rf"(?P<asked>methods?|approach(?:es)?|techniques?|strateg(?:y|ies))\s+{AUXILIARY}\s+"
 )
 _VERB_OF_USING = rf"(?:\w+ly\s+)?(?P<verb>{_USING})\b"
+# The subject of the verb of using: a few words, not a paper word ("Chimera", "the authors"; in
+# "which methods do papers use" the papers are what is asked for).
+_USER = rf"(?:(?!{_PAPER_WORD}\b)[\w.-]+\s+){{1,5}}?"
 _METHODS_OF_THE_WORK = re.compile(
     rf"{_METHODS_ASKED}{_WORK_SPOKEN_OF}\b(?:\s+{_VERB_OF_USING})?", re.I
 )
 # ... or of a work the question names: "What techniques does Chimera use?". Of a topic ("Which
 # methods do LLMs use to reason?") it asks for the papers, each with its own.
-_METHODS_OF_A_WORK = re.compile(
-    rf"{_METHODS_ASKED}(?:(?!{_PAPER_WORD}\b)[\w.-]+\s+){{1,5}}?{_VERB_OF_USING}", re.I
-)
+_METHODS_OF_A_WORK = re.compile(rf"{_METHODS_ASKED}{_USER}{_VERB_OF_USING}", re.I)
 # "What dataset does it use?", "Which GPUs did they use?", "Which GPUs were used?": asked of the
 # work the previous answer gave, these ask for the thing used, which its abstract states in its
 # own words ("trained on", "we evaluate with"), seldom saying it "uses" it. So the verb of using
@@ -180,8 +181,7 @@ _METHODS_OF_A_WORK = re.compile(
 # abstentions on absent abstracts.
 _THING_USED = re.compile(
     rf"^\s*(?:which|what)\s+(?:[\w-]+\s+){{1,4}}?"
-    rf"(?:{AUXILIARY}\s+(?:(?!{_PAPER_WORD}\b)[\w.-]+\s+){{1,5}}?|(?:is|are|was|were)\s+)"
-    rf"{_VERB_OF_USING}",
+    rf"(?:{AUXILIARY}\s+{_USER}|(?:is|are|was|were)\s+){_VERB_OF_USING}",
     re.I,
 )
 # "What do they have in common?", "How are X and Y alike?": a comparison.
